@@ -1,0 +1,1 @@
+"""Document import: readers (one per format) → blocks → extractor → plan JSON."""
