@@ -1,0 +1,306 @@
+"""Document readers: detect a file's format by content and extension, and dispatch to its reader.
+
+Every reader returns a :class:`~keikaku.ingest.blocks.ReadResult` holding the same normalised block
+stream (headings with number markers and level, paragraphs, list items, tables with spans,
+footnotes). Problems the user can act on raise :class:`~keikaku.ingest.blocks.ReaderError` with a
+``code`` and a bilingual message ("日本語 / English").
+
+The small text helpers below (:func:`split_marker`, :func:`join_wrapped`, :func:`tidy_spaces`,
+:func:`kind_for_marked`) are shared by the HTML, DOCX and PDF readers so that the same document gives
+the same blocks whichever format it arrives in. A block's ``text`` never contains its ``marker``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from keikaku.ingest.blocks import BlockKind, ReaderError, ReadResult
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ReaderError",
+    "detect_format",
+    "join_wrapped",
+    "kind_for_marked",
+    "read_document",
+    "split_marker",
+    "tidy_spaces",
+]
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES_ENV = "KEIKAKU_IMPORT_MAX_BYTES"
+
+TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text", ""}
+HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
+
+# ---------------------------------------------------------------------------------------------
+# number markers (recognised on the text as written: NFKC would turn ① into 1)
+
+_D = "0-9０-９"
+_CIRCLED = "①-⑳㉑-㉟㊱-㊿❶-❿➀-➉⓵-⓾"
+_PAREN_DIGIT = "⑴-⒇"  # ⑴ … ⒇ (one code point)
+_DOT_DIGIT = "⒈-⒛"
+_CIRCLED_KANA = "㋐-㋾"
+_ROMAN_FW = "Ⅰ-Ⅻⅰ-ⅻ"
+_KANA = "ア-ンｱ-ﾝ"
+_KANJI_NUM = "一二三四五六七八九十"
+_SEP = r"[ \t\u3000]"
+_UNIT_AFTER_NUMBER = "年月日件人回時分秒%％倍割名社校園台円万億歳期"
+
+_MARKER_PATTERNS: list[re.Pattern[str]] = [
+    # 第1章 / 第二節
+    re.compile(rf"第[{_D}{_KANJI_NUM}百]+[章節部編款項条]"),
+    # (1) （ア） (i) (a) （一） optionally continued: (i)-1, (1)-①
+    re.compile(
+        rf"[（(]{_SEP}*(?:[{_D}]{{1,3}}|[ivxIVX]{{1,5}}|[a-zA-Zａ-ｚＡ-Ｚ]|[{_KANA}]|[{_KANJI_NUM}]{{1,3}}|[{_ROMAN_FW}])"
+        rf"{_SEP}*[)）](?:[-－‐][{_D}{_CIRCLED}]+)*"
+    ),
+    # 1-① 1-1 1-1-2 1.2.3 (a compound number; plain decimals need a separator after them)
+    re.compile(
+        rf"[{_D}]{{1,3}}(?:[-－‐][{_D}{_CIRCLED}]{{1,3}})+(?:[.．])?(?=[{_CIRCLED}]|{_SEP}|$|[^{_D}])"
+    ),
+    re.compile(rf"[{_D}]{{1,3}}(?:[.．][{_D}]{{1,3}})+[.．]?(?={_SEP})"),
+    # ① ❶ ⑴ ⒈ ㋐ — optionally continued: ①-1
+    re.compile(rf"[{_CIRCLED}{_PAREN_DIGIT}{_DOT_DIGIT}{_CIRCLED_KANA}](?:[-－‐][{_D}]+)?"),
+    # Ⅰ Ⅱ. (full-width roman numerals stand alone); I. IV． (ASCII needs a dot)
+    re.compile(rf"[{_ROMAN_FW}]{{1,3}}[.．、]?"),
+    re.compile(r"[IVX]{1,5}[.．](?![0-9])"),
+    # 1. １． 1、 1) ア) a)
+    re.compile(rf"[{_D}]{{1,3}}[.．、](?![{_D}])"),
+    re.compile(rf"(?:[{_D}]{{1,3}}|[a-zA-Z]|[{_KANA}])[)）]"),
+    # 〔1〕 ［1］ [1]
+    re.compile(rf"[〔［\[][{_D}]{{1,3}}[〕］\]]"),
+    # 一、 二．
+    re.compile(rf"[{_KANJI_NUM}]{{1,3}}[、.．]"),
+    # A. a．
+    re.compile(r"[A-Za-zＡ-Ｚａ-ｚ][.．](?=[ \t\u3000]|[^\x00-\x7f])"),
+    # ア イ … and ｱ followed by a separator or a dot
+    re.compile(rf"[{_KANA}](?:[.．、]|(?={_SEP}))"),
+    # 1 目的 / １　目的 — a bare number only counts when a separator and a non-unit follow
+    re.compile(rf"[{_D}]{{1,2}}(?={_SEP}+[^{_D}{_UNIT_AFTER_NUMBER}\s])"),
+]
+_BULLET = re.compile(r"[・●○◆◇■□▪▫►▶▸◎◯✓✔\-–—]")
+_LEADING_WS = re.compile(rf"^{_SEP}+")
+
+
+def split_marker(text: str) -> tuple[str | None, str]:
+    """Split a leading number marker: ``"(1) 目的" → ("(1)", "目的")``; no marker → ``(None, text)``.
+
+    The marker is returned as written (full-width digits, ①, Ⅱ．…); the rest loses leading spaces.
+    A marker needs some text after it: a line holding only "3" is a number, not a heading.
+    """
+    s = _LEADING_WS.sub("", text)
+    for pat in _MARKER_PATTERNS:
+        m = pat.match(s)
+        if m:
+            rest = _LEADING_WS.sub("", s[m.end() :])
+            if rest and not rest.startswith(("%", "％")):
+                return m.group(0), rest
+    return None, s
+
+
+def split_bullet(text: str) -> tuple[str | None, str]:
+    """``"・オンライン申請" → ("・", "オンライン申請")``."""
+    s = _LEADING_WS.sub("", text)
+    if len(s) > 1 and _BULLET.match(s):
+        rest = _LEADING_WS.sub("", s[1:])
+        if rest and not (s[0] in "-–—" and rest[:1].isdigit()):
+            return s[0], rest
+    return None, s
+
+
+def kind_for_marked(rest: str) -> BlockKind:
+    """A marked line is a heading when it is short and not a sentence, otherwise a list item."""
+    t = rest.strip()
+    if len(t) <= 60 and not t.endswith(("。", ".", "：", ":")) and "。" not in t:
+        return BlockKind.HEADING
+    return BlockKind.LIST_ITEM
+
+
+# ---------------------------------------------------------------------------------------------
+# joining wrapped lines and tidying spaces
+
+_CJK = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\uff61-\uff9f"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_SPACE_CJK_DIGIT = re.compile(rf"(?<=[{_CJK}]) +(?=[0-9])|(?<=[0-9]) +(?=[{_CJK}])")
+_MULTI_SPACE = re.compile(r"[ \t]{2,}")
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(_CJK_CHAR.match(ch))
+
+
+def join_wrapped(lines: list[str], sep_for_latin: str = " ") -> str:
+    """Join the lines of one paragraph: Japanese joins with nothing, Latin words with a space."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _is_cjk(out[-1]) or _is_cjk(line[0]) or out[-1] in "-/":
+            out += line
+        else:
+            out += sep_for_latin + line
+    return out
+
+
+def tidy_spaces(text: str) -> str:
+    """Drop the spaces extraction puts between Japanese and half-width digits; squeeze runs."""
+    return _MULTI_SPACE.sub(" ", _SPACE_CJK_DIGIT.sub("", text)).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# format detection and dispatch
+
+
+def _err(code: str, ja: str, en: str) -> ReaderError:
+    return ReaderError(f"{ja} / {en}", code=code)
+
+
+def _max_bytes_from_env() -> int:
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+    return value if value > 0 else DEFAULT_MAX_BYTES
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_HTML_SNIFF = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
+    """Return "pdf", "docx", "html" or "text" from the first bytes and the extension, or raise."""
+    suffix = suffix.lower()
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if path is not None:
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    names = set(zf.namelist())
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise _err(
+                    "corrupt", "ファイルが壊れています (ZIP を開けません)", f"corrupt file: {exc}"
+                ) from exc
+            if "word/document.xml" in names:
+                return "docx"
+            kind = (
+                "Excel (.xlsx)"
+                if any(n.startswith("xl/") for n in names)
+                else "PowerPoint (.pptx)"
+                if any(n.startswith("ppt/") for n in names)
+                else None
+            )
+            if kind:
+                raise _err("unsupported", f"{kind} には対応していません", f"unsupported format: {kind}")
+            if suffix == ".docx":
+                raise _err(
+                    "corrupt",
+                    "DOCX ファイルが壊れています (word/document.xml がありません)",
+                    "corrupt DOCX: word/document.xml is missing",
+                )
+            raise _err(
+                "unsupported", "対応していない形式の ZIP ファイルです", "unsupported format: a ZIP archive"
+            )
+        return "docx"
+    if head.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_PACKAGE in head or (path is not None and _ole_is_encrypted(path)):
+            raise _err(
+                "encrypted",
+                "パスワードで保護された文書です。保護を解除してから取り込んでください",
+                "the document is password-protected (encrypted Office file)",
+            )
+        raise _err(
+            "unsupported",
+            "旧形式の Office 文書 (.doc/.xls) には対応していません。.docx で保存し直してください",
+            "legacy Office formats (.doc/.xls) are not supported; save as .docx",
+        )
+    if suffix == ".pdf":
+        raise _err(
+            "corrupt", "PDF ファイルが壊れています (%PDF ヘッダがありません)", "corrupt PDF: no %PDF header"
+        )
+    if suffix in (".docx", ".docm"):
+        raise _err(
+            "corrupt", "DOCX ファイルが壊れています (ZIP ではありません)", "corrupt DOCX: not a ZIP archive"
+        )
+    if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _err(
+            "unsupported", "対応していない形式のファイルです (バイナリ)", "unsupported format: binary file"
+        )
+    if head.lstrip().startswith(b"{\\rtf"):
+        raise _err("unsupported", "RTF には対応していません", "unsupported format: RTF")
+    if suffix in HTML_EXTENSIONS or _HTML_SNIFF.match(head[:4096]):
+        if suffix in TEXT_EXTENSIONS - {""}:
+            return "text"  # Markdown may embed HTML tables; the extension wins
+        return "html"
+    if suffix in TEXT_EXTENSIONS:
+        return "text"
+    raise _err("unsupported", f"対応していない形式です ({suffix})", f"unsupported format: {suffix}")
+
+
+def _ole_is_encrypted(path: Path) -> bool:
+    with path.open("rb") as fh:
+        data = fh.read(4 * 1024 * 1024)
+    return _ENCRYPTED_PACKAGE in data
+
+
+def read_document(path: Path, *, max_bytes: int | None = None) -> ReadResult:
+    """Read any supported document into blocks.
+
+    Raises ReaderError with code ``not_found``, ``empty``, ``too_large``, ``unsupported``,
+    ``corrupt``, ``encrypted`` or ``needs_ocr``.
+    """
+    path = Path(path)
+    limit = max_bytes if max_bytes is not None else _max_bytes_from_env()
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise _err("not_found", f"ファイルが見つかりません: {path}", f"file not found: {path}") from exc
+    if path.is_dir():
+        raise _err("unsupported", f"ディレクトリは読めません: {path}", f"is a directory: {path}")
+    if size == 0:
+        raise _err("empty", "ファイルが空です", "the file is empty")
+    if size > limit:
+        raise _err(
+            "too_large",
+            f"ファイルが大きすぎます ({size:,} バイト、上限 {limit:,} バイト)",
+            f"file too large ({size:,} bytes, limit {limit:,} bytes; set {MAX_BYTES_ENV})",
+        )
+    with path.open("rb") as fh:
+        head = fh.read(64 * 1024)
+    fmt = detect_format(head, path.suffix, path)
+    if fmt == "pdf":
+        from keikaku.ingest.readers.pdf import read_pdf
+
+        return read_pdf(path)
+    if fmt == "docx":
+        from keikaku.ingest.readers.docx import read_docx
+
+        return read_docx(path, max_unpacked_bytes=limit * 20)
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xe3\x80\x80"):
+        raise _err("empty", "ファイルが空です (空白のみ)", "the file is empty (whitespace only)")
+    if fmt == "html":
+        from keikaku.ingest.readers.html import read_html
+
+        result = read_html(data)
+    else:
+        from keikaku.ingest.readers.text import read_text  # written alongside (txt/md)
+
+        result = read_text(data, path.name)
+    if not result.blocks:
+        raise _err("empty", "文書に本文がありません", "the document has no text")
+    return result

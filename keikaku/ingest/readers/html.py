@@ -1,0 +1,318 @@
+"""HTML reader (selectolax/lexbor): headings h1–h6, paragraphs, lists, <dl>, tables with spans.
+
+Encoding: a byte-order mark wins, then ``<meta charset>`` / ``http-equiv`` content type, then UTF-8,
+then Shift_JIS (always decoded as cp932, the superset Windows and most sites really use), then EUC-JP.
+Navigation, page header/footer, scripts and styles are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.readers import join_wrapped, kind_for_marked, split_bullet, split_marker, tidy_spaces
+
+DROP_TAGS = {
+    "nav", "script", "style", "header", "footer", "noscript", "template", "svg", "iframe",
+    "object", "embed", "canvas", "button", "select", "input", "textarea", "head", "title", "meta", "link",
+}  # fmt: skip
+HEADING_TAGS = {f"h{i}": i for i in range(1, 7)}
+INLINE_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "img", "kbd", "label",
+    "mark", "q", "rb", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "wbr", "del", "ins", "big", "strike", "nobr",
+}  # fmt: skip
+_SJIS_NAMES = {
+    "shift_jis",
+    "shift-jis",
+    "sjis",
+    "x-sjis",
+    "windows-31j",
+    "ms_kanji",
+    "cp932",
+    "ms932",
+    "csshiftjis",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+_WS_NEWLINE = re.compile(r"[ \t\r\f\v]*\n[\s]*")
+_WS = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding used)."""
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(enc, errors="replace"), enc
+    declared = None
+    m = _META_CHARSET.search(data[:8192])
+    if m:
+        name = m.group(1).decode("ascii", "ignore").lower()
+        declared = "cp932" if name in _SJIS_NAMES else name
+        try:
+            codecs.lookup(declared)
+        except LookupError:
+            declared = None
+    candidates = [c for c in (declared, "utf-8", "cp932", "euc_jp") if c]
+    for enc in dict.fromkeys(candidates):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode(declared or "utf-8", errors="replace"), declared or "utf-8"
+
+
+def _collapse(text: str) -> str:
+    """Collapse HTML whitespace; a source line break between Japanese characters vanishes."""
+    if "\n" in text:
+        parts = _WS_NEWLINE.split(text)
+        # keep outer whitespace: "a\n b" inside a sentence still needs one space between Latin words
+        lead = " " if text[:1].isspace() else ""
+        trail = " " if text[-1:].isspace() else ""
+        text = lead + join_wrapped(parts) + trail
+    return _WS.sub(" ", text)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._inline: list[str] = []
+
+    # -- inline text ----------------------------------------------------------------------
+    def inline_text(self, node: LexborNode) -> str:
+        """Text of a node with <br> and nested block elements as newlines."""
+        parts: list[str] = []
+        self._collect(node, parts)
+        lines = [_WS.sub(" ", ln).strip() for ln in "".join(parts).split("\n")]
+        return "\n".join(ln for ln in lines if ln)
+
+    def _collect(self, node: LexborNode, parts: list[str]) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                parts.append(_collapse(child.text(deep=False) or ""))
+            elif tag == "br":
+                parts.append("\n")
+            elif tag in DROP_TAGS or tag in ("rt", "rp", "-comment"):
+                continue
+            elif tag in INLINE_TAGS:
+                if tag == "img":
+                    alt = (child.attributes.get("alt") or "").strip()
+                    if alt:
+                        parts.append(alt)
+                self._collect(child, parts)
+            else:
+                parts.append("\n")
+                self._collect(child, parts)
+                parts.append("\n")
+
+    # -- blocks ---------------------------------------------------------------------------
+    def emit(self, kind: BlockKind, text: str, **kw: object) -> None:
+        loc = Location(index=len(self.blocks))
+        self.blocks.append(Block(kind=kind, text=text, loc=loc, **kw))  # type: ignore[arg-type]
+
+    def emit_lines(self, text: str, tag: str, default: BlockKind = BlockKind.PARAGRAPH) -> None:
+        """Lines of one element: a line with a marker or bullet starts a block, others continue one."""
+        buf: list[str] = []
+
+        def flush() -> None:
+            if buf:
+                self.emit(default, tidy_spaces(join_wrapped(buf)), style=tag)
+                buf.clear()
+
+        for line in text.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            marker, rest = split_marker(line)
+            if marker:
+                flush()
+                self.emit(kind_for_marked(rest), tidy_spaces(rest), marker=marker, style=tag)
+                continue
+            bullet, rest = split_bullet(line)
+            if bullet:
+                flush()
+                self.emit(BlockKind.LIST_ITEM, tidy_spaces(rest), style=tag)
+                continue
+            buf.append(line)
+        flush()
+
+    def flush_inline(self) -> None:
+        if self._inline:
+            text = "".join(self._inline)
+            self._inline.clear()
+            lines = [_WS.sub(" ", ln).strip() for ln in text.split("\n")]
+            self.emit_lines("\n".join(ln for ln in lines if ln), "div")
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self._inline.append(_collapse(child.text(deep=False) or ""))
+            elif tag == "br":
+                self._inline.append("\n")
+            elif tag in DROP_TAGS or tag == "-comment":
+                continue
+            elif tag in INLINE_TAGS:
+                parts: list[str] = []
+                self._collect(child, parts)
+                self._inline.append("".join(parts))
+            else:
+                self.flush_inline()
+                self.block(child, tag)
+        self.flush_inline()
+
+    def block(self, node: LexborNode, tag: str) -> None:
+        if tag in HEADING_TAGS:
+            text = " ".join(self.inline_text(node).split("\n"))
+            if text:
+                marker, rest = split_marker(text)
+                self.emit(
+                    BlockKind.HEADING, tidy_spaces(rest), level=HEADING_TAGS[tag], marker=marker, style=tag
+                )
+        elif tag == "p":
+            self.emit_lines(self.inline_text(node), "p")
+        elif tag in ("ul", "ol", "menu"):
+            self.list_items(node, tag)
+        elif tag == "dl":
+            for child in self._children(node, {"dt", "dd", "div"}):
+                if child.tag == "div":  # <dl><div><dt/><dd/></div></dl> (HTML 5.2)
+                    for sub in self._children(child, {"dt", "dd"}):
+                        self.emit_lines(self.inline_text(sub), sub.tag)
+                else:
+                    self.emit_lines(self.inline_text(child), child.tag)
+        elif tag == "table":
+            self.table(node)
+        elif tag == "pre":
+            for line in (node.text(deep=True) or "").splitlines():
+                if line.strip():
+                    self.emit_lines(line, "pre")
+        elif tag == "hr":
+            return
+        else:
+            self.walk(node)
+
+    @staticmethod
+    def _children(node: LexborNode, tags: set[str]) -> Iterator[LexborNode]:
+        for child in node.iter(include_text=False):
+            if child.tag in tags:
+                yield child
+
+    def list_items(self, node: LexborNode, tag: str) -> None:
+        ordered = tag == "ol"
+        try:
+            n = int(node.attributes.get("start") or 1)
+        except ValueError:
+            n = 1
+        kind = (node.attributes.get("type") or "1").strip()
+        for li in self._children(node, {"li"}):
+            own: list[str] = []
+            nested: list[LexborNode] = []
+            for child in li.iter(include_text=True):
+                if child.tag in ("ul", "ol", "table", "dl"):
+                    nested.append(child)
+                elif child.tag == "-text":
+                    own.append(_collapse(child.text(deep=False) or ""))
+                elif child.tag == "br":
+                    own.append("\n")
+                elif child.tag not in DROP_TAGS:
+                    parts: list[str] = []
+                    self._collect(child, parts)
+                    own.append("".join(parts) if child.tag in INLINE_TAGS else "\n" + "".join(parts) + "\n")
+            lines = [_WS.sub(" ", ln).strip() for ln in "".join(own).split("\n")]
+            text = join_wrapped([ln for ln in lines if ln])
+            marker, rest = split_marker(text)
+            if marker is None and ordered:
+                marker = _ol_marker(n, kind)
+                rest = text
+            if rest:
+                self.emit(BlockKind.LIST_ITEM, tidy_spaces(rest), marker=marker, style="li")
+            n += 1
+            for sub in nested:
+                self.block(sub, sub.tag)
+
+    def table(self, node: LexborNode) -> None:
+        rows: list[list[Cell]] = []
+        caption = None
+        for part in node.iter(include_text=False):
+            if part.tag == "caption":
+                caption = join_wrapped(self.inline_text(part).split("\n")) or None
+            elif part.tag == "tr":
+                rows.append(self._row(part))
+            elif part.tag in ("thead", "tbody", "tfoot"):
+                rows.extend(self._row(tr) for tr in self._children(part, {"tr"}))
+        rows = [r for r in rows if r]
+        if rows:
+            loc = Location(index=len(self.blocks))
+            self.blocks.append(
+                Block(BlockKind.TABLE, loc=loc, table=Table(rows=rows, caption=caption), style="table")
+            )
+
+    def _row(self, tr: LexborNode) -> list[Cell]:
+        cells = []
+        for td in self._children(tr, {"td", "th"}):
+            text = "\n".join(tidy_spaces(ln) for ln in self.inline_text(td).split("\n"))
+            cells.append(
+                Cell(
+                    text,
+                    rowspan=_span(td.attributes.get("rowspan")),
+                    colspan=_span(td.attributes.get("colspan")),
+                )
+            )
+        return cells
+
+
+def _span(raw: str | None) -> int:
+    try:
+        return min(max(int((raw or "1").strip()), 1), 1000)
+    except ValueError:
+        return 1
+
+
+def _ol_marker(n: int, kind: str) -> str:
+    if kind in ("a", "A"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return (letter.upper() if kind == "A" else letter) + "."
+    if kind in ("i", "I"):
+        roman = _roman(n)
+        return (roman if kind == "I" else roman.lower()) + "."
+    return f"{n}."
+
+
+def _roman(n: int) -> str:
+    vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+            (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]  # fmt: skip
+    out = ""
+    for v, s in vals:
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def read_html(source: bytes | str | Path) -> ReadResult:
+    """Read an HTML document (bytes in any of the supported encodings, a str, or a path)."""
+    if isinstance(source, Path):
+        source = source.read_bytes()
+    if isinstance(source, bytes):
+        text, encoding = decode_html(source)
+    else:
+        text, encoding = source, "str"
+    try:
+        tree = LexborHTMLParser(text)
+    except Exception as exc:  # selectolax raises plain exceptions on parser failure
+        raise ReaderError(f"HTML を解析できません / cannot parse HTML: {exc}", code="corrupt") from exc
+    root = tree.body or tree.root
+    reader = _Reader()
+    if root is not None:
+        reader.walk(root)
+    warnings = [] if encoding in ("utf-8", "str") else [f"encoding: {encoding}"]
+    return ReadResult(blocks=reader.blocks, format="html", warnings=warnings)
