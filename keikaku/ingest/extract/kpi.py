@@ -1,0 +1,461 @@
+"""KPI text as plans write it (成果指標・数値目標) → :class:`keikaku.core.plan.Kpi`.
+
+Shapes handled (and combinations of them):
+
+- an indicator alone, with or without a label: "<KPI> 電子申請可能な手続数", "【KPI】…", "指標：…";
+- a deadline sentence: "令和2年度までに〇〇の申請件数40件を達成" → indicator "〇〇の申請件数",
+  target 40件 in FY2020; "平成32年度末までに100％" (no indicator: the sentence is kept as indicator);
+- labelled baseline and target: "現況 13件 (2021) → 目標 充実 (2025)", "現状値：40%（令和3年度）
+  目標値：100%（令和7年度）";
+- several KPIs in one box: one per line, "・" bullets (a "・" inside a word such as 参加者数・登録者数 is
+  not a bullet), HTML list markup; "、" separates KPIs only when ``split_commas`` is asked for, because
+  plans write one indicator as "手続数、サービス数".
+
+Values are NFKC-normalised with spaces removed ("40 件" → "40件", "100％" → "100%"); a qualitative
+target ("充実", "実施") is kept as its word. Years are fiscal years (see :mod:`keikaku.core.fiscal`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from keikaku.core.fiscal import find_years
+from keikaku.core.plan import Direction, Kpi, Value
+
+# units plans count in; longest first when matched
+UNITS: tuple[str, ...] = (
+    "%",
+    "件",
+    "人",
+    "名",
+    "回",
+    "箇所",
+    "か所",
+    "ヶ所",
+    "カ所",
+    "ケ所",
+    "団体",
+    "業務",
+    "手続",
+    "種類",
+    "種",
+    "例",
+    "台",
+    "校",
+    "施設",
+    "世帯",
+    "社",
+    "事業者",
+    "事業",
+    "分野",
+    "分",
+    "時間",
+    "日",
+    "秒",
+    "万円",
+    "千円",
+    "億円",
+    "円",
+    "割",
+    "倍",
+    "ポイント",
+    "pt",
+    "項目",
+    "システム",
+    "言語",
+    "ページ",
+    "データセット",
+    "セット",
+    "アクセス",
+    "店舗",
+    "地区",
+    "か国",
+    "者",
+    "組",
+    "本",
+    "枚",
+    "点",
+    "機",
+    "課",
+    "局",
+    "万人",
+    "万件",
+    "千人",
+    "千件",
+)
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_QUALIFIER = r"(?:以上|以下|未満|超|程度|前後)"
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_QTY_RE = re.compile(
+    rf"(?<![0-9A-Za-z.,])(?P<pre>約|概ね|おおむね)?(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_ALT})?\s*(?P<q>{_QUALIFIER})?"
+)
+# words after a deadline year that make it a deadline
+_DEADLINE_AFTER = re.compile(r"^\s*(?:まで|末|内|中|の末|を目途|目途|を目標|目標|に完了|に達成|を期限)")
+
+_LABEL_RE = re.compile(
+    r"^\s*[<＜〈《【〔\[(（]?\s*(?:KPI|ＫＰＩ|成果指標|評価指標|数値目標|目標指標|指標|重要業績評価指標)"
+    r"[\s⁰¹²³⁴⁵⁶⁷⁸⁹0-9*※]*(?:の例)?\s*[>＞〉》】〕\])）]?\s*[:：]?\s*"
+)
+_BASELINE_LABEL = r"(?:現況値?|現状値?|基準値|基準|実績値?|策定時|当初値?)"
+_TARGET_LABEL = r"(?:目標値?|目標水準)"
+_SEGMENT_RE = re.compile(rf"(?P<label>{_BASELINE_LABEL}|{_TARGET_LABEL})\s*[:：]?")
+_HTML_BREAK = re.compile(r"<\s*(?:br|/?li|/?p|/?ul|/?ol|/?div|/?tr)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"</?\s*(?:span|td|th|b|strong|em|i|u|sup|sub|font|a)\b[^>]*>", re.I)
+_BULLET_RE = re.compile(r"(?:^|(?<=\s))[・●○◎■□◆◇▪▫•‣\-－](?=\s*\S)")
+_LINE_MARKER = re.compile(r"^\s*(?:[①-⑳㉑-㉟]|[\(（]\d{1,2}[\)）]|\d{1,2}[.．)）](?!\d)|[ア-ン][\)）])\s*")
+_FOOTNOTE_RE = re.compile(r"\^\{[^}]*\}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|※\s*\d+|\*\s*\d*$|[*＊]+(?=\s|$)")
+_TRAILING_PARTICLES = re.compile(r"[\s、,。を（(の:：は が]+$")
+
+_DECREASE = ("削減", "減少", "短縮", "抑制", "縮減", "低減", "減らす", "ゼロ", "以下", "未満", "解消")
+_KEEP = ("維持", "堅持", "保持", "現状維持")
+_INCREASE = ("増加", "向上", "拡大", "拡充", "増やす", "以上", "普及", "促進", "創出")
+_NEGATIVE_NOUNS = (
+    "インシデント",
+    "事故",
+    "被害",
+    "苦情",
+    "待ち時間",
+    "滞在時間",
+    "処理時間",
+    "所要時間",
+    "コスト",
+    "経費",
+    "費用",
+    "誤り",
+    "エラー",
+    "紙",
+    "残業",
+)
+_COUNT_ENDINGS = ("数", "率", "件数", "人数", "回数", "割合", "者数", "量")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def split_value_unit(text: str) -> tuple[str, str | None]:
+    """'40件' → ('40', '件'); '11.7 %' → ('11.7', '%'); '2業務以上' → ('2', '業務'); '充実' → ('充実', None).
+
+    The number keeps its thousands commas; qualifiers (約, 以上 …) are dropped. Text without a number is
+    returned whole (stripped) with no unit.
+    """
+    s = _nfkc(text).strip()
+    qs = _quantities(s) or [m for m in _QTY_RE.finditer(s) if not find_years(s)]
+    if not qs:
+        return s, None
+    m = _pick_quantity(s, qs)
+    return m.group("num"), m.group("unit")
+
+
+def _quantities(s: str) -> list[re.Match[str]]:
+    """Quantities in NFKC text, year mentions excluded; a bare number counts only when it is the text."""
+    years = [(y.start, y.end) for y in find_years(s)]
+    out = []
+    for m in _QTY_RE.finditer(s):
+        if any(a <= m.start("num") < b for a, b in years):
+            continue
+        if not m.group("unit"):
+            rest = s[m.end() :]
+            if not (
+                s.strip() == m.group(0).strip() or re.match(r"\s*(?:を達成|を目指|に|まで|とする)", rest)
+            ):
+                continue
+            # a bare number glued to letters is a name (5G, Society 5.0), not a quantity
+            if re.match(r"[A-Za-z]", rest) or re.search(r"[A-Za-z]\s*$", s[: m.start()]):
+                continue
+        out.append(m)
+    return out
+
+
+def _value_text(m: re.Match[str]) -> str:
+    return _squash(m.group(0))
+
+
+def parse_deadline(text: str) -> int | None:
+    """The deadline fiscal year a sentence states: '令和3年度までに…' → 2021, '平成32年度末' → 2020,
+    '2025年度を目標時期として' → 2025, '平成30(2018)年度内に' → 2018. The latest when several; None when the
+    sentence names years but none as a deadline ('平成29年度から実施')."""
+    s = _nfkc(text)
+    best: int | None = None
+    for y in find_years(s):
+        if y.end_of or _DEADLINE_AFTER.match(s[y.end :]):
+            best = y.fiscal_year if best is None else max(best, y.fiscal_year)
+    return best
+
+
+def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
+    """The target a text states, as a :class:`Value`.
+
+    A deadline sentence gives its quantity and deadline year ('令和2年度までに…40件を達成' →
+    Value('40件', 2020)); a table cell gives its content ('100％' → '100%', '充実' → '充実',
+    '13件 (2021)' → Value('13件', 2021)). A sentence with a deadline but no quantity gives the deadline with
+    the sentence's statement as value ('令和元年度までに通知の電子化を実現' → Value('通知の電子化を実現',
+    2019)); a bare year gives Value('', year).
+    '-', '―', '' → None.
+    """
+    s = _nfkc(text).strip()
+    if not s or re.fullmatch(r"[-‐―—−~〜()（）\s]*", s):
+        return None
+    deadline = parse_deadline(s)
+    years = find_years(s)
+    qs = _quantities(s)
+    if qs:
+        m = _pick_quantity(s, qs)
+        fy = deadline or (years[-1].fiscal_year if years else default_year)
+        return Value(value=_value_text(m), fiscal_year=fy)
+    rest = re.sub(r"\s+", " ", _strip_years(s)).strip(" 、,。.()（）:：→⇒")
+    fy = deadline or (years[-1].fiscal_year if years else default_year)
+    if not rest:
+        return Value(value="", fiscal_year=fy) if fy is not None else None
+    return Value(value=rest, fiscal_year=fy)
+
+
+def _pick_quantity(s: str, qs: list[re.Match[str]]) -> re.Match[str]:
+    """The quantity that is the goal: one right before を達成/とする/に…, else the last outside brackets."""
+    for m in qs:
+        if re.match(r"\s*(?:を|に|へ|まで|と)", s[m.end() :]) and not _in_brackets(s, m.start()):
+            return m
+    outside = [m for m in qs if not _in_brackets(s, m.start())]
+    return (outside or qs)[-1]
+
+
+def _in_brackets(s: str, pos: int) -> bool:
+    depth = 0
+    for c in s[:pos]:
+        if c in "(（":
+            depth += 1
+        elif c in ")）" and depth:
+            depth -= 1
+    return depth > 0
+
+
+_AFTER_YEAR = re.compile(
+    r"\s*(?:の)?(?:末|内|中)?(?:まで)?(?:に|には|では|で)?(?:を目途に?|を目標時期として|を目標として|を目標に|目途に?)?[、,\s]*"
+)
+
+
+def _strip_years(s: str) -> str:
+    """Remove the year mentions that frame a value, keep the others (JIS X 8341-3:2016 stays).
+
+    Removed: a deadline with its particle ('令和2年度までに', '平成30(2018)年度内に'), a year opening the
+    text ('令和7年度に…'), and a year alone in brackets ('13件 (2021)', '充実（令和7年度）').
+    """
+    cuts: list[tuple[int, int]] = []
+    for y in find_years(s):
+        before, after = s[: y.start], s[y.end :]
+        if y.end_of or _DEADLINE_AFTER.match(after) or not before.strip():
+            m = _AFTER_YEAR.match(after)
+            cuts.append((y.start, y.end + (m.end() if m else 0)))
+            continue
+        b = re.search(r"[\(（]\s*$", before)
+        a = re.match(r"\s*[\)）]", after)
+        if b and a:
+            cuts.append((b.start(), y.end + a.end()))
+    out, last = [], 0
+    for a, b in sorted(cuts):
+        if a < last:
+            continue
+        out.append(s[last:a])
+        last = b
+    out.append(s[last:])
+    return "".join(out).strip()
+
+
+def clean_indicator(text: str) -> str:
+    """An indicator as it should be stored: label, list marker, footnote markers and HTML removed."""
+    s = _HTML_TAG.sub("", _HTML_BREAK.sub(" ", text or ""))
+    s = _LABEL_RE.sub("", s)
+    s = _BULLET_RE.sub("", s, count=1) if _BULLET_RE.match(s.strip()) else s
+    s = _LINE_MARKER.sub("", s.strip())
+    s = re.sub(r"^\d{1,2}\s*[-－ー―]\s*[①-⑳0-9]+\s*", "", s)  # '1-② …' item keys of target tables
+    s = _FOOTNOTE_RE.sub("", s)
+    s = re.sub(r"\s+", " ", s).strip(" 　・、,。:：")
+    return s
+
+
+def infer_direction(
+    indicator: str = "", target: Value | str | None = None, baseline: Value | str | None = None
+) -> Direction | None:
+    """increase / decrease / keep / qualitative, from words first, then from the numbers.
+
+    Words in the target or indicator win (削減・短縮 → decrease, 維持 → keep, 向上・以上 → increase);
+    then numeric baseline vs target; a target without a number (実施, 導入完了, 充実) is qualitative; an
+    indicator that counts something (…数, …率) defaults to increase unless it counts something bad
+    (インシデント, 待ち時間 …). None when nothing says.
+    """
+    tv = target.value if isinstance(target, Value) else (target or "")
+    bv = baseline.value if isinstance(baseline, Value) else (baseline or "")
+    words = _nfkc(f"{indicator} {tv}")
+    if any(w in words for w in _KEEP):
+        return Direction.KEEP
+    if any(w in words for w in _DECREASE):
+        return Direction.DECREASE
+    tn, bn = _number(tv), _number(bv)
+    if tn is not None and bn is not None:
+        if tn > bn:
+            return Direction.INCREASE
+        if tn < bn:
+            return Direction.DECREASE
+        return Direction.KEEP
+    if tv and tn is None:
+        return Direction.QUALITATIVE
+    if any(w in words for w in _INCREASE):
+        return Direction.INCREASE
+    ind = _nfkc(indicator).strip()
+    if any(n in ind for n in _NEGATIVE_NOUNS):
+        return Direction.DECREASE if tn is not None or ind.endswith(_COUNT_ENDINGS) else None
+    if tn is not None or ind.endswith(_COUNT_ENDINGS):
+        return Direction.INCREASE
+    return None
+
+
+def _number(text: str) -> float | None:
+    m = re.search(_NUMBER, _nfkc(text or ""))
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def _unit_of(*values: Value | None) -> str | None:
+    for v in values:
+        if v is not None and v.value:
+            unit = split_value_unit(v.value)[1]
+            if unit:
+                return unit
+    return None
+
+
+def split_kpi_items(text: str, *, split_commas: bool = False) -> list[str]:
+    """One string per KPI in a box: lines, '・' bullets (not 参加者数・登録者数), HTML list items."""
+    s = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", text or ""))
+    items: list[str] = []
+    for line in s.splitlines():
+        line = _LABEL_RE.sub("", line).strip()
+        if not line:
+            continue
+        parts = _BULLET_RE.split(line)
+        for p in parts:
+            p = p.strip()
+            if not p:
+                continue
+            if split_commas and not _SEGMENT_RE.search(p):
+                items.extend(x.strip() for x in re.split(r"[、,，]", p) if x.strip())
+            else:
+                items.append(p)
+    return items
+
+
+def parse_kpi_text(
+    text: str,
+    *,
+    default_year: int | None = None,
+    split_commas: bool = False,
+    indicator: str | None = None,
+) -> list[Kpi]:
+    """Every KPI in a block of KPI text (a <KPI> box, a table cell, a schedule sentence).
+
+    ``default_year`` is the fiscal year given to a target that names none (e.g. the plan's last year).
+    ``indicator`` names the KPI of an item that states only values ('平成32年度末までに100％',
+    '現況 13件 → 目標 40件'), e.g. the row's 項目; without it such an item keeps its whole text as
+    indicator.
+    """
+    out: list[Kpi] = []
+    for item in split_kpi_items(text, split_commas=split_commas):
+        kpi = _parse_item(item, default_year, clean_indicator(indicator) if indicator else None)
+        if kpi is not None:
+            out.append(kpi)
+    return out
+
+
+def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kpi | None:
+    s = _nfkc(item).strip()
+    labels = list(_SEGMENT_RE.finditer(s))
+    if labels:
+        return _parse_labelled(s, labels, default_year, fallback)
+    deadline = parse_deadline(s)
+    qs = _quantities(s)
+    if deadline is None and not qs:
+        ind = clean_indicator(s)
+        return Kpi(indicator=ind, direction=infer_direction(ind)) if ind else None
+    target = parse_target(s, default_year=default_year)
+    body = _strip_years(s)
+    body_qs = _quantities(body)
+    if body_qs:
+        # the indicator is what precedes the goal quantity ('…件数40件を達成', '…件数を40件に')
+        m = _pick_quantity(body, body_qs)
+        indicator = clean_indicator(_TRAILING_PARTICLES.sub("", body[: m.start()]))
+    else:
+        indicator = clean_indicator(re.sub(r"(?:を達成|を目指す)?(?:する|します)?[。.]*$", "", body))
+    if not indicator:
+        indicator = fallback or clean_indicator(s)
+    if not indicator:
+        return None
+    targets = [target] if target is not None else []
+    return Kpi(
+        indicator=indicator,
+        unit=_unit_of(target),
+        targets=targets,
+        direction=infer_direction(indicator, target),
+    )
+
+
+def _parse_labelled(
+    s: str, labels: list[re.Match[str]], default_year: int | None, fallback: str | None
+) -> Kpi | None:
+    indicator = clean_indicator(s[: labels[0].start()].strip(" 　:：|/／"))
+    baseline: Value | None = None
+    targets: list[Value] = []
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(s)
+        seg = s[m.end() : end]
+        seg = re.sub(rf"^[\s{re.escape('→⇒>＞')}]+|[\s{re.escape('→⇒>＞')}、,]+$", "", seg)
+        v = parse_target(seg, default_year=None)
+        if v is None:
+            continue
+        if v.fiscal_year is None and re.fullmatch(_TARGET_LABEL, m.group("label")):
+            v = Value(value=v.value, fiscal_year=default_year)
+        if re.fullmatch(_TARGET_LABEL, m.group("label")):
+            targets.append(v)
+        elif baseline is None:
+            baseline = v
+    if not indicator:
+        indicator = fallback or clean_indicator(s)
+    if not indicator:
+        return None
+    last = targets[-1] if targets else None
+    return Kpi(
+        indicator=indicator,
+        unit=_unit_of(last, baseline),
+        baseline=baseline,
+        targets=targets,
+        direction=infer_direction(indicator, last, baseline),
+    )
+
+
+def kpi_from_row(
+    indicator: str,
+    baseline: str | None = None,
+    target: str | None = None,
+    *,
+    baseline_year: int | None = None,
+    target_year: int | None = None,
+) -> Kpi | None:
+    """A KPI from a target table row (項目 / 現況 2021 / 目標 2025): cell texts and the column years.
+
+    '-' or '' cells give no value; a year written in the cell itself wins over the column's year.
+    """
+    ind = clean_indicator(indicator)
+    if not ind:
+        return None
+    b = parse_target(baseline or "", default_year=baseline_year)
+    t = parse_target(target or "", default_year=target_year)
+    return Kpi(
+        indicator=ind,
+        unit=_unit_of(t, b),
+        baseline=b,
+        targets=[t] if t is not None else [],
+        direction=infer_direction(ind, t, b),
+    )
