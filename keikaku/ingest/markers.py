@@ -1,0 +1,108 @@
+"""Number markers of headings and items (番号): "1.", "(1)", "Ⅱ", "(i)", "①", "ア)", "1-①", "第2章".
+
+Shared by the readers (to split a marker from a line) and the extractor (to build the outline from
+the kinds of markers a document uses). Markers are matched on the text as written, before NFKC,
+because NFKC turns ① into 1 and Ⅱ into II.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_DIG = r"[0-9０-９]"
+_CIRCLED = r"[①-⑳㉑-㉟]"
+_KATA = r"[ア-ンｱ-ﾝ]"
+_ROMAN_UP = r"(?:X{0,3}(?:IX|IV|V?I{0,3})|[Ⅰ-Ⅻ])"
+_ROMAN_LOW = r"(?:x{0,3}(?:ix|iv|v?i{0,3})|[ⅰ-ⅻ])"
+_DASH = r"[-－‐ー―−]"
+_OPEN = r"[(（]"
+_CLOSE = r"[)）]"
+
+# a component of a compound key: 1, (1), (i), ①, ア
+_PART = rf"(?:{_OPEN}{_DIG}{{1,2}}{_CLOSE}|{_OPEN}{_ROMAN_LOW}{_CLOSE}|{_DIG}{{1,2}}|{_CIRCLED}|{_KATA})"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^第\s*(?:{_DIG}+|[一二三四五六七八九十]+)\s*[章節部編]")),
+    ("compound", re.compile(rf"^{_PART}(?:\s*{_DASH}\s*{_PART})+(?=[\s　]|[^\s0-9０-９)）])")),
+    ("paren_arabic", re.compile(rf"^{_OPEN}\s*{_DIG}{{1,2}}\s*{_CLOSE}")),
+    ("paren_roman", re.compile(rf"^{_OPEN}\s*(?=[ivxⅰ-ⅻ])({_ROMAN_LOW})\s*{_CLOSE}")),
+    ("paren_kata", re.compile(rf"^{_OPEN}\s*{_KATA}\s*{_CLOSE}")),
+    ("paren_alpha", re.compile(rf"^{_OPEN}\s*[a-zａ-ｚ]\s*{_CLOSE}")),
+    ("circled", re.compile(rf"^{_CIRCLED}")),
+    ("roman", re.compile(rf"^(?=[IVXⅠ-Ⅻ])({_ROMAN_UP})(?:\s*[.．、]|[\s　]+)(?![A-Za-z]\b)")),
+    (
+        "arabic",
+        re.compile(
+            rf"^{_DIG}{{1,2}}(?:\s*[.．、](?!{_DIG})|\s*{_CLOSE}|[\s　]+)(?!{_DIG}|[年月日件%％人回])"
+        ),
+    ),
+    ("kata", re.compile(rf"^{_KATA}(?:\s*[)）.．、]|[\s　]+)")),
+    ("alpha", re.compile(r"^[A-ZＡ-Ｚa-z](?:\s*[.．)）])")),
+]
+
+BULLETS = "・●○◎■□◆◇▶▷►▸✓✔※-–—*"
+
+
+@dataclass(frozen=True)
+class Marker:
+    written: str  # as written, trimmed: "1-①", "(1)", "Ⅱ.", "ア)"
+    kind: str  # chapter, compound, paren_arabic, paren_roman, paren_kata, circled, roman, arabic, kata, alpha
+
+    @property
+    def key(self) -> str:
+        """The marker without trailing punctuation: "1." → "1", "ア)" → "ア", "Ⅱ." → "Ⅱ"."""
+        s = self.written.strip()
+        if self.kind in ("arabic", "kata", "alpha", "roman"):
+            s = re.sub(r"[.．、)）]$", "", s).strip()
+        return s
+
+    @property
+    def style(self) -> str:
+        """Kind plus depth for compound keys, so "1-①" and "(1)-1-ア" are different levels."""
+        if self.kind == "compound":
+            return f"compound{len(re.findall(_DASH, self.written))}"
+        return self.kind
+
+
+def split_marker(text: str) -> tuple[Marker | None, str]:
+    """Split a leading number marker from text: "(1) 背景" → (Marker("(1)"), "背景")."""
+    s = text.lstrip(" \t　")
+    for kind, pat in _PATTERNS:
+        m = pat.match(s)
+        if not m:
+            continue
+        written = m.group(0).strip(" \t　")
+        if kind == "roman" and not m.group(1):
+            continue
+        if kind == "paren_roman" and not m.group(1):
+            continue
+        rest = s[m.end() :].lstrip(" \t　")
+        if not rest and kind not in ("chapter",):
+            return None, text
+        if kind in ("arabic", "kata", "alpha") and rest[:1] in ")）":
+            continue
+        return Marker(written, kind), rest
+    return None, text
+
+
+def strip_bullet(text: str) -> tuple[str | None, str]:
+    """Split a leading bullet (・, ●, ◆, ▶ …): "・電子申請" → ("・", "電子申請")."""
+    s = text.lstrip(" \t　")
+    if s and s[0] in BULLETS and not s.startswith("※") and len(s) > 1:
+        return s[0], s[1:].lstrip(" \t　")
+    return None, text
+
+
+def normalise_key(key: str) -> str:
+    """Compare keys across layouts: "1－①" == "1-①", "（1）" == "(1)"; circled digits kept."""
+    out = []
+    for ch in key:
+        if "①" <= ch <= "⑳" or "㉑" <= ch <= "㉟":
+            out.append(ch)
+        else:
+            out.append(unicodedata.normalize("NFKC", ch))
+    s = "".join(out)
+    s = re.sub(r"[‐ー―−–]", "-", s)
+    return re.sub(r"\s+", "", s)

@@ -1,0 +1,398 @@
+"""Reader for plain text and Markdown (.txt / .md) → the normalised block stream.
+
+Recognises, line by line:
+- Markdown headings (``#`` … ``######``) and numbered heading lines ("1.", "(1)", "Ⅱ", "(i)", "①",
+  "ア)", "1-①", "第2章") — short, single lines without a sentence end;
+- paragraphs (wrapped lines joined: no space between Japanese characters, one space between Latin words);
+- list items ("- ", "* ", "+ ", "・") with their inner marker ("- ① …" → marker "①");
+- tables: Markdown pipe tables, tab-separated rows (as text converted from PDF/Word gives them) and HTML
+  ``<table>`` embedded in the text (parsed with selectolax; rowspan/colspan kept as cell spans);
+- footnote definitions ("※7 用語", "¹ 説明", "[^1]: 説明"); a short "※7 用語" line takes the paragraph
+  that follows it as its definition.
+
+Every block carries its 1-based line span. Bytes are decoded as UTF-8 (BOM allowed), else cp932.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.markers import split_marker, strip_bullet
+
+MAX_HEADING_CHARS = 80
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST = re.compile(r"^(\s*)([-*+]|・)\s+(.*)$")
+_LIST_DOT = re.compile(r"^(\s*)・(.*)$")
+_FOOTNOTE = re.compile(r"^(※\s*[0-9０-９]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\^[^\]]+\]:)\s*(.*)$")
+_PIPE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_DASH_ONLY = re.compile(r"^[\s\-−–—:|]*$")
+_SENTENCE_END = ("。", "．")
+_BLOCK_TAGS = ("p", "li", "br", "div", "tr")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else cp932 (Shift_JIS as Windows writes it)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError as e:
+        raise ReaderError("テキストの文字コードを判別できません (UTF-8 / Shift_JIS 以外)", "encoding") from e
+
+
+def html_to_text(fragment: str) -> str:
+    """Text of an HTML fragment; <li>, <p>, <br> become line breaks."""
+    if "<" not in fragment:
+        return fragment.strip()
+    tree = HTMLParser(f"<div>{fragment}</div>")
+    root = tree.body or tree.root
+    if root is None:
+        return re.sub(r"<[^>]+>", "", fragment).strip()
+    return _node_text(root).strip()
+
+
+def _node_text(node: Node) -> str:
+    parts: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+            continue
+        if child.tag in ("ul", "ol", "table"):
+            parts.append("\n" + _node_text(child) + "\n")
+        elif child.tag in _BLOCK_TAGS:
+            parts.append("\n" + _node_text(child) + "\n")
+        else:
+            parts.append(_node_text(child))
+    text = "".join(parts)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def parse_html_tables(html: str) -> list[Table]:
+    """Every top-level <table> in an HTML fragment, with rowspan/colspan as cell spans."""
+    tree = HTMLParser(html)
+    tables: list[Table] = []
+    for t in tree.css("table"):
+        parent = t.parent
+        nested = False
+        while parent is not None:
+            if parent.tag == "table":
+                nested = True
+                break
+            parent = parent.parent
+        if nested:
+            continue
+        rows: list[list[Cell]] = []
+        for tr in t.css("tr"):
+            if _closest_table(tr) is not t:
+                continue
+            cells = []
+            for td in tr.iter():
+                if td.tag not in ("td", "th"):
+                    continue
+                cells.append(
+                    Cell(
+                        _node_text(td),
+                        rowspan=_span(td.attributes.get("rowspan")),
+                        colspan=_span(td.attributes.get("colspan")),
+                    )
+                )
+            if cells:
+                rows.append(cells)
+        cap = t.css_first("caption")
+        if rows:
+            tables.append(Table(rows=rows, caption=_node_text(cap) if cap else None))
+    return tables
+
+
+def _closest_table(node: Node) -> Node | None:
+    p = node.parent
+    while p is not None and p.tag != "table":
+        p = p.parent
+    return p
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int(v or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _join(a: str, b: str) -> str:
+    """Join a wrapped line: a space only between two Latin/digit characters."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _clean_cell(text: str) -> str:
+    return html_to_text(text).strip() if "<" in text else text.strip()
+
+
+def _split_pipe_row(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    cells = re.split(r"(?<!\\)\|", s)
+    return [c.replace("\\|", "|") for c in cells]
+
+
+class _TextReader:
+    def __init__(self, text: str) -> None:
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.blocks: list[Block] = []
+        self.para: list[str] = []
+        self.para_start = 0
+
+    # -- paragraphs --------------------------------------------------------------------------
+    def flush(self, end: int) -> None:
+        if not self.para:
+            return
+        text = ""
+        for ln in self.para:
+            hard = ln.endswith("  ")
+            text = _join(text, ln.strip())
+            if hard:
+                text += "\n"
+        text = text.strip()
+        if text:
+            self.blocks.append(Block(BlockKind.PARAGRAPH, text, Location(self.para_start, end)))
+        self.para = []
+
+    def add(self, block: Block) -> None:
+        self.blocks.append(block)
+
+    # -- main loop ---------------------------------------------------------------------------
+    def read(self) -> list[Block]:
+        lines = self.lines
+        i = 0
+        n = len(lines)
+        while i < n:
+            raw = lines[i]
+            line = raw.rstrip("\n")
+            stripped = line.strip(" \t　\u00a0")
+            lineno = i + 1
+            if "<table" in line.lower():
+                self.flush(lineno - 1)
+                i = self._html_table(i)
+                continue
+            if "\t" in line and stripped:
+                self.flush(lineno - 1)
+                i = self._tab_table(i)
+                continue
+            if stripped.startswith("|") and stripped.count("|") >= 2:
+                self.flush(lineno - 1)
+                i = self._pipe_table(i)
+                continue
+            if not stripped:
+                self.flush(lineno - 1)
+                i += 1
+                continue
+            m = _MD_HEADING.match(stripped)
+            if m:
+                self.flush(lineno - 1)
+                marker, rest = split_marker(_unescape(m.group(2)))
+                self.add(
+                    Block(
+                        BlockKind.HEADING,
+                        rest.strip(),
+                        Location(lineno, lineno),
+                        level=len(m.group(1)),
+                        marker=marker.written if marker else None,
+                        style="md",
+                    )
+                )
+                i += 1
+                continue
+            m = _FOOTNOTE.match(stripped)
+            if m and m.group(2):
+                self.flush(lineno - 1)
+                self.add(
+                    Block(BlockKind.FOOTNOTE, m.group(2).strip(), Location(lineno, lineno), marker=m.group(1))
+                )
+                i += 1
+                continue
+            m = _LIST.match(line) or _LIST_DOT.match(line)
+            if m:
+                self.flush(lineno - 1)
+                indent = len(m.group(1).expandtabs(4))
+                body = _unescape(m.group(m.lastindex or 3)).strip()
+                bullet = m.group(2) if m.lastindex == 3 else "・"
+                inner_bullet, body2 = strip_bullet(body)
+                marker, rest = split_marker(body2)
+                mk = marker.written if marker else (inner_bullet or (bullet if bullet == "・" else None))
+                self.add(
+                    Block(
+                        BlockKind.LIST_ITEM,
+                        rest.strip() if marker else body2.strip(),
+                        Location(lineno, lineno),
+                        level=indent // 2 + 1,
+                        marker=mk,
+                    )
+                )
+                i += 1
+                continue
+            if not self.para and self._is_heading_line(i, stripped):
+                marker, rest = split_marker(_unescape(stripped))
+                self.add(
+                    Block(
+                        BlockKind.HEADING,
+                        rest.strip(),
+                        Location(lineno, lineno),
+                        marker=marker.written if marker else None,
+                    )
+                )
+                i += 1
+                continue
+            if not self.para:
+                self.para_start = lineno
+            self.para.append(_unescape(line))
+            i += 1
+        self.flush(n)
+        return _attach_footnote_definitions(self.blocks)
+
+    def _is_heading_line(self, i: int, stripped: str) -> bool:
+        marker, rest = split_marker(stripped)
+        if marker is None or not rest:
+            return False
+        if len(rest) > MAX_HEADING_CHARS or "。" in rest:
+            return False
+        nxt = self.lines[i + 1].strip() if i + 1 < len(self.lines) else ""
+        # a wrapped sentence continues on the next line: not a heading
+        return not (
+            nxt and "\t" not in nxt and not split_marker(nxt)[0] and not nxt.startswith(("#", "|", "-"))
+        )
+
+    # -- tables ------------------------------------------------------------------------------
+    def _tab_table(self, i: int) -> int:
+        rows: list[list[Cell]] = []
+        start = i
+        while i < len(self.lines):
+            line = self.lines[i]
+            if "\t" not in line or not line.strip() or "<table" in line.lower():
+                break
+            cells = [_clean_cell(c) for c in line.split("\t")]
+            if not _DASH_ONLY.match("".join(cells)):
+                while len(cells) > 1 and not cells[-1] and len(rows) and len(cells) > len(rows[0]):
+                    cells.pop()
+                rows.append([Cell(c) for c in cells])
+            i += 1
+        if rows:
+            self.add(
+                Block(BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=Table(rows=rows))
+            )
+        return i
+
+    def _pipe_table(self, i: int) -> int:
+        rows: list[list[Cell]] = []
+        start = i
+        while i < len(self.lines):
+            s = self.lines[i].strip()
+            if not (s.startswith("|") and s.count("|") >= 2):
+                break
+            if not _PIPE_SEP.match(s):
+                rows.append([Cell(_clean_cell(_unescape(c))) for c in _split_pipe_row(s)])
+            i += 1
+        if rows:
+            self.add(
+                Block(BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=Table(rows=rows))
+            )
+        return i
+
+    def _html_table(self, i: int) -> int:
+        start = i
+        buf: list[str] = []
+        depth = 0
+        while i < len(self.lines):
+            line = self.lines[i]
+            buf.append(line)
+            low = line.lower()
+            depth += low.count("<table") - low.count("</table")
+            i += 1
+            if depth <= 0:
+                break
+        html = "\n".join(buf)
+        before = re.split(r"<table", html, maxsplit=1, flags=re.IGNORECASE)[0]
+        before_text = html_to_text(before.replace("\t", " ")).strip()
+        if before_text:
+            self.add(Block(BlockKind.PARAGRAPH, before_text, Location(start + 1, start + 1)))
+        for t in parse_html_tables(html):
+            rows = t.rows
+            self.add(Block(BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=t, style="html"))
+        after = re.split(r"</table>", html, flags=re.IGNORECASE)[-1] if "</table" in html.lower() else ""
+        after_text = html_to_text(after.replace("\t", " ")).strip()
+        if after_text:
+            self.add(Block(BlockKind.PARAGRAPH, after_text, Location(i, i)))
+        return i
+
+
+def _unescape(s: str) -> str:
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", s)
+
+
+def _table_text(rows: list[list[Cell]]) -> str:
+    return "\n".join("\t".join(c.text for c in r) for r in rows)
+
+
+def _attach_footnote_definitions(blocks: list[Block]) -> list[Block]:
+    """A "※7 用語" footnote line followed by its definition paragraph becomes one footnote."""
+    out: list[Block] = []
+    k = 0
+    while k < len(blocks):
+        b = blocks[k]
+        nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+        if (
+            b.kind == BlockKind.FOOTNOTE
+            and len(b.text) <= 40
+            and not b.text.endswith(_SENTENCE_END)
+            and nxt is not None
+            and nxt.kind == BlockKind.PARAGRAPH
+        ):
+            loc = Location(b.loc.line_start, nxt.loc.line_end)
+            out.append(Block(BlockKind.FOOTNOTE, f"{b.text}\n{nxt.text}", loc, marker=b.marker))
+            k += 2
+            continue
+        out.append(b)
+        k += 1
+    return out
+
+
+def read_text(path_or_bytes: str | Path | bytes, filename: str | None = None) -> ReadResult:
+    """Read a .txt / .md document (a path or its bytes) into blocks."""
+    if isinstance(path_or_bytes, bytes):
+        data = path_or_bytes
+        name = filename or "document.txt"
+    else:
+        p = Path(path_or_bytes)
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ReaderError(f"ファイルを読めません: {p.name} ({e.strerror})", "io") from e
+        name = filename or p.name
+    if not data.strip():
+        raise ReaderError(f"空のファイルです: {name}", "empty")
+    if b"\x00" in data[:4096]:
+        raise ReaderError(f"テキストファイルではありません: {name}", "unsupported")
+    text = decode(data)
+    blocks = _TextReader(text).read()
+    if not blocks:
+        raise ReaderError(f"本文がありません: {name}", "empty")
+    fmt = "md" if name.lower().endswith((".md", ".markdown")) else "txt"
+    return ReadResult(blocks=blocks, format=fmt)
