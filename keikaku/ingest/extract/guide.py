@@ -507,10 +507,11 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
     measures: list[ExampleMeasure] = []
     counters: dict[str | None, int] = {}
     for d in drafts:
-        counters[d.pillar_key] = counters.get(d.pillar_key, 0) + 1
-        key = f"{d.pillar_key}-{counters[d.pillar_key]}" if d.pillar_key else str(len(measures) + 1)
+        n = counters.get(d.pillar_key, 0) + 1
+        key = f"{d.pillar_key}-{n}" if d.pillar_key else str(len(measures) + 1)
         em = d.build(key, source_name)
-        if em is not None:
+        if em is not None:  # a marker with nothing after it (a repeated box heading) is skipped
+            counters[d.pillar_key] = n
             measures.append(em)
     if len(measures) < 2:
         return None
