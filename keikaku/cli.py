@@ -1,0 +1,258 @@
+"""The ``keikaku`` command: thin over the use cases. Every command is documented in docs/cli.md.
+
+Exit codes: 0 ok; 1 warnings with --strict (validate) or partial failure (import DIR); 2 invalid input;
+3 not found; 4 permission denied; 5 conflict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+EXIT_OK, EXIT_WARN, EXIT_INVALID = 0, 1, 2
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _err(msg: str) -> None:
+    print(f"keikaku: {msg}", file=sys.stderr)
+
+
+def _django() -> None:
+    from keikaku.web.bootstrap import migrate
+
+    migrate()
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from keikaku.core.validation import has_errors, validate_text
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        _err(f"{path}: {e.strerror}")
+        return EXIT_INVALID
+    _doc, problems = validate_text(raw)
+    for p in problems:
+        print(f"{path}: {p}")
+    errors = has_errors(problems)
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    print(f"{path}: {sum(1 for p in problems if p.severity == 'error')} error(s), {warnings} warning(s)", file=sys.stderr)
+    if errors:
+        return EXIT_INVALID
+    if warnings and args.strict:
+        return EXIT_WARN
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from keikaku.core.plan import Catalogue
+    from keikaku.core.validation import has_errors, validate_text
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        _err(f"{path}: {e.strerror}")
+        return EXIT_INVALID
+    doc, problems = validate_text(raw)
+    if doc is None or has_errors(problems):
+        for p in problems:
+            print(f"{path}: {p}", file=sys.stderr)
+        _err("nothing stored / 保存しませんでした")
+        return EXIT_INVALID
+    _django()
+    from keikaku.services.plans import catalogue_save, plan_save
+
+    if isinstance(doc, Catalogue):
+        cat = catalogue_save(doc, now=_now())
+        print(f"catalogue {cat.pk}: {doc.title}")
+        return EXIT_OK
+    row = plan_save(doc, now=_now(), status="draft" if args.draft else "published")
+    print(row.pk)
+    print(f"plan {row.pk}: {doc.title} ({len(doc.measures)} measures)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _django()
+    from keikaku.services.plans import dump_document, plan_export
+
+    doc = plan_export(args.plan)
+    text = dump_document(doc)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    _django()
+    from keikaku.core.fiscal import display
+    from keikaku.services.plans import plan_list
+
+    rows = plan_list(prefecture=args.prefecture)
+    if args.json:
+        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rows:
+        period = f"{display(r.period_start)}–{display(r.period_end)}" if (r.period_start or r.period_end) else ""
+        print(f"{r.id}\t{r.prefecture}{r.organisation}\t{r.title}\t{period}\t{r.measures} measures\t{r.status}")
+    if not rows:
+        print("(no plans)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import_one(path: Path, args: argparse.Namespace) -> int:
+    from keikaku.services.errors import InvalidDocument
+    from keikaku.services.imports import ImportFailed, document_read, plan_import
+    from keikaku.services.plans import dump_document
+
+    try:
+        if args.to == "json":
+            doc = document_read(path)
+            sys.stdout.write(dump_document(doc))
+            return EXIT_OK
+        result = plan_import(path, now=_now(), store=not args.dry_run)
+    except ImportFailed as e:
+        _err(f"{path}: {e}")
+        return EXIT_INVALID
+    except InvalidDocument as e:
+        for p in e.problems:
+            _err(f"{path}: {p}")
+        _err("nothing stored / 保存しませんでした")
+        return EXIT_INVALID
+    for line in result.summary_lines():
+        print(line)
+    if result.stored_id is not None:
+        print(f"  stored as {result.kind} {result.stored_id}")
+    if args.verbose:
+        for p in result.problems:
+            print(f"  {p}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    target = Path(args.path)
+    if args.to is None:
+        _django()
+    else:
+        from keikaku.web.bootstrap import setup
+
+        setup()
+    if not target.is_dir():
+        return _import_one(target, args)
+    if args.to == "json":
+        _err("--to json takes one file, not a folder")
+        return EXIT_INVALID
+    from tqdm import tqdm
+
+    files = sorted(p for p in target.rglob("*") if p.is_file() and not p.name.startswith("."))
+    failed = 0
+    for p in tqdm(files, desc="import", unit="file", file=sys.stderr, disable=not files):
+        if _import_one(p, args) != EXIT_OK:
+            failed += 1
+    print(f"{len(files) - failed} imported, {failed} failed", file=sys.stderr)
+    return EXIT_WARN if failed else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from keikaku.web.server import serve
+
+    serve(host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from keikaku.services.demo import demo_load
+
+    loaded = demo_load(now=_now())
+    for line in loaded:
+        print(line)
+    if args.no_serve:
+        return EXIT_OK
+    from keikaku.web.server import serve
+
+    serve(host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from keikaku.web.bootstrap import migrate
+
+    migrate(verbosity=1)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="keikaku", description="自治体のデジタル・データ活用計画を扱う / plan data for Japanese local governments")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("validate", cmd_validate, "計画 JSON を検査する / check a plan JSON file")
+    p.add_argument("file")
+    p.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    p = add("load", cmd_load, "計画 JSON を保存する / store a plan JSON file")
+    p.add_argument("file")
+    p.add_argument("--draft", action="store_true", help="store as draft (not public)")
+    p = add("export", cmd_export, "保存した計画を書き出す / export a stored plan")
+    p.add_argument("plan", type=int, help="plan id (see `keikaku list`)")
+    p.add_argument("--to", choices=["json"], default="json")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p = add("list", cmd_list, "保存した計画の一覧 / list stored plans")
+    p.add_argument("--prefecture")
+    p.add_argument("--json", action="store_true")
+    p = add("import", cmd_import, "計画文書 (txt/md/html/docx/pdf) を取り込む / import plan documents")
+    p.add_argument("path", help="a file, or a folder to import every file in it")
+    p.add_argument("--to", choices=["json"], help="print the plan JSON instead of storing it")
+    p.add_argument("--dry-run", action="store_true", help="read and check, store nothing")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every warning")
+    for name, fn, help_ in (
+        ("serve", cmd_serve, "ウェブポータルを起動する / run the web portal"),
+        ("demo", cmd_demo, "見本データでデモを起動する / load sample data and run the portal"),
+    ):
+        p = add(name, fn, help_)
+        p.add_argument("--host", default=os.environ.get("KEIKAKU_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("KEIKAKU_PORT", "8000")))
+        p.add_argument("--threads", type=int, default=8)
+        if name == "demo":
+            p.add_argument("--no-serve", action="store_true", help="load the sample data and stop")
+    add("migrate", cmd_migrate, "データベースを作成・更新する / create or update the database")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # turn domain errors into messages and exit codes, never a traceback
+        from keikaku.services.errors import ServiceError
+
+        if isinstance(e, ServiceError):
+            _err(str(e))
+            return e.exit_code
+        if os.environ.get("KEIKAKU_DEBUG"):
+            raise
+        _err(f"internal error / 内部エラー: {type(e).__name__}: {e} (set KEIKAKU_DEBUG=1 for details)")
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,325 @@
+"""Use cases on plans: plan_save, plan_export, plan_list, plan_get, catalogue_save."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, Prefetch
+
+from keikaku.core import plan as core
+from keikaku.services.errors import NotFound
+from keikaku.web.plans import models as m
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    id: int
+    title: str
+    organisation: str
+    prefecture: str
+    period_start: int | None
+    period_end: int | None
+    measures: int
+    status: str
+
+
+def _organisation(org: core.Organisation) -> m.Organisation:
+    if org.code:
+        obj = m.Organisation.objects.filter(code=org.code).first()
+        if obj:
+            return obj
+    obj, created = m.Organisation.objects.get_or_create(
+        prefecture=org.prefecture or "",
+        name=org.name,
+        defaults={"code": org.code, "kind": org.kind.value if org.kind else ""},
+    )
+    changed = False
+    if org.code and not obj.code:
+        obj.code, changed = org.code, True
+    if org.kind and not obj.kind:
+        obj.kind, changed = org.kind.value, True
+    if changed:
+        obj.save()
+    return obj
+
+
+def department_resolve(organisation: m.Organisation, name: str) -> m.Department:
+    """The department record for a name as written: exact name, then a known alias, else a new record."""
+    name = name.strip()
+    dept = m.Department.objects.filter(organisation=organisation, name=name).first()
+    if dept:
+        return dept
+    for d in m.Department.objects.filter(organisation=organisation):
+        if name in (d.aliases or []):
+            return d
+    return m.Department.objects.create(organisation=organisation, name=name)
+
+
+def _prov(p: core.Provenance | None) -> dict | None:
+    return p.model_dump(mode="json", exclude_none=True) if p else None
+
+
+@transaction.atomic
+def plan_save(
+    plan: core.Plan,
+    *,
+    now: datetime,
+    status: str = "published",
+    source_bytes: bytes | None = None,
+    previous: m.Plan | None = None,
+) -> m.Plan:
+    """Store a validated plan document. Atomic: the plan lands whole or not at all."""
+    org = _organisation(plan.organisation)
+    row = m.Plan.objects.create(
+        organisation=org,
+        title=plan.title,
+        kinds=[k.value for k in plan.kinds],
+        published=plan.published or "",
+        period_start=plan.period.start_fy,
+        period_end=plan.period.end_fy,
+        period_note=plan.period.note,
+        version=plan.version,
+        status=status,
+        previous=previous,
+        source=plan.source.model_dump(mode="json", exclude_none=True) if plan.source else None,
+        created_at=now,
+        updated_at=now,
+    )
+    if source_bytes is not None:
+        m.SourceFile.objects.create(
+            plan=row,
+            filename=plan.source.filename if plan.source else "",
+            sha256=hashlib.sha256(source_bytes).hexdigest(),
+            size=len(source_bytes),
+            content=source_bytes,
+        )
+    m.Section.objects.bulk_create(
+        m.Section(plan=row, order=i, key=s.key, title=s.title, kind=s.kind, text=s.text)
+        for i, s in enumerate(plan.sections)
+    )
+    policy_rows: dict[str, m.Policy] = {}
+    counter = 0
+
+    def add_policies(policies: list[core.Policy], parent: m.Policy | None, depth: int) -> None:
+        nonlocal counter
+        for p in policies:
+            obj = m.Policy.objects.create(
+                plan=row, parent=parent, order=counter, depth=depth, key=p.key, title=p.title, pillars=p.pillars
+            )
+            counter += 1
+            policy_rows.setdefault(p.key, obj)
+            add_policies(p.children, obj, depth + 1)
+
+    add_policies(plan.policies, None, 0)
+
+    departments: dict[str, m.Department] = {}
+    for i, ms in enumerate(plan.measures):
+        mrow = m.Measure.objects.create(
+            plan=row,
+            order=i,
+            key=ms.key,
+            policy_key=ms.policy_key,
+            policy=policy_rows.get(ms.policy_key) if ms.policy_key else None,
+            title=ms.title,
+            description=ms.description,
+            priority_areas=ms.priority_areas,
+            priority=ms.priority,
+            reposted=ms.reposted,
+            deadline_fy=ms.deadline_fy,
+            national_measures=ms.national_measures,
+            provenance=_prov(ms.provenance),
+        )
+        m.MeasurePillar.objects.bulk_create(
+            m.MeasurePillar(measure=mrow, order=j, code=r.code, source=r.source.value, confidence=r.confidence)
+            for j, r in enumerate(ms.pillars)
+        )
+        links = []
+        for j, name in enumerate(ms.departments):
+            if name not in departments:
+                departments[name] = department_resolve(org, name)
+            links.append(m.MeasureDepartment(measure=mrow, department=departments[name], order=j, written=name))
+        m.MeasureDepartment.objects.bulk_create(links)
+        for j, k in enumerate(ms.kpis):
+            krow = m.Kpi.objects.create(
+                measure=mrow,
+                order=j,
+                indicator=k.indicator,
+                unit=k.unit,
+                has_baseline=k.baseline is not None,
+                baseline_value=k.baseline.value if k.baseline else None,
+                baseline_fy=k.baseline.fiscal_year if k.baseline else None,
+                direction=k.direction.value if k.direction else None,
+                provenance=_prov(k.provenance),
+            )
+            m.KpiTarget.objects.bulk_create(
+                m.KpiTarget(kpi=krow, order=t_i, value=t.value, fiscal_year=t.fiscal_year)
+                for t_i, t in enumerate(k.targets)
+            )
+        m.ScheduleEntry.objects.bulk_create(
+            m.ScheduleEntry(
+                measure=mrow, order=j, fiscal_year=e.fiscal_year, written=e.written, phase=e.phase, provenance=_prov(e.provenance)
+            )
+            for j, e in enumerate(ms.schedule)
+        )
+    m.PreviousPlanReview.objects.bulk_create(
+        m.PreviousPlanReview(
+            plan=row,
+            order=i,
+            item=e.item,
+            status=e.status,
+            decision=e.decision.value if e.decision else None,
+            decision_written=e.decision_written,
+            direction=e.direction,
+            reference=e.reference,
+            provenance=_prov(e.provenance),
+        )
+        for i, e in enumerate(plan.evaluations)
+    )
+    return row
+
+
+def plan_get(plan_id: int) -> m.Plan:
+    try:
+        return m.Plan.objects.select_related("organisation").get(pk=plan_id)
+    except (m.Plan.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}") from None
+
+
+def _measures_qs():
+    return m.Measure.objects.prefetch_related(
+        "pillar_refs",
+        Prefetch("department_links", queryset=m.MeasureDepartment.objects.order_by("order")),
+        Prefetch("kpis", queryset=m.Kpi.objects.prefetch_related("targets")),
+        "schedule",
+    )
+
+
+def _prov_model(d: dict | None) -> core.Provenance | None:
+    return core.Provenance.model_validate(d) if d else None
+
+
+def measure_to_core(ms: m.Measure) -> core.Measure:
+    return core.Measure(
+        key=ms.key,
+        policy_key=ms.policy_key,
+        title=ms.title,
+        description=ms.description,
+        pillars=[
+            core.PillarRef(code=r.code, source=core.PillarSource(r.source), confidence=r.confidence)
+            for r in ms.pillar_refs.all()
+        ],
+        priority_areas=list(ms.priority_areas),
+        priority=ms.priority,
+        reposted=ms.reposted,
+        departments=[link.written for link in ms.department_links.all()],
+        kpis=[
+            core.Kpi(
+                indicator=k.indicator,
+                unit=k.unit,
+                baseline=core.Value(value=k.baseline_value or "", fiscal_year=k.baseline_fy) if k.has_baseline else None,
+                targets=[core.Value(value=t.value, fiscal_year=t.fiscal_year) for t in k.targets.all()],
+                direction=core.Direction(k.direction) if k.direction else None,
+                provenance=_prov_model(k.provenance),
+            )
+            for k in ms.kpis.all()
+        ],
+        schedule=[
+            core.ScheduleEntry(fiscal_year=e.fiscal_year, written=e.written, phase=e.phase, provenance=_prov_model(e.provenance))
+            for e in ms.schedule.all()
+        ],
+        deadline_fy=ms.deadline_fy,
+        national_measures=list(ms.national_measures),
+        provenance=_prov_model(ms.provenance),
+    )
+
+
+def plan_to_core(row: m.Plan) -> core.Plan:
+    org = row.organisation
+    policies = list(row.policies.order_by("order"))
+    children: dict[int | None, list[m.Policy]] = {}
+    for p in policies:
+        children.setdefault(p.parent_id, []).append(p)
+
+    def tree(parent_id: int | None) -> list[core.Policy]:
+        return [
+            core.Policy(key=p.key, title=p.title, pillars=list(p.pillars), children=tree(p.pk))
+            for p in children.get(parent_id, [])
+        ]
+
+    return core.Plan(
+        title=row.title,
+        organisation=core.Organisation(
+            name=org.name,
+            prefecture=org.prefecture or None,
+            code=org.code or None,
+            kind=core.OrganisationKind(org.kind) if org.kind else None,
+        ),
+        kinds=[core.PlanKind(k) for k in row.kinds],
+        published=row.published or None,
+        period=core.Period(start_fy=row.period_start, end_fy=row.period_end, note=row.period_note),
+        version=row.version,
+        sections=[
+            core.Section(key=s.key, title=s.title, kind=s.kind, text=s.text) for s in row.sections.order_by("order")
+        ],
+        policies=tree(None),
+        measures=[measure_to_core(ms) for ms in _measures_qs().filter(plan=row).order_by("order")],
+        evaluations=[
+            core.Evaluation(
+                item=e.item,
+                status=e.status,
+                decision=core.Decision(e.decision) if e.decision else None,
+                decision_written=e.decision_written,
+                direction=e.direction,
+                reference=e.reference,
+                provenance=_prov_model(e.provenance),
+            )
+            for e in row.reviews.order_by("order")
+        ],
+        source=core.SourceDocument.model_validate(row.source) if row.source else None,
+    )
+
+
+def plan_export(plan_id: int) -> core.Plan:
+    """The stored plan as a plan JSON document (the same document that was saved)."""
+    return plan_to_core(plan_get(plan_id))
+
+
+def plan_list(*, prefecture: str | None = None, public_only: bool = False) -> list[PlanSummary]:
+    qs = m.Plan.objects.select_related("organisation").annotate(n=Count("measures"))
+    if prefecture:
+        qs = qs.filter(organisation__prefecture=prefecture)
+    if public_only:
+        qs = qs.filter(status="published")
+    return [
+        PlanSummary(
+            id=p.pk,
+            title=p.title,
+            organisation=p.organisation.name,
+            prefecture=p.organisation.prefecture,
+            period_start=p.period_start,
+            period_end=p.period_end,
+            measures=p.n,
+            status=p.status,
+        )
+        for p in qs.order_by("organisation__prefecture", "organisation__name", "-period_start", "pk")
+    ]
+
+
+@transaction.atomic
+def catalogue_save(cat: core.Catalogue, *, now: datetime) -> m.Catalogue:
+    return m.Catalogue.objects.create(
+        title=cat.title,
+        published=cat.published or "",
+        document=cat.model_dump(mode="json", exclude_none=True),
+        created_at=now,
+    )
+
+
+def dump_document(doc: core.Plan | core.Catalogue) -> str:
+    """The canonical JSON text of a document (what export prints and what sample files hold)."""
+    import json
+
+    return json.dumps(doc.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2) + "\n"

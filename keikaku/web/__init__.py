@@ -1,0 +1,1 @@
+"""Django project: settings only from environment variables (docs/settings.md)."""

@@ -1,0 +1,1 @@
+"""Public portal: organisations, plans, measures."""
