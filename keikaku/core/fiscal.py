@@ -98,7 +98,7 @@ _ERA_RE = re.compile(
     rf"(?P<suf>年度末|年度|年)?(?:\s*(?P<m>\d{{1,2}})\s*月)?"
 )
 _WESTERN_RE = re.compile(
-    rf"(?<!\d)(?P<w>(?:19|20)\d{{2}})\s*(?:[\(（]\s*(?P<era>{_ERA_NAMES}|[RH])\s*(?P<n>\d{{1,2}})\s*(?:年度|年)?\s*[\)）])?\s*"
+    rf"(?<!\d)(?P<w>(?:19|20)\d{{2}}|2100)\s*(?:[\(（]\s*(?P<era>{_ERA_NAMES}|[RH])\s*(?P<n>\d{{1,2}})\s*(?:年度|年)?(?:\s*[・/／,、]\s*(?:{_ERA_NAMES}|[RH])\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?)?\s*[\)）])?\s*"
     rf"(?P<suf>年度末|年度|年)?(?:\s*(?P<m>\d{{1,2}})\s*月)?(?!\d)"
 )
 
@@ -113,12 +113,16 @@ def find_years(text: str) -> list[YearMention]:
         abbr = len(m.group("era")) == 1
         if not suf and not abbr:
             continue
+        if abbr and not suf and re.match(r"[A-Za-z]", s[m.end() : m.end() + 1]):
+            continue  # a name such as M2M or H2O, not R4 / H31
         try:
             year = era_to_western(m.group("era"), int(m.group("n")))
         except FiscalYearError:
             continue
         if m.group("w2"):
             year = int(m.group("w2"))
+        if not (MIN_YEAR <= year <= MAX_YEAR):
+            continue
         month = int(m.group("m")) if m.group("m") else None
         if month is not None and not 1 <= month <= 12:
             month = None
@@ -179,15 +183,13 @@ def column_header_year(text: str, era_hint: str | None = None) -> int | None:
     fy = parse_fiscal_year(s)
     if fy is not None:
         return fy
-    m = re.fullmatch(r"['’]?(\d{2})\s*(年度)?", s)
+    m = re.fullmatch(r"['’]?(\d{1,2})\s*(年度)?", s)
     if m:
         n = int(m.group(1))
         if era_hint:
             return era_to_western(era_hint, n)
-        return 2000 + n
-    m = re.fullmatch(r"(\d{1,2})\s*年度", s)
-    if m and era_hint:
-        return era_to_western(era_hint, int(m.group(1)))
+        if len(m.group(1)) == 2:
+            return 2000 + n
     return None
 
 
