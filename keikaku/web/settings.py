@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "simple_history",
     "keikaku.web.plans",
     "keikaku.web.portal",
+    "keikaku.web.api",
+    "keikaku.web.accounts",
+    "keikaku.web.progress",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""REST API (django-ninja): read API for plans and search, PDCA actions with token auth."""

@@ -1,0 +1,5 @@
+"""PDCA API (token authentication): submit progress, read roll-ups."""
+
+from ninja import Router
+
+router = Router(tags=["pdca"])
