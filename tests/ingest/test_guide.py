@@ -393,6 +393,80 @@ def test_mini_guide_from_html_reader() -> None:
     _check_mini(extract_catalogue(read_html(MINI_GUIDE_HTML), "mini"), html=True)
 
 
+def _mini_guide_docx(path: Path) -> None:
+    """The HTML page's content as a Word file: headings, paragraphs, bullets and a two-cell title row."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("町村データ活用計画づくりの手引（試行版）", level=1)
+    doc.add_paragraph("さくら県デジタル推進協議会")
+    doc.add_paragraph("令和 5 年 3 月")
+    doc.add_heading("町村データ活用計画の雛型", level=1)
+    for n, title, body in (
+        (1, "町の現状及び課題", "〇〇町は山間部が多く、窓口まで遠い住民が多い。"),
+        (2, "町データ活用計画の目的", "〇〇町データ活用計画は、住民の手間を減らすことを目的とする。"),
+        (3, "官民データ活用の推進に関する施策の基本的な方針", ""),
+        (4, "官民データ活用の推進に係る個別施策", ""),
+    ):
+        doc.add_heading(f"{n}. {title}", level=2)
+        if body:
+            doc.add_paragraph("(記載例)")
+            doc.add_paragraph(body)
+    doc.add_heading("1. 手続における情報通信の技術の利用等に係る取組（オンライン化原則）", level=2)
+    doc.add_heading("【町村の施策（記載例）】", level=3)
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "公民館予約のオンライン化"
+    table.cell(0, 1).text = "電子行政"
+    merged = table.cell(1, 0).merge(table.cell(1, 1))
+    merged.text = "〇〇町では、公民館の予約を電話と窓口で受け付けているため、職員の負担が大きい。"
+    for label, line in (
+        ("<KPI>", "オンライン予約の利用率"),
+        ("<スケジュール>", "令和〇年度までに利用率〇%を達成"),
+    ):
+        doc.add_paragraph(label)
+        doc.add_paragraph(line)
+    doc.add_paragraph("【対応する国の施策】")
+    doc.add_paragraph("・公共施設予約の電子化支援", style="List Bullet")
+    doc.add_heading("【町村の施策（記載例）】", level=3)
+    doc.add_paragraph("窓口キャッシュレス決済の導入\t電子行政")
+    doc.add_paragraph("〇〇町では、証明書の手数料を現金で受け取っている。")
+    for line in ("<KPI>", "キャッシュレス決済の件数", "<スケジュール>", "令和〇年までに全窓口で導入"):
+        doc.add_paragraph(line)
+    doc.add_paragraph("【対応する事例集の施策】")
+    doc.add_paragraph("・「キャッシュレス窓口の取組（あおば村）」（事例集 9-1）")
+    doc.add_paragraph("等々")
+    doc.add_heading("2. 官民データの容易な利用等に係る取組（オープンデータの推進）", level=2)
+    doc.add_heading("【町村の施策（記載例）】", level=3)
+    doc.add_paragraph("農地台帳のオープンデータ化")
+    doc.add_paragraph("農林水産")
+    doc.add_paragraph("〇〇町が保有する農地の情報を公開し、新規就農者の参入を後押しする。")
+    for line in (
+        "<KPI>",
+        "公開データセット数",
+        "<スケジュール>",
+        "令和〇年までに〇件を公開",
+        "【対応する国の施策】",
+    ):
+        doc.add_paragraph(line)
+    doc.add_paragraph("・農地情報の公開推進")
+    doc.add_paragraph("・地方公共団体のオープンデータ取組支援")
+    doc.add_paragraph("等々")
+    doc.add_heading("5. セキュリティ及び個人情報の適正な取扱いの確保", level=2)
+    doc.add_paragraph("(記載例)")
+    doc.add_paragraph("〇〇町情報セキュリティポリシーに基づいて運用する。")
+    doc.save(str(path))
+
+
+def test_mini_guide_from_docx_reader(tmp_path: Path) -> None:
+    if importlib.util.find_spec("keikaku.ingest.readers.docx") is None:
+        pytest.skip("the DOCX reader has not landed yet")
+    from keikaku.ingest.readers.docx import read_docx
+
+    path = tmp_path / "mini.docx"
+    _mini_guide_docx(path)
+    _check_mini(extract_catalogue(read_docx(path), "mini"), html=True)
+
+
 def test_mini_guide_from_text_reader() -> None:
     if importlib.util.find_spec("keikaku.ingest.readers.text") is None:
         pytest.skip("the text reader has not landed yet")

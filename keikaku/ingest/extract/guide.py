@@ -62,6 +62,7 @@ class _Unit:
     loc: Location
     heading: bool
     concatenated: bool = False  # came out of the same line as a preceding label (bold runs glued)
+    bare_item: bool = False  # a list item whose reader dropped its bullet (no marker kept)
 
 
 def _nfkc(s: str) -> str:
@@ -111,8 +112,9 @@ def _units(blocks: list[Block]) -> list[_Unit]:
         if raw.lstrip().startswith("<sup>") or raw.lstrip().startswith("^{"):
             continue  # a footnote the reader did not recognise as one
         heading = block.kind == BlockKind.HEADING
+        bare = block.kind == BlockKind.LIST_ITEM and not (block.marker or "").strip()
         for line, glued in _clean_lines(raw):
-            units.append(_Unit(line, _nfkc(line), block.loc, heading, glued))
+            units.append(_Unit(line, _nfkc(line), block.loc, heading, glued, bare))
     return units
 
 
@@ -258,6 +260,7 @@ class _Draft:
     national: list[str] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     variant: str | None = None
+    bulleted: bool = False  # a 国の施策 item was marked with ・ as written
 
     def add_lines(self, target: list[str], text: str) -> None:
         for line in _content_lines(text):
@@ -299,7 +302,11 @@ class _Draft:
             return
         if self.state in ("national", "cases"):
             item = _LIST_BULLET.sub("", text).strip()
-            if item.startswith("・") or (self.state == "cases" and item.startswith("「")):
+            marked = item.startswith("・")
+            self.bulleted = self.bulleted or marked
+            # a reader that drops the ・ bullet: take short noun phrases until a marked item is seen
+            bare = u.bare_item and not self.bulleted and "。" not in item and len(item) <= 60
+            if marked or bare or (self.state == "cases" and item.startswith("「")):
                 item = item.lstrip("・").strip()
                 if item:
                     (self.national if self.state == "national" else self.cases).append(item)
