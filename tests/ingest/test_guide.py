@@ -487,6 +487,30 @@ def test_example_markers_alone_do_not_make_a_guide() -> None:
     assert extract_catalogue(ReadResult([], "txt"), "empty") is None
 
 
+def test_box_lines_joined_by_a_reader() -> None:
+    """A PDF reader may join a box's first lines into one paragraph: title, area and text still split."""
+    blocks = [
+        Block(BlockKind.HEADING, "県データ活用計画策定の手引", level=1),
+        Block(BlockKind.HEADING, "利用の機会等の格差の是正に係る取組", marker="4."),
+    ]
+    for title in ("スマホ教室の開催", "公民館Wi-Fiの整備", "移動図書館の予約"):
+        blocks.append(
+            Block(
+                BlockKind.PARAGRAPH,
+                f"【県の施策（記載例）】{title} 電子行政 〇〇県では高齢者の利用が少ない。",
+            )
+        )
+        blocks.append(Block(BlockKind.PARAGRAPH, "<KPI> 参加者数"))
+    cat = extract_catalogue(ReadResult(blocks, "pdf"), "joined")
+    assert cat is not None
+    assert [(m.key, m.title, m.pillars[0].code, m.kpi_text) for m in cat.measures] == [
+        ("4-1", "スマホ教室の開催", "D", "参加者数"),
+        ("4-2", "公民館Wi-Fiの整備", "D", "参加者数"),
+        ("4-3", "移動図書館の予約", "D", "参加者数"),
+    ]
+    assert cat.measures[0].description == "〇〇県では高齢者の利用が少ない。"
+
+
 def test_pillar_code_from_heading_wording() -> None:
     assert pillar_code("個人番号カードの普及及び活用に係る取組（マイナンバーカードの普及・活用）") == "C"
     assert pillar_code("利用の機会等の格差の是正に係る取組") == "D"

@@ -331,6 +331,10 @@ class _Draft:
                     self.title += before
                 if after and _VARIANT_LABEL.match(_nfkc(after)):
                     self.variant = after
+                elif after:  # a reader that joined the box's lines: the rest is the description
+                    self.description.append(after)
+                    self.state = "description"
+                    return
                 if self.title and not _incomplete(self.title):
                     self.state = "description"
                 return
@@ -450,7 +454,7 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
         m = _EXAMPLE_MARKER.match(u.norm)
         if m:
             rest = u.text[u.text.index("】") + 1 :].strip() if "】" in u.text else ""
-            if rest and ("。" in rest or len(_nfkc(rest)) > 80 or rest[0] in "にをがはでのと"):
+            if rest and (rest[0] in "にをがはでのとへもや" or ("。" in rest and len(_nfkc(rest)) > 200)):
                 pass  # a sentence that mentions the marker, e.g. a footnote
             else:
                 finish()
