@@ -125,7 +125,9 @@ def kind_for_marked(rest: str) -> BlockKind:
 
 _CJK = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\uff61-\uff9f"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-_SPACE_CJK_DIGIT = re.compile(rf"(?<=[{_CJK}]) +(?=[0-9])|(?<=[0-9]) +(?=[{_CJK}])")
+_SPACE_CJK_DIGIT = re.compile(rf"(?<=[{_CJK}]) +(?=[0-9])")
+# "100 件" → "100件", but "※1 注記" keeps its space (a note number, not a quantity)
+_SPACE_DIGIT_CJK = re.compile(rf"(?<![※*＊0-9])([0-9]+) +(?=[{_CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
 
 
@@ -151,7 +153,8 @@ def join_wrapped(lines: list[str], sep_for_latin: str = " ") -> str:
 
 def tidy_spaces(text: str) -> str:
     """Drop the spaces extraction puts between Japanese and half-width digits; squeeze runs."""
-    return _MULTI_SPACE.sub(" ", _SPACE_CJK_DIGIT.sub("", text)).strip()
+    text = _SPACE_DIGIT_CJK.sub(r"\1", _SPACE_CJK_DIGIT.sub("", text))
+    return _MULTI_SPACE.sub(" ", text).strip()
 
 
 # ---------------------------------------------------------------------------------------------

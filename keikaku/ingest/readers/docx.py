@@ -1,0 +1,484 @@
+"""DOCX reader (python-docx + its lxml tree): body paragraphs and tables in document order.
+
+- ``Heading n`` / ``見出し n`` styles and outline levels give heading levels;
+- automatic numbering (``w:numPr``) is replayed from numbering.xml into the marker a reader sees
+  ("(1)", "①", "ア", "1-1" …) unless the text carries its own marker;
+- tables keep merged cells as spans (``w:gridSpan`` → colspan, ``w:vMerge`` → rowspan);
+- text boxes become blocks after their anchor paragraph; footnotes come last as footnote blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.readers import join_wrapped, kind_for_marked, split_bullet, split_marker, tidy_spaces
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+W_P, W_TBL, W_TR, W_TC, W_R, W_T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
+W_VAL = w("val")
+_HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*([1-9])$", re.IGNORECASE)
+_TITLE_STYLES = {"title", "表題", "タイトル"}
+_LIST_STYLE = re.compile(r"^(?:list|箇条書き|段落番号)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# numbering
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
+_AIUEO = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+_IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセスン"
+_KANJI = "〇一二三四五六七八九"
+_HALF_KANA = str.maketrans(
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン",
+    "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝ",
+)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def _kanji_count(n: int) -> str:
+    if n < 10:
+        return _KANJI[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _KANJI[tens]) + "十" + (_KANJI[ones] if ones else "")
+
+
+def format_number(n: int, fmt: str) -> str:
+    """One level's counter in a Word number format (numFmt)."""
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt == "decimalEnclosedFullstop" and 1 <= n <= 20:
+        return chr(0x2488 + n - 1)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt in ("upperLetter", "lowerLetter"):
+        s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return s if fmt == "upperLetter" else s.lower()
+    if fmt in ("aiueoFullWidth", "aiueo"):
+        s = _AIUEO[(n - 1) % len(_AIUEO)]
+        return s if fmt == "aiueoFullWidth" else s.translate(_HALF_KANA)
+    if fmt in ("irohaFullWidth", "iroha"):
+        s = _IROHA[(n - 1) % len(_IROHA)]
+        return s if fmt == "irohaFullWidth" else s.translate(_HALF_KANA)
+    if fmt in ("ideographDigital", "japaneseDigitalTenThousand"):
+        return "".join(_KANJI[int(d)] for d in str(n))
+    if fmt in ("japaneseCounting", "chineseCounting", "ideographTraditional", "japaneseLegal"):
+        return _kanji_count(n) if n < 100 else str(n)
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+@dataclass
+class _Level:
+    fmt: str = "decimal"
+    text: str = "%1."
+    start: int = 1
+
+
+@dataclass
+class Numbering:
+    """Replays Word's automatic numbering: counters per abstract list, deeper levels reset."""
+
+    abstract: dict[str, dict[int, _Level]] = field(default_factory=dict)
+    nums: dict[str, tuple[str, dict[int, int]]] = field(
+        default_factory=dict
+    )  # numId → (abstractId, overrides)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_document(cls, document: Any) -> Numbering:
+        out = cls()
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return out
+        for an in root.iter(w("abstractNum")):
+            levels: dict[int, _Level] = {}
+            for lvl in an.iter(w("lvl")):
+                ilvl = int(lvl.get(w("ilvl"), "0"))
+                fmt = lvl.find(w("numFmt"))
+                txt = lvl.find(w("lvlText"))
+                start = lvl.find(w("start"))
+                levels[ilvl] = _Level(
+                    fmt=fmt.get(W_VAL, "decimal") if fmt is not None else "decimal",
+                    text=txt.get(W_VAL, "") if txt is not None else "",
+                    start=int(start.get(W_VAL, "1")) if start is not None else 1,
+                )
+            out.abstract[an.get(w("abstractNumId"), "")] = levels
+        for num in root.iter(w("num")):
+            ref = num.find(w("abstractNumId"))
+            overrides: dict[int, int] = {}
+            for ov in num.iter(w("lvlOverride")):
+                so = ov.find(w("startOverride"))
+                if so is not None:
+                    overrides[int(ov.get(w("ilvl"), "0"))] = int(so.get(W_VAL, "1"))
+            if ref is not None:
+                out.nums[num.get(w("numId"), "")] = (ref.get(W_VAL, ""), overrides)
+        return out
+
+    def next_marker(self, num_id: str, ilvl: int) -> tuple[str | None, bool]:
+        """Advance the list and return (marker, is_bullet)."""
+        if num_id not in self.nums:
+            return None, False
+        abs_id, overrides = self.nums[num_id]
+        levels = self.abstract.get(abs_id, {})
+        level = levels.get(ilvl)
+        if level is None:
+            return None, False
+        if level.fmt == "bullet":
+            return None, True
+        counters = self.counters.setdefault(abs_id, {})
+        if num_id not in self._seen:
+            self._seen.add(num_id)
+            for lv, start in overrides.items():
+                counters[lv] = start - 1
+        counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def sub(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            lv = levels.get(k, _Level())
+            return format_number(counters.get(k, lv.start), lv.fmt)
+
+        marker = re.sub(r"%([1-9])", sub, level.text).strip()
+        return marker or None, False
+
+
+# ---------------------------------------------------------------------------------------------
+# paragraphs and tables
+
+
+@dataclass
+class _Styles:
+    names: dict[str, str]
+    parents: dict[str, str]
+    num: dict[str, tuple[str, int]]
+    outline: dict[str, int]
+
+    @classmethod
+    def from_document(cls, document: Any) -> _Styles:
+        names: dict[str, str] = {}
+        parents: dict[str, str] = {}
+        num: dict[str, tuple[str, int]] = {}
+        outline: dict[str, int] = {}
+        try:
+            root = document.styles.element
+        except (KeyError, AttributeError):
+            return cls(names, parents, num, outline)
+        for st in root.iter(w("style")):
+            sid = st.get(w("styleId"), "")
+            name = st.find(w("name"))
+            names[sid] = name.get(W_VAL, sid) if name is not None else sid
+            based = st.find(w("basedOn"))
+            if based is not None:
+                parents[sid] = based.get(W_VAL, "")
+            ppr = st.find(w("pPr"))
+            if ppr is not None:
+                np_ = ppr.find(w("numPr"))
+                if np_ is not None and np_.find(w("numId")) is not None:
+                    ilvl = np_.find(w("ilvl"))
+                    num[sid] = (
+                        np_.find(w("numId")).get(W_VAL, ""),
+                        int(ilvl.get(W_VAL, "0")) if ilvl is not None else 0,
+                    )
+                ol = ppr.find(w("outlineLvl"))
+                if ol is not None:
+                    outline[sid] = int(ol.get(W_VAL, "9"))
+        return cls(names, parents, num, outline)
+
+    def inherited(self, sid: str, table: dict[str, Any]) -> Any:
+        seen = set()
+        while sid and sid not in seen:
+            if sid in table:
+                return table[sid]
+            seen.add(sid)
+            sid = self.parents.get(sid, "")
+        return None
+
+
+def _is_in(el: Any, tags: tuple[str, ...], stop: Any) -> bool:
+    p = el.getparent()
+    while p is not None and p is not stop:
+        if p.tag in tags:
+            return True
+        p = p.getparent()
+    return False
+
+
+_SKIP_IN_PARA = (w("txbxContent"), f"{{{MC_NS}}}Fallback", w("del"))
+
+
+def paragraph_text(p: Any) -> str:
+    """Visible text of a paragraph: runs, tabs as spaces, breaks as newlines; text boxes excluded."""
+    parts: list[str] = []
+    for el in p.iter(W_T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("sym")):
+        if _is_in(el, _SKIP_IN_PARA, p):
+            continue
+        if el.tag == W_T:
+            parts.append(el.text or "")
+        elif el.tag == w("tab"):
+            if el.getparent().tag == W_R:  # a tab stop definition in pPr is not text
+                parts.append(" ")
+        elif el.tag == w("noBreakHyphen"):
+            parts.append("-")
+        elif el.tag == w("sym"):
+            continue
+        elif el.get(w("type")) in (None, "textWrapping"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+class _Reader:
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.numbering = Numbering.from_document(document)
+        self.styles = _Styles.from_document(document)
+        self.blocks: list[Block] = []
+        self.index = 0
+
+    def emit(self, kind: BlockKind, text: str = "", **kw: Any) -> None:
+        self.blocks.append(Block(kind=kind, text=text, loc=Location(index=self.index), **kw))
+
+    def body(self, container: Any) -> None:
+        for child in container.iterchildren():
+            if child.tag == W_P:
+                self.paragraph(child)
+                self.index += 1
+            elif child.tag == W_TBL:
+                table = self.table(child)
+                if table.rows:
+                    self.emit(BlockKind.TABLE, table=table, style="table")
+                self.index += 1
+            elif child.tag == w("sdt"):  # content controls (tables of contents, cover pages)
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    self.body(content)
+
+    def _numbering_of(self, p: Any, style_id: str) -> tuple[str | None, bool]:
+        ppr = p.find(w("pPr"))
+        np_ = ppr.find(w("numPr")) if ppr is not None else None
+        num_id, ilvl = None, 0
+        if np_ is not None:
+            nid = np_.find(w("numId"))
+            lvl = np_.find(w("ilvl"))
+            num_id = nid.get(W_VAL) if nid is not None else None
+            ilvl = int(lvl.get(W_VAL, "0")) if lvl is not None else 0
+        if num_id is None:
+            inherited = self.styles.inherited(style_id, self.styles.num)
+            if inherited:
+                num_id, ilvl = inherited
+        if not num_id or num_id == "0":
+            return None, False
+        return self.numbering.next_marker(num_id, ilvl)
+
+    def _heading_level(self, p: Any, style_id: str, style_name: str) -> int | None:
+        m = _HEADING_STYLE.match(style_name.strip())
+        if m:
+            return int(m.group(1))
+        if style_name.strip().lower() in _TITLE_STYLES:
+            return 1
+        ppr = p.find(w("pPr"))
+        ol = ppr.find(w("outlineLvl")) if ppr is not None else None
+        lvl = (
+            int(ol.get(W_VAL, "9"))
+            if ol is not None
+            else self.styles.inherited(style_id, self.styles.outline)
+        )
+        if lvl is not None and 0 <= lvl < 9:
+            return lvl + 1
+        return None
+
+    def paragraph(self, p: Any) -> None:
+        ppr = p.find(w("pPr"))
+        ps = ppr.find(w("pStyle")) if ppr is not None else None
+        style_id = ps.get(W_VAL, "") if ps is not None else ""
+        style_name = self.styles.names.get(style_id, style_id or "Normal")
+        raw = paragraph_text(p)
+        num_marker, is_bullet = self._numbering_of(p, style_id) if raw.strip() else (None, False)
+        level = self._heading_level(p, style_id, style_name)
+        lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
+        if lines:
+            if level is not None:
+                text = join_wrapped(lines)
+                marker, rest = split_marker(text)
+                self.emit(
+                    BlockKind.HEADING,
+                    tidy_spaces(rest),
+                    level=level,
+                    marker=marker or num_marker,
+                    style=style_name,
+                )
+            else:
+                self._lines(lines, num_marker, is_bullet or bool(_LIST_STYLE.match(style_name)), style_name)
+        self._text_boxes(p)
+
+    def _lines(self, lines: list[str], num_marker: str | None, listish: bool, style: str) -> None:
+        """One paragraph's lines (soft breaks): a marked line starts a block, the rest continue it."""
+        buf: list[str] = []
+        first_marker, first_list = num_marker, listish
+
+        def flush() -> None:
+            nonlocal first_marker, first_list
+            if not buf:
+                return
+            text = join_wrapped(buf)
+            buf.clear()
+            marker, rest = split_marker(text)
+            marker = marker or first_marker
+            if marker is None:
+                bullet, rest = split_bullet(text)
+                kind = BlockKind.LIST_ITEM if bullet or first_list else BlockKind.PARAGRAPH
+            else:
+                kind = kind_for_marked(rest)
+            self.emit(kind, tidy_spaces(rest), marker=marker, style=style)
+            first_marker, first_list = None, False
+
+        for line in lines:
+            if buf and (split_marker(line)[0] or split_bullet(line)[0]):
+                flush()
+            buf.append(line)
+        flush()
+
+    def _text_boxes(self, p: Any) -> None:
+        for box in p.iter(w("txbxContent")):
+            if _is_in(box, (f"{{{MC_NS}}}Fallback",), p):
+                continue
+            self.body(box)
+
+    def table(self, tbl: Any) -> Table:
+        # grid: row → list of (col, colspan, vmerge, text)
+        raw_rows: list[list[tuple[int, int, str | None, str]]] = []
+        for tr in tbl.iterchildren(W_TR):
+            col = 0
+            trpr = tr.find(w("trPr"))
+            gb = trpr.find(w("gridBefore")) if trpr is not None else None
+            if gb is not None:
+                col = int(gb.get(W_VAL, "0"))
+            row = []
+            for tc in tr.iterchildren(W_TC, w("sdt")):
+                cells = [tc] if tc.tag == W_TC else list(tc.iter(W_TC))
+                for cell in cells:
+                    tcpr = cell.find(w("tcPr"))
+                    span, vmerge = 1, None
+                    if tcpr is not None:
+                        gs = tcpr.find(w("gridSpan"))
+                        if gs is not None:
+                            span = max(int(gs.get(W_VAL, "1")), 1)
+                        vm = tcpr.find(w("vMerge"))
+                        if vm is not None:
+                            vmerge = vm.get(W_VAL) or "continue"
+                    row.append((col, span, vmerge, self.cell_text(cell)))
+                    col += span
+            raw_rows.append(row)
+        rows: list[list[Cell]] = []
+        for r, row in enumerate(raw_rows):
+            out: list[Cell] = []
+            for col, span, vmerge, text in row:
+                if vmerge == "continue":
+                    continue
+                rowspan = 1
+                if vmerge == "restart":
+                    for below in raw_rows[r + 1 :]:
+                        hit = next((c for c in below if c[0] == col), None)
+                        if hit is None or hit[2] != "continue":
+                            break
+                        rowspan += 1
+                out.append(Cell(text, rowspan=rowspan, colspan=span))
+            rows.append(out)
+        return Table(rows=rows)
+
+    def cell_text(self, tc: Any) -> str:
+        lines: list[str] = []
+        for el in tc.iter(W_P):
+            if _is_in(el, (w("txbxContent"),), tc):
+                continue
+            ppr = el.find(w("pPr"))
+            ps = ppr.find(w("pStyle")) if ppr is not None else None
+            marker, _ = self._numbering_of(el, ps.get(W_VAL, "") if ps is not None else "")
+            text = " ".join(ln.strip() for ln in paragraph_text(el).split("\n") if ln.strip())
+            if text:
+                lines.append(
+                    tidy_spaces(f"{marker} {text}" if marker and not split_marker(text)[0] else text)
+                )
+        return "\n".join(lines)
+
+    def footnotes(self) -> None:
+        from lxml import etree
+
+        part = next((rel.target_part for rel in self.document.part.rels.values()
+                     if rel.reltype == RT_FOOTNOTES and not rel.is_external), None)  # fmt: skip
+        if part is None:
+            return
+        root = etree.fromstring(part.blob)
+        n = 0
+        for fn in root.iterchildren(w("footnote")):
+            if fn.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            text = join_wrapped([paragraph_text(p) for p in fn.iter(W_P)])
+            n += 1
+            if text.strip():
+                self.emit(BlockKind.FOOTNOTE, tidy_spaces(text), marker=str(n), style="footnote")
+
+
+def read_docx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> ReadResult:
+    """Read a .docx file. ``max_unpacked_bytes`` guards against ZIP bombs."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    path = Path(source)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReaderError(f"DOCX ファイルが壊れています / corrupt DOCX: {exc}", code="corrupt") from exc
+    if max_unpacked_bytes is not None and unpacked > max_unpacked_bytes:
+        raise ReaderError(
+            f"DOCX の展開後サイズが大きすぎます ({unpacked:,} バイト) / DOCX expands to {unpacked:,} bytes, over the limit",
+            code="too_large",
+        )
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ReaderError(f"DOCX ファイルが壊れています / corrupt DOCX: {exc}", code="corrupt") from exc
+    except Exception as exc:  # lxml.etree.XMLSyntaxError and friends
+        raise ReaderError(
+            f"DOCX ファイルを解析できません / cannot parse DOCX: {exc}", code="corrupt"
+        ) from exc
+    reader = _Reader(document)
+    reader.body(document.element.body)
+    try:
+        reader.footnotes()
+    except Exception as exc:  # footnotes are optional: a broken part costs only them
+        return ReadResult(blocks=reader.blocks, format="docx", warnings=[f"footnotes skipped: {exc}"])
+    return ReadResult(blocks=reader.blocks, format="docx")

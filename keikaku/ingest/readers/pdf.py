@@ -1,0 +1,486 @@
+"""PDF reader: pypdfium2 for text, pdfplumber's lattice algorithm for ruled tables.
+
+Speed is the design constraint (≥ 30 pages/s on a 100-page plan with tables): pdfplumber alone parses
+every character through pdfminer, which is several times slower. Here
+
+- text comes from PDFium in one call per page; PDFium's own line breaks split it into lines, and only
+  the first and last character of each line are asked for a box and a font size;
+- ruling lines come from PDFium's path objects (transformed to page space); only a page with at least
+  two horizontal and two vertical rules is handed to pdfplumber's table functions (merge_edges →
+  intersections → cells → tables) — the same algorithm ``page.find_tables()`` runs, minus pdfminer;
+- cell text is read from PDFium by the cell's box; wrapped lines in a cell are joined without spaces.
+
+Then running headers/footers (text repeated at the same height on many pages) and page numbers
+("- 3 -", "3/10") are dropped; lines become headings (bigger font or a number marker on a short
+line), list items and paragraphs (wrapped lines joined; Japanese without spaces; a paragraph may
+continue on the next page). Coordinates in :class:`Location` are PDF points with ``top`` measured
+from the top of the page (as pdfplumber does).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.readers import join_wrapped, kind_for_marked, split_bullet, split_marker, tidy_spaces
+
+MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
+MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing, not a table
+HEADING_RATIO = 1.15  # font size over body size that makes a line a heading
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-－—–‐ー－〜~・\(（\[［]*(?:p\.?|P\.?|ページ|頁)?\s*[0-9０-９]{1,4}\s*(?:[/／]\s*[0-9０-９]{1,4})?"
+    r"\s*(?:ページ|頁)?[\s\-－—–‐ー－〜~・\)）\]］]*$"
+    r"|^[\s\-－—–‐ー]*[ivxlcIVXLC]{1,6}[\s\-－—–‐ー]*$"
+)
+_DIGITS = re.compile(r"[0-9０-９]+")
+_LINE = re.compile(r"[^\r\n]+")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 0.1)
+
+
+@dataclass
+class _TableHit:
+    table: Table
+    bbox: tuple[float, float, float, float]  # x0, top, x1, bottom (top-based)
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_Line] = field(default_factory=list)
+    tables: list[_TableHit] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# text lines
+
+
+def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
+    raw = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(raw)
+    if n <= 0:
+        return []
+    text = textpage.get_text_range(0, n)
+    if len(text) != n:  # characters outside UCS-2: rebuild char by char so indices line up
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
+    rect = pdfium_c.FS_RECTF()
+    lines: list[_Line] = []
+    for m in _LINE.finditer(text):
+        s, e = m.start(), m.end() - 1
+        while s <= e and text[s].isspace():
+            s += 1
+        while e >= s and text[e].isspace():
+            e -= 1
+        if s > e:
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(raw, s, rect)
+        x0, top0, bottom0 = rect.left, rect.top, rect.bottom
+        pdfium_c.FPDFText_GetLooseCharBox(raw, e, rect)
+        x1 = rect.right
+        top_pdf = max(top0, rect.top)
+        bottom_pdf = min(bottom0, rect.bottom)
+        size = pdfium_c.FPDFText_GetFontSize(raw, s)
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, s)
+        lines.append(
+            _Line(
+                text=text[s : e + 1],
+                x0=min(x0, x1),
+                top=height - top_pdf,
+                x1=max(x0, x1),
+                bottom=height - bottom_pdf,
+                size=round(size, 1),
+                bold=weight >= 600,
+                page=number,
+            )
+        )
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# ruling lines → tables
+
+
+def _matrix(obj: Any) -> tuple[float, ...]:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _segments(page_raw: Any) -> list[tuple[float, float, float, float]]:
+    """Straight horizontal/vertical segments (x0, y0, x1, y1 in PDF space) from path objects."""
+    out: list[tuple[float, float, float, float]] = []
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    budget = [MAX_SEGMENTS]
+
+    def walk(count: int, get: Any, parent: tuple[float, ...] | None) -> None:
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                mat = _matrix(obj)
+                mat = _compose(mat, parent) if parent else mat
+                walk(
+                    pdfium_c.FPDFFormObj_CountObjects(obj),
+                    lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j),
+                    mat,
+                )
+                continue
+            if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            nseg = pdfium_c.FPDFPath_CountSegments(obj)
+            budget[0] -= nseg
+            if budget[0] < 0:
+                return
+            a, b, c, d, e, f = _compose(_matrix(obj), parent) if parent else _matrix(obj)
+            start = prev = None
+            for k in range(nseg):
+                seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+                pdfium_c.FPDFPathSegment_GetPoint(seg, fx, fy)
+                x, y = fx.value, fy.value
+                pt = (a * x + c * y + e, b * x + d * y + f)
+                stype = pdfium_c.FPDFPathSegment_GetType(seg)
+                if stype == pdfium_c.FPDF_SEGMENT_MOVETO:
+                    start = prev = pt
+                    continue
+                if prev is not None and stype == pdfium_c.FPDF_SEGMENT_LINETO:
+                    out.append((prev[0], prev[1], pt[0], pt[1]))
+                prev = pt
+                if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None and prev != start:
+                    out.append((prev[0], prev[1], start[0], start[1]))
+                    prev = start
+
+    walk(pdfium_c.FPDFPage_CountObjects(page_raw), lambda i: pdfium_c.FPDFPage_GetObject(page_raw, i), None)
+    return out
+
+
+def _edges(segments: list[tuple[float, float, float, float]], height: float) -> list[dict[str, Any]]:
+    edges = []
+    for x0, y0, x1, y1 in segments:
+        if abs(y0 - y1) < 1.0 and abs(x1 - x0) >= 1.0:
+            left, right = sorted((x0, x1))
+            top = height - (y0 + y1) / 2
+            edges.append({"x0": left, "x1": right, "top": top, "bottom": top, "doctop": top,
+                          "width": right - left, "height": 0.0, "orientation": "h", "object_type": "line"})  # fmt: skip
+        elif abs(x0 - x1) < 1.0 and abs(y1 - y0) >= 1.0:
+            lo, hi = sorted((height - y0, height - y1))
+            x = (x0 + x1) / 2
+            edges.append({"x0": x, "x1": x, "top": lo, "bottom": hi, "doctop": lo,
+                          "width": 0.0, "height": hi - lo, "orientation": "v", "object_type": "line"})  # fmt: skip
+    return edges
+
+
+def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(points: list[float], v: float) -> int:
+    return min(range(len(points)), key=lambda i: abs(points[i] - v))
+
+
+def _find_tables(
+    textpage: Any, segments: list[tuple[float, float, float, float]], height: float
+) -> list[_TableHit]:
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    edges = [e for e in merge_edges(_edges(segments, height), 3, 3, 3, 3)
+             if (e["width"] if e["orientation"] == "h" else e["height"]) >= 3]  # fmt: skip
+    if sum(e["orientation"] == "h" for e in edges) < 2 or sum(e["orientation"] == "v" for e in edges) < 2:
+        return []
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    hits = []
+    for group in cells_to_tables(cells):
+        xs = _cluster([c[0] for c in group] + [c[2] for c in group])
+        ys = _cluster([c[1] for c in group] + [c[3] for c in group])
+        placed = []
+        for x0, top, x1, bottom in group:
+            r0, r1 = _index(ys, top), _index(ys, bottom)
+            c0, c1 = _index(xs, x0), _index(xs, x1)
+            if r1 <= r0 or c1 <= c0:
+                continue
+            text = _cell_text(textpage, x0, top, x1, bottom, height)
+            placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0)))
+        if not placed:
+            continue
+        placed.sort(key=lambda t: (t[0], t[1]))
+        rows: list[list[Cell]] = [[] for _ in range(len(ys) - 1)]
+        for r0, _c0, cell in placed:
+            rows[r0].append(cell)
+        bbox = (xs[0], ys[0], xs[-1], ys[-1])
+        hits.append(_TableHit(Table(rows=[r for r in rows if r]), bbox))
+    return hits
+
+
+def _cell_text(textpage: Any, x0: float, top: float, x1: float, bottom: float, height: float) -> str:
+    raw = textpage.get_text_bounded(x0 + 0.5, height - bottom + 0.5, x1 - 0.5, height - top - 0.5)
+    out: list[str] = []
+    buf: list[str] = []
+    for line in raw.replace("\r", "\n").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if buf and (split_marker(line)[0] or split_bullet(line)[0]):
+            out.append(join_wrapped(buf))
+            buf = []
+        buf.append(line)
+    if buf:
+        out.append(join_wrapped(buf))
+    return "\n".join(tidy_spaces(t) for t in out)
+
+
+# ---------------------------------------------------------------------------------------------
+# running headers / footers
+
+
+def _band(line: _Line, page: _Page) -> str | None:
+    if line.bottom <= page.height * MARGIN_BAND:
+        return "top"
+    if line.top >= page.height * (1 - MARGIN_BAND):
+        return "bottom"
+    return None
+
+
+def _drop_running(pages: list[_Page]) -> int:
+    """Remove page numbers and text repeated at the same height on many pages; return lines dropped."""
+    keys: Counter[tuple[str, str, int]] = Counter()
+    per_line: dict[int, tuple[str, str, int]] = {}
+    for page in pages:
+        seen = set()
+        for line in page.lines:
+            band = _band(line, page)
+            if band is None:
+                continue
+            key = (
+                band,
+                _DIGITS.sub("#", line.text.replace(" ", "").replace("\u3000", "")),
+                round(line.top / 6),
+            )
+            per_line[id(line)] = key
+            if key not in seen:
+                seen.add(key)
+                keys[key] += 1
+    threshold = max(2, math.ceil(0.4 * len(pages))) if len(pages) < 8 else 3
+    dropped = 0
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            key = per_line.get(id(line))
+            if key is not None and (
+                _PAGE_NUMBER.match(line.text) or (len(pages) > 1 and keys[key] >= threshold)
+            ):
+                dropped += 1
+                continue
+            kept.append(line)
+        page.lines = kept
+    return dropped
+
+
+# ---------------------------------------------------------------------------------------------
+# lines → blocks
+
+
+@dataclass
+class _Group:
+    lines: list[_Line]
+    heading_level: int | None = None
+
+
+class _Assembler:
+    def __init__(self, body_size: float, heading_sizes: list[float]) -> None:
+        self.body = body_size
+        self.heading_sizes = heading_sizes
+        self.blocks: list[Block] = []
+        self.group: list[_Line] = []
+        self.right_edge: float = 0.0
+
+    def level_of(self, size: float) -> int | None:
+        if size < self.body * HEADING_RATIO:
+            return None
+        for i, hs in enumerate(self.heading_sizes):
+            if abs(size - hs) <= 0.6:
+                return i + 1
+        return None
+
+    def continues(self, prev: _Line, line: _Line) -> bool:
+        """Does ``line`` continue the paragraph whose last line is ``prev``?"""
+        if split_marker(line.text)[0] or split_bullet(line.text)[0]:
+            return False
+        if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
+            return False
+        if self.level_of(prev.size) is not None:  # a wrapped heading: same size, close below
+            return line.page == prev.page and 0 <= line.top - prev.bottom <= prev.height * 0.8
+        if line.page != prev.page:  # a paragraph running over a page break
+            return prev.x1 >= self.right_edge - 2 * prev.size and not prev.text.endswith("。")
+        gap = line.top - prev.bottom
+        if gap < -prev.height * 0.5 or gap > prev.size * 0.9:
+            return False
+        if prev.x1 < self.right_edge - 2 * prev.size:  # the previous line stopped short: paragraph end
+            return False
+        return line.x0 <= prev.x0 + prev.size * 1.5
+
+    def add(self, line: _Line) -> None:
+        if self.group and not self.continues(self.group[-1], line):
+            self.flush()
+        self.group.append(line)
+
+    def flush(self) -> None:
+        if not self.group:
+            return
+        lines, self.group = self.group, []
+        text = join_wrapped([ln.text for ln in lines])
+        first = lines[0]
+        same_page = [ln for ln in lines if ln.page == first.page]
+        bbox = (min(ln.x0 for ln in same_page), min(ln.top for ln in same_page),
+                max(ln.x1 for ln in same_page), max(ln.bottom for ln in same_page))  # fmt: skip
+        loc = Location(page=first.page, bbox=tuple(round(v, 1) for v in bbox))  # type: ignore[arg-type]
+        level = self.level_of(first.size)
+        style = "bold" if first.bold else None
+        marker, rest = split_marker(text)
+        if level is not None:
+            kind = BlockKind.HEADING
+        elif marker:
+            kind = kind_for_marked(rest)
+        else:
+            bullet, rest = split_bullet(text)
+            kind = BlockKind.LIST_ITEM if bullet else BlockKind.PARAGRAPH
+        self.blocks.append(Block(kind, tidy_spaces(rest), loc=loc, level=level, marker=marker, style=style))
+
+    def table(self, hit: _TableHit, page: int) -> None:
+        self.flush()
+        loc = Location(page=page, bbox=tuple(round(v, 1) for v in hit.bbox))  # type: ignore[arg-type]
+        self.blocks.append(Block(BlockKind.TABLE, loc=loc, table=hit.table, style="table"))
+
+
+def _inside(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
+    cx, cy = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
+
+
+def _assemble(pages: list[_Page]) -> list[Block]:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[line.size] += len(line.text)
+    if not sizes:
+        return []
+    body = sizes.most_common(1)[0][0]
+    heading_sizes = _cluster([s for s in sizes if s >= body * HEADING_RATIO], 0.6)[::-1]
+    asm = _Assembler(body, heading_sizes)
+    for page in pages:
+        body_right = [ln.x1 for ln in page.lines if abs(ln.size - body) <= 0.6]
+        if body_right:
+            body_right.sort()
+            asm.right_edge = body_right[int(len(body_right) * 0.9)]
+        pending = sorted(page.tables, key=lambda t: t.bbox[1])
+        for line in page.lines:
+            if any(_inside(line, t.bbox) for t in page.tables):
+                continue
+            while pending and pending[0].bbox[1] < line.top:
+                asm.table(pending.pop(0), page.number)
+            asm.add(line)
+        asm.flush() if pending else None
+        for hit in pending:
+            asm.table(hit, page.number)
+    asm.flush()
+    return asm.blocks
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _open(source: Path | bytes) -> Any:
+    try:
+        return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReaderError(
+                "パスワードで保護された PDF です。保護を解除してから取り込んでください / "
+                "the PDF is password-protected (encrypted)",
+                code="encrypted",
+            ) from exc
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReaderError("この PDF の暗号化方式には対応していません / unsupported PDF security handler",
+                              code="encrypted") from exc  # fmt: skip
+        raise ReaderError(f"PDF ファイルが壊れています / corrupt PDF: {exc}", code="corrupt") from exc
+
+
+def read_pdf(source: Path | str | bytes) -> ReadResult:
+    """Read a PDF into blocks. Raises ReaderError: encrypted, corrupt, needs_ocr."""
+    pdf = _open(source if isinstance(source, bytes) else Path(source))
+    pages: list[_Page] = []
+    warnings: list[str] = []
+    chars = 0
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise ReaderError("PDF にページがありません / the PDF has no pages", code="empty")
+        for i in range(n_pages):
+            page = pdf[i]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    lines = _page_lines(textpage, i + 1, height)
+                    chars += sum(len(ln.text) for ln in lines)
+                    record = _Page(i + 1, width, height, lines)
+                    segments = _segments(page.raw)
+                    if len(segments) >= 4 and lines:
+                        record.tables = _find_tables(textpage, segments, height)
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            if not lines:
+                warnings.append(f"page {i + 1}: no text layer (OCR needed) / テキストがありません")
+            pages.append(record)
+    except ReaderError:
+        raise
+    except pdfium.PdfiumError as exc:
+        raise ReaderError(f"PDF を読み取れません / cannot read PDF: {exc}", code="corrupt") from exc
+    finally:
+        pdf.close()
+    if chars == 0:
+        raise ReaderError(
+            "PDF に文字情報がありません (画像のみ)。OCR が必要です / the PDF has no text layer: needs OCR",
+            code="needs_ocr",
+        )
+    dropped = _drop_running(pages)
+    if dropped:
+        warnings.append(f"dropped {dropped} running header/footer/page-number lines")
+    return ReadResult(blocks=_assemble(pages), format="pdf", pages=len(pages), warnings=warnings)
