@@ -17,16 +17,21 @@ import re
 import zipfile
 from pathlib import Path
 
-from keikaku.ingest.blocks import BlockKind, ReaderError, ReadResult
+from keikaku.ingest import markers as _markers
+from keikaku.ingest.blocks import BlockKind, Cell, ReaderError, ReadResult
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ReaderError",
     "detect_format",
+    "group_lines",
     "join_wrapped",
+    "classify",
     "kind_for_marked",
     "read_document",
+    "split_bullet",
     "split_marker",
+    "table_text",
     "tidy_spaces",
 ]
 
@@ -37,87 +42,79 @@ TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text", ""}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 
 # ---------------------------------------------------------------------------------------------
-# number markers (recognised on the text as written: NFKC would turn ① into 1)
+# number markers, bullets, footnotes — the same rules as the text reader (keikaku.ingest.markers)
 
-_D = "0-9０-９"
-_CIRCLED = "①-⑳㉑-㉟㊱-㊿❶-❿➀-➉⓵-⓾"
-_PAREN_DIGIT = "⑴-⒇"  # ⑴ … ⒇ (one code point)
-_DOT_DIGIT = "⒈-⒛"
-_CIRCLED_KANA = "㋐-㋾"
-_ROMAN_FW = "Ⅰ-Ⅻⅰ-ⅻ"
-_KANA = "ア-ンｱ-ﾝ"
-_KANJI_NUM = "一二三四五六七八九十"
-_SEP = r"[ \t\u3000]"
-_UNIT_AFTER_NUMBER = "年月日件人回時分秒%％倍割名社校園台円万億歳期"
-
-_MARKER_PATTERNS: list[re.Pattern[str]] = [
-    # 第1章 / 第二節
-    re.compile(rf"第[{_D}{_KANJI_NUM}百]+[章節部編款項条]"),
-    # (1) （ア） (i) (a) （一） optionally continued: (i)-1, (1)-①
-    re.compile(
-        rf"[（(]{_SEP}*(?:[{_D}]{{1,3}}|[ivxIVX]{{1,5}}|[a-zA-Zａ-ｚＡ-Ｚ]|[{_KANA}]|[{_KANJI_NUM}]{{1,3}}|[{_ROMAN_FW}])"
-        rf"{_SEP}*[)）](?:[-－‐][{_D}{_CIRCLED}]+)*"
-    ),
-    # 1-① 1-1 1-1-2 1.2.3 (a compound number; plain decimals need a separator after them)
-    re.compile(
-        rf"[{_D}]{{1,3}}(?:[-－‐][{_D}{_CIRCLED}]{{1,3}})+(?:[.．])?(?=[{_CIRCLED}]|{_SEP}|$|[^{_D}])"
-    ),
-    re.compile(rf"[{_D}]{{1,3}}(?:[.．][{_D}]{{1,3}})+[.．]?(?={_SEP})"),
-    # ① ❶ ⑴ ⒈ ㋐ — optionally continued: ①-1
-    re.compile(rf"[{_CIRCLED}{_PAREN_DIGIT}{_DOT_DIGIT}{_CIRCLED_KANA}](?:[-－‐][{_D}]+)?"),
-    # Ⅰ Ⅱ. (full-width roman numerals stand alone); I. IV． (ASCII needs a dot)
-    re.compile(rf"[{_ROMAN_FW}]{{1,3}}[.．、]?"),
-    re.compile(r"[IVX]{1,5}[.．](?![0-9])"),
-    # 1. １． 1、 1) ア) a)
-    re.compile(rf"[{_D}]{{1,3}}[.．、](?![{_D}])"),
-    re.compile(rf"(?:[{_D}]{{1,3}}|[a-zA-Z]|[{_KANA}])[)）]"),
-    # 〔1〕 ［1］ [1]
-    re.compile(rf"[〔［\[][{_D}]{{1,3}}[〕］\]]"),
-    # 一、 二．
-    re.compile(rf"[{_KANJI_NUM}]{{1,3}}[、.．]"),
-    # A. a．
-    re.compile(r"[A-Za-zＡ-Ｚａ-ｚ][.．](?=[ \t\u3000]|[^\x00-\x7f])"),
-    # ア イ … and ｱ followed by a separator or a dot
-    re.compile(rf"[{_KANA}](?:[.．、]|(?={_SEP}))"),
-    # 1 目的 / １　目的 — a bare number only counts when a separator and a non-unit follow
-    re.compile(rf"[{_D}]{{1,2}}(?={_SEP}+[^{_D}{_UNIT_AFTER_NUMBER}\s])"),
-]
-_BULLET = re.compile(r"[・●○◆◇■□▪▫►▶▸◎◯✓✔\-–—]")
-_LEADING_WS = re.compile(rf"^{_SEP}+")
+MAX_HEADING_CHARS = 80  # as the text reader: a longer marked line is a sentence, not a heading
+_FOOTNOTE = re.compile(r"^(※\s*[0-9０-９]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(.+)$", re.DOTALL)
 
 
 def split_marker(text: str) -> tuple[str | None, str]:
     """Split a leading number marker: ``"(1) 目的" → ("(1)", "目的")``; no marker → ``(None, text)``.
 
-    The marker is returned as written (full-width digits, ①, Ⅱ．…); the rest loses leading spaces.
-    A marker needs some text after it: a line holding only "3" is a number, not a heading.
+    The marker is returned as written (full-width digits, ①, Ⅱ．…), see keikaku.ingest.markers.
     """
-    s = _LEADING_WS.sub("", text)
-    for pat in _MARKER_PATTERNS:
-        m = pat.match(s)
-        if m:
-            rest = _LEADING_WS.sub("", s[m.end() :])
-            if rest and not rest.startswith(("%", "％")):
-                return m.group(0), rest
-    return None, s
+    marker, rest = _markers.split_marker(text)
+    if marker is None:
+        return None, text.strip(" \t\u3000")
+    return marker.written, rest
 
 
 def split_bullet(text: str) -> tuple[str | None, str]:
     """``"・オンライン申請" → ("・", "オンライン申請")``."""
-    s = _LEADING_WS.sub("", text)
-    if len(s) > 1 and _BULLET.match(s):
-        rest = _LEADING_WS.sub("", s[1:])
-        if rest and not (s[0] in "-–—" and rest[:1].isdigit()):
-            return s[0], rest
-    return None, s
+    bullet, rest = _markers.strip_bullet(text)
+    return bullet, rest if bullet else text.strip(" \t\u3000")
 
 
 def kind_for_marked(rest: str) -> BlockKind:
-    """A marked line is a heading when it is short and not a sentence, otherwise a list item."""
+    """A marked line is a heading when it is short and not a sentence, otherwise a paragraph."""
     t = rest.strip()
-    if len(t) <= 60 and not t.endswith(("。", ".", "：", ":")) and "。" not in t:
+    if len(t) <= MAX_HEADING_CHARS and "。" not in t:
         return BlockKind.HEADING
-    return BlockKind.LIST_ITEM
+    return BlockKind.PARAGRAPH
+
+
+def classify(text: str) -> tuple[BlockKind, str, str | None]:
+    """(kind, text, marker) for one paragraph's joined text, as the text reader would read it.
+
+    "※1 説明" → footnote; a short marked line → heading (marker split off); a long or sentence-like
+    marked line → paragraph keeping its marker in the text; "・項目" → list item (marker "・", or the
+    inner number marker: "・① 項目" → "①"); anything else → paragraph.
+    """
+    text = text.strip(" \t\u3000")
+    m = _FOOTNOTE.match(text)
+    if m:
+        return BlockKind.FOOTNOTE, tidy_spaces(m.group(2)), m.group(1).replace(" ", "")
+    marker, rest = split_marker(text)
+    if marker:
+        if kind_for_marked(rest) == BlockKind.HEADING:
+            return BlockKind.HEADING, tidy_spaces(rest), marker
+        return BlockKind.PARAGRAPH, tidy_spaces(text), None
+    bullet, rest = split_bullet(text)
+    if bullet:
+        inner, rest2 = split_marker(rest)
+        return BlockKind.LIST_ITEM, tidy_spaces(rest2 if inner else rest), inner or bullet
+    return BlockKind.PARAGRAPH, tidy_spaces(text), None
+
+
+def group_lines(lines: list[str]) -> list[str]:
+    """Group a paragraph's lines: a line opening with a marker, bullet or ※n starts a new group;
+    other lines continue the current one (joined, Japanese without spaces)."""
+    groups: list[list[str]] = []
+    for raw in lines:
+        line = raw.strip(" \t\u3000")
+        if not line:
+            continue
+        starts = bool(split_marker(line)[0] or split_bullet(line)[0] or _FOOTNOTE.match(line))
+        if starts or not groups:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return [join_wrapped(g) for g in groups]
+
+
+def table_text(rows: list[list[Cell]]) -> str:
+    """A table block's text: rows of tab-separated cells (as the text reader gives it)."""
+    return "\n".join("\t".join(c.text for c in r) for r in rows)
 
 
 # ---------------------------------------------------------------------------------------------

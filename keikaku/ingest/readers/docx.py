@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers import join_wrapped, kind_for_marked, split_bullet, split_marker, tidy_spaces
+from keikaku.ingest.readers import (
+    classify,
+    group_lines,
+    join_wrapped,
+    kind_for_marked,
+    split_marker,
+    table_text,
+    tidy_spaces,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -278,7 +286,7 @@ class _Reader:
             elif child.tag == W_TBL:
                 table = self.table(child)
                 if table.rows:
-                    self.emit(BlockKind.TABLE, table=table, style="table")
+                    self.emit(BlockKind.TABLE, table_text(table.rows), table=table, style="table")
                 self.index += 1
             elif child.tag == w("sdt"):  # content controls (tables of contents, cover pages)
                 content = child.find(w("sdtContent"))
@@ -344,31 +352,21 @@ class _Reader:
         self._text_boxes(p)
 
     def _lines(self, lines: list[str], num_marker: str | None, listish: bool, style: str) -> None:
-        """One paragraph's lines (soft breaks): a marked line starts a block, the rest continue it."""
-        buf: list[str] = []
-        first_marker, first_list = num_marker, listish
+        """One paragraph's lines (soft breaks): a marked line starts a block, the rest continue it.
 
-        def flush() -> None:
-            nonlocal first_marker, first_list
-            if not buf:
-                return
-            text = join_wrapped(buf)
-            buf.clear()
-            marker, rest = split_marker(text)
-            marker = marker or first_marker
-            if marker is None:
-                bullet, rest = split_bullet(text)
-                kind = BlockKind.LIST_ITEM if bullet or first_list else BlockKind.PARAGRAPH
-            else:
-                kind = kind_for_marked(rest)
-            self.emit(kind, tidy_spaces(rest), marker=marker, style=style)
-            first_marker, first_list = None, False
-
-        for line in lines:
-            if buf and (split_marker(line)[0] or split_bullet(line)[0]):
-                flush()
-            buf.append(line)
-        flush()
+        Word's own numbering (``num_marker``) or a list style applies to the first block only."""
+        for i, group in enumerate(group_lines(lines)):
+            kind, text, marker = classify(group)
+            if i == 0 and num_marker and kind != BlockKind.FOOTNOTE and not split_marker(group)[0]:
+                kind = (
+                    BlockKind.HEADING if kind_for_marked(group) == BlockKind.HEADING else BlockKind.PARAGRAPH
+                )
+                text, marker = (tidy_spaces(group), num_marker)
+                if kind == BlockKind.PARAGRAPH:  # a long numbered sentence keeps its number in the text
+                    text, marker = f"{num_marker} {text}", None
+            elif i == 0 and listish and kind == BlockKind.PARAGRAPH:
+                kind = BlockKind.LIST_ITEM
+            self.emit(kind, text, marker=marker, style=style)
 
     def _text_boxes(self, p: Any) -> None:
         for box in p.iter(w("txbxContent")):

@@ -296,7 +296,7 @@ def _pdf_story(items: list[Item], styles: dict[str, object]) -> list[object]:
 
 def _benchmark_items(pages: int) -> list[Item]:
     items = plan_items()
-    for n in range(1, max(pages - 1, 1)):
+    for n in range(1, max(pages - 2, 1)):
         items += [
             Item("heading", f"重点施策{n}", marker=f"{n}-①", level=1),
             Item("para", PURPOSE),

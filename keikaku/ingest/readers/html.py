@@ -15,7 +15,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers import join_wrapped, kind_for_marked, split_bullet, split_marker, tidy_spaces
+from keikaku.ingest.readers import classify, group_lines, join_wrapped, split_marker, table_text, tidy_spaces
 
 DROP_TAGS = {
     "nav", "script", "style", "header", "footer", "noscript", "template", "svg", "iframe",
@@ -119,31 +119,11 @@ class _Reader:
         loc = Location(index=len(self.blocks))
         self.blocks.append(Block(kind=kind, text=text, loc=loc, **kw))  # type: ignore[arg-type]
 
-    def emit_lines(self, text: str, tag: str, default: BlockKind = BlockKind.PARAGRAPH) -> None:
+    def emit_lines(self, text: str, tag: str) -> None:
         """Lines of one element: a line with a marker or bullet starts a block, others continue one."""
-        buf: list[str] = []
-
-        def flush() -> None:
-            if buf:
-                self.emit(default, tidy_spaces(join_wrapped(buf)), style=tag)
-                buf.clear()
-
-        for line in text.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
-            marker, rest = split_marker(line)
-            if marker:
-                flush()
-                self.emit(kind_for_marked(rest), tidy_spaces(rest), marker=marker, style=tag)
-                continue
-            bullet, rest = split_bullet(line)
-            if bullet:
-                flush()
-                self.emit(BlockKind.LIST_ITEM, tidy_spaces(rest), style=tag)
-                continue
-            buf.append(line)
-        flush()
+        for group in group_lines(text.split("\n")):
+            kind, body, marker = classify(group)
+            self.emit(kind, body, marker=marker, style=tag)
 
     def flush_inline(self) -> None:
         if self._inline:
@@ -252,9 +232,8 @@ class _Reader:
         rows = [r for r in rows if r]
         if rows:
             loc = Location(index=len(self.blocks))
-            self.blocks.append(
-                Block(BlockKind.TABLE, loc=loc, table=Table(rows=rows, caption=caption), style="table")
-            )
+            table = Table(rows=rows, caption=caption)
+            self.blocks.append(Block(BlockKind.TABLE, table_text(rows), loc=loc, table=table, style="table"))
 
     def _row(self, tr: LexborNode) -> list[Cell]:
         cells = []

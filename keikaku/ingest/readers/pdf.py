@@ -31,7 +31,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers import join_wrapped, kind_for_marked, split_bullet, split_marker, tidy_spaces
+from keikaku.ingest.readers import classify, join_wrapped, split_bullet, split_marker, table_text, tidy_spaces
 
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
 MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing, not a table
@@ -371,20 +371,18 @@ class _Assembler:
         loc = Location(page=first.page, bbox=tuple(round(v, 1) for v in bbox))  # type: ignore[arg-type]
         level = self.level_of(first.size)
         style = "bold" if first.bold else None
-        marker, rest = split_marker(text)
         if level is not None:
-            kind = BlockKind.HEADING
-        elif marker:
-            kind = kind_for_marked(rest)
+            marker, rest = split_marker(text)
+            kind, rest = BlockKind.HEADING, tidy_spaces(rest)
         else:
-            bullet, rest = split_bullet(text)
-            kind = BlockKind.LIST_ITEM if bullet else BlockKind.PARAGRAPH
-        self.blocks.append(Block(kind, tidy_spaces(rest), loc=loc, level=level, marker=marker, style=style))
+            kind, rest, marker = classify(text)
+        self.blocks.append(Block(kind, rest, loc=loc, level=level, marker=marker, style=style))
 
     def table(self, hit: _TableHit, page: int) -> None:
         self.flush()
         loc = Location(page=page, bbox=tuple(round(v, 1) for v in hit.bbox))  # type: ignore[arg-type]
-        self.blocks.append(Block(BlockKind.TABLE, loc=loc, table=hit.table, style="table"))
+        text = table_text(hit.table.rows)
+        self.blocks.append(Block(BlockKind.TABLE, text, loc=loc, table=hit.table, style="table"))
 
 
 def _inside(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
