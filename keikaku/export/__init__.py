@@ -1,0 +1,1 @@
+"""Exports of the plan format: one module per output format."""
