@@ -103,7 +103,7 @@ class PillarModel:
             if y.min() == y.max():  # no positive (or no negative) example: a constant
                 self.models[code] = float(y[0])
                 continue
-            clf = LogisticRegression(C=_C, class_weight="balanced", max_iter=2000)
+            clf = LogisticRegression(C=_C, class_weight="balanced", solver="liblinear")
             clf.fit(x, y, sample_weight=w)
             self.models[code] = clf
 
@@ -238,12 +238,21 @@ def gold_measures(gold_dir: Path) -> list[tuple[str, str, list[str], str]]:
     return out
 
 
-def evaluate_gold(gold_dir: Path, *, use_description: bool = False) -> dict[str, Any]:
-    """Score infer_pillars on the gold's document-labelled measures, per file and in total."""
+def evaluate_gold(
+    gold_dir: Path, *, use_description: bool = False, same_plan_extra: bool = False
+) -> dict[str, Any]:
+    """Score infer_pillars on the gold's document-labelled measures, per file and in total.
+
+    ``same_plan_extra``: leave-one-out within each plan — every other document-labelled measure of the
+    same plan is passed as ``extra`` (what the extractor does when a plan labels only some measures).
+    """
     rows = gold_measures(gold_dir)
     by_file: dict[str, tuple[list[list[str]], list[list[str]]]] = {}
-    for name, title, codes, desc in rows:
-        got = [r.code for r in infer_pillars(title, desc if use_description else "")]
+    for i, (name, title, codes, desc) in enumerate(rows):
+        extra = None
+        if same_plan_extra:
+            extra = [(t, c) for j, (n, t, c, _) in enumerate(rows) if n == name and j != i]
+        got = [r.code for r in infer_pillars(title, desc if use_description else "", extra=extra)]
         g, p = by_file.setdefault(name, ([], []))
         g.append(codes)
         p.append(got)
@@ -261,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-k", type=int, default=5, help="folds for --cv (default 5)")
     ap.add_argument("--gold", type=Path, help="score on the document-labelled measures of gold/*.json")
     ap.add_argument("--with-description", action="store_true", help="--gold: give the model descriptions")
+    ap.add_argument(
+        "--same-plan-extra",
+        action="store_true",
+        help="--gold: leave-one-out, the plan's other labelled measures passed as extra (slow: a fit each)",
+    )
     args = ap.parse_args(argv)
     if not args.cv and not args.gold:
         ap.print_help()
@@ -276,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.gold.is_dir():
             print(f"no such directory: {args.gold}", file=sys.stderr)
             return 1
-        r = evaluate_gold(args.gold, use_description=args.with_description)
+        r = evaluate_gold(
+            args.gold, use_description=args.with_description, same_plan_extra=args.same_plan_extra
+        )
         print(f"{'file':<28} {'n':>4} {'exact':>6} {'top1':>6} {'microF1':>8}")
         for name, s in [*r["files"].items(), ("TOTAL", r["total"])]:
             print(
