@@ -1,0 +1,307 @@
+"""Extractor: the block stream of a municipal plan → :class:`keikaku.core.plan.Plan`.
+
+Layout recognisers, each reading structure rather than particular documents (see docs/import.md):
+
+- :mod:`.records` — measures written as label / value tables (NO / 施策 / 内容 / KPIの例), and
+  目的 / 取組 / 事業例 boxes under a measure heading;
+- :mod:`.template` — template-style measures: title, prose, <KPI> and <スケジュール> boxes;
+- :mod:`.tables` — one measure per row (title, fiscal-year schedule columns, 担当部署, pillar letters,
+  KPI), schedule tables and target tables that refer to measures defined elsewhere, pillar mapping
+  tables;
+- :mod:`.outline` — the heading hierarchy, the policy tree and measure keys;
+- :mod:`.metadata` — title, organisation, kinds, published, period, narrative sections.
+
+Recognisers run in that order; a row of a later table that names a measure already found (by title,
+else by key) adds to it instead of creating another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from keikaku.core.plan import Evaluation, Organisation, PillarSource, Plan
+from keikaku.ingest.blocks import BlockKind, ReadResult
+from keikaku.ingest.extract.common import (
+    clean_text,
+    clean_title,
+    pillar_letters,
+    split_departments,
+)
+from keikaku.ingest.extract.draft import Draft, find_draft
+from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
+from keikaku.ingest.extract.metadata import (
+    find_kinds,
+    find_organisation,
+    find_period,
+    find_published,
+    find_sections,
+    find_title,
+)
+from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key
+from keikaku.ingest.extract.records import (
+    heading_before,
+    read_record,
+    record_description,
+    record_title,
+)
+from keikaku.ingest.extract.tables import analyse, read_pillar_mapping, read_rows, read_targets
+from keikaku.ingest.extract.template import find_template_measures
+from keikaku.ingest.markers import split_marker
+
+__all__ = ["extract_plan"]
+
+SIBLING_CONFIDENCE = 0.8
+
+
+class _Extraction:
+    def __init__(self, result: ReadResult, source: str) -> None:
+        self.result = result
+        self.blocks = result.blocks
+        self.source = source
+        self.outline: Outline = build_outline(self.blocks)
+        self.drafts: list[Draft] = []
+        self.heading_drafts: dict[int, Draft] = {}
+        self.taken: set[int] = set()
+        self.stated_pillars: set[int] = set()  # ids of drafts whose pillars the document states (even none)
+        self.mappings: list[tuple[str, str]] = []
+
+    # -- recognisers -----------------------------------------------------------------------------
+    def records(self) -> list[tuple[int, object]]:
+        deferred: list[tuple[int, object]] = []
+        for i, b in enumerate(self.blocks):
+            if b.kind != BlockKind.TABLE or b.table is None:
+                continue
+            rec = read_record(b.table)
+            if rec is not None and self._record(i, rec):
+                self.taken.add(i)
+                continue
+            cols = analyse(b.table)
+            if cols is not None and (cols.is_targets or cols.is_measures):
+                deferred.append((i, cols))
+                continue
+            mapping = read_pillar_mapping(b.table)
+            if mapping:
+                self.mappings.extend(mapping)
+                self.taken.add(i)
+        return deferred
+
+    def _record(self, i: int, rec) -> bool:  # noqa: ANN001
+        b = self.blocks[i]
+        if "title" in rec.values:
+            key, raw = record_title(rec)
+            title, priority, reposted = clean_title(raw)
+            if not title:
+                return False
+            d = Draft(
+                title, key, node=self.outline.context[i], origin="record", loc=b.loc, order=i, excerpt=raw
+            )
+            d.priority, d.reposted = priority, reposted
+            self.drafts.append(d)
+        else:
+            if not ({"description", "example", "kpi"} & set(rec.values)):
+                return False
+            h = heading_before(self.blocks, i)
+            if h is None:
+                return False
+            d = self.heading_drafts.get(h) or self._heading_draft(h)
+        self._fill_from_record(d, rec)
+        return True
+
+    def _heading_draft(self, h: int) -> Draft:
+        head = self.blocks[h]
+        nid = self.outline.context[h]
+        node = self.outline.nodes[nid] if nid is not None else None
+        title, priority, reposted = clean_title(head.text)
+        d = Draft(
+            title or head.text,
+            node.key if node else None,
+            node=node.parent if node else None,
+            origin="heading",
+            loc=head.loc,
+            order=h,
+            excerpt=head.text,
+        )
+        d.priority, d.reposted = priority, reposted
+        self.heading_drafts[h] = d
+        self.drafts.append(d)
+        return d
+
+    def _fill_from_record(self, d: Draft, rec) -> None:  # noqa: ANN001
+        desc = record_description(rec)
+        if desc:
+            d.description = f"{d.description}\n{desc}".strip()
+        for text in rec.values.get("kpi", []):
+            d.add_kpis(parse_kpi_text(text))
+        for text in rec.values.get("department", []):
+            d.add_departments(split_departments(text))
+        for text in rec.values.get("schedule", []):
+            fy = parse_deadline(text)
+            if fy:
+                d.deadline_fy = fy
+        for text in rec.values.get("pillar", []):
+            codes = pillar_letters(text)
+            if codes is not None:
+                d.set_pillars(codes)
+                self.stated_pillars.add(id(d))
+
+    def templates(self) -> None:
+        for tm in find_template_measures(self.blocks, self.taken):
+            head = self.blocks[tm.title_index]
+            nid = self.outline.context[tm.title_index]
+            node = nid
+            if head.kind == BlockKind.HEADING and nid is not None:
+                node = self.outline.nodes[nid].parent
+            if tm.title_index in self.heading_drafts:
+                d = self.heading_drafts[tm.title_index]
+            else:
+                d = Draft(tm.title, tm.key, node=node, origin="template", loc=tm.loc, order=tm.title_index)
+                d.excerpt = head.text
+                self.drafts.append(d)
+            d.priority = d.priority or tm.priority
+            d.reposted = d.reposted or tm.reposted
+            if tm.description and not d.description:
+                d.description = tm.description
+            d.add_kpis(tm.kpis)
+            d.deadline_fy = d.deadline_fy or tm.deadline_fy
+            if tm.departments_text:
+                d.add_departments(split_departments(tm.departments_text))
+            self.taken.update(range(tm.title_index, tm.end))
+
+    def tables(self, deferred: list[tuple[int, object]]) -> None:
+        for i, cols in deferred:
+            b = self.blocks[i]
+            if cols.is_targets:  # type: ignore[attr-defined]
+                for tr in read_targets(b, cols, self.source):  # type: ignore[arg-type]
+                    d = find_draft(self.drafts, title=tr.indicator, key=tr.key)
+                    if d is not None:
+                        d.add_kpis([tr.kpi])
+                continue
+            for row in read_rows(b, cols, self.source):  # type: ignore[arg-type]
+                d = (
+                    None
+                    if row.reposted
+                    else find_draft(self.drafts, title=row.title, key=row.key, exclude_origin="row")
+                )
+                if d is None:
+                    d = Draft(
+                        row.title, row.key, node=self.outline.context[i], origin="row", loc=b.loc, order=i
+                    )
+                    d.excerpt = "\t".join(row.cells)
+                    d.reposted = row.reposted
+                    self.drafts.append(d)
+                d.priority = d.priority or row.priority
+                if row.schedule and not d.schedule:
+                    d.schedule = row.schedule
+                d.add_departments(row.departments)
+                d.add_kpis(row.kpis)
+                if row.description and not d.description:
+                    d.description = row.description
+                if row.pillars is not None:
+                    if row.pillars:
+                        d.set_pillars(row.pillars)
+                    self.stated_pillars.add(id(d))
+            self.taken.add(i)
+
+    # -- pillars ---------------------------------------------------------------------------------
+    def pillars(self, tree: PolicyTree) -> None:
+        for code, title in self.mappings:
+            d = find_draft(self.drafts, title=title)
+            if d is not None and code not in [p.code for p in d.pillars]:
+                d.set_pillars(sorted({p.code for p in d.pillars} | {code}))
+                self.stated_pillars.add(id(d))
+        for d in self.drafts:
+            if d.pillars or id(d) in self.stated_pillars:
+                continue
+            codes = tree.pillars_of(d.node)
+            if codes:
+                d.set_pillars(codes)
+                self.stated_pillars.add(id(d))
+        # siblings: a policy whose stated measures all serve one pillar lends it to the unstated ones
+        by_policy: dict[int | None, list[Draft]] = defaultdict(list)
+        for d in self.drafts:
+            by_policy[tree.policy_of(d.node)].append(d)
+        for pid, ds in by_policy.items():
+            if pid is None:
+                continue
+            stated = {p.code for d in ds if d.pillars for p in d.pillars}
+            if len(stated) == 1:
+                code = next(iter(stated))
+                for d in ds:
+                    if not d.pillars and id(d) not in self.stated_pillars:
+                        d.set_pillars([code], PillarSource.INFERRED, SIBLING_CONFIDENCE)
+        infer = _pillar_inference()
+        if infer is None:
+            return
+        for d in self.drafts:
+            if not d.pillars and id(d) not in self.stated_pillars:
+                try:
+                    d.pillars = list(infer(d.title, d.description))
+                except Exception:  # noqa: BLE001 - inference is a best effort, never fatal
+                    d.pillars = []
+
+    # -- keys --------------------------------------------------------------------------------
+    def keys(self, tree: PolicyTree) -> None:
+        counters: dict[str | None, int] = defaultdict(int)
+        for d in self.drafts:
+            pid = tree.policy_of(d.node)
+            pkey = tree.keys.get(pid) if pid is not None else None
+            d.policy_key = pkey
+            counters[pkey] += 1
+            own = d.key
+            if own:
+                m, _ = split_marker(own + " x")
+                if m is not None and m.kind == "compound":
+                    d.full_key = own
+                    continue
+            d.full_key = join_key(pkey, own or str(counters[pkey]))
+
+
+def _pillar_inference():  # noqa: ANN202
+    try:
+        from keikaku.ingest.pillars import infer_pillars
+    except ImportError:
+        return None
+    return infer_pillars
+
+
+def _evaluations(result: ReadResult) -> list[Evaluation]:
+    try:
+        from keikaku.ingest.extract.review import extract_evaluations
+    except ImportError:
+        return []
+    try:
+        return list(extract_evaluations(result))
+    except Exception:  # noqa: BLE001 - a broken review table must not lose the plan
+        return []
+
+
+def extract_plan(result: ReadResult, source_name: str) -> Plan:
+    """Read a municipal plan from its blocks."""
+    ex = _Extraction(result, source_name)
+    deferred = ex.records()
+    ex.templates()
+    ex.tables(deferred)
+    ex.drafts.sort(key=lambda d: d.order)
+    tree = PolicyTree(ex.outline, [d.node for d in ex.drafts])
+    ex.pillars(tree)
+    ex.keys(tree)
+
+    blocks = result.blocks
+    title = find_title(blocks) or source_name.rsplit(".", 1)[0]
+    org = find_organisation(title, blocks) or Organisation(name="不明")
+    policy_pillars: dict[int, list[str]] = defaultdict(list)
+    for d in ex.drafts:
+        pid = tree.policy_of(d.node)
+        if pid is not None:
+            policy_pillars[pid].extend(p.code for p in d.pillars if p.source == PillarSource.DOCUMENT)
+    return Plan(
+        title=clean_text(title),
+        organisation=org,
+        kinds=find_kinds(title, blocks),
+        published=find_published(blocks),
+        period=find_period(blocks, ex.outline),
+        sections=find_sections(blocks, ex.outline, tree.used),
+        policies=tree.policies(policy_pillars),
+        measures=[d.to_measure(source_name) for d in ex.drafts],
+        evaluations=_evaluations(result),
+    )

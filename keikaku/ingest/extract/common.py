@@ -1,0 +1,242 @@
+"""Text helpers shared by the plan recognisers: cleaning titles, labels, departments, pillar names."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from keikaku.ingest.blocks import Block, BlockKind
+
+# footnote references left in running text by PDF/Word conversion: ^{*29}, ^{※6}, ※10, ¹², *28, <sup>…
+_FOOTNOTE_REFS = [
+    re.compile(r"\^\{[^}]*\}"),
+    re.compile(r"<sup>.*?</sup>", re.IGNORECASE),
+    re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+"),
+    re.compile(r"※\s*[0-9０-９]{1,3}"),
+    re.compile(r"※\s*(?=$|[\s)）])"),
+    re.compile(r"(?<=[^\s0-9０-９*＊])[*＊]\s?[0-9０-９]{1,3}(?![0-9０-９])"),
+    re.compile(r"(?<=\S)[*＊]+(?=$|[\s)）])"),
+]
+_HTML_TAG = re.compile(
+    r"</?(?:u|b|i|em|strong|span|p|br|sup|sub|font|a|small|ul|ol|li|div)\b[^>]*>", re.IGNORECASE
+)
+_MD_EMPH = re.compile(r"\*\*|__")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+PRIORITY_FLAG = re.compile(
+    r"[【\[［(（〔<＜]\s*(?:重点取組|重点取り組み|重点施策|重点事業|重点項目|重点)\s*[】\]］)）〕>＞]"
+)
+REPOST_FLAG = re.compile(r"[【\[［(（〔<＜]\s*再掲[^】\]］)）〕>＞]{0,12}[】\]］)）〕>＞]")
+
+SENTENCE_END = ("。", "．", "ます", "です", "する", "した")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def squash(text: str) -> str:
+    """NFKC without any whitespace: the form texts are compared in."""
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def strip_footnote_refs(text: str) -> str:
+    s = text or ""
+    for pat in _FOOTNOTE_REFS:
+        s = pat.sub("", s)
+    return s
+
+
+def clean_text(text: str) -> str:
+    """Running text without footnote references, inline HTML or Markdown emphasis; spaces collapsed."""
+    s = strip_footnote_refs(_HTML_TAG.sub("", text or ""))
+    s = _MD_EMPH.sub("", s)
+    s = "\n".join(_SPACES.sub(" ", ln).strip() for ln in s.split("\n"))
+    return s.strip()
+
+
+def clean_title(text: str) -> tuple[str, bool, bool]:
+    """A measure title as shown: (title, 重点取組 flag, 再掲 flag). Flags and footnote marks removed."""
+    s = clean_text(text).replace("\n", " ")
+    priority = bool(PRIORITY_FLAG.search(s))
+    reposted = bool(REPOST_FLAG.search(s))
+    s = PRIORITY_FLAG.sub("", s)
+    s = REPOST_FLAG.sub("", s)
+    s = re.sub(r"^[・●○◎■□◆◇▶▷►✓✔]\s*", "", s)
+    return _SPACES.sub(" ", s).strip(" 　:："), priority, reposted
+
+
+def similarity(a: str, b: str) -> float:
+    a, b = squash(a), squash(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def contains(a: str, b: str, min_len: int = 6) -> bool:
+    """One text contains the other (compared squashed), the shorter being at least min_len long."""
+    a, b = squash(a), squash(b)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= min_len and short in long_
+
+
+def is_sentence(text: str, long_chars: int = 60) -> bool:
+    """Running prose rather than a title: ends like a sentence, or is long."""
+    s = clean_text(text).strip()
+    return s.endswith(SENTENCE_END) or "。" in s or len(s) > long_chars
+
+
+def block_text(b: Block) -> str:
+    return b.text if b.kind != BlockKind.HEADING else b.text
+
+
+# ---- table labels ------------------------------------------------------------------------------
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "key": ("NO", "NO.", "No", "番号", "項番", "施策番号", "ID"),
+    "title": (
+        "施策",
+        "施策名",
+        "取組名",
+        "取組み名",
+        "事業名",
+        "個別施策",
+        "取組項目",
+        "施策項目",
+        "名称",
+        "取組事項",
+    ),
+    "description": (
+        "内容",
+        "概要",
+        "目的",
+        "取組",
+        "取組み",
+        "取組内容",
+        "事業内容",
+        "説明",
+        "取組の概要",
+        "施策の概要",
+    ),
+    "example": ("事業例", "具体例", "取組例", "主な事業", "主な取組", "具体的な取組"),
+    "schedule": ("スケジュール", "工程", "実施時期", "年次計画", "ロードマップ"),
+    "department": (
+        "担当",
+        "担当課",
+        "担当部署",
+        "担当部局",
+        "所管",
+        "所管課",
+        "所管部署",
+        "関係課",
+        "担当課室",
+    ),
+    "pillar": ("柱", "基本的施策", "基本法の施策", "官民データ", "分類"),
+}
+_LABEL_LOOKUP = {squash(v).lower(): k for k, vs in LABELS.items() for v in vs}
+
+
+def label_kind(text: str) -> str | None:
+    """What a table label cell names: title, description, kpi, department … or None."""
+    s = squash(clean_text(text)).rstrip(":：").lower()
+    if not s or len(s) > 24:
+        return None
+    if s in _LABEL_LOOKUP:
+        return _LABEL_LOOKUP[s]
+    if "kpi" in s or s.endswith(("指標", "指標の例", "目標値", "数値目標", "成果指標")):
+        return "kpi"
+    if s.startswith(("担当", "所管")):
+        return "department"
+    return None
+
+
+# ---- departments -------------------------------------------------------------------------------
+
+_DEPT_END = re.compile(
+    r"(?:課|室|局|部|所|館|センター|係|班|本部|委員会|事務局|園|署|庁|グループ|チーム|担当|機構|公社|協議会|団|会)$"
+)
+
+
+def split_departments(text: str) -> list[str]:
+    """'なとりの魅力創生課 防災安全課 関連各課室' → three names; 'A I システム推進課' stays one name."""
+    s = clean_text(text)
+    if not s or re.fullmatch(r"[-‐―—−ー\s]*", s):
+        return []
+    parts = [p for p in re.split(r"[\s、,，/／;；・]+(?![^()（）]*[)）])", s) if p]
+    out: list[str] = []
+    buf = ""
+    for p in parts:
+        buf += p
+        if _DEPT_END.search(buf):
+            out.append(buf)
+            buf = ""
+    if buf:
+        if out and len(buf) <= 2:
+            out[-1] += buf
+        else:
+            out.append(buf)
+    # '・' joined two names only when both end like departments ('文化・スポーツ課' is one)
+    return [o for o in out if o]
+
+
+# ---- pillars -----------------------------------------------------------------------------------
+
+_PILLAR_LETTERS = re.compile(r"^[A-EＡ-Ｅ](?:\s*[,、・/／ ]\s*[A-EＡ-Ｅ])*$")
+
+# the law's names for the five basic measures (基本的施策) and the guide's short names
+PILLAR_PHRASES: dict[str, tuple[str, ...]] = {
+    "A": (
+        "手続における情報通信",
+        "手続に係るオンライン",
+        "オンライン化原則",
+        "オンライン原則",
+        "オンライン利用の原則",
+    ),
+    "B": ("官民データの容易な利用", "オープンデータの推進", "保有する官民データの活用"),
+    "C": (
+        "個人番号カードの普及",
+        "マイナンバーカードの普及及び活用",
+        "マイナンバー制度の普及及び活用",
+        "マイナンバーカード（個人番号カード）の普及",
+        "マイナンバーカードの普及・活用",
+    ),
+    "D": ("利用の機会等の格差", "利用機会等の格差", "デジタルデバイド対策", "格差の是正"),
+    "E": (
+        "規格の整備及び互換性",
+        "互換性の確保",
+        "標準化・デジタル化・システム改革",
+        "標準化、デジタル化、システム改革",
+    ),
+}
+
+
+def pillar_letters(text: str) -> list[str] | None:
+    """'D E' → ['D', 'E']; '' → []; anything else → None (not a pillar cell)."""
+    s = nfkc(clean_text(text)).strip()
+    if not s:
+        return []
+    if not _PILLAR_LETTERS.match(s):
+        return None
+    return sorted(set(re.findall(r"[A-E]", s)))
+
+
+def pillar_from_name(text: str) -> str | None:
+    """The pillar a heading or mapping-table cell names in the law's words, or None."""
+    s = squash(clean_text(text))
+    if not s:
+        return None
+    best = None
+    for code, phrases in PILLAR_PHRASES.items():
+        for ph in phrases:
+            if squash(ph) in s:
+                pos = s.index(squash(ph))
+                if best is None or pos < best[1]:
+                    best = (code, pos)
+    if best:
+        return best[0]
+    if s.startswith("その他"):
+        return "other"
+    return None

@@ -1,0 +1,107 @@
+"""A measure being assembled by the recognisers, before it becomes a :class:`Measure`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keikaku.core.plan import Kpi, Measure, PillarRef, PillarSource, Provenance, ScheduleEntry
+from keikaku.ingest.blocks import Block, Location
+from keikaku.ingest.extract.common import contains, similarity, squash
+from keikaku.ingest.markers import normalise_key
+
+MATCH_THRESHOLD = 0.8
+
+
+@dataclass
+class Draft:
+    title: str
+    key: str | None = None  # own marker as written: "ア", "1-①", "1"
+    node: int | None = None  # index of the outline node (heading) the measure sits under
+    origin: str = ""  # recogniser: record, heading, template, row
+    description: str = ""
+    priority: bool = False
+    reposted: bool = False
+    departments: list[str] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    schedule: list[ScheduleEntry] = field(default_factory=list)
+    pillars: list[PillarRef] = field(default_factory=list)
+    deadline_fy: int | None = None
+    loc: Location | None = None
+    order: int = 0  # block index, for document order
+    excerpt: str = ""
+    full_key: str | None = None
+    policy_key: str | None = None
+
+    def set_pillars(
+        self, codes: list[str], source: PillarSource = PillarSource.DOCUMENT, conf: float = 1.0
+    ) -> None:
+        self.pillars = [PillarRef(code=c, source=source, confidence=conf) for c in codes]
+
+    def add_departments(self, names: list[str]) -> None:
+        for n in names:
+            if n and n not in self.departments:
+                self.departments.append(n)
+
+    def add_kpis(self, kpis: list[Kpi]) -> None:
+        have = {squash(k.indicator) for k in self.kpis}
+        for k in kpis:
+            if squash(k.indicator) not in have:
+                self.kpis.append(k)
+                have.add(squash(k.indicator))
+
+    def to_measure(self, source: str) -> Measure:
+        return Measure(
+            key=self.full_key or self.key,
+            policy_key=self.policy_key,
+            title=self.title,
+            description=self.description,
+            pillars=self.pillars,
+            priority=self.priority,
+            reposted=self.reposted,
+            departments=self.departments,
+            kpis=self.kpis,
+            schedule=sorted(self.schedule, key=lambda e: e.fiscal_year),
+            deadline_fy=self.deadline_fy,
+            provenance=provenance(source, self.loc, self.excerpt or self.title),
+        )
+
+
+def provenance(source: str, loc: Location | None, text: str | None = None) -> Provenance:
+    loc = loc or Location()
+    return Provenance(
+        source=source,
+        page=loc.page,
+        line_start=loc.line_start,
+        line_end=loc.line_end,
+        text=(text or None) and text[:300],
+    )
+
+
+def block_provenance(source: str, block: Block, text: str | None = None) -> Provenance:
+    return provenance(source, block.loc, text if text is not None else block.text)
+
+
+def find_draft(
+    drafts: list[Draft],
+    *,
+    title: str = "",
+    key: str | None = None,
+    exclude_origin: str | None = None,
+) -> Draft | None:
+    """The measure a schedule, target or mapping row refers to: same title (fuzzy), else same key,
+    else a title containing the other."""
+    pool = [d for d in drafts if d.origin != exclude_origin]
+    if title:
+        scored = sorted(((similarity(title, d.title), i) for i, d in enumerate(pool)), reverse=True)
+        if scored and scored[0][0] >= MATCH_THRESHOLD:
+            return pool[scored[0][1]]
+    if key:
+        nk = normalise_key(key)
+        same = [d for d in pool if d.key and normalise_key(d.key) == nk]
+        if len(same) == 1:
+            return same[0]
+    if title:
+        cont = [d for d in pool if contains(title, d.title)]
+        if len(cont) == 1:
+            return cont[0]
+    return None

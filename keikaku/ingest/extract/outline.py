@@ -1,0 +1,174 @@
+"""The heading outline of a plan and the policy tree (基本方針 / 施策の柱) read from it.
+
+Levels come from the kinds of number markers a document uses, in the order it first uses them
+("1." then "(1)" then "①" …), as people read an outline; a heading without a marker uses its format
+level (Markdown #, HTML h1–h6, DOCX Heading n). A list item with a marker directly followed by a
+table also opens a level (a group title above a measure table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keikaku.core.plan import Policy
+from keikaku.ingest.blocks import Block, BlockKind
+from keikaku.ingest.extract.common import clean_title, pillar_from_name
+from keikaku.ingest.markers import Marker, split_marker
+
+
+@dataclass
+class Node:
+    index: int  # block index of the heading
+    title: str
+    marker: Marker | None
+    style: str
+    parent: int | None  # node id
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def key(self) -> str | None:
+        return self.marker.key if self.marker else None
+
+
+@dataclass
+class Outline:
+    nodes: list[Node]
+    context: list[int | None]  # per block: id of the innermost open node
+
+    def chain(self, node_id: int | None) -> list[int]:
+        """Node ids from the root down to node_id."""
+        out: list[int] = []
+        while node_id is not None:
+            out.append(node_id)
+            node_id = self.nodes[node_id].parent
+        return out[::-1]
+
+
+def heading_marker(b: Block) -> tuple[Marker | None, str]:
+    """A heading's marker (the reader's, or split from its text) and its title."""
+    if b.marker:
+        m, rest = split_marker(b.marker + " x")
+        if m is not None:
+            return m, b.text
+        return None, b.text
+    return split_marker(b.text)
+
+
+def _opens_level(blocks: list[Block], i: int) -> bool:
+    b = blocks[i]
+    if b.kind == BlockKind.HEADING:
+        return True
+    if b.kind == BlockKind.LIST_ITEM and b.marker and i + 1 < len(blocks):
+        m, _ = split_marker(b.marker + " x")
+        return m is not None and blocks[i + 1].kind == BlockKind.TABLE and len(b.text) <= 80
+    return False
+
+
+def build_outline(blocks: list[Block]) -> Outline:
+    nodes: list[Node] = []
+    context: list[int | None] = []
+    stack: list[int] = []
+    for i, b in enumerate(blocks):
+        if _opens_level(blocks, i):
+            marker, text = heading_marker(b)
+            style = marker.style if marker else (f"h{b.level}" if b.level else "plain")
+            styles = [nodes[s].style for s in stack]
+            if style in styles:
+                del stack[styles.index(style) :]
+            elif marker is None and b.level:
+                # an unnumbered heading closes deeper unnumbered headings
+                while stack and nodes[stack[-1]].marker is None and _lvl(nodes[stack[-1]].style) >= b.level:
+                    stack.pop()
+            parent = stack[-1] if stack else None
+            title = clean_title(text)[0]
+            node = Node(i, title, marker, style, parent)
+            nodes.append(node)
+            nid = len(nodes) - 1
+            if parent is not None:
+                nodes[parent].children.append(nid)
+            stack.append(nid)
+        context.append(stack[-1] if stack else None)
+    return Outline(nodes, context)
+
+
+def _lvl(style: str) -> int:
+    return int(style[1:]) if style.startswith("h") and style[1:].isdigit() else 99
+
+
+def join_key(parent: str | None, own: str | None) -> str | None:
+    if not own:
+        return parent
+    if not parent:
+        return own
+    return f"{parent}-{own}"
+
+
+class PolicyTree:
+    """Which headings are policies: the ones measures sit under, below the chapter that holds them all."""
+
+    def __init__(self, outline: Outline, measure_nodes: list[int | None]) -> None:
+        self.outline = outline
+        used: set[int] = set()
+        direct: set[int] = set()
+        for nid in measure_nodes:
+            if nid is None:
+                continue
+            direct.add(nid)
+            used.update(outline.chain(nid))
+        self.dropped: set[int] = set()
+        roots = [n for n in used if outline.nodes[n].parent is None]
+        # drop enclosing chapters: a single top node whose measures all sit in its sub-headings
+        while len(roots) == 1 and roots[0] not in direct:
+            self.dropped.add(roots[0])
+            roots = [c for c in outline.nodes[roots[0]].children if c in used]
+        self.used = used - self.dropped
+        self.roots = sorted(roots)
+        self.keys: dict[int, str | None] = {}
+        for r in self.roots:
+            self._assign(r, None)
+
+    def _assign(self, nid: int, parent_key: str | None) -> None:
+        node = self.outline.nodes[nid]
+        own = node.key
+        key = own if (node.marker and node.marker.kind == "compound") else join_key(parent_key, own)
+        self.keys[nid] = key
+        for c in node.children:
+            if c in self.used:
+                self._assign(c, key)
+
+    def policy_of(self, nid: int | None) -> int | None:
+        """The innermost policy node at or above nid."""
+        for n in reversed(self.outline.chain(nid)):
+            if n in self.used:
+                return n
+        return None
+
+    def pillars_of(self, nid: int | None) -> list[str]:
+        """Pillars named by the policy headings above a measure (innermost first that names one)."""
+        for n in reversed(self.outline.chain(nid)):
+            if n not in self.used:
+                continue
+            code = pillar_from_name(self.outline.nodes[n].title)
+            if code:
+                return [code]
+        return []
+
+    def policies(self, extra_pillars: dict[int, list[str]] | None = None) -> list[Policy]:
+        extra = extra_pillars or {}
+
+        def make(nid: int) -> Policy:
+            node = self.outline.nodes[nid]
+            code = pillar_from_name(node.title)
+            pillars = [code] if code else sorted(set(extra.get(nid, [])), key=_pillar_order)
+            return Policy(
+                key=self.keys.get(nid) or node.title[:20],
+                title=node.title or (node.marker.written if node.marker else "?"),
+                pillars=pillars,
+                children=[make(c) for c in node.children if c in self.used],
+            )
+
+        return [make(r) for r in self.roots]
+
+
+def _pillar_order(code: str) -> str:
+    return "Z" if code == "other" else code

@@ -1,0 +1,104 @@
+"""Record tables: a measure written as label / value rows.
+
+Two families share the shape:
+- a self-contained record with a title label — "NO | 1 | 施策 | ○○の推進", "内容 | …", "KPIの例 | ・…";
+- a box under a measure heading with no title label — "目的 | …", "取組 | …", "事業例 | …" below
+  "1-① ○○の推進【重点取組】"; the heading is the measure, and a box split over several tables (a page
+  break) still belongs to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keikaku.ingest.blocks import Block, Table
+from keikaku.ingest.extract.common import clean_text, label_kind
+from keikaku.ingest.markers import split_marker
+
+
+@dataclass
+class Record:
+    values: dict[str, list[str]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # label kinds in the order written
+    labels: dict[str, list[str]] = field(default_factory=dict)  # kind → labels as written
+
+    def first(self, kind: str) -> str:
+        vs = self.values.get(kind)
+        return vs[0] if vs else ""
+
+    def add(self, kind: str, label: str, value: str) -> None:
+        self.values.setdefault(kind, []).append(value)
+        self.labels.setdefault(kind, []).append(label)
+        self.order.append(kind)
+
+
+def read_record(table: Table) -> Record | None:
+    """Label / value pairs of a record table, or None when the table is not one."""
+    grid = table.grid()
+    rec = Record()
+    rows_with_label = 0
+    rows = 0
+    for row in grid:
+        cells = [c for c in row if not c.is_span_copy]
+        texts = [clean_text(c.text) for c in cells]
+        if not any(texts):
+            continue
+        rows += 1
+        first = next((t for t in texts if t), "")
+        if label_kind(first):
+            rows_with_label += 1
+        k = 0
+        while k < len(texts):
+            kind = label_kind(texts[k]) if texts[k] else None
+            if kind is None:
+                k += 1
+                continue
+            label = texts[k]
+            vals: list[str] = []
+            k += 1
+            while k < len(texts) and not (texts[k] and label_kind(texts[k])):
+                if texts[k]:
+                    vals.append(texts[k])
+                k += 1
+            if vals:
+                rec.add(kind, label, "\n".join(vals))
+    if not rec.values or rows == 0:
+        return None
+    if rows_with_label < max(1, rows * 0.6):
+        return None
+    return rec
+
+
+def record_title(rec: Record) -> tuple[str | None, str]:
+    """(key, title text) of a record with a title label; the key from NO or the title's marker."""
+    raw = rec.first("title")
+    marker, rest = split_marker(raw)
+    key = rec.first("key").strip() or (marker.key if marker else None)
+    return key or None, rest if marker else raw
+
+
+def record_description(rec: Record) -> str:
+    parts = list(rec.values.get("description", []))
+    for label, ex in zip(rec.labels.get("example", []), rec.values.get("example", []), strict=False):
+        parts.append(f"{label}：{ex}")
+    return "\n".join(p for p in parts if p)
+
+
+def heading_before(blocks: list[Block], i: int, stop_kinds: tuple[str, ...] = ("table",)) -> int | None:
+    """Index of the heading a record table directly follows (only tables, notes or blank prose between)."""
+    j = i - 1
+    while j >= 0:
+        b = blocks[j]
+        if b.kind == "heading":
+            return j
+        if b.kind in stop_kinds and b.table is not None:
+            j -= 1
+            continue
+        if b.kind in ("footnote",):
+            j -= 1
+            continue
+        if b.kind == "paragraph" and len(b.text) <= 120:
+            j -= 1
+            continue
+        return None
+    return None

@@ -1,0 +1,250 @@
+"""Template-style measures (雛型): a title, prose, then labelled boxes such as <KPI> and <スケジュール>.
+
+    ○○の電子化の推進                     ← title: a heading, or a short line that is not a sentence
+    本市では……を図る。                     ← description (prose)
+    < KPI >                                ← label (also 【KPI】, ■KPI, KPI：…)
+    ○○の電子申請件数                       ← one indicator per line / bullet
+    < スケジュール >
+    令和2年度までに……40件を達成            ← deadline sentence: target 40件, FY2020
+
+The title of a measure is found by walking back from its first label over the prose; a label that
+follows another label's items without prose between belongs to the same measure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from keikaku.core.plan import Kpi, Value
+from keikaku.ingest.blocks import Block, BlockKind, Location
+from keikaku.ingest.extract.common import clean_text, clean_title, similarity
+from keikaku.ingest.extract.kpi import clean_indicator, infer_direction, parse_deadline, parse_target
+
+_LABEL_WORDS = {
+    "kpi": r"KPI|ＫＰＩ|成果指標|数値目標|目標指標|評価指標|活動指標|指標",
+    "schedule": r"(?:取組|実施|工程)?スケジュール|工程表?|実施時期|年次計画|ロードマップ|実施目標|目標時期",
+    "department": r"担当課|担当部署|担当|所管課",
+}
+_OPEN = r"[<＜〈《【\[［]"
+_CLOSE = r"[>＞〉》】\]］]"
+_BULLET = r"[■◆●◇□▼▽]"
+
+
+def _label_re(words: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?:{_OPEN}\s*(?:{words})\s*(?:[（(][^)）]*[)）])?\s*{_CLOSE}|{_BULLET}\s*(?:{words})|(?:{words})(?=\s*[:：]|\s*$))"
+        rf"\s*[:：]?\s*(?P<rest>.*)$",
+        re.DOTALL,
+    )
+
+
+_LABELS = {kind: _label_re(words) for kind, words in _LABEL_WORDS.items()}
+
+
+def label_of(b: Block) -> tuple[str, str] | None:
+    """(kind, inline content) if the block is a template label such as '< KPI >'."""
+    if b.kind in (BlockKind.TABLE, BlockKind.FOOTNOTE):
+        return None
+    text = clean_text(b.text if not b.marker or b.kind != BlockKind.HEADING else b.text)
+    if len(text) > 400:
+        return None
+    for kind, pat in _LABELS.items():
+        m = pat.match(text)
+        if m:
+            rest = m.group("rest").strip()
+            if len(rest) > 200:
+                return None
+            return kind, rest
+    return None
+
+
+def _is_prose(text: str) -> bool:
+    s = clean_text(text).rstrip()
+    return s.endswith(("。", "．", "ます", "です")) or "。" in s[:-1]
+
+
+def _is_title_candidate(b: Block) -> bool:
+    if b.kind == BlockKind.HEADING:
+        return True
+    if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+        return False
+    s = clean_text(b.text)
+    return 2 <= len(s) <= 80 and not _is_prose(s) and "\n" not in s.strip()
+
+
+@dataclass
+class TemplateMeasure:
+    title_index: int
+    end: int  # exclusive block index
+    title: str
+    key: str | None
+    priority: bool
+    reposted: bool
+    description: str
+    kpis: list[Kpi] = field(default_factory=list)
+    deadline_fy: int | None = None
+    schedule_text: list[str] = field(default_factory=list)
+    departments_text: str = ""
+    loc: Location | None = None
+
+
+def find_template_measures(blocks: list[Block], taken: set[int]) -> list[TemplateMeasure]:
+    labels: dict[int, tuple[str, str]] = {}
+    for i, b in enumerate(blocks):
+        if i in taken:
+            continue
+        lab = label_of(b)
+        if lab and lab[0] in ("kpi", "schedule"):
+            labels[i] = lab
+        elif lab and lab[0] == "department" and labels:
+            labels[i] = lab
+    if not any(k == "kpi" for k, _ in labels.values()):
+        return []
+    starts: list[int] = []  # title indices
+    seen_kinds: set[str] = set()
+    prev_label: int | None = None
+    for i in sorted(labels):
+        kind = labels[i][0]
+        title = _walk_back(blocks, i, prev_label, taken, repeat=kind in seen_kinds)
+        if title is not None:
+            starts.append(title)
+            seen_kinds = set()
+        seen_kinds.add(kind)
+        prev_label = i
+    out: list[TemplateMeasure] = []
+    for n, t in enumerate(starts):
+        limit = starts[n + 1] if n + 1 < len(starts) else len(blocks)
+        end = t + 1
+        while (
+            end < limit
+            and not (blocks[end].kind == BlockKind.HEADING and end not in labels)
+            and end not in taken
+        ):
+            end += 1
+        out.append(_read_measure(blocks, t, end, labels))
+    return out
+
+
+def _walk_back(
+    blocks: list[Block], i: int, prev_label: int | None, taken: set[int], repeat: bool
+) -> int | None:
+    j = i - 1
+    prose = False
+    while j >= 0 and (prev_label is None or j > prev_label):
+        b = blocks[j]
+        if j in taken or b.kind in (BlockKind.FOOTNOTE, BlockKind.TABLE):
+            j -= 1
+            continue
+        if b.kind == BlockKind.HEADING:
+            return j
+        if _is_title_candidate(b):
+            if prose or repeat or prev_label is None:
+                return j
+            return None
+        if _is_prose(b.text):
+            prose = True
+        j -= 1
+    return None
+
+
+def _merge_items(texts: list[str]) -> list[str]:
+    """Lines of one item broken by a page: join while brackets are left open."""
+    out: list[str] = []
+    for t in texts:
+        if out and out[-1].count("(") + out[-1].count("（") > out[-1].count(")") + out[-1].count("）"):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
+def _read_measure(
+    blocks: list[Block], t: int, end: int, labels: dict[int, tuple[str, str]]
+) -> TemplateMeasure:
+    head = blocks[t]
+    marker = head.marker if head.kind == BlockKind.HEADING else None
+    title, priority, reposted = clean_title(head.text)
+    from keikaku.ingest.markers import split_marker
+
+    key = None
+    if marker:
+        m, _ = split_marker(marker + " x")
+        key = m.key if m else marker
+    desc: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for j in range(t + 1, end):
+        b = blocks[j]
+        if b.kind == BlockKind.FOOTNOTE:
+            continue
+        if j in labels:
+            current = labels[j][0]
+            sections.setdefault(current, [])
+            if labels[j][1]:
+                sections[current].append(labels[j][1])
+            continue
+        text = clean_text(b.text)
+        if not text or b.kind == BlockKind.TABLE:
+            continue
+        if current is None:
+            desc.append(text)
+        else:
+            sections[current].append(text)
+    items = _merge_items([clean_indicator(x) or x for x in sections.get("kpi", [])])
+    sentences = sections.get("schedule", [])
+    kpis = pair_kpis(items, sentences)
+    deadlines = [d for d in (parse_deadline(s) for s in sentences) if d]
+    loc = Location(head.loc.line_start, blocks[end - 1].loc.line_end, head.loc.page)
+    return TemplateMeasure(
+        title_index=t,
+        end=end,
+        title=title,
+        key=key,
+        priority=priority,
+        reposted=reposted,
+        description=_join_prose(desc),
+        kpis=kpis,
+        deadline_fy=max(deadlines) if deadlines else None,
+        schedule_text=sentences,
+        departments_text="、".join(sections.get("department", [])),
+        loc=loc,
+    )
+
+
+def _join_prose(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        # a sentence cut by a page break continues without a break
+        out += p if (out and not out.endswith(("。", "．"))) else ("\n" if out else "") + p
+    return out.strip()
+
+
+def pair_kpis(items: list[str], sentences: list[str]) -> list[Kpi]:
+    """KPIs from indicator lines and the deadline sentences that state their targets.
+
+    Equal counts pair in order; otherwise each indicator takes the sentence most like it, or the only one.
+    """
+    kpis: list[Kpi] = []
+    for n, item in enumerate(items):
+        if not item:
+            continue
+        if len(items) == len(sentences):
+            sent = sentences[n]
+        elif len(sentences) == 1:
+            sent = sentences[0]
+        elif sentences:
+            sent = max(sentences, key=lambda s, it=item: similarity(it, s))
+        else:
+            sent = ""
+        target: Value | None = parse_target(sent) if sent else None
+        if target is not None and not target.value and target.fiscal_year is None:
+            target = None
+        kpis.append(
+            Kpi(
+                indicator=item,
+                targets=[target] if target else [],
+                direction=infer_direction(item, target),
+            )
+        )
+    return kpis
