@@ -181,6 +181,7 @@ class Evaluation(_Model):
     """前計画の施策の評価 (名取市 資料: 項目 / 現状 / 方向性)."""
 
     item: NonEmpty
+    groups: list[str] = Field(default_factory=list, description="grouping columns as written (施策の柱, 分類 …)")
     status: str = Field(default="", description="現状 as written")
     decision: Decision | None = None
     decision_written: str | None = Field(default=None, description="as written, e.g. <継続>")

@@ -169,6 +169,7 @@ def plan_save(
             plan=row,
             order=i,
             item=e.item,
+            groups=e.groups,
             status=e.status,
             decision=e.decision.value if e.decision else None,
             decision_written=e.decision_written,
@@ -269,6 +270,7 @@ def plan_to_core(row: m.Plan) -> core.Plan:
         evaluations=[
             core.Evaluation(
                 item=e.item,
+                groups=list(e.groups),
                 status=e.status,
                 decision=core.Decision(e.decision) if e.decision else None,
                 decision_written=e.decision_written,

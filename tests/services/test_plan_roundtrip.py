@@ -28,7 +28,7 @@ def test_save_then_export_is_identical() -> None:
     plan = plan.model_copy(
         update={
             "evaluations": [
-                core.Evaluation(item="旧施策＜１＞", status="概ね達成", decision=core.Decision.CONTINUE,
+                core.Evaluation(item="旧施策＜１＞", groups=["(i) 安全", "①防災"], status="概ね達成", decision=core.Decision.CONTINUE,
                                 decision_written="<継続>", direction="次期計画に引き継ぐ", reference="P8.②"),
                 core.Evaluation(item="空の評価"),
             ],

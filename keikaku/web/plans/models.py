@@ -235,6 +235,7 @@ class PreviousPlanReview(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
     order = models.PositiveIntegerField()
     item = models.TextField("項目")
+    groups = models.JSONField("分類", default=list, blank=True)
     status = models.TextField("現状", blank=True, default="")
     decision = models.CharField("方向性", max_length=20, null=True, blank=True)
     decision_written = models.CharField(max_length=100, null=True, blank=True)
