@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "keikaku.web.api",
     "keikaku.web.accounts",
     "keikaku.web.progress",
+    "keikaku.web.search",
 ]
 
 MIDDLEWARE = [
