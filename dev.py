@@ -59,7 +59,11 @@ def ensure_browser_tools() -> None:
             run("apt-get", "update", "-q", env=env, check=False)
             run("apt-get", "install", "-y", "-q", *missing, env=env, check=False)
     tools = ROOT / "tests" / "browser" / "js"
-    if (tools / "package.json").exists() and not (tools / "node_modules" / "axe-core").exists() and shutil.which("npm"):
+    if (
+        (tools / "package.json").exists()
+        and not (tools / "node_modules" / "axe-core").exists()
+        and shutil.which("npm")
+    ):
         run("npm", "ci", "--no-audit", "--no-fund", "--prefix", tools, check=False)
 
 

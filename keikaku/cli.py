@@ -45,7 +45,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{path}: {p}")
     errors = has_errors(problems)
     warnings = sum(1 for p in problems if p.severity == "warning")
-    print(f"{path}: {sum(1 for p in problems if p.severity == 'error')} error(s), {warnings} warning(s)", file=sys.stderr)
+    print(
+        f"{path}: {sum(1 for p in problems if p.severity == 'error')} error(s), {warnings} warning(s)",
+        file=sys.stderr,
+    )
     if errors:
         return EXIT_INVALID
     if warnings and args.strict:
@@ -105,8 +108,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
     for r in rows:
-        period = f"{display(r.period_start)}–{display(r.period_end)}" if (r.period_start or r.period_end) else ""
-        print(f"{r.id}\t{r.prefecture}{r.organisation}\t{r.title}\t{period}\t{r.measures} measures\t{r.status}")
+        period = (
+            f"{display(r.period_start)}–{display(r.period_end)}" if (r.period_start or r.period_end) else ""
+        )
+        print(
+            f"{r.id}\t{r.prefecture}{r.organisation}\t{r.title}\t{period}\t{r.measures} measures\t{r.status}"
+        )
     if not rows:
         print("(no plans)", file=sys.stderr)
     return EXIT_OK
@@ -196,7 +203,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="keikaku", description="自治体のデジタル・データ活用計画を扱う / plan data for Japanese local governments")
+    ap = argparse.ArgumentParser(
+        prog="keikaku",
+        description="自治体のデジタル・データ活用計画を扱う / plan data for Japanese local governments",
+    )
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:

@@ -30,7 +30,10 @@ def make_measure(i: int = 1, **kw) -> core.Measure:
                 direction=core.Direction.INCREASE,
             )
         ],
-        schedule=[core.ScheduleEntry(fiscal_year=2025 + j, written="検討" if j == 0 else "→", phase=None) for j in range(3)],
+        schedule=[
+            core.ScheduleEntry(fiscal_year=2025 + j, written="検討" if j == 0 else "→", phase=None)
+            for j in range(3)
+        ],
     )
     data.update(kw)
     return core.Measure(**data)

@@ -7,7 +7,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "keikaku"
-FORBIDDEN_IN_CORE = ("django", "ninja", "argparse", "click", "typer", "keikaku.web", "keikaku.services", "keikaku.cli")
+FORBIDDEN_IN_CORE = (
+    "django",
+    "ninja",
+    "argparse",
+    "click",
+    "typer",
+    "keikaku.web",
+    "keikaku.services",
+    "keikaku.cli",
+)
 
 
 def _imports(path: Path) -> list[str]:

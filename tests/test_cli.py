@@ -23,7 +23,9 @@ def sample_file(tmp_path: Path) -> Path:
 
 
 @pytest.mark.django_db
-def test_load_then_export_reproduces_the_input_exactly(sample_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_load_then_export_reproduces_the_input_exactly(
+    sample_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["load", str(sample_file)]) == 0
     plan_id = int(capsys.readouterr().out.strip())
     assert main(["export", str(plan_id), "--to", "json"]) == 0
@@ -31,7 +33,9 @@ def test_load_then_export_reproduces_the_input_exactly(sample_file: Path, capsys
 
 
 @pytest.mark.django_db
-def test_validate_broken_file_exits_2_with_one_line_per_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_broken_file_exits_2_with_one_line_per_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = json.loads(dump_document(make_plan(3)))
     data["measures"][1]["pillars"] = [{"code": "X"}]
     data["measures"][2]["schedule"][0]["fiscal_year"] = 1800
@@ -59,7 +63,9 @@ def test_validate_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"{", b"\xff\xfe\x00garbage", b"[1,2]", b'"just a string"'])
-def test_validate_never_tracebacks(tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_never_tracebacks(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(content)
     assert main(["validate", str(path)]) == 2
@@ -90,7 +96,11 @@ def test_cli_runs_as_a_real_process(tmp_path: Path, sample_file: Path) -> None:
     """The installed entry point on a fresh SQLite data directory: load, then export identical text."""
     env = {"KEIKAKU_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
     exe = [sys.executable, "-m", "keikaku.cli"]
-    load = subprocess.run([*exe, "load", str(sample_file)], capture_output=True, text=True, env=env, check=False)
+    load = subprocess.run(
+        [*exe, "load", str(sample_file)], capture_output=True, text=True, env=env, check=False
+    )
     assert load.returncode == 0, load.stderr
-    out = subprocess.run([*exe, "export", load.stdout.strip()], capture_output=True, text=True, env=env, check=False)
+    out = subprocess.run(
+        [*exe, "export", load.stdout.strip()], capture_output=True, text=True, env=env, check=False
+    )
     assert out.stdout == sample_file.read_text(encoding="utf-8")

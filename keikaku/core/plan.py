@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from keikaku.core.pillars import PILLAR_CODES, PRIORITY_AREA_NAMES
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 MIN_FY = 1950
 MAX_FY = 2100
 
@@ -96,7 +96,8 @@ class Section(_Model):
     key: str | None = None
     title: NonEmpty
     kind: str | None = Field(
-        default=None, description="雛型の節: situation, purpose, position, structure, policy, measures, security …"
+        default=None,
+        description="雛型の節: situation, purpose, position, structure, policy, measures, security …",
     )
     text: str = ""
 
@@ -181,7 +182,9 @@ class Evaluation(_Model):
     """前計画の施策の評価 (名取市 資料: 項目 / 現状 / 方向性)."""
 
     item: NonEmpty
-    groups: list[str] = Field(default_factory=list, description="grouping columns as written (施策の柱, 分類 …)")
+    groups: list[str] = Field(
+        default_factory=list, description="grouping columns as written (施策の柱, 分類 …)"
+    )
     status: str = Field(default="", description="現状 as written")
     decision: Decision | None = None
     decision_written: str | None = Field(default=None, description="as written, e.g. <継続>")

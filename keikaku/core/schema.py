@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from keikaku.core.plan import Catalogue, Plan
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
-SCHEMAS = {"plan-v1.schema.json": Plan, "catalogue-v1.schema.json": Catalogue}
+SCHEMAS: dict[str, type[BaseModel]] = {"plan-v1.schema.json": Plan, "catalogue-v1.schema.json": Catalogue}
 BASE_URI = "https://keikaku.example/schema/"
 
 

@@ -50,8 +50,11 @@ def _pydantic_problems(err: ValidationError) -> list[Problem]:
             msg = "required field is missing"
         elif e["type"] == "extra_forbidden":
             msg = "unknown field"
-        elif e["type"] in ("greater_than_equal", "less_than_equal") and loc and "fy" in str(loc[-1]) or (
-            loc and loc[-1] == "fiscal_year"
+        elif (
+            e["type"] in ("greater_than_equal", "less_than_equal")
+            and loc
+            and "fy" in str(loc[-1])
+            or (loc and loc[-1] == "fiscal_year")
         ):
             msg = f"impossible fiscal year {e.get('input')!r} ({msg})"
         elif msg.startswith("Value error, "):
@@ -105,7 +108,13 @@ def plan_rules(plan: Plan) -> list[Problem]:
         path = f"measures[{i}]"
         if m.key:
             if m.key in seen_keys and not m.reposted:
-                out.append(Problem(f"{path}.key", f"duplicate key {m.key!r} (also measures[{seen_keys[m.key]}])", "warning"))
+                out.append(
+                    Problem(
+                        f"{path}.key",
+                        f"duplicate key {m.key!r} (also measures[{seen_keys[m.key]}])",
+                        "warning",
+                    )
+                )
             seen_keys.setdefault(m.key, i)
         if m.policy_key and policy_keys and m.policy_key not in policy_keys:
             out.append(Problem(f"{path}.policy_key", f"no policy with key {m.policy_key!r}", "warning"))
@@ -125,20 +134,35 @@ def plan_rules(plan: Plan) -> list[Problem]:
                 for t in k.targets:
                     if t.fiscal_year and t.fiscal_year < k.baseline.fiscal_year:
                         out.append(
-                            Problem(f"{kpath}.targets", f"target year {t.fiscal_year} is before the baseline year", "warning")
+                            Problem(
+                                f"{kpath}.targets",
+                                f"target year {t.fiscal_year} is before the baseline year",
+                                "warning",
+                            )
                         )
         if p.start_fy and p.end_fy:
             for j, e in enumerate(m.schedule):
                 if not (p.start_fy - 1 <= e.fiscal_year <= p.end_fy + 1):
                     out.append(
-                        Problem(f"{path}.schedule[{j}].fiscal_year", f"{e.fiscal_year} is outside the plan period", "warning")
+                        Problem(
+                            f"{path}.schedule[{j}].fiscal_year",
+                            f"{e.fiscal_year} is outside the plan period",
+                            "warning",
+                        )
                     )
     if plan.measures:
         for pillar in PILLARS:
             if pillar.code != "other" and pillar.code not in covered:
-                out.append(Problem("measures", f"pillar {pillar.code} ({pillar.short}) has no measure", "warning"))
-    if not any(any(w in (s.title + (s.kind or "")) for w in _SECURITY_WORDS) or s.kind == "security" for s in plan.sections):
-        out.append(Problem("sections", "no security section (セキュリティ及び個人情報の適正な取扱い)", "warning"))
+                out.append(
+                    Problem("measures", f"pillar {pillar.code} ({pillar.short}) has no measure", "warning")
+                )
+    if not any(
+        any(w in (s.title + (s.kind or "")) for w in _SECURITY_WORDS) or s.kind == "security"
+        for s in plan.sections
+    ):
+        out.append(
+            Problem("sections", "no security section (セキュリティ及び個人情報の適正な取扱い)", "warning")
+        )
     return out
 
 

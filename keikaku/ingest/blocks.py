@@ -72,7 +72,9 @@ class Table:
                         )
                 c += cell.colspan
         width = max((len(r) for r in out), default=0)
-        return [[x if x is not None else Cell("") for x in row] + [Cell("")] * (width - len(row)) for row in out]
+        return [
+            [x if x is not None else Cell("") for x in row] + [Cell("")] * (width - len(row)) for row in out
+        ]
 
     def texts(self) -> list[list[str]]:
         return [[c.text for c in row] for row in self.grid()]
@@ -86,7 +88,9 @@ class Block:
     level: int | None = None  # heading level if the format says it (md #, html h1–h6, docx Heading n)
     marker: str | None = None  # number marker as written: "I.", "(1)", "①", "ア" …
     table: Table | None = None
-    style: str | None = None  # format-specific hint (docx style name, html tag, "bold") for layout recognisers
+    style: str | None = (
+        None  # format-specific hint (docx style name, html tag, "bold") for layout recognisers
+    )
 
 
 @dataclass

@@ -38,7 +38,11 @@ class ImportResult:
         kpis = sum(len(m.kpis) for m in d.measures)
         sched = sum(len(m.schedule) for m in d.measures)
         depts = {x for m in d.measures for x in m.departments}
-        low = sum(1 for m in d.measures if any(p.source == "inferred" and p.confidence < LOW_CONFIDENCE for p in m.pillars))
+        low = sum(
+            1
+            for m in d.measures
+            if any(p.source == "inferred" and p.confidence < LOW_CONFIDENCE for p in m.pillars)
+        )
         return [
             f"{d.organisation.name}: {d.title}",
             f"  measures {len(d.measures)}, KPIs {kpis}, schedule cells {sched}, departments {len(depts)}, "

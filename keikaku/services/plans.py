@@ -107,7 +107,13 @@ def plan_save(
         nonlocal counter
         for p in policies:
             obj = m.Policy.objects.create(
-                plan=row, parent=parent, order=counter, depth=depth, key=p.key, title=p.title, pillars=p.pillars
+                plan=row,
+                parent=parent,
+                order=counter,
+                depth=depth,
+                key=p.key,
+                title=p.title,
+                pillars=p.pillars,
             )
             counter += 1
             policy_rows.setdefault(p.key, obj)
@@ -133,14 +139,18 @@ def plan_save(
             provenance=_prov(ms.provenance),
         )
         m.MeasurePillar.objects.bulk_create(
-            m.MeasurePillar(measure=mrow, order=j, code=r.code, source=r.source.value, confidence=r.confidence)
+            m.MeasurePillar(
+                measure=mrow, order=j, code=r.code, source=r.source.value, confidence=r.confidence
+            )
             for j, r in enumerate(ms.pillars)
         )
         links = []
         for j, name in enumerate(ms.departments):
             if name not in departments:
                 departments[name] = department_resolve(org, name)
-            links.append(m.MeasureDepartment(measure=mrow, department=departments[name], order=j, written=name))
+            links.append(
+                m.MeasureDepartment(measure=mrow, department=departments[name], order=j, written=name)
+            )
         m.MeasureDepartment.objects.bulk_create(links)
         for j, k in enumerate(ms.kpis):
             krow = m.Kpi.objects.create(
@@ -160,7 +170,12 @@ def plan_save(
             )
         m.ScheduleEntry.objects.bulk_create(
             m.ScheduleEntry(
-                measure=mrow, order=j, fiscal_year=e.fiscal_year, written=e.written, phase=e.phase, provenance=_prov(e.provenance)
+                measure=mrow,
+                order=j,
+                fiscal_year=e.fiscal_year,
+                written=e.written,
+                phase=e.phase,
+                provenance=_prov(e.provenance),
             )
             for j, e in enumerate(ms.schedule)
         )
@@ -220,7 +235,9 @@ def measure_to_core(ms: m.Measure) -> core.Measure:
             core.Kpi(
                 indicator=k.indicator,
                 unit=k.unit,
-                baseline=core.Value(value=k.baseline_value or "", fiscal_year=k.baseline_fy) if k.has_baseline else None,
+                baseline=core.Value(value=k.baseline_value or "", fiscal_year=k.baseline_fy)
+                if k.has_baseline
+                else None,
                 targets=[core.Value(value=t.value, fiscal_year=t.fiscal_year) for t in k.targets.all()],
                 direction=core.Direction(k.direction) if k.direction else None,
                 provenance=_prov_model(k.provenance),
@@ -228,7 +245,12 @@ def measure_to_core(ms: m.Measure) -> core.Measure:
             for k in ms.kpis.all()
         ],
         schedule=[
-            core.ScheduleEntry(fiscal_year=e.fiscal_year, written=e.written, phase=e.phase, provenance=_prov_model(e.provenance))
+            core.ScheduleEntry(
+                fiscal_year=e.fiscal_year,
+                written=e.written,
+                phase=e.phase,
+                provenance=_prov_model(e.provenance),
+            )
             for e in ms.schedule.all()
         ],
         deadline_fy=ms.deadline_fy,
@@ -263,7 +285,8 @@ def plan_to_core(row: m.Plan) -> core.Plan:
         period=core.Period(start_fy=row.period_start, end_fy=row.period_end, note=row.period_note),
         version=row.version,
         sections=[
-            core.Section(key=s.key, title=s.title, kind=s.kind, text=s.text) for s in row.sections.order_by("order")
+            core.Section(key=s.key, title=s.title, kind=s.kind, text=s.text)
+            for s in row.sections.order_by("order")
         ],
         policies=tree(None),
         measures=[measure_to_core(ms) for ms in _measures_qs().filter(plan=row).order_by("order")],

@@ -28,8 +28,15 @@ def test_save_then_export_is_identical() -> None:
     plan = plan.model_copy(
         update={
             "evaluations": [
-                core.Evaluation(item="旧施策＜１＞", groups=["(i) 安全", "①防災"], status="概ね達成", decision=core.Decision.CONTINUE,
-                                decision_written="<継続>", direction="次期計画に引き継ぐ", reference="P8.②"),
+                core.Evaluation(
+                    item="旧施策＜１＞",
+                    groups=["(i) 安全", "①防災"],
+                    status="概ね達成",
+                    decision=core.Decision.CONTINUE,
+                    decision_written="<継続>",
+                    direction="次期計画に引き継ぐ",
+                    reference="P8.②",
+                ),
                 core.Evaluation(item="空の評価"),
             ],
             "source": core.SourceDocument(filename="計画.pdf", format="pdf", pages=3),
@@ -53,7 +60,10 @@ def test_empty_optionals_round_trip() -> None:
 def test_kpi_baseline_with_empty_value_is_not_lost() -> None:
     measure = core.Measure(
         title="施策",
-        kpis=[core.Kpi(indicator="指標", baseline=core.Value(value="", fiscal_year=2024)), core.Kpi(indicator="指標2")],
+        kpis=[
+            core.Kpi(indicator="指標", baseline=core.Value(value="", fiscal_year=2024)),
+            core.Kpi(indicator="指標2"),
+        ],
     )
     plan = core.Plan(title="計画", organisation=core.Organisation(name="某町"), measures=[measure])
     assert plan_export(plan_save(plan, now=NOW).pk) == plan

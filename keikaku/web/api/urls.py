@@ -11,7 +11,9 @@ class UTF8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(title="keikaku API", version="1", renderer=UTF8Renderer(), docs_url="/docs", urls_namespace="api")
+api = NinjaAPI(
+    title="keikaku API", version="1", renderer=UTF8Renderer(), docs_url="/docs", urls_namespace="api"
+)
 api.add_router("/", read.router)
 api.add_router("/", pdca.router)
 

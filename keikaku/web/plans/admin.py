@@ -86,5 +86,14 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
 
 
-for model in (m.Section, m.Policy, m.Kpi, m.KpiTarget, m.ScheduleEntry, m.PreviousPlanReview, m.Catalogue, m.SourceFile):
+for model in (
+    m.Section,
+    m.Policy,
+    m.Kpi,
+    m.KpiTarget,
+    m.ScheduleEntry,
+    m.PreviousPlanReview,
+    m.Catalogue,
+    m.SourceFile,
+):
     admin.site.register(model)

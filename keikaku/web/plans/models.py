@@ -71,7 +71,9 @@ class Plan(models.Model):
     source = models.JSONField("出典文書", null=True, blank=True)
     created_at = models.DateTimeField("登録日時")
     updated_at = models.DateTimeField("更新日時")
-    revision = models.PositiveIntegerField("改訂番号", default=1, help_text="楽観的排他制御 / optimistic lock")
+    revision = models.PositiveIntegerField(
+        "改訂番号", default=1, help_text="楽観的排他制御 / optimistic lock"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -115,7 +117,9 @@ class Policy(models.Model):
     """基本方針 / 基本目標 / 施策の柱 — a tree."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     order = models.PositiveIntegerField()
     depth = models.PositiveIntegerField(default=0)
     key = models.CharField(max_length=100)
@@ -138,7 +142,9 @@ class Measure(models.Model):
     order = models.PositiveIntegerField()
     key = models.CharField("番号", max_length=100, null=True, blank=True)
     policy_key = models.CharField("施策体系の番号", max_length=100, null=True, blank=True)
-    policy = models.ForeignKey(Policy, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
     title = models.CharField("施策名", max_length=1000)
     description = models.TextField("内容", blank=True, default="")
     priority_areas = models.JSONField("重点分野", default=list, blank=True)
