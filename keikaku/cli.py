@@ -7,6 +7,7 @@ Exit codes: 0 ok; 1 warnings with --strict (validate) or partial failure (import
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -15,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 EXIT_OK, EXIT_WARN, EXIT_INVALID = 0, 1, 2
+# modules that add subcommands with register(subparsers): national dataset, PDCA reminders, Excel round-trip
+EXTENSIONS = ("keikaku.cli_national", "keikaku.cli_pdca", "keikaku.cli_excel")
 
 
 def _now() -> datetime:
@@ -243,6 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="load the sample data and stop")
     add("migrate", cmd_migrate, "データベースを作成・更新する / create or update the database")
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        module.register(sub)
     return ap
 
 
