@@ -96,15 +96,21 @@ def classify(text: str) -> tuple[BlockKind, str, str | None]:
     return BlockKind.PARAGRAPH, tidy_spaces(text), None
 
 
-def group_lines(lines: list[str]) -> list[str]:
+def group_lines(lines: list[str], explicit_breaks: bool = False) -> list[str]:
     """Group a paragraph's lines: a line opening with a marker, bullet or ※n starts a new group;
-    other lines continue the current one (joined, Japanese without spaces)."""
+    other lines continue the current one (joined, Japanese without spaces).
+
+    With ``explicit_breaks`` (HTML <br>, DOCX soft breaks — never mere wrapping) a short marked line
+    such as "(1) 目的" stays on its own as a heading instead of taking the next line in."""
     groups: list[list[str]] = []
     for raw in lines:
         line = raw.strip(" \t\u3000")
         if not line:
             continue
         starts = bool(split_marker(line)[0] or split_bullet(line)[0] or _FOOTNOTE.match(line))
+        if explicit_breaks and groups and len(groups[-1]) == 1:
+            marker, rest = split_marker(groups[-1][0])
+            starts = starts or bool(marker and kind_for_marked(rest) == BlockKind.HEADING)
         if starts or not groups:
             groups.append([line])
         else:

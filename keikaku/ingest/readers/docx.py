@@ -355,7 +355,7 @@ class _Reader:
         """One paragraph's lines (soft breaks): a marked line starts a block, the rest continue it.
 
         Word's own numbering (``num_marker``) or a list style applies to the first block only."""
-        for i, group in enumerate(group_lines(lines)):
+        for i, group in enumerate(group_lines(lines, explicit_breaks=True)):
             kind, text, marker = classify(group)
             if i == 0 and num_marker and kind != BlockKind.FOOTNOTE and not split_marker(group)[0]:
                 kind = (

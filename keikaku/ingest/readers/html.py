@@ -121,7 +121,7 @@ class _Reader:
 
     def emit_lines(self, text: str, tag: str) -> None:
         """Lines of one element: a line with a marker or bullet starts a block, others continue one."""
-        for group in group_lines(text.split("\n")):
+        for group in group_lines(text.split("\n"), explicit_breaks=True):
             kind, body, marker = classify(group)
             self.emit(kind, body, marker=marker, style=tag)
 
