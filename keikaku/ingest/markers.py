@@ -16,7 +16,7 @@ _CIRCLED = r"[①-⑳㉑-㉟]"
 _KATA = r"[ア-ンｱ-ﾝ]"
 _ROMAN_UP = r"(?:X{0,3}(?:IX|IV|V?I{0,3})|[Ⅰ-Ⅻ])"
 _ROMAN_LOW = r"(?:x{0,3}(?:ix|iv|v?i{0,3})|[ⅰ-ⅻ])"
-_DASH = r"[-－‐ー―−]"
+_DASH = r"[-－‐―−]"  # not ー (長音): "オープン" is no key
 _OPEN = r"[(（]"
 _CLOSE = r"[)）]"
 
@@ -53,7 +53,7 @@ class Marker:
     @property
     def key(self) -> str:
         """The marker without trailing punctuation: "1." → "1", "ア)" → "ア", "Ⅱ." → "Ⅱ"."""
-        s = self.written.strip()
+        s = self.written.strip().replace("（", "(").replace("）", ")")
         if self.kind in ("arabic", "kata", "alpha", "roman"):
             s = re.sub(r"[.．、)）]$", "", s).strip()
         return s

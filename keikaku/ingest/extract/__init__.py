@@ -28,7 +28,7 @@ from keikaku.ingest.extract.common import (
     split_departments,
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
-from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
+from keikaku.ingest.extract.kpi import parse_deadline
 from keikaku.ingest.extract.metadata import (
     find_kinds,
     find_organisation,
@@ -44,7 +44,7 @@ from keikaku.ingest.extract.records import (
     record_description,
     record_title,
 )
-from keikaku.ingest.extract.tables import analyse, read_pillar_mapping, read_rows, read_targets
+from keikaku.ingest.extract.tables import analyse, kpis_from_box, read_pillar_mapping, read_rows, read_targets
 from keikaku.ingest.extract.template import find_template_measures
 from keikaku.ingest.markers import split_marker
 
@@ -131,7 +131,7 @@ class _Extraction:
         if desc:
             d.description = f"{d.description}\n{desc}".strip()
         for text in rec.values.get("kpi", []):
-            d.add_kpis(parse_kpi_text(text))
+            d.add_kpis(kpis_from_box(text))
         for text in rec.values.get("department", []):
             d.add_departments(split_departments(text))
         for text in rec.values.get("schedule", []):

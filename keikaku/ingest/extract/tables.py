@@ -28,7 +28,7 @@ from keikaku.ingest.extract.common import (
     squash,
 )
 from keikaku.ingest.extract.draft import block_provenance
-from keikaku.ingest.extract.kpi import kpi_from_row, parse_kpi_text
+from keikaku.ingest.extract.kpi import infer_direction, kpi_from_row, parse_kpi_text, split_kpi_items
 from keikaku.ingest.markers import split_marker
 
 _TITLE_HEAD = re.compile(r"施策|取組|取り組み|事業|項目|名称|計画|内容")
@@ -216,7 +216,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         kpis: list[Kpi] = []
         if cols.kpi is not None and cols.kpi < len(cells):
             last = max(cols.years.values()) if cols.years else None
-            kpis = parse_kpi_text(cells[cols.kpi], default_year=last)
+            kpis = kpis_from_box(cells[cols.kpi], default_year=last)
             for k in kpis:
                 k.provenance = prov
         desc = (
@@ -236,6 +236,25 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
                 cells,
             )
         )
+    return out
+
+
+_QUANTITY = re.compile(
+    r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|件|人|回|か所|箇所|校|業務|団体|例|台|時間|日|割|倍)"
+)
+
+
+def kpis_from_box(text: str, *, default_year: int | None = None) -> list[Kpi]:
+    """KPIs of a KPI box or cell: an item naming a year or a quantity is parsed for its target,
+    any other item is an indicator as written."""
+    out: list[Kpi] = []
+    for item in split_kpi_items(text):
+        if find_years(item) or _QUANTITY.search(item):
+            out.extend(parse_kpi_text(item, default_year=default_year))
+            continue
+        ind = clean_title(item)[0]
+        if ind:
+            out.append(Kpi(indicator=ind, direction=infer_direction(ind)))
     return out
 
 

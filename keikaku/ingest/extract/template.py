@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from keikaku.core.plan import Kpi, Value
 from keikaku.ingest.blocks import Block, BlockKind, Location
 from keikaku.ingest.extract.common import clean_text, clean_title, similarity
-from keikaku.ingest.extract.kpi import clean_indicator, infer_direction, parse_deadline, parse_target
+from keikaku.ingest.extract.kpi import infer_direction, parse_deadline, parse_target
+from keikaku.ingest.extract.tables import _QUANTITY
 
 _LABEL_WORDS = {
     "kpi": r"KPI|ＫＰＩ|成果指標|数値目標|目標指標|評価指標|活動指標|指標",
@@ -70,7 +71,10 @@ def _is_title_candidate(b: Block) -> bool:
     if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
         return False
     s = clean_text(b.text)
-    return 2 <= len(s) <= 80 and not _is_prose(s) and "\n" not in s.strip()
+    if "\n" in s.strip() or _is_prose(s):
+        return False
+    # a title is short; a longer line with a comma is a sentence cut by a page break
+    return 2 <= len(s) <= 50 or (len(s) <= 80 and "、" not in s)
 
 
 @dataclass
@@ -191,7 +195,7 @@ def _read_measure(
             desc.append(text)
         else:
             sections[current].append(text)
-    items = _merge_items([clean_indicator(x) or x for x in sections.get("kpi", [])])
+    items = _merge_items([clean_title(x)[0] for x in sections.get("kpi", [])])
     sentences = sections.get("schedule", [])
     kpis = pair_kpis(items, sentences)
     deadlines = [d for d in (parse_deadline(s) for s in sentences) if d]
@@ -238,8 +242,8 @@ def pair_kpis(items: list[str], sentences: list[str]) -> list[Kpi]:
         else:
             sent = ""
         target: Value | None = parse_target(sent) if sent else None
-        if target is not None and not target.value and target.fiscal_year is None:
-            target = None
+        if target is not None and target.fiscal_year is None and not _QUANTITY.search(target.value):
+            target = None  # a statement with neither a year nor a quantity is no target
         kpis.append(
             Kpi(
                 indicator=item,
