@@ -1,0 +1,255 @@
+"""People and permissions: the one place that says who may do what.
+
+``can(user, action, obj)`` answers; ``require(...)`` raises :class:`PermissionDenied`. Views, the API and
+the use cases all call these. Roles are per organisation (Membership); a user without a membership in an
+organisation — and the anonymous public — sees only published plans and approved progress.
+
+Actions (``obj`` in brackets):
+  plan.view [Plan]            published → everyone; draft → members
+  plan.edit [Plan]            admin, editor (revise, evaluate, manage the plan)
+  progress.view [ProgressReport]  approved report of a published plan → everyone; else members
+  progress.edit [Measure]     admin, editor; reporter for measures of their departments
+  progress.review [Plan]      admin, editor (approve / return)
+  evaluation.edit [Plan]      admin, editor
+  period.manage [Plan]        admin (open / close periods, set due dates)
+  department.merge [Organisation]  admin, editor
+  history.view [Plan]         members
+  manage [Organisation]       members (see the manage pages at all)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+
+from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
+from keikaku.web.accounts.models import ApiToken, Membership, Role
+from keikaku.web.plans import models as pm
+
+ACTIONS = (
+    "plan.view",
+    "plan.edit",
+    "progress.view",
+    "progress.edit",
+    "progress.review",
+    "evaluation.edit",
+    "period.manage",
+    "department.merge",
+    "history.view",
+    "manage",
+)
+_PLANNERS = {Role.ADMIN, Role.EDITOR}
+
+
+def _organisation_of(obj: Any) -> pm.Organisation:
+    from keikaku.web.progress import models as gm
+
+    if isinstance(obj, pm.Organisation):
+        return obj
+    if isinstance(obj, pm.Plan):
+        return obj.organisation
+    if isinstance(obj, pm.Measure):
+        return obj.plan.organisation
+    if isinstance(obj, gm.ProgressReport):
+        return obj.measure.plan.organisation
+    if isinstance(obj, gm.ReportingPeriod | gm.Evaluation):
+        return _organisation_of(obj.plan if isinstance(obj, gm.ReportingPeriod) else obj.measure)
+    if isinstance(obj, pm.Department):
+        return obj.organisation
+    raise TypeError(f"no organisation for {type(obj).__name__}")
+
+
+def membership(user: Any, organisation: pm.Organisation) -> Membership | None:
+    """The user's membership in the organisation (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cache: dict[int, Membership | None] = user.__dict__.setdefault("_keikaku_memberships", {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = (
+            Membership.objects.filter(user=user, organisation=organisation)
+            .prefetch_related("departments")
+            .first()
+        )
+    return cache[organisation.pk]
+
+
+def role(user: Any, organisation: pm.Organisation) -> str | None:
+    ms = membership(user, organisation)
+    return ms.role if ms else None
+
+
+def _reporter_covers(ms: Membership, measure: pm.Measure) -> bool:
+    mine = {d.pk for d in ms.departments.all()}
+    return bool(mine) and measure.department_links.filter(department_id__in=mine).exists()
+
+
+def can(user: Any, action: str, obj: Any) -> bool:
+    """Whether ``user`` (a Django user or AnonymousUser) may do ``action`` on ``obj``."""
+    from keikaku.web.progress import models as gm
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    ms = membership(user, _organisation_of(obj))
+    r = ms.role if ms else None
+    if action == "plan.view":
+        return obj.status == "published" or r is not None
+    if action == "progress.view":
+        assert isinstance(obj, gm.ProgressReport)
+        public = obj.state == gm.ProgressReport.State.APPROVED and obj.measure.plan.status == "published"
+        return public or r is not None
+    if action == "progress.edit":
+        if r in _PLANNERS:
+            return True
+        return r == Role.REPORTER and ms is not None and _reporter_covers(ms, obj)
+    if action in ("plan.edit", "progress.review", "evaluation.edit", "department.merge"):
+        return r in _PLANNERS
+    if action == "period.manage":
+        return r == Role.ADMIN
+    # history.view, manage
+    return r is not None
+
+
+def require(user: Any, action: str, obj: Any) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied(f"権限がありません / not allowed: {action}")
+
+
+def organisations_of(user: Any) -> list[pm.Organisation]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(pm.Organisation.objects.filter(memberships__user=user).order_by("prefecture", "name"))
+
+
+def reportable_departments(user: Any, organisation: pm.Organisation) -> list[int] | None:
+    """Department ids a reporter may report for; None = all (planners); [] = none."""
+    ms = membership(user, organisation)
+    if ms is None:
+        return []
+    if ms.role in _PLANNERS:
+        return None
+    if ms.role == Role.REPORTER:
+        return [d.pk for d in ms.departments.all()]
+    return []
+
+
+# ---- memberships -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_set(
+    user: Any, organisation: pm.Organisation, role_: str, departments: list[pm.Department] = ()
+) -> Membership:
+    """Give a user a role in an organisation (replacing an earlier one)."""
+    if role_ not in Role.values:
+        raise ServiceError(f"不明な役割 / unknown role: {role_}")
+    for d in departments:
+        if d.organisation_id != organisation.pk:
+            raise PermissionDenied("部署が別の団体のものです / department of another organisation")
+    ms, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role_}
+    )
+    ms.departments.set(departments)
+    user.__dict__.pop("_keikaku_memberships", None)
+    return ms
+
+
+# ---- departments -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    department: pm.Department
+    links_moved: int
+    reporters_moved: int
+    aliases: list[str]
+
+
+@transaction.atomic
+def department_merge(
+    actor: Any, keep: pm.Department, alias: pm.Department, *, now: datetime | None = None
+) -> MergeResult:
+    """Merge ``alias`` into ``keep``: measure links and reporters move, the alias name is recorded."""
+    require(actor, "department.merge", keep.organisation)
+    if keep.pk == alias.pk:
+        raise ServiceError("同じ部署です / the same department")
+    if keep.organisation_id != alias.organisation_id:
+        raise PermissionDenied("別の団体の部署は統合できません / departments of different organisations")
+    moved = pm.MeasureDepartment.objects.filter(department=alias).update(department=keep)
+    reporters = 0
+    for ms in Membership.objects.filter(departments=alias):
+        ms.departments.remove(alias)
+        ms.departments.add(keep)
+        reporters += 1
+    names = list(keep.aliases or [])
+    for n in [alias.name, *(alias.aliases or [])]:
+        if n not in names and n != keep.name:
+            names.append(n)
+    keep.aliases = names
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        keep._history_user = actor
+    keep.save()
+    alias.delete()
+    return MergeResult(department=keep, links_moved=moved, reporters_moved=reporters, aliases=names)
+
+
+# ---- API tokens --------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "kk_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_create(
+    user: Any, name: str, *, now: datetime, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token for ``user``; returns the row and the token text (shown once, stored hashed)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user,
+        name=name[:100] or "token",
+        prefix=token[:10],
+        token_hash=_hash(token),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    return row, token
+
+
+def token_authenticate(token: str, *, now: datetime) -> Any | None:
+    """The active user a token belongs to, or None."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = ApiToken.objects.select_related("user").filter(token_hash=_hash(token), revoked=False).first()
+    if row is None or not row.user.is_active or (row.expires_at and row.expires_at <= now):
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
+
+
+def token_revoke(actor: Any, token_id: int) -> None:
+    row = ApiToken.objects.filter(pk=token_id).first()
+    if row is None:
+        raise NotFound(f"no token {token_id}")
+    if row.user_id != getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("他人のトークンです / not your token")
+    row.revoked = True
+    row.save(update_fields=["revoked"])
+
+
+def user_get(username: str) -> Any:
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise NotFound(f"利用者 {username} はいません / no user {username}") from None
+
+
+ANONYMOUS = AnonymousUser()

@@ -1,0 +1,467 @@
+"""Use cases of the PDCA cycle: reporting periods, progress reports (draft → submitted → approved /
+returned), yearly evaluations, late measures and reminders, and a simple per-plan status count.
+
+Every write takes ``revision`` — the revision the caller read (0 for a record that does not exist yet) —
+and raises :class:`Conflict` when the record changed since; time is always the ``now`` / ``today``
+parameter.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlparse
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from keikaku.services.errors import Conflict, NotFound, ServiceError
+from keikaku.services.people import require
+from keikaku.web.accounts.models import Membership, Role
+from keikaku.web.plans import models as pm
+from keikaku.web.progress import models as gm
+
+State = gm.ProgressReport.State
+
+# ---- vocabulary ----------------------------------------------------------------------------------
+
+
+def status_vocabulary(organisation: pm.Organisation) -> list[tuple[str, str]]:
+    """(label, kind) pairs of the organisation's status words, or the default 未着手/順調/遅れ/完了/中止."""
+    rows = list(gm.ProgressStatus.objects.filter(organisation=organisation).order_by("order"))
+    return [(r.label, r.kind) for r in rows] if rows else list(gm.DEFAULT_STATUSES)
+
+
+def status_vocabulary_set(actor: Any, organisation: pm.Organisation, words: list[tuple[str, str]]) -> None:
+    require(actor, "period.manage", organisation)
+    if not words or len({w for w, _ in words}) != len(words):
+        raise ServiceError("状況の語が空か重複しています / empty or duplicate status words")
+    with transaction.atomic():
+        gm.ProgressStatus.objects.filter(organisation=organisation).delete()
+        gm.ProgressStatus.objects.bulk_create(
+            gm.ProgressStatus(organisation=organisation, order=i, label=w, kind=k)
+            for i, (w, k) in enumerate(words)
+        )
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def _by(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _save(obj: Any, actor: Any, **kw: Any) -> None:
+    if _by(actor) is not None:
+        obj._history_user = actor
+    obj.save(**kw)
+
+
+def _locked(model: type, pk: int, revision: int | None) -> Any:
+    """Re-read a row for update and check that nobody saved it since the caller read ``revision``."""
+    obj = model.objects.select_for_update().filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"{model._meta.verbose_name} {pk} はありません / not found")
+    if revision is not None and obj.revision != revision:
+        raise Conflict(
+            f"他の人が先に更新しました（版 {revision} → {obj.revision}）。読み込み直してから編集してください。"
+            f" / changed by someone else since you read it (revision {revision}, now {obj.revision}); reload and retry."
+        )
+    return obj
+
+
+def period_get(period_id: Any) -> gm.ReportingPeriod:
+    try:
+        return gm.ReportingPeriod.objects.select_related("plan__organisation").get(pk=period_id)
+    except (gm.ReportingPeriod.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(f"報告期間 {period_id} はありません / no period {period_id}") from None
+
+
+def report_get(report_id: Any) -> gm.ProgressReport:
+    try:
+        return gm.ProgressReport.objects.select_related("measure__plan__organisation", "period").get(
+            pk=report_id
+        )
+    except (gm.ProgressReport.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(f"進捗報告 {report_id} はありません / no report {report_id}") from None
+
+
+def measure_get(measure_id: Any) -> pm.Measure:
+    try:
+        return pm.Measure.objects.select_related("plan__organisation").get(pk=measure_id)
+    except (pm.Measure.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(f"施策 {measure_id} はありません / no measure {measure_id}") from None
+
+
+# ---- periods -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_create(
+    actor: Any, plan: pm.Plan, fiscal_year: int, *, quarter: int | None = None, due_date: date | None = None
+) -> gm.ReportingPeriod:
+    require(actor, "period.manage", plan)
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise ServiceError("四半期は 1〜4 です / quarter must be 1-4")
+    if not 1900 <= fiscal_year <= 2200:
+        raise ServiceError("年度が不正です / fiscal year out of range")
+    if gm.ReportingPeriod.objects.filter(plan=plan, fiscal_year=fiscal_year, quarter=quarter).exists():
+        raise Conflict("その報告期間はすでにあります / that period exists already")
+    period = gm.ReportingPeriod(plan=plan, fiscal_year=fiscal_year, quarter=quarter, due_date=due_date)
+    _save(period, actor)
+    return period
+
+
+@transaction.atomic
+def period_update(
+    actor: Any,
+    period: gm.ReportingPeriod,
+    *,
+    revision: int,
+    state: str | None = None,
+    due_date: date | None | bool = False,
+    now: datetime,
+) -> gm.ReportingPeriod:
+    """Open or close a period and/or set its due date (``due_date=False`` leaves it as it is)."""
+    require(actor, "period.manage", period.plan)
+    obj = _locked(gm.ReportingPeriod, period.pk, revision)
+    if state is not None:
+        if state not in gm.ReportingPeriod.State.values:
+            raise ServiceError(f"不明な状態 / unknown state {state}")
+        if state == "open" and obj.state != "open":
+            obj.opened_at = now
+        if state == "closed" and obj.state != "closed":
+            obj.closed_at = now
+        obj.state = state
+    if due_date is not False:
+        obj.due_date = due_date
+    obj.revision += 1
+    _save(obj, actor)
+    return obj
+
+
+# ---- progress reports ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActualInput:
+    kpi_id: int
+    number: Decimal | None = None
+    unit: str = ""
+    text: str = ""
+
+
+def parse_actual(kpi_id: int, written: str, unit: str = "") -> ActualInput:
+    """'1,234.5' / '１２３' → a number; anything else (実施, 導入完了 …) → qualitative text."""
+    s = unicodedata.normalize("NFKC", written or "").strip()
+    num = s.replace(",", "")
+    if unit and num.endswith(unit):
+        num = num[: -len(unit)].strip()
+    try:
+        value = Decimal(num)
+        if value.is_finite() and abs(value) < Decimal("1e15"):
+            return ActualInput(kpi_id=kpi_id, number=value, unit=unit)
+    except InvalidOperation:
+        pass
+    return ActualInput(kpi_id=kpi_id, text=(written or "").strip()[:500], unit=unit)
+
+
+def _clean_evidence(links: list[str]) -> list[str]:
+    out = []
+    for link in links:
+        link = (link or "").strip()
+        if not link:
+            continue
+        u = urlparse(link)
+        if u.scheme not in ("http", "https") or not u.netloc or len(link) > 2000:
+            raise ServiceError(
+                f"根拠資料のリンクは http(s) の URL にしてください / evidence must be http(s) URLs: {link[:80]}"
+            )
+        out.append(link)
+    return out
+
+
+@dataclass
+class ReportInput:
+    status: str
+    narrative: str = ""
+    evidence: list[str] = field(default_factory=list)
+    actuals: list[ActualInput] = field(default_factory=list)
+
+
+def _check_open(period: gm.ReportingPeriod) -> None:
+    if period.state != gm.ReportingPeriod.State.OPEN:
+        raise ServiceError("この報告期間は受付中ではありません / the period is not open")
+
+
+@transaction.atomic
+def progress_save(
+    actor: Any,
+    measure: pm.Measure,
+    period: gm.ReportingPeriod,
+    data: ReportInput,
+    *,
+    revision: int,
+    now: datetime,
+    submit: bool = False,
+) -> gm.ProgressReport:
+    """Create or edit the report of ``measure`` for ``period`` (``revision`` 0 = new); ``submit`` sends it."""
+    require(actor, "progress.edit", measure)
+    if measure.plan_id != period.plan_id:
+        raise NotFound("この施策はこの報告期間の計画のものではありません / measure not in this period's plan")
+    _check_open(period)
+    labels = [w for w, _ in status_vocabulary(measure.plan.organisation)]
+    if data.status not in labels:
+        raise ServiceError(f"進捗状況は {' / '.join(labels)} から選んでください / unknown status")
+    evidence = _clean_evidence(data.evidence)
+    kpis = {k.pk: k for k in measure.kpis.all()}
+    for a in data.actuals:
+        if a.kpi_id not in kpis:
+            raise ServiceError(f"KPI {a.kpi_id} はこの施策のものではありません / KPI not of this measure")
+    existing = gm.ProgressReport.objects.filter(measure=measure, period=period).first()
+    if existing is None:
+        if revision != 0:
+            raise Conflict("報告が見つかりません（削除された可能性があります）/ the report no longer exists")
+        report = gm.ProgressReport(
+            measure=measure, period=period, created_by=_by(actor), created_at=now, revision=0
+        )
+    else:
+        report = _locked(gm.ProgressReport, existing.pk, revision)
+        if report.state in (State.SUBMITTED, State.APPROVED):
+            raise Conflict(
+                "提出済・承認済の報告は編集できません（差戻し後に編集できます）/ submitted or approved: not editable"
+            )
+    report.status = data.status
+    report.narrative = data.narrative
+    report.evidence = evidence
+    report.updated_by = _by(actor)
+    report.updated_at = now
+    report.revision += 1
+    if submit:
+        report.state, report.submitted_at = State.SUBMITTED, now
+    elif report.state == State.RETURNED:
+        report.state = State.DRAFT
+    try:
+        with transaction.atomic():
+            _save(report, actor)
+    except IntegrityError:
+        raise Conflict(
+            "同時に別の人が報告を作成しました / someone created this report at the same time"
+        ) from None
+    for a in data.actuals:
+        row = gm.KpiActual.objects.filter(report=report, kpi_id=a.kpi_id).first() or gm.KpiActual(
+            report=report, kpi_id=a.kpi_id
+        )
+        if (row.value_number, row.unit, row.value_text) != (a.number, a.unit or "", a.text) or row.pk is None:
+            row.value_number, row.unit, row.value_text = (
+                a.number,
+                a.unit or (kpis[a.kpi_id].unit or ""),
+                a.text,
+            )
+            _save(row, actor)
+    return report
+
+
+@transaction.atomic
+def progress_submit(
+    actor: Any, report: gm.ProgressReport, *, revision: int, now: datetime
+) -> gm.ProgressReport:
+    require(actor, "progress.edit", report.measure)
+    _check_open(report.period)
+    obj = _locked(gm.ProgressReport, report.pk, revision)
+    if obj.state not in (State.DRAFT, State.RETURNED):
+        raise Conflict(
+            "下書きか差戻しの報告だけを提出できます / only a draft or returned report can be submitted"
+        )
+    obj.state, obj.submitted_at, obj.updated_at, obj.updated_by = State.SUBMITTED, now, now, _by(actor)
+    obj.revision += 1
+    _save(obj, actor)
+    return obj
+
+
+@transaction.atomic
+def progress_review(
+    actor: Any, report: gm.ProgressReport, *, approve: bool, revision: int, now: datetime, comment: str = ""
+) -> gm.ProgressReport:
+    """Approve, or return with a comment (required), a submitted report."""
+    require(actor, "progress.review", report.measure.plan)
+    obj = _locked(gm.ProgressReport, report.pk, revision)
+    if obj.state != State.SUBMITTED:
+        raise Conflict("提出済の報告だけを承認・差戻しできます / only a submitted report can be reviewed")
+    if not approve and not comment.strip():
+        raise ServiceError("差戻しには理由を書いてください / a return needs a comment")
+    obj.state = State.APPROVED if approve else State.RETURNED
+    obj.review_comment = comment.strip()
+    obj.reviewed_by, obj.reviewed_at, obj.updated_at = _by(actor), now, now
+    obj.revision += 1
+    _save(obj, actor)
+    return obj
+
+
+def progress_approve(
+    actor: Any, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str = ""
+):
+    return progress_review(actor, report, approve=True, revision=revision, now=now, comment=comment)
+
+
+def progress_return(actor: Any, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str):
+    return progress_review(actor, report, approve=False, revision=revision, now=now, comment=comment)
+
+
+def reports_visible(user: Any, plan: pm.Plan, period: gm.ReportingPeriod | None = None):
+    """Reports of a plan the user may read: all for members, approved ones of a published plan otherwise."""
+    from keikaku.services.people import membership
+
+    qs = gm.ProgressReport.objects.filter(measure__plan=plan).select_related("measure", "period")
+    if period is not None:
+        qs = qs.filter(period=period)
+    if membership(user, plan.organisation) is None:
+        if plan.status != "published":
+            return qs.none()
+        qs = qs.filter(state=State.APPROVED)
+    return qs.prefetch_related("actuals__kpi")
+
+
+# ---- late measures and reminders -----------------------------------------------------------------
+
+
+def late_measures(period: gm.ReportingPeriod, *, today: date) -> list[pm.Measure]:
+    """Measures of the period's plan with no submitted or approved report after the due date."""
+    if period.due_date is None or today <= period.due_date:
+        return []
+    done = gm.ProgressReport.objects.filter(
+        period=period, state__in=[State.SUBMITTED, State.APPROVED]
+    ).values("measure_id")
+    return list(period.plan.measures.exclude(pk__in=done).order_by("order"))
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    periods: int
+    messages: int
+    late_measures: int
+
+
+def reminders_send(*, today: date, days_before: int = 7) -> ReminderResult:
+    """E-mail each reporter (or, for measures without one, the planners) the measures still to report in
+    open periods due within ``days_before`` days or already late. Through Django's mail backend."""
+    periods = gm.ReportingPeriod.objects.filter(state="open", due_date__isnull=False).select_related(
+        "plan__organisation"
+    )
+    n_periods = n_messages = n_late = 0
+    for period in periods:
+        if (period.due_date - today).days > days_before:
+            continue
+        done = set(
+            gm.ProgressReport.objects.filter(
+                period=period, state__in=[State.SUBMITTED, State.APPROVED]
+            ).values_list("measure_id", flat=True)
+        )
+        pending = [
+            ms
+            for ms in period.plan.measures.prefetch_related("department_links").order_by("order")
+            if ms.pk not in done
+        ]
+        if not pending:
+            continue
+        n_periods += 1
+        late = today > period.due_date
+        n_late += len(pending) if late else 0
+        members = list(
+            Membership.objects.filter(organisation=period.plan.organisation)
+            .select_related("user")
+            .prefetch_related("departments")
+        )
+        todo: dict[str, list[pm.Measure]] = {}
+        planners = [m.user.email for m in members if m.role in (Role.ADMIN, Role.EDITOR) and m.user.email]
+        for ms in pending:
+            depts = {link.department_id for link in ms.department_links.all()}
+            to = [
+                m.user.email
+                for m in members
+                if m.role == Role.REPORTER and m.user.email and depts & {d.pk for d in m.departments.all()}
+            ] or planners
+            for addr in to:
+                todo.setdefault(addr, []).append(ms)
+        for addr, measures in sorted(todo.items()):
+            head = "提出期限を過ぎています" if late else "提出期限が近づいています"
+            lines = [
+                f"{period.plan.title} {period} の進捗報告: {head}（期限 {period.due_date.isoformat()}）",
+                "",
+            ]
+            lines += [f"- {ms.key or ''} {ms.title}".rstrip() for ms in measures]
+            send_mail(
+                subject=f"[keikaku] 進捗報告のお願い: {period} ({len(measures)}件)",
+                message="\n".join(lines) + "\n",
+                from_email=None,
+                recipient_list=[addr],
+            )
+            n_messages += 1
+    return ReminderResult(periods=n_periods, messages=n_messages, late_measures=n_late)
+
+
+# ---- evaluations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_save(
+    actor: Any,
+    measure: pm.Measure,
+    fiscal_year: int,
+    *,
+    decision: str,
+    rationale: str,
+    merge_into: pm.Measure | None = None,
+    revision: int,
+    now: datetime,
+) -> gm.Evaluation:
+    """Record (or change) the year-end evaluation of a measure: 継続 / 完了 / 終了 / 見直し / 統合."""
+    require(actor, "evaluation.edit", measure.plan)
+    if decision not in gm.Decision.values:
+        raise ServiceError(f"評価は {' / '.join(gm.Decision.values)} から選んでください / unknown decision")
+    if decision == gm.Decision.MERGE:
+        if merge_into is None or merge_into.plan_id != measure.plan_id or merge_into.pk == measure.pk:
+            raise ServiceError(
+                "統合先として同じ計画の別の施策を選んでください / 統合 needs another measure of the plan"
+            )
+    else:
+        merge_into = None
+    existing = gm.Evaluation.objects.filter(measure=measure, fiscal_year=fiscal_year).first()
+    if existing is None:
+        if revision != 0:
+            raise Conflict("評価が見つかりません / the evaluation no longer exists")
+        obj = gm.Evaluation(measure=measure, fiscal_year=fiscal_year, created_at=now, revision=0)
+    else:
+        obj = _locked(gm.Evaluation, existing.pk, revision)
+    obj.decision, obj.rationale, obj.merge_into = decision, rationale.strip(), merge_into
+    obj.evaluated_by, obj.updated_at = _by(actor), now
+    obj.revision += 1
+    try:
+        with transaction.atomic():
+            _save(obj, actor)
+    except IntegrityError:
+        raise Conflict(
+            "同時に別の人が評価を登録しました / someone saved this evaluation at the same time"
+        ) from None
+    return obj
+
+
+# ---- simple roll-up ------------------------------------------------------------------------------
+
+
+def plan_status_counts(user: Any, plan: pm.Plan, period: gm.ReportingPeriod | None = None) -> dict[str, int]:
+    """Number of measures per status word in a period (the latest period when none is given), counting the
+    reports the user may see; measures without one count as 未報告."""
+    if period is None:
+        period = plan.reporting_periods.order_by("-fiscal_year", "-quarter").first()
+    counts: Counter[str] = Counter()
+    total = plan.measures.count()
+    if period is not None:
+        for status in reports_visible(user, plan, period).values_list("status", flat=True):
+            counts[status] += 1
+    counts["未報告"] = total - sum(counts.values())
+    return dict(counts)
