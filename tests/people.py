@@ -6,8 +6,9 @@
 - Dana: admin of 市A (CIO office: opens and closes periods)
 - the anonymous resident: ``Client()`` without login / ``AnonymousUser()``
 
-Use ``people = make_people()`` in a test with the database, or the ``people`` fixture
-(``from tests.people import people  # noqa: F401``). Each character has an API token in ``tokens``.
+Use ``people = make_people()`` in a test with the database, or define a fixture
+``def people(db): return make_people()`` in the test module (or list "tests.people" in the root
+conftest's ``pytest_plugins`` to share the ``people`` fixture below). Each character has an API token in ``tokens``.
 Titles and narratives carry <script> (tests.factories).
 """
 

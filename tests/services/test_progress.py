@@ -32,9 +32,14 @@ from keikaku.services.progress import (
 from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
-from tests.people import NOW, People, people  # noqa: F401
+from tests.people import NOW, People, make_people
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db) -> People:
+    return make_people()
 
 
 def _input(measure: pm.Measure, status: str = "順調", value: str = "25") -> ReportInput:
