@@ -66,6 +66,12 @@ SCHEDULES = (
     ("準備", "移行", "運用", "→", "拡充"),
     ("○", "○", "○", "○", "○"),
 )
+OPENINGS = (
+    "{title}に取り組みます。",
+    "{title}を計画的に進めます。",
+    "関係課と連携して{title}を実施します。",
+    "{title}について、国の動向を踏まえて検討し、順次実施します。",
+)
 PREFIXES = ("", "", "", "", "全庁的な", "地域における", "段階的な", "市民と協働した", "広域連携による")
 
 
@@ -129,7 +135,7 @@ def governments(n: int = DEFAULT_GOVERNMENTS) -> list[Government]:
 # ---------------------------------------------------------------- text pools
 
 
-def _load_pools() -> tuple[list[dict], list[dict]]:
+def _load_pools() -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
     training = [
         json.loads(line)
         for line in resources.files("keikaku.ingest")
@@ -139,14 +145,17 @@ def _load_pools() -> tuple[list[dict], list[dict]]:
         if line.strip()
     ]
     kpis: list[dict] = []
+    descriptions: list[tuple[str, str]] = []
     demo = Path(str(resources.files("keikaku.demo")))
     for path in sorted(demo.glob("sample_plan*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         for ms in doc.get("measures", []):
             pillar = ms["pillars"][0]["code"] if ms.get("pillars") else "other"
+            if ms.get("description"):
+                descriptions.append((ms["description"], pillar))
             for k in ms.get("kpis", []):
                 kpis.append({**k, "pillar": pillar})
-    return training, kpis
+    return training, kpis, descriptions
 
 
 def _areas(title: str, rng: random.Random) -> list[str]:
@@ -160,10 +169,21 @@ class _Maker:
     def __init__(self, seed: int, avg_measures: int) -> None:
         self.rng = random.Random(seed)
         self.avg = max(1, avg_measures)
-        self.training, self.kpis = _load_pools()
+        self.training, self.kpis, self.sample_descriptions = _load_pools()
+        self.descriptions = [d for d, _ in self.training_descriptions()]
+        self.descriptions_by_pillar: dict[str, list[str]] = {}
+        for d, p in self.training_descriptions():
+            self.descriptions_by_pillar.setdefault(p, []).append(d)
         self.kpis_by_pillar: dict[str, list[dict]] = {}
         for k in self.kpis:
             self.kpis_by_pillar.setdefault(k["pillar"], []).append(k)
+
+    def training_descriptions(self) -> list[tuple[str, str]]:
+        return [
+            (t["description"], (t.get("pillars") or ["other"])[0])
+            for t in self.training
+            if t.get("description")
+        ] + [(d, p) for d, p in self.sample_descriptions]
 
     def n_measures(self, gov: Government) -> int:
         if gov.kind == "都道府県":
@@ -190,11 +210,11 @@ class _Maker:
         rng = self.rng
         t = rng.choice(self.training)
         pillar = t["pillars"][0] if t.get("pillars") else "other"
-        other = rng.choice(self.training)
         title = rng.choice(PREFIXES) + t["title"]
-        description = t.get("description", "")
-        if rng.random() < 0.5 and other.get("description"):
-            description += other["description"]
+        description = t.get("description") or rng.choice(OPENINGS).format(title=t["title"])
+        extra = self.descriptions_by_pillar.get(pillar) or self.descriptions
+        if rng.random() < 0.6 and extra:
+            description += rng.choice(extra)
         if rng.random() < 0.3:
             description = f"{gov.name}では、" + description
         kpis = []
