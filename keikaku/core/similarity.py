@@ -24,7 +24,7 @@ _NOISE = re.compile(
     r"[\s\u3000、。，．,.・:：;；!！?？()（）「」『』【】\[\]{}<>＜＞〈〉《》\"'“”‘’~〜～\-－―_/／\\|｜…]+"
 )
 NGRAM_RANGE = (2, 3)
-DEFAULT_SHARED_THRESHOLD = 0.3
+DEFAULT_SHARED_THRESHOLD = 0.25
 TITLE_WEIGHT = 2  # the title counts this many times against the description once
 DESCRIPTION_CHARS = 300  # only the start of a long description: it says what the measure is
 

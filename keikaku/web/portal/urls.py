@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from keikaku.web.portal import views
 
@@ -7,4 +7,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/plan.json", views.plan_json, name="plan_json"),
+    re_path(
+        r"^plans/(?P<plan_id>[0-9]+)/(?P<table>measures|kpis|schedule)\.csv$", views.plan_csv, name="plan_csv"
+    ),
+    path("plans/<int:plan_id>/coverage/", views.coverage, name="coverage"),
+    path("plans/<int:plan_id>/gantt/", views.gantt, name="gantt"),
+    path("plans/<int:plan_id>/gantt.svg", views.gantt_svg, name="gantt_svg"),
+    path("measures/<int:measure_id>/", views.measure_detail, name="measure"),
+    path("compare/", views.compare, name="compare"),
+    re_path(r"^schema/(?P<name>[a-z0-9-]+\.schema\.json)$", views.schema, name="schema"),
 ]

@@ -1,30 +1,187 @@
+"""Public pages. Thin: parse the request, call a use case in keikaku.services.portal, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from keikaku.core import svg
+from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS
+from keikaku.core.schema import SCHEMA_DIR, SCHEMAS
+from keikaku.export.csv import plan_csv as csv_text
 from keikaku.services import NotFound
-from keikaku.services.plans import dump_document, plan_export, plan_get, plan_list
+from keikaku.services import portal as uc
+from keikaku.services.plans import dump_document, plan_export
+
+MAX_ID = 2**62
+MAX_PARAM = 200  # longer filter values are not ours: ignored
 
 
+def _public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET/HEAD only; ids out of range and NotFound become 404."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        for name in ("plan_id", "measure_id"):
+            if name in kwargs and int(str(kwargs[name])) > MAX_ID:
+                raise Http404("no such id")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as e:
+            raise Http404(str(e)) from None
+
+    return wrapper
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    return {k: v for k, v in request.GET.items() if len(v) <= MAX_PARAM}
+
+
+@_public
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"plans": plan_list(public_only=True)})
+    prefecture = _params(request).get("prefecture") or None
+    groups = uc.organisations_by_prefecture(prefecture=prefecture)
+    return render(
+        request,
+        "portal/home.html",
+        {"groups": groups, "prefectures": uc.prefectures(), "prefecture": prefecture},
+    )
 
 
-def _public_plan(plan_id: int):
-    try:
-        row = plan_get(plan_id)
-    except NotFound as e:
-        raise Http404(str(e)) from None
-    if row.status != "published":
-        raise Http404("not published")
-    return row
-
-
+@_public
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    row = _public_plan(plan_id)
-    doc = plan_export(row.pk)
-    return render(request, "portal/plan.html", {"row": row, "plan": doc})
+    page = uc.plan_page(plan_id, uc.PlanFilters.parse(_params(request)))
+    return render(
+        request,
+        "portal/plan.html",
+        {"page": page, "plan": page.plan, "area_names": PRIORITY_AREAS, "pillar_info": PILLAR_BY_CODE},
+    )
 
 
+@_public
 def plan_json(request: HttpRequest, plan_id: int) -> HttpResponse:
-    row = _public_plan(plan_id)
-    return HttpResponse(dump_document(plan_export(row.pk)), content_type="application/json; charset=utf-8")
+    row = uc.published_plan(plan_id)
+    response = HttpResponse(
+        dump_document(plan_export(row.pk)), content_type="application/json; charset=utf-8"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@_public
+def plan_csv(request: HttpRequest, plan_id: str, table: str) -> HttpResponse:
+    row = uc.published_plan(int(plan_id))
+    response = HttpResponse(csv_text(plan_export(row.pk), table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="plan-{row.pk}-{table}.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@_public
+def coverage(request: HttpRequest, plan_id: int) -> HttpResponse:
+    cov = uc.plan_coverage(plan_id)
+    maximum = max((n for r in cov.counts for n in r), default=0)
+    rows = [
+        {
+            "code": code,
+            "label": _pillar_label(code),
+            "cells": [
+                {"n": n, "area": area or _("未設定"), "colour": svg.heat_colour(n, maximum)}
+                for n, area in zip(counts, cov.areas, strict=True)
+            ],
+            "total": total,
+        }
+        for code, counts, total in zip(cov.pillars, cov.counts, cov.pillar_totals, strict=True)
+    ]
+    chart = svg.heatmap_svg(
+        [r["label"] for r in rows],
+        [a or _("未設定") for a in cov.areas],
+        cov.counts,
+        title=_("柱 × 重点分野の施策数: %(plan)s") % {"plan": cov.plan.title},
+        desc=_("色の濃さと数字で施策数を示します。同じ内容を下の表でも示します。"),
+        id_prefix="coverage-chart",
+    )
+    return render(
+        request, "portal/coverage.html", {"cov": cov, "plan": cov.plan, "rows": rows, "chart": chart}
+    )
+
+
+def _pillar_label(code: str) -> str:
+    p = PILLAR_BY_CODE.get(code)
+    return f"{code}: {p.short}" if p else _("柱の指定なし")
+
+
+def _gantt_chart(g: uc.Gantt) -> str:
+    rows = [svg.GanttRow(f"{ln.key or ''} {ln.title}".strip(), ln.cells) for ln in g.lines]
+    return svg.gantt_svg(
+        rows,
+        g.years,
+        title=_("年度別の工程表: %(plan)s") % {"plan": g.plan.title},
+        desc=_("施策ごとに、各年度の取組段階を帯で示します。同じ内容を表でも示します。"),
+        id_prefix="gantt-chart",
+    )
+
+
+@_public
+def gantt(request: HttpRequest, plan_id: int) -> HttpResponse:
+    g = uc.plan_gantt(plan_id)
+    table = [
+        {"line": ln, "cells": [dict((fy, (w, p)) for fy, w, p in ln.cells).get(fy) for fy in g.years]}
+        for ln in g.lines
+    ]
+    return render(
+        request, "portal/gantt.html", {"g": g, "plan": g.plan, "chart": _gantt_chart(g), "table": table}
+    )
+
+
+@_public
+def gantt_svg(request: HttpRequest, plan_id: int) -> HttpResponse:
+    g = uc.plan_gantt(plan_id)
+    return HttpResponse(_gantt_chart(g), content_type="image/svg+xml; charset=utf-8")
+
+
+@_public
+def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
+    page = uc.measure_page(measure_id)
+    return render(request, "portal/measure.html", {"page": page, "plan": page.plan, "ms": page.measure})
+
+
+@_public
+def compare(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.getlist("plans")
+    choices = uc.plan_choices()
+    ctx: dict[str, object] = {
+        "choices": choices,
+        "selected": [],
+        "result": None,
+        "error": None,
+        "max": uc.MAX_COMPARE,
+    }
+    values = [v.strip() for v in raw if v.strip()]
+    if any(not (v.isascii() and v.isdigit() and len(v) <= 12) for v in values):
+        ctx["error"] = _("計画の番号が正しくありません。")
+        return render(request, "portal/compare.html", ctx, status=400)
+    ids = list(dict.fromkeys(int(v) for v in values))
+    ctx["selected"] = ids
+    if len(ids) > uc.MAX_COMPARE:
+        ctx["error"] = _("比較できる計画は %(n)s 件までです。") % {"n": uc.MAX_COMPARE}
+        return render(request, "portal/compare.html", ctx, status=400)
+    if len(ids) >= 2:
+        ctx["result"] = uc.plans_compare(ids)
+    return render(request, "portal/compare.html", ctx)
+
+
+@_public
+def schema(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in SCHEMAS:
+        raise Http404("no such schema")
+    body = (SCHEMA_DIR / name).read_bytes()
+    response = HttpResponse(body, content_type="application/schema+json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
