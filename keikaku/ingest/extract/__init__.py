@@ -223,8 +223,9 @@ class _Extraction:
         for pid, ds in by_policy.items():
             if pid is None:
                 continue
-            stated = {p.code for d in ds if d.pillars for p in d.pillars}
-            if len(stated) == 1:
+            with_pillars = [d for d in ds if d.pillars]
+            stated = {p.code for d in with_pillars for p in d.pillars}
+            if len(stated) == 1 and len(with_pillars) >= 2:
                 code = next(iter(stated))
                 for d in ds:
                     if not d.pillars and id(d) not in self.stated_pillars:

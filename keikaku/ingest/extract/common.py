@@ -64,7 +64,10 @@ def clean_title(text: str) -> tuple[str, bool, bool]:
     s = PRIORITY_FLAG.sub("", s)
     s = REPOST_FLAG.sub("", s)
     s = re.sub(r"^[・●○◎■□◆◇▶▷►✓✔]\s*", "", s)
-    return _SPACES.sub(" ", s).strip(" 　:："), priority, reposted
+    s = _SPACES.sub(" ", s)
+    # a space between two Japanese characters is an artefact of conversion (underline, footnote mark)
+    s = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", s)
+    return s.strip(" 　:："), priority, reposted
 
 
 def similarity(a: str, b: str) -> float:
@@ -161,11 +164,20 @@ _DEPT_END = re.compile(
 
 
 def split_departments(text: str) -> list[str]:
-    """'なとりの魅力創生課 防災安全課 関連各課室' → three names; 'A I システム推進課' stays one name."""
+    """'なとりの魅力創生課 防災安全課 関連各課室' → three names; 'A I システム推進課' stays one name;
+    '文化・スポーツ課' is one name, '総務課・企画課' two."""
     s = clean_text(text)
     if not s or re.fullmatch(r"[-‐―—−ー\s]*", s):
         return []
-    parts = [p for p in re.split(r"[\s、,，/／;；・]+(?![^()（）]*[)）])", s) if p]
+    parts: list[str] = []
+    for p in re.split(r"[\s、,，/／;；]+(?![^()（）]*[)）])", s):
+        if not p:
+            continue
+        pieces = p.split("・")
+        if len(pieces) > 1 and all(_DEPT_END.search(x) for x in pieces):
+            parts.extend(pieces)
+        else:
+            parts.append(p)
     out: list[str] = []
     buf = ""
     for p in parts:
@@ -178,8 +190,7 @@ def split_departments(text: str) -> list[str]:
             out[-1] += buf
         else:
             out.append(buf)
-    # '・' joined two names only when both end like departments ('文化・スポーツ課' is one)
-    return [o for o in out if o]
+    return out
 
 
 # ---- pillars -----------------------------------------------------------------------------------

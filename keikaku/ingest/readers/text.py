@@ -94,7 +94,8 @@ def parse_html_tables(html: str) -> list[Table]:
             continue
         rows: list[list[Cell]] = []
         for tr in t.css("tr"):
-            if _closest_table(tr) is not t:
+            closest = _closest_table(tr)
+            if closest is None or closest.mem_id != t.mem_id:
                 continue
             cells = []
             for td in tr.iter():
