@@ -1,5 +1,343 @@
-"""PDCA API (token authentication): submit progress, read roll-ups."""
+"""PDCA API: periods, progress reports (submit, approve, return), evaluations and a per-plan status count.
 
-from ninja import Router
+Writes need ``Authorization: Bearer <token>`` (tokens from /accounts/profile/, stored hashed). Reads work
+without a token and then show only what the public may see (approved progress of published plans).
+Every write names the ``revision`` it read; a stale write is answered with HTTP 409.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from keikaku.services import progress as svc
+from keikaku.services.errors import ServiceError
+from keikaku.services.people import can, token_authenticate
+from keikaku.services.plans import plan_get
+from keikaku.web.progress import models as gm
 
 router = Router(tags=["pdca"])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "API トークン (/accounts/profile/ で発行) / API token"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token, now=_now())
+        if user is not None:
+            request.user = user
+        return user
+
+
+def _public(request: HttpRequest) -> Any:
+    """No token: the anonymous public (a truthy marker so that reads go through)."""
+    if request.headers.get("Authorization"):
+        return None  # a token was sent but did not authenticate → 401
+    request.user = AnonymousUser()
+    return "anonymous"
+
+
+READ = [TokenAuth(), _public]
+WRITE = TokenAuth()
+
+
+def _call(fn: Any, *args: Any, **kw: Any) -> Any:
+    try:
+        return fn(*args, **kw)
+    except ServiceError as e:
+        raise HttpError(e.http_status, str(e)) from None
+
+
+def _plan(request: HttpRequest, plan_id: int):
+    plan = _call(plan_get, plan_id)
+    if not can(request.user, "plan.view", plan):
+        raise HttpError(404, "計画がありません / no such plan")
+    return plan
+
+
+class PeriodOut(Schema):
+    id: int
+    plan_id: int
+    fiscal_year: int
+    quarter: int | None
+    due_date: date | None
+    state: str
+    revision: int
+
+
+class ActualIn(Schema):
+    kpi_id: int
+    number: Decimal | None = None
+    unit: str = ""
+    text: str = ""
+
+
+class ActualOut(ActualIn):
+    indicator: str
+
+
+class ReportIn(Schema):
+    revision: int = 0
+    status: str
+    narrative: str = ""
+    evidence: list[str] = []
+    actuals: list[ActualIn] = []
+    submit: bool = False
+
+
+class ReportOut(Schema):
+    id: int
+    measure_id: int
+    measure_key: str | None
+    period_id: int
+    status: str
+    narrative: str
+    evidence: list[str]
+    state: str
+    review_comment: str
+    revision: int
+    updated_at: datetime
+    actuals: list[ActualOut]
+
+
+class ActionIn(Schema):
+    revision: int
+    comment: str = ""
+
+
+class EvaluationIn(Schema):
+    revision: int = 0
+    decision: str
+    rationale: str = ""
+    merge_into: int | None = None
+
+
+class EvaluationOut(Schema):
+    id: int
+    measure_id: int
+    fiscal_year: int
+    decision: str
+    rationale: str
+    merge_into: int | None
+    revision: int
+
+
+class StatusCountsOut(Schema):
+    plan_id: int
+    period_id: int | None
+    counts: dict[str, int]
+
+
+def _report_out(r: gm.ProgressReport) -> ReportOut:
+    return ReportOut(
+        id=r.pk,
+        measure_id=r.measure_id,
+        measure_key=r.measure.key,
+        period_id=r.period_id,
+        status=r.status,
+        narrative=r.narrative,
+        evidence=list(r.evidence),
+        state=r.state,
+        review_comment=r.review_comment,
+        revision=r.revision,
+        updated_at=r.updated_at,
+        actuals=[
+            ActualOut(
+                kpi_id=a.kpi_id,
+                indicator=a.kpi.indicator,
+                number=a.value_number,
+                unit=a.unit,
+                text=a.value_text,
+            )
+            for a in r.actuals.select_related("kpi").order_by("kpi__order")
+        ],
+    )
+
+
+def _eval_out(e: gm.Evaluation) -> EvaluationOut:
+    return EvaluationOut(
+        id=e.pk,
+        measure_id=e.measure_id,
+        fiscal_year=e.fiscal_year,
+        decision=e.decision,
+        rationale=e.rationale,
+        merge_into=e.merge_into_id,
+        revision=e.revision,
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/periods",
+    response=list[PeriodOut],
+    auth=READ,
+    summary="報告期間の一覧 / reporting periods",
+)
+def periods(request: HttpRequest, plan_id: int):
+    plan = _plan(request, plan_id)
+    return [
+        PeriodOut(
+            id=p.pk,
+            plan_id=p.plan_id,
+            fiscal_year=p.fiscal_year,
+            quarter=p.quarter,
+            due_date=p.due_date,
+            state=p.state,
+            revision=p.revision,
+        )
+        for p in plan.reporting_periods.order_by("fiscal_year", "quarter")
+    ]
+
+
+@router.get(
+    "/plans/{plan_id}/progress",
+    response=list[ReportOut],
+    auth=READ,
+    summary="進捗報告の一覧 / progress reports",
+)
+def reports(request: HttpRequest, plan_id: int, period_id: int | None = None):
+    plan = _plan(request, plan_id)
+    period = None
+    if period_id is not None:
+        period = _call(svc.period_get, period_id)
+        if period.plan_id != plan.pk:
+            raise HttpError(404, "報告期間がありません / no such period")
+    return [_report_out(r) for r in svc.reports_visible(request.user, plan, period)]
+
+
+@router.get("/progress/{report_id}", response=ReportOut, auth=READ, summary="進捗報告 / one progress report")
+def report(request: HttpRequest, report_id: int):
+    r = _call(svc.report_get, report_id)
+    if not can(request.user, "progress.view", r):
+        raise HttpError(404, "進捗報告がありません / no such report")
+    return _report_out(r)
+
+
+@router.put(
+    "/periods/{period_id}/measures/{measure_id}/progress",
+    response=ReportOut,
+    auth=WRITE,
+    summary="進捗報告を保存・提出 / save (and submit) the report of a measure",
+    description="revision: 0 for a new report, else the revision you read. 409 when it changed since.",
+)
+def report_save(request: HttpRequest, period_id: int, measure_id: int, body: ReportIn):
+    period = _call(svc.period_get, period_id)
+    measure = _call(svc.measure_get, measure_id)
+    if not can(request.user, "plan.view", measure.plan):
+        raise HttpError(404, "施策がありません / no such measure")
+    data = svc.ReportInput(
+        status=body.status,
+        narrative=body.narrative,
+        evidence=body.evidence,
+        actuals=[
+            svc.ActualInput(kpi_id=a.kpi_id, number=a.number, unit=a.unit, text=a.text) for a in body.actuals
+        ],
+    )
+    r = _call(
+        svc.progress_save,
+        request.user,
+        measure,
+        period,
+        data,
+        revision=body.revision,
+        now=_now(),
+        submit=body.submit,
+    )
+    return _report_out(r)
+
+
+def _action(request: HttpRequest, report_id: int, body: ActionIn, fn: Any, **kw: Any) -> ReportOut:
+    r = _call(svc.report_get, report_id)
+    if not can(request.user, "plan.view", r.measure.plan):
+        raise HttpError(404, "進捗報告がありません / no such report")
+    return _report_out(_call(fn, request.user, r, revision=body.revision, now=_now(), **kw))
+
+
+@router.post("/progress/{report_id}/submit", response=ReportOut, auth=WRITE, summary="提出 / submit")
+def report_submit(request: HttpRequest, report_id: int, body: ActionIn):
+    return _action(request, report_id, body, svc.progress_submit)
+
+
+@router.post("/progress/{report_id}/approve", response=ReportOut, auth=WRITE, summary="承認 / approve")
+def report_approve(request: HttpRequest, report_id: int, body: ActionIn):
+    return _action(request, report_id, body, svc.progress_approve, comment=body.comment)
+
+
+@router.post(
+    "/progress/{report_id}/return", response=ReportOut, auth=WRITE, summary="差戻し / return with a comment"
+)
+def report_return(request: HttpRequest, report_id: int, body: ActionIn):
+    return _action(request, report_id, body, svc.progress_return, comment=body.comment)
+
+
+@router.get(
+    "/plans/{plan_id}/evaluations",
+    response=list[EvaluationOut],
+    auth=READ,
+    summary="評価の一覧 / evaluations",
+)
+def evaluations(request: HttpRequest, plan_id: int, fiscal_year: int | None = None):
+    plan = _plan(request, plan_id)
+    qs = gm.Evaluation.objects.filter(measure__plan=plan)
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    return [_eval_out(e) for e in qs]
+
+
+@router.put(
+    "/measures/{measure_id}/evaluations/{fiscal_year}",
+    response=EvaluationOut,
+    auth=WRITE,
+    summary="評価を保存 / save the year-end evaluation of a measure",
+)
+def evaluation_save(request: HttpRequest, measure_id: int, fiscal_year: int, body: EvaluationIn):
+    measure = _call(svc.measure_get, measure_id)
+    if not can(request.user, "plan.view", measure.plan):
+        raise HttpError(404, "施策がありません / no such measure")
+    target = None
+    if body.merge_into is not None:
+        target = _call(svc.measure_get, body.merge_into)
+    e = _call(
+        svc.evaluation_save,
+        request.user,
+        measure,
+        fiscal_year,
+        decision=body.decision,
+        rationale=body.rationale,
+        merge_into=target,
+        revision=body.revision,
+        now=_now(),
+    )
+    return _eval_out(e)
+
+
+@router.get(
+    "/plans/{plan_id}/status-counts",
+    response=StatusCountsOut,
+    auth=READ,
+    summary="状況別の施策数 / measures by status",
+)
+def status_counts(request: HttpRequest, plan_id: int, period_id: int | None = None):
+    plan = _plan(request, plan_id)
+    period = None
+    if period_id is not None:
+        period = _call(svc.period_get, period_id)
+        if period.plan_id != plan.pk:
+            raise HttpError(404, "報告期間がありません / no such period")
+    else:
+        period = plan.reporting_periods.order_by("-fiscal_year", "-quarter").first()
+    return StatusCountsOut(
+        plan_id=plan.pk,
+        period_id=period.pk if period else None,
+        counts=svc.plan_status_counts(request.user, plan, period),
+    )

@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+"""/manage/: PDCA pages."""
+
+from django.urls import path
+
+from keikaku.web.progress import views as v
 
 app_name = "progress"
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("plans/<int:plan_id>/", v.plan_progress, name="plan"),
+    path("plans/<int:plan_id>/periods/new/", v.period_new, name="period_new"),
+    path("plans/<int:plan_id>/revise/", v.plan_revise_view, name="revise"),
+    path("plans/<int:plan_id>/diff/<int:other_id>/", v.plan_diff_view, name="diff"),
+    path("periods/<int:period_id>/", v.period_edit, name="period_edit"),
+    path("periods/<int:period_id>/measures/<int:measure_id>/report/", v.report_edit, name="report_edit"),
+    path("reports/<int:report_id>/", v.report_detail, name="report"),
+    path("reports/<int:report_id>/<action>/", v.report_action, name="report_action"),
+    path("measures/<int:measure_id>/evaluations/<int:fiscal_year>/", v.evaluation_edit, name="evaluation"),
+    path("measures/<int:measure_id>/history/", v.measure_history, name="history"),
+    path("organisations/<int:org_id>/departments/", v.departments, name="departments"),
+]

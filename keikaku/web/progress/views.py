@@ -1,0 +1,401 @@
+"""Manage pages (/manage/): reporting periods, progress reports, review, evaluations, revision, diff,
+history, department merge. Thin: permissions and rules live in keikaku.services (people, progress,
+revision); a stale write comes back as a form error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from keikaku.services import progress as svc
+from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from keikaku.services.people import can, department_merge, organisations_of, require
+from keikaku.services.plans import plan_get
+from keikaku.services.revision import plan_diff, plan_revise
+from keikaku.web.plans import models as pm
+from keikaku.web.progress import forms as f
+from keikaku.web.progress import models as gm
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Domain errors → 404 / login redirect / 403; never a 500 on bad ids."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kw)
+        except NotFound as e:
+            raise Http404(str(e)) from None
+        except PermissionDenied as e:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return HttpResponseForbidden(f"403: {e}".encode(), content_type="text/plain; charset=utf-8")
+
+    return wrapper
+
+
+def _visible_plan(request: HttpRequest, plan_id: int) -> pm.Plan:
+    plan = plan_get(plan_id)
+    if not can(request.user, "plan.view", plan):
+        raise NotFound("not visible")
+    return plan
+
+
+@guarded
+def index(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    orgs = organisations_of(request.user)
+    plans = (
+        pm.Plan.objects.filter(organisation__in=orgs)
+        .select_related("organisation")
+        .order_by("organisation__name", "-period_start", "pk")
+    )
+    return render(request, "progress/index.html", {"orgs": orgs, "plans": plans})
+
+
+@guarded
+def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Progress of a plan in a period: everyone sees approved reports of a published plan; members all."""
+    plan = _visible_plan(request, plan_id)
+    periods = list(plan.reporting_periods.order_by("-fiscal_year", "-quarter"))
+    period = None
+    wanted = request.GET.get("period", "")
+    if wanted:
+        period = next((p for p in periods if str(p.pk) == wanted), None)
+        if period is None:
+            raise NotFound("no such period")
+    elif periods:
+        period = periods[0]
+    reports = {r.measure_id: r for r in svc.reports_visible(request.user, plan, period)} if period else {}
+    measures = list(plan.measures.order_by("order"))
+    member = can(request.user, "manage", plan.organisation)
+    late = {m.pk for m in svc.late_measures(period, today=_now().date())} if period and member else set()
+    rows = [
+        {
+            "measure": m,
+            "report": reports.get(m.pk),
+            "late": m.pk in late,
+            "editable": member and can(request.user, "progress.edit", m),
+        }
+        for m in measures
+    ]
+    ctx = {
+        "plan": plan,
+        "periods": periods,
+        "period": period,
+        "rows": rows,
+        "member": member,
+        "counts": svc.plan_status_counts(request.user, plan, period) if period else {},
+        "can_periods": can(request.user, "period.manage", plan),
+        "can_edit": can(request.user, "plan.edit", plan),
+        "period_form": f.PeriodForm(),
+        "revise_form": f.ReviseForm(initial={"revision": plan.revision}),
+    }
+    return render(request, "progress/plan.html", ctx)
+
+
+@guarded
+@require_POST
+def period_new(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _visible_plan(request, plan_id)
+    require(request.user, "period.manage", plan)
+    form = f.PeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            period = svc.period_create(
+                request.user,
+                plan,
+                form.cleaned_data["fiscal_year"],
+                quarter=form.cleaned_data["quarter"],
+                due_date=form.cleaned_data["due_date"],
+            )
+            return redirect(f"/manage/plans/{plan.pk}/?period={period.pk}")
+        except ServiceError as e:
+            if isinstance(e, PermissionDenied):
+                raise
+            form.add_error(None, str(e))
+    return render(
+        request, "progress/form.html", {"form": form, "title": "報告期間を追加", "plan": plan}, status=400
+    )
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = svc.period_get(period_id)
+    require(request.user, "period.manage", period.plan)
+    initial = {"revision": period.revision, "state": period.state, "due_date": period.due_date}
+    form = f.PeriodEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.period_update(
+                request.user,
+                period,
+                revision=form.cleaned_data["revision"],
+                state=form.cleaned_data["state"],
+                due_date=form.cleaned_data["due_date"],
+                now=_now(),
+            )
+            return redirect(f"/manage/plans/{period.plan_id}/?period={period.pk}")
+        except (Conflict, ServiceError) as e:
+            if isinstance(e, PermissionDenied):
+                raise
+            form.add_error(None, str(e))
+    status = 409 if form.errors and any("他の人" in str(x) for x in form.non_field_errors()) else 200
+    return render(
+        request,
+        "progress/form.html",
+        {"form": form, "title": f"報告期間 {period}", "plan": period.plan},
+        status=status,
+    )
+
+
+def _report_form(request: HttpRequest, measure: pm.Measure, report: gm.ProgressReport | None) -> f.ReportForm:
+    kpis = list(measure.kpis.order_by("order"))
+    statuses = [w for w, _ in svc.status_vocabulary(measure.plan.organisation)]
+    initial: dict[str, Any] = {"revision": report.revision if report else 0}
+    if report:
+        initial.update(status=report.status, narrative=report.narrative, evidence="\n".join(report.evidence))
+        for a in report.actuals.all():
+            num = a.value_number.normalize() if a.value_number is not None else None
+            initial[f"kpi_{a.kpi_id}"] = f"{num:f}" if num is not None else a.value_text
+    return f.ReportForm(request.POST or None, initial=initial, statuses=statuses, kpis=kpis)
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpResponse:
+    period = svc.period_get(period_id)
+    measure = svc.measure_get(measure_id)
+    if measure.plan_id != period.plan_id:
+        raise NotFound("measure not in this plan")
+    require(request.user, "progress.edit", measure)
+    report = gm.ProgressReport.objects.filter(measure=measure, period=period).first()
+    form = _report_form(request, measure, report)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        data = svc.ReportInput(
+            status=cd["status"],
+            narrative=cd["narrative"],
+            evidence=form.evidence_list(),
+            actuals=[
+                svc.parse_actual(k.pk, cd.get(f"kpi_{k.pk}", ""), k.unit or "")
+                for k in form.kpis
+                if cd.get(f"kpi_{k.pk}")
+            ],
+        )
+        try:
+            saved = svc.progress_save(
+                request.user,
+                measure,
+                period,
+                data,
+                revision=cd["revision"],
+                now=_now(),
+                submit="submit" in request.POST,
+            )
+            return redirect(f"/manage/reports/{saved.pk}/")
+        except PermissionDenied:
+            raise
+        except ServiceError as e:
+            form.add_error(None, str(e))
+            status = 409 if isinstance(e, Conflict) else 400
+    ctx = {"form": form, "measure": measure, "period": period, "report": report}
+    return render(request, "progress/report_edit.html", ctx, status=status)
+
+
+@guarded
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = svc.report_get(report_id)
+    if not can(request.user, "progress.view", report):
+        raise NotFound("not visible")
+    ctx = {
+        "report": report,
+        "actuals": report.actuals.select_related("kpi").order_by("kpi__order"),
+        "can_edit": can(request.user, "progress.edit", report.measure),
+        "can_review": can(request.user, "progress.review", report.measure.plan),
+        "review_form": f.ReviewForm(initial={"revision": report.revision}),
+        "submit_form": f.RevisionForm(initial={"revision": report.revision}),
+    }
+    return render(request, "progress/report.html", ctx)
+
+
+@guarded
+@require_POST
+def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+    """submit / approve / return."""
+    if action not in ("submit", "approve", "return"):
+        raise NotFound(f"unknown action {action[:20]}")
+    report = svc.report_get(report_id)
+    if action == "submit":
+        require(request.user, "progress.edit", report.measure)
+    else:
+        require(request.user, "progress.review", report.measure.plan)
+    form = f.ReviewForm(request.POST)
+    if form.is_valid():
+        rev, comment = form.cleaned_data["revision"], form.cleaned_data["comment"]
+        try:
+            if action == "submit":
+                svc.progress_submit(request.user, report, revision=rev, now=_now())
+            elif action == "approve":
+                svc.progress_approve(request.user, report, revision=rev, now=_now(), comment=comment)
+            else:
+                svc.progress_return(request.user, report, revision=rev, now=_now(), comment=comment)
+            return redirect(f"/manage/reports/{report.pk}/")
+        except PermissionDenied:
+            raise
+        except ServiceError as e:
+            form.add_error(None, str(e))
+    status = 409 if any("他の人" in str(x) or "提出済" in str(x) for x in form.non_field_errors()) else 400
+    return render(
+        request,
+        "progress/form.html",
+        {"form": form, "title": "報告の手続", "plan": report.measure.plan},
+        status=status,
+    )
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def evaluation_edit(request: HttpRequest, measure_id: int, fiscal_year: int) -> HttpResponse:
+    measure = svc.measure_get(measure_id)
+    require(request.user, "evaluation.edit", measure.plan)
+    if not 1900 <= fiscal_year <= 2200:
+        raise NotFound("fiscal year")
+    ev = gm.Evaluation.objects.filter(measure=measure, fiscal_year=fiscal_year).first()
+    initial: dict[str, Any] = {"revision": ev.revision if ev else 0}
+    if ev:
+        initial.update(decision=ev.decision, rationale=ev.rationale, merge_into=ev.merge_into_id)
+    others = list(measure.plan.measures.exclude(pk=measure.pk).order_by("order"))
+    form = f.EvaluationForm(request.POST or None, initial=initial, measures=others)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        target = next((m for m in others if m.pk == cd["merge_into"]), None)
+        try:
+            svc.evaluation_save(
+                request.user,
+                measure,
+                fiscal_year,
+                decision=cd["decision"],
+                rationale=cd["rationale"],
+                merge_into=target,
+                revision=cd["revision"],
+                now=_now(),
+            )
+            return redirect(f"/manage/plans/{measure.plan_id}/")
+        except PermissionDenied:
+            raise
+        except ServiceError as e:
+            form.add_error(None, str(e))
+            status = 409 if isinstance(e, Conflict) else 400
+    ctx = {"form": form, "title": f"評価: {measure}", "plan": measure.plan, "measure": measure}
+    return render(request, "progress/form.html", ctx, status=status)
+
+
+@guarded
+def measure_history(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Who changed what and when: the measure, its KPIs, its progress reports and evaluations."""
+    measure = svc.measure_get(measure_id)
+    require(request.user, "history.view", measure.plan)
+    entries: list[dict[str, Any]] = []
+
+    def add(kind: str, qs: Any) -> None:
+        for h in qs.select_related("history_user"):
+            prev = h.prev_record
+            changed = [c.field for c in h.diff_against(prev).changes] if prev else []
+            entries.append(
+                {
+                    "when": h.history_date,
+                    "who": h.history_user,
+                    "kind": kind,
+                    "type": h.get_history_type_display(),
+                    "label": str(h.instance) if kind != "KPI 実績" else h.kpi_id,
+                    "fields": changed,
+                }
+            )
+
+    add("計画", measure.plan.history.all())
+    add("施策", measure.history.all())
+    add("KPI", pm.Kpi.history.filter(measure_id=measure.pk))
+    add("進捗報告", gm.ProgressReport.history.filter(measure_id=measure.pk))
+    add("KPI 実績", gm.KpiActual.history.filter(report__measure_id=measure.pk))
+    add("評価", gm.Evaluation.history.filter(measure_id=measure.pk))
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return render(request, "progress/history.html", {"measure": measure, "entries": entries})
+
+
+@guarded
+@require_POST
+def plan_revise_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _visible_plan(request, plan_id)
+    require(request.user, "plan.edit", plan)
+    form = f.ReviseForm(request.POST)
+    if form.is_valid():
+        try:
+            new = plan_revise(
+                request.user,
+                plan,
+                now=_now(),
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                revision=form.cleaned_data["revision"],
+            )
+            return redirect(f"/manage/plans/{plan.pk}/diff/{new.pk}/")
+        except PermissionDenied:
+            raise
+        except ServiceError as e:
+            form.add_error(None, str(e))
+    return render(
+        request, "progress/form.html", {"form": form, "title": "次の版を作る", "plan": plan}, status=409
+    )
+
+
+@guarded
+def plan_diff_view(request: HttpRequest, plan_id: int, other_id: int) -> HttpResponse:
+    old, new = _visible_plan(request, plan_id), _visible_plan(request, other_id)
+    return render(request, "progress/diff.html", {"old": old, "new": new, "diff": plan_diff(old, new)})
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def departments(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = pm.Organisation.objects.filter(pk=org_id).first()
+    if org is None:
+        raise NotFound("organisation")
+    require(request.user, "department.merge", org)
+    depts = list(org.departments.order_by("name"))
+    form = f.MergeForm(request.POST or None, departments=depts)
+    result = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        by_id = {d.pk: d for d in depts}
+        try:
+            result = department_merge(
+                request.user, by_id[form.cleaned_data["keep"]], by_id[form.cleaned_data["alias"]]
+            )
+            depts = list(org.departments.order_by("name"))
+            form = f.MergeForm(departments=depts)
+        except PermissionDenied:
+            raise
+        except ServiceError as e:
+            form.add_error(None, str(e))
+            status = 400
+    return render(
+        request,
+        "progress/departments.html",
+        {"org": org, "departments": depts, "form": form, "result": result},
+        status=status,
+    )
