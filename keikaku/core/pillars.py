@@ -56,7 +56,9 @@ PRIORITY_AREAS: tuple[str, ...] = (
     "インフラ・防災・減災等",
     "移動",
 )
-PRIORITY_AREA_NAMES: frozenset[str] = frozenset(PRIORITY_AREAS)
+# the guide also tags a few examples その他 (none of the eight)
+PRIORITY_AREA_OTHER = "その他"
+PRIORITY_AREA_NAMES: frozenset[str] = frozenset((*PRIORITY_AREAS, PRIORITY_AREA_OTHER))
 
 
 def pillar_label(code: str) -> str:
