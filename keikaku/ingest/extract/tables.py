@@ -103,6 +103,14 @@ def _is_header_cell(text: str) -> bool:
     )
 
 
+def _header_row(cells: list[Cell], texts: list[str]) -> bool:
+    """A further header row: years or labels under the first row, its title cell empty or merged from above."""
+    if not cells or not (cells[0].is_span_copy or not texts[0]):
+        return False
+    own = [t for c, t in zip(cells, texts, strict=False) if not c.is_span_copy and t]
+    return bool(own) and all(_is_header_cell(t) for t in own)
+
+
 def analyse(table: Table) -> Columns | None:
     grid = _texts(table.grid())
     if len(grid) < 2:
@@ -113,10 +121,19 @@ def analyse(table: Table) -> Columns | None:
         return None
     if any(_REVIEW_HEAD.search(squash(c)) for c in head0):
         return None
+    cells = table.grid()
     n_head = 1
-    while n_head < len(grid) - 1 and not grid[n_head][0] and all(_is_header_cell(c) for c in grid[n_head]):
+    while n_head < len(grid) - 1 and _header_row(cells[n_head], grid[n_head]):
         n_head += 1
-    heads = ["".join(grid[r][c] if c < len(grid[r]) else "" for r in range(n_head)) for c in range(width)]
+    heads = [
+        "".join(
+            grid[r][c]
+            for r in range(n_head)
+            if c < len(grid[r])
+            and not (r and cells[r][c].is_span_copy and cells[r][c].text == cells[r - 1][c].text)
+        )
+        for c in range(width)
+    ]
     body = grid[n_head:]
     cols = Columns(header_rows=n_head)
     for c, h in enumerate(heads):
