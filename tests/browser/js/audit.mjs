@@ -1,0 +1,122 @@
+// Drive Debian's headless Chromium over keikaku pages: axe-core (WCAG 2.1 AA) and keyboard checks.
+//
+//   node audit.mjs '<json config>'
+//
+// config: {"chromium": "/usr/bin/chromium", "mode": "axe" | "keyboard",
+//          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP"}]}
+// Prints one JSON document on stdout. Nothing is downloaded: playwright-core only drives the given
+// executable, and axe-core is read from node_modules and injected into each page.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+const config = JSON.parse(process.argv[2]);
+
+async function axePage(context, spec) {
+  const page = await context.newPage();
+  const response = await page.goto(spec.url, { waitUntil: "load" });
+  // closed <details> hide content from axe: open them so everything is checked
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(
+    async (tags) =>
+      await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    TAGS,
+  );
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  await page.close();
+  return {
+    name: spec.name,
+    url: spec.url,
+    status: response ? response.status() : null,
+    lang,
+    violations: result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+    })),
+    passes: result.passes ? result.passes.length : null,
+  };
+}
+
+// a description of the focused element and whether its focus is visible
+const FOCUSED = () => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  let inMain = false;
+  for (let p = el; p; p = p.parentElement) if (p.tagName === "MAIN") inMain = true;
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id || null,
+    cls: el.className || null,
+    href: el.getAttribute("href"),
+    text: (el.innerText || el.value || "").trim().slice(0, 60),
+    inMain,
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0 && box.left < innerWidth,
+  };
+};
+
+async function keyboardPage(context, spec) {
+  const page = await context.newPage();
+  await page.goto(spec.url, { waitUntil: "load" });
+  // 1. the first Tab lands on the skip link, which is then visible
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(FOCUSED);
+  // 2. Enter follows it: focus moves to <main>
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(100);
+  const afterSkip = await page.evaluate(FOCUSED);
+  // 3. the next Tab reaches the first control inside main
+  await page.keyboard.press("Tab");
+  const next = await page.evaluate(FOCUSED);
+  // 4. focus order from the top of a fresh page follows the document order
+  await page.goto(spec.url, { waitUntil: "load" });
+  await page.evaluate(() => {
+    window.__order = [];
+    document.addEventListener("focusin", (e) => window.__order.push(e.target));
+  });
+  const stops = [];
+  for (let i = 0; i < (spec.tabs || 25); i++) {
+    await page.keyboard.press("Tab");
+    const here = await page.evaluate(FOCUSED);
+    if (!here) break; // focus left the page after its last control
+    stops.push(here);
+  }
+  const inDocumentOrder = await page.evaluate(() => {
+    const seq = window.__order;
+    for (let i = 1; i < seq.length; i++) {
+      if (seq[i] === seq[i - 1]) continue;
+      if (!(seq[i - 1].compareDocumentPosition(seq[i]) & Node.DOCUMENT_POSITION_FOLLOWING)) return { ok: false, at: i };
+    }
+    return { ok: true, count: seq.length };
+  });
+  await page.close();
+  return { name: spec.name, url: spec.url, first, afterSkip, next, stops, inDocumentOrder };
+}
+
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+});
+const out = { mode: config.mode, pages: [] };
+try {
+  const contexts = {};
+  for (const spec of config.pages) {
+    const locale = spec.locale || "ja-JP";
+    if (!contexts[locale]) contexts[locale] = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    const ctx = contexts[locale];
+    out.pages.push(config.mode === "keyboard" ? await keyboardPage(ctx, spec) : await axePage(ctx, spec));
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));
