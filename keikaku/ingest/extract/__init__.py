@@ -39,6 +39,7 @@ from keikaku.ingest.extract.metadata import (
 )
 from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key
 from keikaku.ingest.extract.records import (
+    Record,
     heading_before,
     read_record,
     record_description,
@@ -85,7 +86,7 @@ class _Extraction:
                 self.taken.add(i)
         return deferred
 
-    def _record(self, i: int, rec) -> bool:  # noqa: ANN001
+    def _record(self, i: int, rec: Record) -> bool:
         b = self.blocks[i]
         if "title" in rec.values:
             key, raw = record_title(rec)
@@ -126,7 +127,7 @@ class _Extraction:
         self.drafts.append(d)
         return d
 
-    def _fill_from_record(self, d: Draft, rec) -> None:  # noqa: ANN001
+    def _fill_from_record(self, d: Draft, rec: Record) -> None:
         desc = record_description(rec)
         if desc:
             d.description = f"{d.description}\n{desc}".strip()

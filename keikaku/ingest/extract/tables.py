@@ -256,7 +256,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
     return out
 
 
-_QUANTITY = re.compile(
+QUANTITY = re.compile(
     r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|件|人|回|か所|箇所|校|業務|団体|例|台|時間|日|割|倍)"
 )
 
@@ -266,7 +266,7 @@ def kpis_from_box(text: str, *, default_year: int | None = None) -> list[Kpi]:
     any other item is an indicator as written."""
     out: list[Kpi] = []
     for item in split_kpi_items(text):
-        if find_years(item) or _QUANTITY.search(item):
+        if find_years(item) or QUANTITY.search(item):
             out.extend(parse_kpi_text(item, default_year=default_year))
             continue
         ind = clean_title(item)[0]

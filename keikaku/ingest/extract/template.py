@@ -20,7 +20,8 @@ from keikaku.core.plan import Kpi, Value
 from keikaku.ingest.blocks import Block, BlockKind, Location
 from keikaku.ingest.extract.common import clean_text, clean_title, similarity
 from keikaku.ingest.extract.kpi import infer_direction, parse_deadline, parse_target
-from keikaku.ingest.extract.tables import _QUANTITY
+from keikaku.ingest.extract.tables import QUANTITY
+from keikaku.ingest.markers import split_marker
 
 _LABEL_WORDS = {
     "kpi": r"KPI|ＫＰＩ|成果指標|数値目標|目標指標|評価指標|活動指標|指標",
@@ -169,8 +170,6 @@ def _read_measure(
     head = blocks[t]
     marker = head.marker if head.kind == BlockKind.HEADING else None
     title, priority, reposted = clean_title(head.text)
-    from keikaku.ingest.markers import split_marker
-
     key = None
     if marker:
         m, _ = split_marker(marker + " x")
@@ -242,7 +241,7 @@ def pair_kpis(items: list[str], sentences: list[str]) -> list[Kpi]:
         else:
             sent = ""
         target: Value | None = parse_target(sent) if sent else None
-        if target is not None and target.fiscal_year is None and not _QUANTITY.search(target.value):
+        if target is not None and target.fiscal_year is None and not QUANTITY.search(target.value):
             target = None  # a statement with neither a year nor a quantity is no target
         kpis.append(
             Kpi(
