@@ -54,8 +54,10 @@ def _plan(org: str, depts: list[str]) -> pm.Plan:
 
 def make_people() -> People:
     User = get_user_model()
+    # no password (fast; log in with client.force_login); call user.set_password(PASSWORD) when a test
+    # drives the login form
     users = {
-        name: User.objects.create_user(name, f"{name}@example.jp", PASSWORD)
+        name: User.objects.create_user(name, f"{name}@example.jp")
         for name in ("alice", "bob", "charlie", "dana")
     }
     dept_a, dept_other = f"情報政策課{XSS}", "市民課"

@@ -1,0 +1,343 @@
+"""The permission matrix: every PDCA page and API endpoint that reads or writes, for each character —
+Alice (editor 市A), Bob (reporter, one department of 市A), Charlie (editor 市B), Dana (admin 市A) and the
+anonymous resident — allowed or refused as the roles say.
+
+Allowed: a GET answers 200, a form POST redirects to a page other than the login, an API call answers 200.
+Refused: 401 / 403 / 404, or a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from keikaku.services.progress import ReportInput, parse_actual, progress_approve, progress_save
+from tests.people import NOW, People, make_people
+
+pytestmark = pytest.mark.django_db
+
+CHARACTERS = ("alice", "bob", "charlie", "dana", "anon")
+
+
+@pytest.fixture
+def people(db) -> People:
+    return make_people()
+
+
+def _report(p: People, measure=None, *, submit: bool = False, approve: bool = False):
+    measure = measure or p.bob_measure
+    kpi = measure.kpis.first()
+    data = ReportInput(status="順調", narrative="n", actuals=[parse_actual(kpi.pk, "5", "件")])
+    r = progress_save(p.alice, measure, p.period_a, data, revision=0, now=NOW, submit=submit or approve)
+    if approve:
+        r = progress_approve(p.alice, r, revision=r.revision, now=NOW)
+    return r
+
+
+def _report_form(p: People, measure) -> dict:
+    kpi = measure.kpis.first()
+    return {
+        "revision": "0",
+        "status": "遅れ",
+        "narrative": "書いた",
+        "evidence": "https://example.jp/x",
+        f"kpi_{kpi.pk}": "12",
+    }
+
+
+@dataclass
+class Case:
+    name: str
+    method: str  # GET / POST (form) / API-GET / API-PUT / API-POST
+    url: Callable[[People], str]
+    allowed: set[str]
+    data: Callable[[People], dict] = lambda p: {}
+    ok: int | None = None  # the success status when not the default (200 for GET/API, 302 for a form POST)
+
+
+EDITORS_A = {"alice", "dana"}
+MEMBERS_A = {"alice", "bob", "dana"}
+EVERYONE = set(CHARACTERS)
+
+CASES = [
+    # ---- pages ----
+    Case("manage index", "GET", lambda p: "/manage/", {"alice", "bob", "charlie", "dana"}),
+    Case("plan progress (published)", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/", EVERYONE),
+    Case("plan B progress", "GET", lambda p: f"/manage/plans/{p.plan_b.pk}/", EVERYONE),
+    Case(
+        "report form, Bob's measure",
+        "GET",
+        lambda p: f"/manage/periods/{p.period_a.pk}/measures/{p.bob_measure.pk}/report/",
+        MEMBERS_A,
+    ),
+    Case(
+        "report form, other measure",
+        "GET",
+        lambda p: f"/manage/periods/{p.period_a.pk}/measures/{p.other_measure.pk}/report/",
+        EDITORS_A,
+    ),
+    Case(
+        "report form, 市B measure",
+        "GET",
+        lambda p: f"/manage/periods/{p.period_b.pk}/measures/{p.measure_b.pk}/report/",
+        {"charlie"},
+    ),
+    Case(
+        "save report, Bob's measure",
+        "POST",
+        lambda p: f"/manage/periods/{p.period_a.pk}/measures/{p.bob_measure.pk}/report/",
+        MEMBERS_A,
+        lambda p: _report_form(p, p.bob_measure),
+    ),
+    Case(
+        "save report, other measure",
+        "POST",
+        lambda p: f"/manage/periods/{p.period_a.pk}/measures/{p.other_measure.pk}/report/",
+        EDITORS_A,
+        lambda p: _report_form(p, p.other_measure),
+    ),
+    Case("read draft report", "GET", lambda p: f"/manage/reports/{_report(p).pk}/", MEMBERS_A),
+    Case(
+        "read approved report", "GET", lambda p: f"/manage/reports/{_report(p, approve=True).pk}/", EVERYONE
+    ),
+    Case(
+        "submit report",
+        "POST",
+        lambda p: f"/manage/reports/{_report(p).pk}/submit/",
+        MEMBERS_A,
+        lambda p: {"revision": "1"},
+    ),
+    Case(
+        "approve report",
+        "POST",
+        lambda p: f"/manage/reports/{_report(p, submit=True).pk}/approve/",
+        EDITORS_A,
+        lambda p: {"revision": "1"},
+    ),
+    Case(
+        "return report",
+        "POST",
+        lambda p: f"/manage/reports/{_report(p, submit=True).pk}/return/",
+        EDITORS_A,
+        lambda p: {"revision": "1", "comment": "直して"},
+    ),
+    Case(
+        "evaluation form",
+        "GET",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/evaluations/2025/",
+        EDITORS_A,
+    ),
+    Case(
+        "save evaluation",
+        "POST",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/evaluations/2025/",
+        EDITORS_A,
+        lambda p: {"revision": "0", "decision": "継続", "rationale": "r", "merge_into": ""},
+    ),
+    Case("measure history", "GET", lambda p: f"/manage/measures/{p.bob_measure.pk}/history/", MEMBERS_A),
+    Case(
+        "revise plan",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/revise/",
+        EDITORS_A,
+        lambda p: {"revision": "1", "fiscal_year": "2025"},
+    ),
+    Case("diff of versions", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/diff/{p.plan_a.pk}/", EVERYONE),
+    Case(
+        "new period",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/periods/new/",
+        {"dana"},
+        lambda p: {"fiscal_year": "2026", "quarter": "1", "due_date": "2026-07-31"},
+    ),
+    Case("period form", "GET", lambda p: f"/manage/periods/{p.period_a.pk}/", {"dana"}),
+    Case(
+        "close period",
+        "POST",
+        lambda p: f"/manage/periods/{p.period_a.pk}/",
+        {"dana"},
+        lambda p: {"revision": "1", "state": "closed", "due_date": "2026-04-30"},
+    ),
+    Case(
+        "departments",
+        "GET",
+        lambda p: f"/manage/organisations/{p.plan_a.organisation_id}/departments/",
+        EDITORS_A,
+    ),
+    Case(
+        "merge departments",
+        "POST",
+        lambda p: f"/manage/organisations/{p.plan_a.organisation_id}/departments/",
+        EDITORS_A,
+        lambda p: {
+            "keep": str(p.department.pk),
+            "alias": str(p.plan_a.organisation.departments.exclude(pk=p.department.pk).first().pk),
+        },
+        ok=200,  # the page shows the result
+    ),
+    Case("profile", "GET", lambda p: "/accounts/profile/", {"alice", "bob", "charlie", "dana"}),
+    Case(
+        "new token",
+        "POST",
+        lambda p: "/accounts/tokens/new/",
+        {"alice", "bob", "charlie", "dana"},
+        lambda p: {"name": "ci"},
+        ok=200,
+    ),
+    # ---- API ----
+    Case("api periods", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/periods", EVERYONE),
+    Case("api progress list", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/progress", EVERYONE),
+    Case("api draft report", "API-GET", lambda p: f"/api/progress/{_report(p).pk}", MEMBERS_A),
+    Case(
+        "api approved report", "API-GET", lambda p: f"/api/progress/{_report(p, approve=True).pk}", EVERYONE
+    ),
+    Case(
+        "api save Bob's measure",
+        "API-PUT",
+        lambda p: f"/api/periods/{p.period_a.pk}/measures/{p.bob_measure.pk}/progress",
+        MEMBERS_A,
+        lambda p: {
+            "revision": 0,
+            "status": "順調",
+            "actuals": [{"kpi_id": p.bob_measure.kpis.first().pk, "number": "3"}],
+        },
+    ),
+    Case(
+        "api save other measure",
+        "API-PUT",
+        lambda p: f"/api/periods/{p.period_a.pk}/measures/{p.other_measure.pk}/progress",
+        EDITORS_A,
+        lambda p: {"revision": 0, "status": "順調"},
+    ),
+    Case(
+        "api save 市B measure",
+        "API-PUT",
+        lambda p: f"/api/periods/{p.period_b.pk}/measures/{p.measure_b.pk}/progress",
+        {"charlie"},
+        lambda p: {"revision": 0, "status": "順調"},
+    ),
+    Case(
+        "api submit",
+        "API-POST",
+        lambda p: f"/api/progress/{_report(p).pk}/submit",
+        MEMBERS_A,
+        lambda p: {"revision": 1},
+    ),
+    Case(
+        "api approve",
+        "API-POST",
+        lambda p: f"/api/progress/{_report(p, submit=True).pk}/approve",
+        EDITORS_A,
+        lambda p: {"revision": 1},
+    ),
+    Case(
+        "api return",
+        "API-POST",
+        lambda p: f"/api/progress/{_report(p, submit=True).pk}/return",
+        EDITORS_A,
+        lambda p: {"revision": 1, "comment": "直して"},
+    ),
+    Case("api evaluations", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/evaluations", EVERYONE),
+    Case(
+        "api save evaluation",
+        "API-PUT",
+        lambda p: f"/api/measures/{p.bob_measure.pk}/evaluations/2025",
+        EDITORS_A,
+        lambda p: {"revision": 0, "decision": "完了", "rationale": "達成"},
+    ),
+    Case("api status counts", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/status-counts", EVERYONE),
+]
+
+
+def _request(p: People, who: str, case: Case) -> tuple[int, str]:
+    client = Client()
+    url, data = case.url(p), case.data(p)
+    if case.method.startswith("API"):
+        headers = {} if who == "anon" else {"Authorization": f"Bearer {p.tokens[who]}"}
+        method = case.method.split("-")[1].lower()
+        if method == "get":
+            r = client.get(url, headers=headers)
+        else:
+            r = getattr(client, method)(
+                url, data=json.dumps(data), content_type="application/json", headers=headers
+            )
+        return r.status_code, ""
+    if who != "anon":
+        client.force_login(getattr(p, who))
+    r = client.get(url) if case.method == "GET" else client.post(url, data)
+    return r.status_code, r.headers.get("Location", "")
+
+
+@pytest.mark.parametrize("who", CHARACTERS)
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_matrix(people: People, case: Case, who: str) -> None:
+    status, location = _request(people, who, case)
+    to_login = status == 302 and location.startswith("/accounts/login/")
+    if who in case.allowed:
+        expected = case.ok or (302 if case.method == "POST" else 200)
+        assert status == expected and not to_login, f"{who} should be allowed: {status} {location}"
+    else:
+        assert status in (401, 403, 404) or to_login, f"{who} should be refused: {status} {location}"
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    """A new PDCA page or endpoint must be added to the table."""
+    from keikaku.web.accounts.urls import urlpatterns as acc
+    from keikaku.web.api.pdca import router
+    from keikaku.web.progress.urls import urlpatterns as prog
+
+    pages = {p.name for p in prog} | {p.name for p in acc} - {"login", "logout", "token_revoke"}
+    covered_pages = {
+        "index",
+        "plan",
+        "report_edit",
+        "report",
+        "report_action",
+        "evaluation",
+        "history",
+        "revise",
+        "diff",
+        "period_new",
+        "period_edit",
+        "departments",
+        "profile",
+        "token_new",
+    }
+    assert pages <= covered_pages
+    api_ops = {
+        (m, path) for path, ops in router.path_operations.items() for op in ops.operations for m in op.methods
+    }
+    assert len(api_ops) == 10
+    assert sum(1 for c in CASES if c.method.startswith("API")) >= len(api_ops)
+
+
+def test_drafts_are_invisible_outside_the_organisation(people: People) -> None:
+    p = people
+    p.plan_a.status = "draft"
+    p.plan_a.save()
+    for who, allowed in (("alice", True), ("bob", True), ("charlie", False), ("anon", False)):
+        status, _ = _request(p, who, Case("x", "GET", lambda q: f"/manage/plans/{q.plan_a.pk}/", set()))
+        assert (status == 200) is allowed, who
+        status, _ = _request(
+            p, who, Case("x", "API-GET", lambda q: f"/api/plans/{q.plan_a.pk}/periods", set())
+        )
+        assert (status == 200) is allowed, who
+
+
+def test_anonymous_sees_only_approved_progress(people: People) -> None:
+    p = people
+    draft = _report(p, p.bob_measure)
+    draft.narrative = "下書きの秘密"
+    draft.save()
+    approved = _report(p, p.other_measure, approve=True)
+    anon = Client()
+    page = anon.get(f"/manage/plans/{p.plan_a.pk}/").content.decode()
+    assert f"/manage/reports/{approved.pk}/" in page and f"/manage/reports/{draft.pk}/" not in page
+    listed = anon.get(f"/api/plans/{p.plan_a.pk}/progress").json()
+    assert [r["id"] for r in listed] == [approved.pk]
+    bad = anon.get(f"/api/plans/{p.plan_a.pk}/progress", headers={"Authorization": "Bearer kk_wrong"})
+    assert bad.status_code == 401
