@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Benchmark the portal on the synthetic national dataset (`keikaku generate-national`): ranked search and
+the plan page under load against the real waitress server. Results go to docs/benchmarks.md by hand.
+
+    KEIKAKU_DATA_DIR=/tmp/nat .venv/bin/python scripts/bench_portal.py search
+    KEIKAKU_DATA_DIR=/tmp/nat .venv/bin/python scripts/bench_portal.py http --connections 50 --duration 30
+    DATABASE_URL=postgres://… .venv/bin/python scripts/bench_portal.py all
+
+``search`` times measure_search in-process (top 20, ranked), 2-character queries included. ``http`` starts
+``keikaku serve`` as a subprocess, loads plan pages of plans with 100 measures with wrk (closed loop: each
+of N connections sends its next request as soon as the previous answer arrives) and then with N paced
+clients (each waits ~1 s between requests, like people reading), and reads the server's RSS from /proc.
+Timing figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHORT = ["防災", "推進", "窓口", "子育", "AI", "GIS", "教育", "観光", "デ"]
+LONG = [
+    "オープンデータ",
+    "マイナンバーカード",
+    "電子申請",
+    "標準化",
+    "テレワーク",
+    "キャッシュレス",
+    "ドローン",
+    "避難所運営",
+]
+MULTI = ["防災 アプリ", "オープンデータ 公開", "電子 申請 拡大", "存在しない語句"]
+FILTERED = [("防災", {"prefecture": "北海道"}), ("データ", {"pillar": "B"}), ("推進", {"fiscal_year": 2026})]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    from keikaku.web.bootstrap import setup
+
+    setup()
+
+
+def describe_db() -> str:
+    from django.db import connection
+
+    from keikaku.web.plans import models as m
+
+    n_plans, n_measures = m.Plan.objects.count(), m.Measure.objects.count()
+    return f"{connection.vendor}: {n_plans} plans, {n_measures} measures"
+
+
+def bench_search(rounds: int) -> None:
+    from keikaku.services.search import measure_search
+
+    cases = [(q, {}) for q in SHORT + LONG + MULTI] + FILTERED
+    for q, kw in cases:  # warm caches once
+        measure_search(q, **kw)
+    per_case: dict[str, list[float]] = {}
+    everything: list[float] = []
+    short: list[float] = []
+    for _ in range(rounds):
+        for q, kw in cases:
+            t0 = time.perf_counter()
+            page = measure_search(q, limit=20, **kw)
+            ms = (time.perf_counter() - t0) * 1000
+            label = q + (f" {kw}" if kw else "")
+            per_case.setdefault(label, []).append(ms)
+            everything.append(ms)
+            if len(q) <= 2:
+                short.append(ms)
+            per_case.setdefault(label + "#total", [page.total])
+    print(f"search: {len(everything)} queries ({rounds} rounds of {len(cases)})")
+    print(
+        f"  all:          p50 {pct(everything, 50):6.1f} ms  p95 {pct(everything, 95):6.1f} ms  max {max(everything):6.1f} ms"
+    )
+    print(
+        f"  1–2 chars:    p50 {pct(short, 50):6.1f} ms  p95 {pct(short, 95):6.1f} ms  max {max(short):6.1f} ms"
+    )
+    for label, values in per_case.items():
+        if not label.endswith("#total"):
+            print(
+                f"  {label:32s} p95 {pct(values, 95):6.1f} ms   ({int(per_case[label + '#total'][0])} hits)"
+            )
+
+
+def plan_ids(n_measures: int, count: int) -> list[int]:
+    from django.db.models import Count
+
+    from keikaku.web.plans import models as m
+
+    qs = (
+        m.Plan.objects.filter(status="published")
+        .annotate(n=Count("measures"))
+        .filter(n=n_measures)
+        .values_list("pk", flat=True)
+    )
+    return list(qs[:count])
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def start_server(port: int, threads: int) -> subprocess.Popen:
+    exe = ROOT / ".venv" / "bin" / "keikaku"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--threads", str(threads)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/openapi.json", timeout=2).read()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+WRK_LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK requests=%%d errors=%%d non2xx=%%d p50=%%.1f p95=%%.1f p99=%%.1f max=%%.1f rps=%%.1f\\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, summary.requests / (summary.duration / 1e6)))
+end
+"""
+
+
+def run_wrk(port: int, paths: list[str], connections: int, duration: int) -> str:
+    if not shutil.which("wrk"):
+        return "wrk not installed (apt-get install -y wrk)"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_LUA % ", ".join(f'"{p}"' for p in paths))
+        script = f.name
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        script,
+        f"http://127.0.0.1:{port}",
+    ]
+    print("  $", " ".join(cmd))
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout
+    os.unlink(script)
+    return next((line for line in out.splitlines() if line.startswith("WRK ")), out)
+
+
+def run_paced(port: int, paths: list[str], clients: int, duration: int, think: float) -> str:
+    """N clients, each: request, wait think±50 %, repeat (keep-alive connections)."""
+    import http.client
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + duration
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        time.sleep(rng.uniform(0, think))
+        while time.monotonic() < stop:
+            path = rng.choice(paths)
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except OSError:
+                ok = False
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                latencies.append(ms) if ok else None
+                errors[0] += 0 if ok else 1
+            time.sleep(rng.uniform(think * 0.5, think * 1.5))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if not latencies:
+        return f"no successful requests ({errors[0]} errors)"
+    return (
+        f"requests={len(latencies)} errors={errors[0]} p50={pct(latencies, 50):.1f} p95={pct(latencies, 95):.1f} "
+        f"p99={pct(latencies, 99):.1f} max={max(latencies):.1f} rps={len(latencies) / duration:.1f}"
+    )
+
+
+def bench_http(args: argparse.Namespace) -> None:
+    ids = plan_ids(args.plan_measures, 20)
+    if not ids:
+        raise SystemExit(f"no plan with {args.plan_measures} measures: run `keikaku generate-national` first")
+    paths = [f"/plans/{i}/" for i in ids]
+    proc = start_server(args.port, args.threads)
+    try:
+        for p in paths:  # warm up: one request per page
+            urllib.request.urlopen(f"http://127.0.0.1:{args.port}{p}", timeout=60).read()
+        t0 = time.perf_counter()
+        urllib.request.urlopen(f"http://127.0.0.1:{args.port}{paths[0]}", timeout=60).read()
+        print(f"http: {len(paths)} plan pages with {args.plan_measures} measures; one request alone "
+              f"{(time.perf_counter() - t0) * 1000:.1f} ms; server threads {args.threads}")  # fmt: skip
+        print(f"  RSS after warm-up: {rss_mb(proc.pid)[0]:.0f} MB")
+        print("  wrk closed loop:", run_wrk(args.port, paths, args.connections, args.duration))
+        print(f"  RSS after wrk: {rss_mb(proc.pid)[0]:.0f} MB (peak {rss_mb(proc.pid)[1]:.0f} MB)")
+        print(f"  paced ({args.connections} clients, think ~{args.think} s):",
+              run_paced(args.port, paths, args.connections, args.duration, args.think))  # fmt: skip
+        search_paths = [f"/api/search?q={urllib.parse.quote(q)}" for q in SHORT + LONG]
+        print(
+            "  wrk /api/search closed loop:",
+            run_wrk(args.port, search_paths, args.connections, max(5, args.duration // 3)),
+        )
+        rss, peak = rss_mb(proc.pid)
+        print(f"  server RSS at end: {rss:.0f} MB (peak {peak:.0f} MB)")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["search", "http", "all"])
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads (keikaku serve --threads)")
+    ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--duration", type=int, default=30)
+    ap.add_argument("--think", type=float, default=1.0, help="paced clients: seconds between requests")
+    ap.add_argument("--plan-measures", type=int, default=100)
+    args = ap.parse_args()
+    setup_django()
+    print(describe_db(), f"(python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
+    if args.what in ("search", "all"):
+        bench_search(args.rounds)
+    if args.what in ("http", "all"):
+        bench_http(args)
+
+
+if __name__ == "__main__":
+    main()
