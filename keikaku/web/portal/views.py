@@ -40,7 +40,9 @@ def _public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    return {k: v for k, v in request.GET.items() if len(v) <= MAX_PARAM}
+    """The GET parameters a page may use: overlong values and NUL characters (which PostgreSQL refuses)
+    are dropped, i.e. treated as no filter."""
+    return {k: v for k, v in request.GET.items() if len(v) <= MAX_PARAM and "\x00" not in v}
 
 
 @_public
