@@ -15,9 +15,10 @@ from django.utils.safestring import mark_safe
 from keikaku.core import rollup as r
 from keikaku.core.charts import StatusRow, TrendPoint, kpi_trend_svg, status_bars_svg
 from keikaku.core.fiscal import display
+from keikaku.core.rollup import GroupSummary
 from keikaku.services.errors import NotFound
 from keikaku.services.people import can
-from keikaku.services.rollup import GroupSummary, KpiTrend, kpi_trends, plan_rollup, plan_visible
+from keikaku.services.rollup import KpiTrend, kpi_trends, plan_rollup, plan_visible
 
 
 def _today() -> date:

@@ -1,0 +1,144 @@
+"""Dashboard, evaluation report downloads and the Excel pages over HTTP: escaping, permissions (Alice,
+Bob, Charlie, the anonymous resident), CSRF on the upload form, bad input never a 500."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
+from keikaku.services.progress import ActualInput, ReportInput, progress_approve, progress_save
+from keikaku.web.progress import models as gm
+from tests.factories import XSS
+from tests.people import NOW, People, make_people
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.pdca_reports_urls")]
+
+
+@pytest.fixture
+def people(db) -> People:
+    p = make_people()
+    kpi = p.bob_measure.kpis.get()
+    rep = progress_save(
+        p.bob,
+        p.bob_measure,
+        p.period_a,
+        ReportInput(
+            status="順調", narrative=f"進めた{XSS}", actuals=[ActualInput(kpi.pk, Decimal("25"), "件")]
+        ),
+        revision=0,
+        now=NOW,
+        submit=True,
+    )
+    progress_approve(p.alice, rep, revision=rep.revision, now=NOW)
+    return p
+
+
+def login(user) -> Client:
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(user)
+    return c
+
+
+def test_dashboard_renders_escaped_charts_and_tables(people: People) -> None:
+    page = Client().get(f"/manage/plans/{people.plan_a.pk}/dashboard/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert XSS not in body and "&lt;script&gt;" in body
+    svgs = re.findall(r"<svg.*?</svg>", body, re.S)
+    assert len(svgs) == 2  # status by pillar + the KPI trend
+    for svg in svgs:
+        root = ET.fromstring(svg)
+        assert root.find("{http://www.w3.org/2000/svg}title") is not None
+        assert root.find("{http://www.w3.org/2000/svg}desc") is not None
+    assert body.count("<caption>") >= 5 and 'scope="col"' in body
+    assert "50%" in body  # 10件 → 25件 of 40件
+
+
+def test_dashboard_bad_input(people: People) -> None:
+    c = Client()
+    pid = people.plan_a.pk
+    assert c.get(f"/manage/plans/{pid}/dashboard/?period=abc").status_code == 400
+    assert c.get(f"/manage/plans/{pid}/dashboard/?period=999999").status_code == 404
+    assert c.get(f"/manage/plans/{pid}/dashboard/?period={people.period_b.pk}").status_code == 404
+    assert c.get(f"/manage/plans/{pid}/dashboard/?kpi=999999").status_code == 200
+    assert c.get("/manage/plans/999999/dashboard/").status_code == 404
+
+
+def test_public_dashboard_hides_unapproved_reports(people: People) -> None:
+    other = people.plan_a.measures.order_by("order")[1]
+    progress_save(people.alice, other, people.period_a, ReportInput(status="遅れ"), revision=0, now=NOW)
+    public = Client().get(f"/manage/plans/{people.plan_a.pk}/dashboard/").content.decode()
+    member = login(people.alice).get(f"/manage/plans/{people.plan_a.pk}/dashboard/").content.decode()
+    assert "遅れ</td>" not in public.replace('<th scope="col">遅れ</th>', "")
+    assert member.count("遅れ") > public.count("遅れ")
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
+def test_report_downloads(people: People, fmt: str) -> None:
+    r = Client().get(f"/manage/plans/{people.plan_a.pk}/evaluation-report.{fmt}?fy=2025")
+    assert r.status_code == 200
+    if fmt == "html":
+        assert XSS.encode() not in r.content and "default-src 'none'" in r["Content-Security-Policy"]
+
+
+def test_report_bad_input(people: People) -> None:
+    c = Client()
+    assert c.get(f"/manage/plans/{people.plan_a.pk}/evaluation-report.exe").status_code == 404
+    assert c.get(f"/manage/plans/{people.plan_a.pk}/evaluation-report.html?fy=x").status_code == 400
+
+
+def test_workbook_pages_permissions(people: People) -> None:
+    url = f"/manage/periods/{people.period_a.pk}/workbooks/"
+    assert Client().get(url).status_code == 302  # anonymous → login
+    assert login(people.charlie).get(url).status_code == 404  # another organisation
+    bob = login(people.bob).get(url)
+    assert bob.status_code == 200 and bob.content.decode().count(".xlsx)") == 1
+    other = people.other_measure.department_links.first().department_id
+    assert (
+        login(people.bob).get(f"/manage/periods/{people.period_a.pk}/workbooks/{other}.xlsx").status_code
+        == 403
+    )
+    assert (
+        login(people.charlie).get(f"/manage/periods/{people.period_a.pk}/workbooks/all.zip").status_code
+        == 403
+    )
+    assert (
+        login(people.alice).get(f"/manage/periods/{people.period_a.pk}/workbooks/all.zip").status_code == 200
+    )
+
+
+def test_upload_round_trip_with_csrf(people: People) -> None:
+    c = login(people.alice)
+    page = c.get(f"/manage/periods/{people.period_a.pk}/workbooks/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    third = people.plan_a.measures.order_by("order")[2]
+    dept = people.department.pk
+    data = c.get(f"/manage/periods/{people.period_a.pk}/workbooks/{dept}.xlsx").content
+    wb = load_workbook(io.BytesIO(data))
+    wb[SHEET][f"G{FIRST_ROW + 1}"] = "遅れ"
+    wb[SHEET][f"H{FIRST_ROW + 1}"] = 7
+    buf = io.BytesIO()
+    wb.save(buf)
+    url = f"/manage/periods/{people.period_a.pk}/workbooks/"
+    no_csrf = c.post(url, {"files": io.BytesIO(buf.getvalue())})
+    assert no_csrf.status_code == 403
+    f = io.BytesIO(buf.getvalue())
+    f.name = "filled.xlsx"
+    ok = c.post(url, {"files": f, "csrfmiddlewaretoken": token})
+    assert ok.status_code == 200, ok.content.decode()[:500]
+    assert gm.ProgressReport.objects.get(measure=third).status == "遅れ"
+    wb[SHEET][f"H{FIRST_ROW + 1}"] = "たくさん"
+    bad = io.BytesIO()
+    wb.save(bad)
+    bad.seek(0)
+    bad.name = "bad.xlsx"
+    refused = c.post(url, {"files": bad, "csrfmiddlewaretoken": token})
+    assert refused.status_code == 400
+    assert "実績値は数値で" in refused.content.decode() and f"H{FIRST_ROW + 1}" in refused.content.decode()
