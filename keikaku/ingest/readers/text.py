@@ -3,7 +3,13 @@
 Recognises, line by line:
 - Markdown headings (``#`` … ``######``) and numbered heading lines ("1.", "(1)", "Ⅱ", "(i)", "①",
   "ア)", "1-①", "第2章") — short, single lines without a sentence end;
-- paragraphs (wrapped lines joined: no space between Japanese characters, one space between Latin words);
+- paragraphs. Text converted from PDF often has no blank lines: a line joins the one before it only when
+  that line ran to the document's usual line width (or ended with 、), and never when it starts with a
+  number marker, a bracket label (【担当】, ＜目標＞, ■KPI) or a bullet; so a cover (title, date,
+  organisation on separate lines) stays separate blocks. Wrapped lines are joined with no space between
+  Japanese characters, one space between Latin words; Markdown hard breaks ("  ") keep their line break;
+- running page numbers ("- 3 -", "3/40", "P.3", a bare "3" in an increasing run) and running headers
+  (a short line repeated next to page numbers or form feeds) are dropped;
 - list items ("- ", "* ", "+ ", "・") with their inner marker ("- ① …" → marker "①");
 - tables: Markdown pipe tables, tab-separated rows (as text converted from PDF/Word gives them) and HTML
   ``<table>`` embedded in the text (parsed with selectolax; rowspan/colspan kept as cell spans);
@@ -16,6 +22,8 @@ Every block carries its 1-based line span. Bytes are decoded as UTF-8 (BOM allow
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -34,6 +42,16 @@ _PIPE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _DASH_ONLY = re.compile(r"^[\s\-−–—:|]*$")
 _SENTENCE_END = ("。", "．")
 _BLOCK_TAGS = ("p", "li", "br", "div", "tr")
+_PAGE_DECORATED = re.compile(
+    r"^(?:[-－—–‐ー~〜・(（\[［]+\s*[0-9０-９]{1,4}\s*[-－—–‐ー~〜・)）\]］]+"
+    r"|[0-9０-９]{1,4}\s*[/／]\s*[0-9０-９]{1,4}|(?:p|P|ｐ|Ｐ)\.?\s*[0-9０-９]{1,4}|[0-9０-９]{1,4}\s*(?:ページ|頁))$"
+)
+_PAGE_BARE = re.compile(r"^[0-9０-９]{1,3}$")
+# a line opening with a bracket label or a label bullet starts a new block: 【担当】 ＜目標＞ 〈KPI〉 ■内容
+_LABEL_START = re.compile(r"^(?:[【〔＜<〈《\[［][^】〕＞>〉》\]］]{1,16}[】〕＞>〉》\]］]|[■□◆◇●○◎▼▽▶►★☆])")
+_WORD_LABEL = re.compile(r"^[^\s:：。、]{1,8}\s*[:：]")
+_CONTINUE_END = ("、", "，", ",", "・", "（", "(", "「", "『")
+WIDTH_TOLERANCE = 4  # display columns (two Japanese characters)
 
 
 def decode(data: bytes) -> str:
@@ -141,6 +159,80 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
+def display_width(text: str) -> int:
+    """Columns a line takes: Japanese (wide) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+
+
+def starts_block(text: str) -> bool:
+    """A line that opens a new block: a number marker, a bracket label, a label bullet, 'ラベル：'."""
+    s = text.strip(" \t　\u00a0")
+    if not s:
+        return False
+    marker, rest = split_marker(s)
+    if marker is not None and rest:
+        return True
+    return bool(_LABEL_START.match(s) or _WORD_LABEL.match(s))
+
+
+def _is_plain(line: str) -> bool:
+    s = line.strip(" \t　\u00a0")
+    return bool(s) and "\t" not in line and not s.startswith(("|", "<", "#", "- ", "* ", "+ ", "・"))
+
+
+def usual_width(lines: list[str]) -> int | None:
+    """The width lines are wrapped at, when the text is wrapped: many plain lines end at one width and
+    hardly any run past it. None when lines do not pile up at a width (unwrapped text)."""
+    widths = [display_width(ln.strip(" \t　\u00a0")) for ln in lines if _is_plain(ln)]
+    widths = [w for w in widths if w >= 20]
+    if len(widths) < 3:
+        return None
+    counts = Counter(widths)
+    best: tuple[int, int] | None = None
+    for w in sorted(counts, reverse=True):
+        window = sum(c for x, c in counts.items() if w - WIDTH_TOLERANCE <= x <= w)
+        above = sum(c for x, c in counts.items() if x > w)
+        if window >= 3 and window >= 0.2 * len(widths) and above <= max(1, 0.1 * window):
+            if best is None or window > best[1]:
+                best = (w, window)
+    return best[0] if best else None
+
+
+def running_lines(lines: list[str]) -> set[int]:
+    """Indices of page numbers ("- 3 -", "3/40", "p.3", bare numbers counting up) and running headers
+    (a short line repeated three or more times next to page numbers or form feeds)."""
+    drop: set[int] = set()
+    bare: list[tuple[int, int]] = []
+    for i, ln in enumerate(lines):
+        s = unicodedata.normalize("NFKC", ln).strip(" \t\f")
+        if not s or "\t" in ln or "|" in s:
+            continue
+        if _PAGE_DECORATED.match(s.replace(" ", "")):
+            drop.add(i)
+        elif _PAGE_BARE.match(s):
+            bare.append((i, int(s)))
+    if len(bare) >= 2:
+        nums = [n for _, n in bare]
+        ups = sum(1 for a, b in zip(nums, nums[1:], strict=False) if b > a)
+        if ups >= 0.8 * (len(nums) - 1):
+            drop.update(i for i, _ in bare)
+    breaks = drop | {i for i, ln in enumerate(lines) if "\f" in ln}
+    if not breaks:
+        return drop
+    seen: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        s = ln.strip(" \t　\f")
+        if 2 <= len(s) <= 60 and _is_plain(ln) and not starts_block(s):
+            seen.setdefault(s, []).append(i)
+    for occ in seen.values():
+        if len(occ) < 3:
+            continue
+        near = [i for i in occ if any(abs(i - b) <= 3 for b in breaks)]
+        if len(near) >= 0.5 * len(occ):
+            drop.update(occ[1:])
+    return drop
+
+
 def _clean_cell(text: str) -> str:
     return html_to_text(text).strip() if "<" in text else text.strip()
 
@@ -158,6 +250,9 @@ def _split_pipe_row(line: str) -> list[str]:
 class _TextReader:
     def __init__(self, text: str) -> None:
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.dropped = running_lines(self.lines)
+        self.lines = [ln.replace("\f", "") for ln in self.lines]
+        self.width = usual_width([ln for i, ln in enumerate(self.lines) if i not in self.dropped])
         self.blocks: list[Block] = []
         self.para: list[str] = []
         self.para_start = 0
@@ -190,6 +285,9 @@ class _TextReader:
             line = raw.rstrip("\n")
             stripped = line.strip(" \t　\u00a0")
             lineno = i + 1
+            if i in self.dropped:
+                i += 1
+                continue
             if "<table" in line.lower():
                 self.flush(lineno - 1)
                 i = self._html_table(i)
@@ -250,6 +348,8 @@ class _TextReader:
                 )
                 i += 1
                 continue
+            if self.para and not self._continues(self.para[-1], stripped):
+                self.flush(lineno - 1)
             if not self.para and self._is_heading_line(i, stripped):
                 marker, rest = split_marker(_unescape(stripped))
                 self.add(
@@ -269,17 +369,36 @@ class _TextReader:
         self.flush(n)
         return _attach_footnote_definitions(self.blocks)
 
+    def _runs_full(self, line: str) -> bool:
+        s = line.strip(" \t　\u00a0")
+        return self.width is not None and display_width(s) >= self.width - WIDTH_TOLERANCE
+
+    def _continues(self, prev: str, line: str) -> bool:
+        """Whether a plain line continues the paragraph whose last line is prev (a wrapped line)."""
+        if starts_block(line):
+            return False
+        if prev.endswith("  "):  # Markdown hard break: same paragraph, new line
+            return True
+        p = prev.strip(" \t　\u00a0")
+        if p.endswith(_CONTINUE_END) or p.count("（") + p.count("(") > p.count("）") + p.count(")"):
+            return True
+        return self._runs_full(p)
+
+    def _next_line(self, i: int) -> str:
+        j = i + 1
+        while j < len(self.lines) and j in self.dropped:
+            j += 1
+        return self.lines[j] if j < len(self.lines) else ""
+
     def _is_heading_line(self, i: int, stripped: str) -> bool:
         marker, rest = split_marker(stripped)
         if marker is None or not rest:
             return False
         if len(rest) > MAX_HEADING_CHARS or "。" in rest:
             return False
-        nxt = self.lines[i + 1].strip() if i + 1 < len(self.lines) else ""
+        nxt = self._next_line(i)
         # a wrapped sentence continues on the next line: not a heading
-        return not (
-            nxt and "\t" not in nxt and not split_marker(nxt)[0] and not nxt.startswith(("#", "|", "-"))
-        )
+        return not (_is_plain(nxt) and self._continues(self.lines[i], nxt.strip(" \t　\u00a0")))
 
     # -- tables ------------------------------------------------------------------------------
     def _tab_table(self, i: int) -> int:
