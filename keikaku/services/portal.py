@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 
 from keikaku.core import plan as core
 from keikaku.core import similarity
@@ -233,38 +233,39 @@ def _header(row: m.Plan) -> PlanHeader:
     )
 
 
+def _by_measure(qs, *fields: str) -> dict[int, list]:
+    """Child rows of a plan's measures grouped by measure id, in document order: one flat query
+    (values_list: no model instances, no per-measure managers — the prefetch overhead of 100 measures)."""
+    out: dict[int, list] = defaultdict(list)
+    for row in qs.order_by("measure_id", "order").values_list("measure_id", *fields):
+        out[row[0]].append(row[1] if len(fields) == 1 else row[1:])
+    return out
+
+
 def _measure_rows(plan: m.Plan) -> list[MeasureRow]:
-    qs = (
+    """The plan's measures for lists, filters and coverage: four queries whatever the number of measures."""
+    pillars = _by_measure(m.MeasurePillar.objects.filter(measure__plan=plan), "code")
+    depts = _by_measure(m.MeasureDepartment.objects.filter(measure__plan=plan), "department_id", "written")
+    kpis = _by_measure(m.Kpi.objects.filter(measure__plan=plan), "indicator")
+    rows = (
         m.Measure.objects.filter(plan=plan)
-        .only("id", "key", "title", "priority_areas", "priority", "reposted", "order", "plan_id")
-        .prefetch_related(
-            Prefetch(
-                "pillar_refs", queryset=m.MeasurePillar.objects.only("id", "measure_id", "code", "order")
-            ),
-            Prefetch(
-                "department_links",
-                queryset=m.MeasureDepartment.objects.only(
-                    "id", "measure_id", "department_id", "written", "order"
-                ),
-            ),
-            Prefetch("kpis", queryset=m.Kpi.objects.only("id", "measure_id", "indicator", "order")),
-        )
         .order_by("order")
+        .values_list("id", "key", "title", "priority_areas", "priority", "reposted")
     )
     return [
         MeasureRow(
-            id=ms.pk,
-            key=ms.key,
-            title=ms.title,
-            pillars=[r.code for r in ms.pillar_refs.all()],
-            areas=list(ms.priority_areas or []),
-            departments=[d.written for d in ms.department_links.all()],
-            department_ids=[d.department_id for d in ms.department_links.all()],
-            priority=ms.priority,
-            reposted=ms.reposted,
-            kpis=[k.indicator for k in ms.kpis.all()],
+            id=pk,
+            key=key,
+            title=title,
+            pillars=pillars.get(pk, []),
+            areas=list(areas or []),
+            departments=[w for _d, w in depts.get(pk, [])],
+            department_ids=[d for d, _w in depts.get(pk, [])],
+            priority=priority,
+            reposted=reposted,
+            kpis=kpis.get(pk, []),
         )
-        for ms in qs
+        for pk, key, title, areas, priority, reposted in rows
     ]
 
 
@@ -362,9 +363,10 @@ class _SimilarityCache:
         self._index: similarity.TextIndex | None = None
 
     def _data_key(self) -> tuple:
-        published = m.Measure.objects.filter(plan__status="published")
-        agg = published.aggregate(n=Count("id"), top=Max("id"), updated=Max("plan__updated_at"))
-        return (agg["n"], agg["top"], agg["updated"])
+        # two cheap aggregates (no join): measures added or removed, plans published, changed or withdrawn
+        measures = m.Measure.objects.aggregate(n=Count("id"), top=Max("id"))
+        plans = m.Plan.objects.filter(status="published").aggregate(n=Count("id"), top=Max("id"), updated=Max("updated_at"))
+        return (measures["n"], measures["top"], plans["n"], plans["top"], plans["updated"])
 
     def get(self) -> tuple[similarity.TextIndex, list[int], list[int], dict[int, int]]:
         key = self._data_key()
@@ -491,29 +493,9 @@ class Gantt:
 
 def plan_gantt(plan_id: int) -> Gantt:
     row = published_plan(plan_id)
-    qs = (
-        m.Measure.objects.filter(plan=row)
-        .only("id", "key", "title", "deadline_fy", "order", "plan_id")
-        .prefetch_related(
-            Prefetch(
-                "schedule",
-                queryset=m.ScheduleEntry.objects.only(
-                    "id", "measure_id", "fiscal_year", "written", "phase", "order"
-                ),
-            )
-        )
-        .order_by("order")
-    )
-    lines = [
-        GanttLine(
-            ms.pk,
-            ms.key,
-            ms.title,
-            [(e.fiscal_year, e.written, e.phase) for e in ms.schedule.all()],
-            ms.deadline_fy,
-        )
-        for ms in qs
-    ]
+    schedule = _by_measure(m.ScheduleEntry.objects.filter(measure__plan=row), "fiscal_year", "written", "phase")
+    rows = m.Measure.objects.filter(plan=row).order_by("order").values_list("id", "key", "title", "deadline_fy")
+    lines = [GanttLine(pk, key, title, schedule.get(pk, []), deadline) for pk, key, title, deadline in rows]
     years = {fy for ln in lines for fy, _w, _p in ln.cells}
     lo = min([y for y in (row.period_start, *years) if y is not None], default=None)
     hi = max([y for y in (row.period_end, *years) if y is not None], default=None)
