@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -136,32 +137,42 @@ def _status_validation(spec: WorkbookSpec) -> DataValidation:
     return dv
 
 
-def _put(ws, ref: str, value: object, *, locked: bool = True, wrap: bool = False) -> None:
+def _put(ws, styles: dict, ref: str, value: object, *, locked: bool = True, wrap: bool = False) -> None:
+    """Write a cell with its protection, border and alignment (the style computed once per workbook and
+    copied: openpyxl's per-attribute style assignment is slow)."""
     cell = ws[ref]
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
-    cell.protection = Protection(locked=locked)
-    cell.border = BORDER
-    cell.alignment = Alignment(wrap_text=True, vertical="top") if wrap else Alignment(vertical="top")
-    if not locked:
-        cell.fill = INPUT_FILL
+    key = (locked, wrap)
+    proto = styles.get(key)
+    if proto is None:
+        cell.protection = Protection(locked=locked)
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="top") if wrap else Alignment(vertical="top")
+        if not locked:
+            cell.fill = INPUT_FILL
+        styles[key] = copy(cell._style)
+    else:
+        cell._style = copy(proto)
 
 
 def build_workbook(spec: WorkbookSpec) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
+    styles: dict = {}
     title = f"{spec.organisation} {spec.plan_title} — {spec.period_label} 進捗報告 — {spec.department_name}"
-    _put(ws, f"A{TITLE_ROW}", title)
+    _put(ws, styles, f"A{TITLE_ROW}", title)
     ws[f"A{TITLE_ROW}"].font = Font(bold=True, size=12)
     _put(
         ws,
+        styles,
         "A2",
         "黄色のセルだけ入力できます。進捗状況は一覧から選び、実績値は数値（定性の指標は 実施 などの語）で入力してください。",
     )
     for col, header, width in COLUMNS:
-        _put(ws, f"{col}{HEADER_ROW}", header, wrap=True)
+        _put(ws, styles, f"{col}{HEADER_ROW}", header, wrap=True)
         ws[f"{col}{HEADER_ROW}"].font = Font(bold=True)
         ws[f"{col}{HEADER_ROW}"].fill = HEAD_FILL
         ws.column_dimensions[col].width = width
@@ -174,21 +185,26 @@ def build_workbook(spec: WorkbookSpec) -> Workbook:
         lines: Sequence[KpiLine | None] = list(m.kpis) or [None]
         for i, k in enumerate(lines):
             first = i == 0
-            _put(ws, f"A{row}", m.key if first else "")
-            _put(ws, f"B{row}", m.title if first else "", wrap=True)
-            _put(ws, f"C{row}", k.indicator if k else "", wrap=True)
-            _put(ws, f"D{row}", k.unit if k else "")
-            _put(ws, f"E{row}", k.baseline if k else "")
-            _put(ws, f"F{row}", k.target if k else "")
-            _put(ws, f"G{row}", (m.status or None) if first else None, locked=not first)
-            _put(ws, f"H{row}", k.actual if k else None, locked=k is None)
-            _put(ws, f"I{row}", (m.narrative or None) if first else None, locked=not first, wrap=True)
+            _put(ws, styles, f"A{row}", m.key if first else "")
+            _put(ws, styles, f"B{row}", m.title if first else "", wrap=True)
+            _put(ws, styles, f"C{row}", k.indicator if k else "", wrap=True)
+            _put(ws, styles, f"D{row}", k.unit if k else "")
+            _put(ws, styles, f"E{row}", k.baseline if k else "")
+            _put(ws, styles, f"F{row}", k.target if k else "")
+            _put(ws, styles, f"G{row}", (m.status or None) if first else None, locked=not first)
+            _put(ws, styles, f"H{row}", k.actual if k else None, locked=k is None)
+            _put(ws, styles, f"I{row}", (m.narrative or None) if first else None, locked=not first, wrap=True)
             _put(
-                ws, f"J{row}", ("\n".join(m.evidence) or None) if first else None, locked=not first, wrap=True
+                ws,
+                styles,
+                f"J{row}",
+                ("\n".join(m.evidence) or None) if first else None,
+                locked=not first,
+                wrap=True,
             )
-            _put(ws, f"K{row}", m.measure_id)
-            _put(ws, f"L{row}", k.kpi_id if k else "")
-            _put(ws, f"M{row}", m.report_revision)
+            _put(ws, styles, f"K{row}", m.measure_id)
+            _put(ws, styles, f"L{row}", k.kpi_id if k else "")
+            _put(ws, styles, f"M{row}", m.report_revision)
             if first:
                 dv.add(f"G{row}")
             row += 1
