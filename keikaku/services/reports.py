@@ -135,7 +135,7 @@ def evaluation_report(
                 key=ms.key or "",
                 title=ms.title,
                 policy=policy,
-                departments=[link.department.name for link in ms.department_links.all()],
+                departments=[name for _id, name in ms.department_pairs],
                 status=row.status if row.report else "",
                 current=row.report.narrative if row.report else "",
                 decision=ev.decision if ev else "",
