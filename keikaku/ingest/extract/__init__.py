@@ -18,13 +18,15 @@ else by key) adds to it instead of creating another.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from keikaku.core.plan import Evaluation, Organisation, PillarSource, Plan
-from keikaku.ingest.blocks import BlockKind, ReadResult
+from keikaku.ingest.blocks import Block, BlockKind, ReadResult, Table
 from keikaku.ingest.extract.common import (
     clean_text,
     clean_title,
     pillar_letters,
+    similarity,
     split_departments,
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
@@ -45,7 +47,16 @@ from keikaku.ingest.extract.records import (
     record_description,
     record_title,
 )
-from keikaku.ingest.extract.tables import analyse, kpis_from_box, read_pillar_mapping, read_rows, read_targets
+from keikaku.ingest.extract.tables import (
+    Columns,
+    analyse,
+    join_tables,
+    kpis_from_box,
+    read_pillar_mapping,
+    read_rows,
+    read_targets,
+    same_columns,
+)
 from keikaku.ingest.extract.template import find_template_measures
 from keikaku.ingest.markers import split_marker
 
@@ -65,6 +76,8 @@ class _Extraction:
         self.taken: set[int] = set()
         self.stated_pillars: set[int] = set()  # ids of drafts whose pillars the document states (even none)
         self.mappings: list[tuple[str, str]] = []
+        self.groups: dict[int, str] = {}  # id(draft) → the 区分 / 基本方針 cell of its table row
+        self.table_rows: dict[int, int] = {}  # id(draft) → row number in its table (no key column)
 
     # -- recognisers -----------------------------------------------------------------------------
     def records(self) -> list[tuple[int, object]]:
@@ -77,6 +90,15 @@ class _Extraction:
                 self.taken.add(i)
                 continue
             cols = analyse(b.table)
+            prev = deferred[-1] if deferred and _adjacent(self.blocks, deferred[-1][0], i) else None
+            if prev is not None and _continues(prev[1], cols, b.table):  # type: ignore[arg-type]
+                # the same table continued on the next page (header repeated or not)
+                j, pcols = prev
+                pb = self.blocks[j]
+                joined = join_tables(pb.table, pcols, b.table, cols)  # type: ignore[arg-type]
+                self.blocks[j] = replace(pb, table=joined)
+                self.taken.add(i)
+                continue
             if cols is not None and (cols.is_targets or cols.is_measures):
                 deferred.append((i, cols))
                 continue
@@ -173,16 +195,23 @@ class _Extraction:
             b = self.blocks[i]
             if cols.is_targets:  # type: ignore[attr-defined]
                 for tr in read_targets(b, cols, self.source):  # type: ignore[arg-type]
-                    d = find_draft(self.drafts, title=tr.indicator, key=tr.key)
-                    if d is not None:
-                        d.add_kpis([tr.kpi])
+                    found = [find_draft(self.drafts, title=t, key=t) for t in tr.measures]
+                    if not tr.measures:
+                        found = [find_draft(self.drafts, title=tr.indicator, key=tr.key)]
+                    for d in found:
+                        if d is not None:
+                            d.add_kpis([tr.kpi.model_copy(deep=True)])
                 continue
+            others = [d for d in self.drafts if not (d.origin == "row" and d.order == i)]
             for row in read_rows(b, cols, self.source):  # type: ignore[arg-type]
-                d = (
-                    None
-                    if row.reposted
-                    else find_draft(self.drafts, title=row.title, key=row.key, exclude_origin="row")
-                )
+                d = None
+                if row.reposted:
+                    pass
+                elif cols.defines_measures:  # type: ignore[attr-defined]
+                    # a table of its own measures joins another source only by a near-identical title
+                    d = _same_title(others, row.title)
+                else:
+                    d = find_draft(others, title=row.title, key=row.key)
                 if d is None:
                     d = Draft(
                         row.title, row.key, node=self.outline.context[i], origin="row", loc=b.loc, order=i
@@ -190,6 +219,10 @@ class _Extraction:
                     d.excerpt = "\t".join(row.cells)
                     d.reposted = row.reposted
                     self.drafts.append(d)
+                    if row.group:
+                        self.groups[id(d)] = row.group
+                    if row.key is None:
+                        self.table_rows[id(d)] = sum(1 for x in self.drafts if x.order == i)
                 d.priority = d.priority or row.priority
                 if row.schedule and not d.schedule:
                     d.schedule = row.schedule
@@ -247,15 +280,48 @@ class _Extraction:
         for d in self.drafts:
             pid = tree.policy_of(d.node)
             pkey = tree.keys.get(pid) if pid is not None else None
+            if id(d) in self.groups:
+                pkey = self.groups[id(d)]
+            elif pid is not None and _is_chapter(self.outline, pid):
+                pkey = None  # a chapter (第3章) holds measures; it is not their key
             d.policy_key = pkey
             counters[pkey] += 1
-            own = d.key
+            own = d.key or (str(self.table_rows[id(d)]) if id(d) in self.table_rows and not pkey else None)
             if own:
                 m, _ = split_marker(own + " x")
                 if m is not None and m.kind == "compound":
                     d.full_key = own
                     continue
             d.full_key = join_key(pkey, own or str(counters[pkey]))
+
+
+def _same_title(drafts: list[Draft], title: str, threshold: float = 0.9) -> Draft | None:
+    best = max(drafts, key=lambda d: similarity(title, d.title), default=None)
+    return best if best is not None and similarity(title, best.title) >= threshold else None
+
+
+def _is_chapter(outline: Outline, nid: int) -> bool:
+    m = outline.nodes[nid].marker
+    return m is not None and m.kind == "chapter"
+
+
+def _adjacent(blocks: list[Block], i: int, j: int) -> bool:
+    """Block j follows table i with nothing between but short lines (a page header, footer or number)."""
+    return (
+        all(
+            blocks[k].kind in (BlockKind.PARAGRAPH, BlockKind.FOOTNOTE) and len(blocks[k].text) <= 30
+            for k in range(i + 1, j)
+        )
+        and j - i <= 4
+    )
+
+
+def _continues(prev: Columns, cols: Columns | None, table: Table) -> bool:
+    """A table is the previous one continued: the same header again, or no header and the same width."""
+    if cols is not None:
+        return same_columns(prev, cols)
+    width = max((len(r) for r in table.grid()), default=0)
+    return width == prev.width
 
 
 def _pillar_inference():  # noqa: ANN202

@@ -1,9 +1,13 @@
-"""Tables with one row per measure, read by their column headers.
+"""Tables with one row per measure, read by their column headers (see :mod:`.columns`).
 
-- measure / schedule tables: a title column (施策, 取組, 項目 … or the first text column) and any of
-  fiscal-year columns (R2年度, 2022 (R4), 令和4年度 …), 担当部署, a pillar letter column (A–E), KPI,
-  内容; schedule cells resolve arrows, merged cells and empty cells after a phase as "continues";
-- target tables: 項目 / 現況 (基準) / 目標 with the years in the headers (2021 (R3) / 2025 (R7));
+- measure / schedule tables: a title column (取組名, 施策, 項目 … or the first text column) and any of
+  No., fiscal-year columns (R5, 令和5年度, 2023, 5年度), 担当課, a pillar letter column (A–E), a 重点 mark
+  column, 区分 (the policy), 内容, an indicator with 現状値 / 目標値 columns; schedule cells resolve arrows
+  (→ ⇒ ━), marks (○ ●), merged cells and empty cells after a phase as "continues";
+- a row whose title and key cells are empty (or merged from the row above) adds to the measure above:
+  another KPI, department or line of text; the first such row of a table continued from the previous
+  page continues the text of the cells it sits under;
+- target tables: 項目 / 現況 / 目標 with the years in the headers, or 指標 / 現状値 / 目標値 / 関連施策;
 - pillar mapping tables: one column names the law's basic measures, another the plan's measures.
 
 Tables of other shapes (glossaries, tables of contents, review tables with 現状 / 方向性) are left alone.
@@ -12,12 +16,14 @@ Tables of other shapes (glossaries, tables of contents, review tables with 現�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from keikaku.core.fiscal import column_header_year, find_years
+from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, ScheduleEntry
 from keikaku.core.schedule import fill_schedule
 from keikaku.ingest.blocks import Block, Cell, Table
+from keikaku.ingest.extract.columns import PRIORITY_MARKS, Columns, analyse, same_columns
+from keikaku.ingest.extract.columns import texts as _texts
 from keikaku.ingest.extract.common import (
     clean_text,
     clean_title,
@@ -31,38 +37,23 @@ from keikaku.ingest.extract.draft import block_provenance
 from keikaku.ingest.extract.kpi import infer_direction, kpi_from_row, parse_kpi_text, split_kpi_items
 from keikaku.ingest.markers import split_marker
 
-_TITLE_HEAD = re.compile(r"施策|取組|取り組み|事業|項目|名称|計画|内容")
-_DESC_HEAD = re.compile(r"内容|概要|説明|目的")
-_KPI_HEAD = re.compile(r"KPI|ＫＰＩ|指標")
-_DEPT_HEAD = re.compile(r"担当|所管|部署|主管|関係課|実施主体")
-_PILLAR_HEAD = re.compile(r"官民データ|柱|基本的施策|基本法|分類")
-_TARGET_HEAD = re.compile(r"目標")
-_BASE_HEAD = re.compile(r"現況|現状値|現状|基準|実績|策定時")
-_REVIEW_HEAD = re.compile(r"方向性|評価|進捗状況")
+__all__ = [
+    "Columns",
+    "Row",
+    "TargetRow",
+    "analyse",
+    "join_tables",
+    "kpis_from_box",
+    "read_pillar_mapping",
+    "read_rows",
+    "read_targets",
+    "same_columns",
+]
 
-
-@dataclass
-class Columns:
-    header_rows: int
-    title: int | None = None
-    years: dict[int, int] = field(default_factory=dict)  # column → fiscal year
-    description: int | None = None
-    kpi: int | None = None
-    department: int | None = None
-    pillar: int | None = None
-    target: int | None = None
-    baseline: int | None = None
-    target_year: int | None = None
-    baseline_year: int | None = None
-
-    @property
-    def is_targets(self) -> bool:
-        return self.target is not None and self.title is not None
-
-    @property
-    def is_measures(self) -> bool:
-        attrs = [self.description, self.kpi, self.department, self.pillar]
-        return self.title is not None and (len(self.years) >= 2 or any(a is not None for a in attrs))
+_BAR_CELL = re.compile(r"^[\s\u2500-\u257f→⇒⇨➡＞>…・.]*[\u2500-\u257f][\s\u2500-\u257f→⇒⇨➡＞>…・.]*$")
+_KEY_CELL = re.compile(
+    r"^[#＃]?\s*([0-9０-９]{1,3}(?:\s*[-－‐―]\s*[0-9０-９①-⑳]{1,3})*|[①-⑳]|[A-Za-z][0-9]{1,3})$"
+)
 
 
 @dataclass
@@ -77,134 +68,64 @@ class Row:
     kpis: list[Kpi]
     description: str
     cells: list[str]
+    group: str | None = None  # the 区分 / 基本方針 cell of the row
 
 
-def _texts(grid: list[list[Cell]]) -> list[list[str]]:
-    return [[clean_text(c.text) for c in row] for row in grid]
+def join_tables(first: Table, cols: Columns, more: Table, more_cols: Columns | None) -> Table:
+    """A table continued on the next page: the second part's body appended to the first.
+
+    The first body row of the second part, when its title and key cells are empty, continues the text of
+    the last row's cells (a row broken by the page)."""
+    grid = first.grid()
+    extra = more.grid()[more_cols.header_rows if more_cols is not None else 0 :]
+    rows = [[Cell(c.text, is_span_copy=c.is_span_copy) for c in r] for r in grid]
+    if extra and rows and len(rows) > cols.header_rows and cols.title is not None:
+        head = extra[0]
+        ids = [c for c in (cols.title, cols.key) if c is not None]
+        if all(c < len(head) and not clean_text(head[c].text) for c in ids):
+            last = rows[-1]
+            for c, cell in enumerate(head):
+                if c < len(last) and cell.text.strip() and not cell.is_span_copy:
+                    last[c] = Cell(
+                        last[c].text.rstrip() + cell.text.strip(), is_span_copy=last[c].is_span_copy
+                    )
+            extra = extra[1:]
+    for r in extra:
+        rows.append([Cell(c.text, is_span_copy=c.is_span_copy) for c in r])
+    return Table(rows=rows, caption=first.caption)
 
 
-def _is_header_cell(text: str) -> bool:
-    s = squash(text)
-    if not s:
-        return True
-    if column_header_year(text) is not None and len(s) <= 16:
-        return True
-    return bool(
-        len(s) <= 20
-        and (
-            _TITLE_HEAD.search(s)
-            or _KPI_HEAD.search(s)
-            or _DEPT_HEAD.search(s)
-            or _PILLAR_HEAD.search(s)
-            or _TARGET_HEAD.search(s)
-            or _BASE_HEAD.search(s)
-            or s in ("年度", "NO", "No", "番号")
-        )
-    )
-
-
-def _header_row(cells: list[Cell], texts: list[str]) -> bool:
-    """A further header row: years or labels under the first row, its title cell empty or merged from above."""
-    if not cells or not (cells[0].is_span_copy or not texts[0]):
-        return False
-    own = [t for c, t in zip(cells, texts, strict=False) if not c.is_span_copy and t]
-    return bool(own) and all(_is_header_cell(t) for t in own)
-
-
-def analyse(table: Table) -> Columns | None:
-    grid = _texts(table.grid())
-    if len(grid) < 2:
-        return None
-    width = max(len(r) for r in grid)
-    head0 = grid[0]
-    if sum(1 for c in head0 if c) < 2 or not all(_is_header_cell(c) for c in head0 if c):
-        return None
-    if any(_REVIEW_HEAD.search(squash(c)) for c in head0):
-        return None
-    cells = table.grid()
-    n_head = 1
-    while n_head < len(grid) - 1 and _header_row(cells[n_head], grid[n_head]):
-        n_head += 1
-    heads = [
-        "".join(
-            grid[r][c]
-            for r in range(n_head)
-            if c < len(grid[r])
-            and not (r and cells[r][c].is_span_copy and cells[r][c].text == cells[r - 1][c].text)
-        )
-        for c in range(width)
-    ]
-    body = grid[n_head:]
-    cols = Columns(header_rows=n_head)
-    for c, h in enumerate(heads):
-        s = squash(h)
-        if not s:
+def _groups(grid: list[list[Cell]], cols: Columns) -> list[list[int]]:
+    """Body row indices grouped by measure: a row with no title and no key of its own adds to the one above."""
+    out: list[list[int]] = []
+    assert cols.title is not None
+    for r in range(cols.header_rows, len(grid)):
+        row = grid[r]
+        if cols.title >= len(row):
             continue
-        if _TARGET_HEAD.search(s) and cols.target is None:
-            cols.target, cols.target_year = c, _year(h)
-        elif _BASE_HEAD.search(s) and cols.baseline is None and not _TITLE_HEAD.search(s):
-            cols.baseline, cols.baseline_year = c, _year(h)
-        elif (fy := column_header_year(h)) is not None and len(s) <= 16:
-            cols.years[c] = fy
-        elif _DEPT_HEAD.search(s) and cols.department is None:
-            cols.department = c
-        elif _KPI_HEAD.search(s) and cols.kpi is None:
-            cols.kpi = c
-        elif _PILLAR_HEAD.search(s) and cols.pillar is None and _letters_column(body, c):
-            cols.pillar = c
-        elif _TITLE_HEAD.search(s) and cols.title is None and not _DESC_HEAD.search(s):
-            cols.title = c
-        elif _DESC_HEAD.search(s) and cols.description is None:
-            cols.description = c
-    if cols.title is None:
-        cols.title = _first_text_column(body, heads, cols)
-    if cols.pillar is None:
-        for c in range(width):
-            if (
-                c not in cols.years
-                and c != cols.title
-                and not squash(heads[c])
-                and _letters_column(body, c, True)
-            ):
-                cols.pillar = c
-                break
-    if cols.target is not None and cols.years:
-        # a target table whose years sit under 現況 / 目標: not a schedule
-        cols.years = {}
-    return cols
-
-
-def _year(text: str) -> int | None:
-    ys = find_years(text)
-    return ys[-1].fiscal_year if ys else None
-
-
-def _letters_column(body: list[list[str]], c: int, strict: bool = False) -> bool:
-    vals = [r[c] for r in body if c < len(r)]
-    parsed = [pillar_letters(v) for v in vals]
-    if any(p is None for p in parsed):
-        return False
-    return any(parsed) if not strict else sum(1 for p in parsed if p) >= max(1, len(vals) // 3)
-
-
-def _first_text_column(body: list[list[str]], heads: list[str], cols: Columns) -> int | None:
-    taken = {
-        cols.department,
-        cols.kpi,
-        cols.pillar,
-        cols.description,
-        cols.target,
-        cols.baseline,
-        *cols.years,
-    }
-    for c in range(len(heads)):
-        if c in taken:
+        t = row[cols.title]
+        k = row[cols.key] if cols.key is not None and cols.key < len(row) else None
+        own_title = bool(clean_text(t.text)) and not t.is_span_copy
+        own_key = k is not None and bool(clean_text(k.text)) and not k.is_span_copy
+        if not own_title and not own_key and out:
+            if any(clean_text(c.text) and not c.is_span_copy for c in row) or t.is_span_copy:
+                out[-1].append(r)
             continue
-        vals = [r[c] for r in body if c < len(r)]
-        texty = [v for v in vals if len(squash(v)) >= 4 and column_header_year(v) is None]
-        if vals and len(texty) >= max(1, len(vals) * 0.6):
-            return c
-    return None
+        if not own_title and not clean_text(t.text):
+            continue
+        out.append([r])
+    return out
+
+
+def _cell(cells: list[str], c: int | None) -> str:
+    return cells[c] if c is not None and c < len(cells) else ""
+
+
+def _own(row: list[Cell], c: int | None) -> str:
+    """A cell's text unless it is a copy of a merged cell from the row above."""
+    if c is None or c >= len(row) or row[c].is_span_copy:
+        return ""
+    return clean_text(row[c].text)
 
 
 def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
@@ -213,35 +134,50 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
     assert table is not None
     grid = table.grid()
     out: list[Row] = []
-    for r, row in enumerate(grid[cols.header_rows :], start=cols.header_rows):
+    if cols.title is None:
+        return out
+    for group in _groups(grid, cols):
+        row = grid[group[0]]
         cells = [clean_text(c.text) for c in row]
-        if cols.title is None or cols.title >= len(cells):
-            continue
-        if row[cols.title].is_span_copy and r > cols.header_rows:
-            continue
-        marker, rest = split_marker(cells[cols.title])
+        title_cell = cells[cols.title]
+        key = None
+        if cols.key is not None:
+            m = _KEY_CELL.match(squash(_cell(cells, cols.key)))
+            key = m.group(1) if m else (_cell(cells, cols.key) or None)
+        marker, rest = split_marker(title_cell)
         title, priority, reposted = clean_title(rest)
         if not title or label_kind(title):
             continue
-        prov = block_provenance(source, block, cells[cols.title])
+        key = key or (marker.key if marker else None)
+        if cols.priority is not None and PRIORITY_MARKS.match(squash(_cell(cells, cols.priority))):
+            priority = True
+        prov = block_provenance(source, block, title_cell)
         year_cells = [(fy, _phase_cell(row[c])) for c, fy in sorted(cols.years.items()) if c < len(row)]
         schedule = fill_schedule(year_cells, empty_continues=True, provenance=prov) if year_cells else []
-        depts = split_departments(cells[cols.department]) if cols.department is not None else []
+        depts: list[str] = []
+        kpis: list[Kpi] = []
+        desc_parts: list[str] = []
+        for r in group:
+            sub = grid[r]
+            subcells = [clean_text(c.text) for c in sub]
+            first = r == group[0]
+            if cols.department is not None:
+                for d in split_departments(_cell(subcells, cols.department)):
+                    if d not in depts:
+                        depts.append(d)
+            desc = _cell(subcells, cols.description) if first else _own(sub, cols.description)
+            if desc:
+                desc_parts.append(desc)
+            kpis.extend(_row_kpis(sub, subcells, cols, first))
+        for k in kpis:
+            k.provenance = prov
         pillars = None
         if cols.pillar is not None and cols.pillar < len(cells):
             pillars = pillar_letters(cells[cols.pillar]) or []
-        kpis: list[Kpi] = []
-        if cols.kpi is not None and cols.kpi < len(cells):
-            last = max(cols.years.values()) if cols.years else None
-            kpis = kpis_from_box(cells[cols.kpi], default_year=last)
-            for k in kpis:
-                k.provenance = prov
-        desc = (
-            cells[cols.description] if cols.description is not None and cols.description < len(cells) else ""
-        )
+        group_text = clean_title(_cell(cells, cols.group))[0] if cols.group is not None else None
         out.append(
             Row(
-                marker.key if marker else None,
+                key,
                 title,
                 priority,
                 reposted,
@@ -249,11 +185,29 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
                 depts,
                 pillars,
                 kpis,
-                desc,
+                "\n".join(desc_parts),
                 cells,
+                group_text or None,
             )
         )
     return out
+
+
+def _row_kpis(row: list[Cell], cells: list[str], cols: Columns, first: bool) -> list[Kpi]:
+    if cols.kpi is None:
+        return []
+    indicator = _cell(cells, cols.kpi) if first else _own(row, cols.kpi)
+    if not indicator:
+        return []
+    if cols.has_values:
+        base = _cell(cells, cols.baseline) or None
+        target = _cell(cells, cols.target) or None
+        kpi = kpi_from_row(
+            indicator, base, target, baseline_year=cols.baseline_year, target_year=cols.target_year
+        )
+        return [kpi] if kpi is not None else []
+    last = max(cols.years.values()) if cols.years else None
+    return kpis_from_box(indicator, default_year=last)
 
 
 QUANTITY = re.compile(
@@ -277,7 +231,10 @@ def kpis_from_box(text: str, *, default_year: int | None = None) -> list[Kpi]:
 
 def _phase_cell(cell: Cell) -> str:
     """A merged cell's copies continue the phase: give them as empty so the phase carries on."""
-    return "" if cell.is_span_copy else clean_text(cell.text)
+    if cell.is_span_copy:
+        return ""
+    text = clean_text(cell.text)
+    return "→" if _BAR_CELL.match(text) else text
 
 
 @dataclass
@@ -285,29 +242,37 @@ class TargetRow:
     key: str | None
     indicator: str
     kpi: Kpi
+    measures: list[str]  # the measures the row names (関連施策), titles or keys; [] → by indicator
 
 
 def read_targets(block: Block, cols: Columns, source: str) -> list[TargetRow]:
     table = block.table
     assert table is not None and cols.title is not None and cols.target is not None
     out: list[TargetRow] = []
+    ind_col = cols.kpi if cols.related and cols.kpi is not None else cols.title
     for row in table.grid()[cols.header_rows :]:
         cells = [clean_text(c.text) for c in row]
-        if cols.title >= len(cells):
+        if ind_col >= len(cells):
             continue
-        marker, rest = split_marker(cells[cols.title])
+        marker, rest = split_marker(cells[ind_col])
         indicator = clean_title(rest)[0]
         if not indicator:
             continue
-        base = cells[cols.baseline] if cols.baseline is not None and cols.baseline < len(cells) else None
-        target = cells[cols.target] if cols.target < len(cells) else None
         kpi = kpi_from_row(
-            indicator, base, target, baseline_year=cols.baseline_year, target_year=cols.target_year
+            indicator,
+            _cell(cells, cols.baseline) or None,
+            _cell(cells, cols.target) or None,
+            baseline_year=cols.baseline_year,
+            target_year=cols.target_year,
         )
         if kpi is None:
             continue
         kpi.provenance = block_provenance(source, block, "\t".join(cells))
-        out.append(TargetRow(marker.key if marker else None, indicator, kpi))
+        refs: list[str] = []
+        if ind_col != cols.title:
+            refs = [r for r in re.split(r"[\n、,，/／]+", cells[cols.title]) if r.strip()]
+        key = marker.key if marker else (_cell(cells, cols.key) or None)
+        out.append(TargetRow(key, indicator, kpi, refs))
     return out
 
 

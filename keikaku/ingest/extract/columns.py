@@ -1,0 +1,279 @@
+"""Column headers of measure, schedule and target tables, recognised by the words plans use.
+
+A header cell names one kind of column (first match wins, in this order):
+
+- ``key`` — No. / NO / 番号 / 項番 / # / ID;
+- ``priority`` — 重点 / 重点取組 (cells ○ ● ◎ or empty);
+- ``target`` — 目標値 / 目標 / 目標年度の値, its year in the header (目標値（R9）, 目標 (2027), 令和9年度目標)
+  or in each cell;
+- ``baseline`` — 現状値 / 基準値 / 現況 / 現状 / 実績 / 策定時, year likewise;
+- ``year`` — a fiscal-year column of a schedule (R5, 令和5年度, 2023, 5年度, H31);
+- ``department`` — 担当課 / 所管課 / 担当部署 / 実施主体 / 関係課 / 主管;
+- ``kpi`` — 指標 / KPI / 成果指標 / 目標指標 / 指標名 (an indicator, not a value: no 値 in it);
+- ``pillar`` — 柱 / 分類 / 基本的施策 … when the body holds A–E letters;
+- ``group`` — 区分 / 分野 / 基本方針 / 基本目標 / 施策の柱 / 方針 (the policy a row belongs to);
+- ``title`` — 取組名 / 施策名 / 事業名 / 取組 / 施策 / 項目 / 関連施策 …;
+- ``description`` — 取組内容 / 内容 / 概要 / 事業概要 / 説明.
+
+Headers of two or more rows (施策 | 年度 over 2024 | 2025) are read as one header per column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from keikaku.core.fiscal import column_header_year, find_years
+from keikaku.ingest.blocks import Cell, Table
+from keikaku.ingest.extract.common import clean_text, pillar_letters, squash
+
+TITLE_HEAD = re.compile(r"施策|取組|取り組み|事業|項目|名称|計画|内容")
+DESC_HEAD = re.compile(r"内容|概要|説明|目的")
+KPI_HEAD = re.compile(r"KPI|ＫＰＩ|指標")
+DEPT_HEAD = re.compile(r"担当|所管|部署|主管|関係課|実施主体|実施機関|担当部局")
+PILLAR_HEAD = re.compile(r"官民データ|柱|基本的施策|基本法|分類")
+GROUP_HEAD = re.compile(r"^(?:区分|分野|基本方針|基本目標|施策の柱|方針|施策分野|大項目|政策|施策の方向)$")
+TARGET_HEAD = re.compile(r"目標")
+BASE_HEAD = re.compile(r"現況|現状値|現状|基準|実績|策定時")
+REVIEW_HEAD = re.compile(r"方向性|評価|進捗状況")
+RELATED_HEAD = re.compile(r"関連|対応する|該当")
+_KEY_HEADS = {"no", "no.", "番号", "項番", "#", "id", "通番", "施策番号", "取組番号", "整理番号"}
+_PRIORITY_HEADS = {"重点", "重点取組", "重点施策", "重点事業", "重点項目"}
+_BARE_FY = re.compile(r"^(\d{1,2})年度$")
+PRIORITY_MARKS = re.compile(r"^[○●◎〇✓✔]$")
+
+
+@dataclass
+class Columns:
+    header_rows: int
+    title: int | None = None
+    years: dict[int, int] = field(default_factory=dict)  # column → fiscal year
+    description: int | None = None
+    kpi: int | None = None
+    department: int | None = None
+    pillar: int | None = None
+    target: int | None = None
+    baseline: int | None = None
+    target_year: int | None = None
+    baseline_year: int | None = None
+    key: int | None = None
+    priority: int | None = None
+    group: int | None = None
+    related: bool = False  # the title column names related measures (関連施策): join only
+    width: int = 0
+    heads: list[str] = field(default_factory=list)
+
+    @property
+    def has_values(self) -> bool:
+        return self.target is not None or self.baseline is not None
+
+    @property
+    def is_targets(self) -> bool:
+        """項目 / 現況 / 目標 with no separate indicator column: the title column is the indicator;
+        or 指標 / 現状値 / 目標値 / 関連施策: indicators joined to measures named elsewhere."""
+        if self.title is None or self.target is None:
+            return False
+        return self.kpi is None or self.related
+
+    @property
+    def defines_measures(self) -> bool:
+        """The table states measures of its own (text, departments, KPIs …), not just their schedule."""
+        attrs = [self.description, self.kpi, self.department, self.pillar, self.priority]
+        return any(a is not None for a in attrs)
+
+    @property
+    def is_measures(self) -> bool:
+        if self.title is None or self.is_targets:
+            return False
+        attrs = [self.description, self.kpi, self.department, self.pillar, self.key, self.priority]
+        return len(self.years) >= 2 or any(a is not None for a in attrs)
+
+
+def texts(grid: list[list[Cell]]) -> list[list[str]]:
+    return [[clean_text(c.text) for c in row] for row in grid]
+
+
+def header_year(text: str) -> int | None:
+    """The fiscal year a column header names: 'R5', '令和5年度', '2023', '5年度' (令和 assumed)."""
+    s = squash(text)
+    if len(s) > 16:
+        return None
+    fy = column_header_year(text)
+    if fy is not None:
+        return fy
+    m = _BARE_FY.match(s)
+    if m:
+        return column_header_year(m.group(1), era_hint="令和")
+    return None
+
+
+def head_kind(text: str) -> str | None:
+    """What a header cell names (see the module docstring), or None."""
+    s = squash(text)
+    low = s.lower().rstrip(".．")
+    if not s:
+        return None
+    if low in _KEY_HEADS or s.lower() in _KEY_HEADS:
+        return "key"
+    if s in _PRIORITY_HEADS:
+        return "priority"
+    if KPI_HEAD.search(s) and "値" not in s and not re.search(r"目標(?:年度|時期)", s):
+        return "kpi"
+    if TARGET_HEAD.search(s):
+        return "target"
+    if BASE_HEAD.search(s) and not TITLE_HEAD.search(s):
+        return "baseline"
+    if header_year(text) is not None:
+        return "year"
+    if DEPT_HEAD.search(s):
+        return "department"
+    if GROUP_HEAD.match(s):
+        return "group"
+    if PILLAR_HEAD.search(s):
+        return "pillar"
+    if TITLE_HEAD.search(s) and not DESC_HEAD.search(s):
+        return "title"
+    if DESC_HEAD.search(s):
+        return "description"
+    return None
+
+
+def is_header_cell(text: str) -> bool:
+    s = squash(text)
+    if not s:
+        return True
+    if header_year(text) is not None:
+        return True
+    return len(s) <= 20 and (head_kind(text) is not None or s in ("年度", "NO", "No"))
+
+
+def _header_row(cells: list[Cell], row: list[str]) -> bool:
+    """A further header row: years or labels under the first row, its title cell empty or merged from above."""
+    if not cells or not (cells[0].is_span_copy or not row[0]):
+        return False
+    own = [t for c, t in zip(cells, row, strict=False) if not c.is_span_copy and t]
+    return bool(own) and all(is_header_cell(t) for t in own)
+
+
+def analyse(table: Table) -> Columns | None:
+    """The columns of a measure / schedule / target table, or None when its first row is no header."""
+    cells = table.grid()
+    grid = texts(cells)
+    if len(grid) < 2:
+        return None
+    width = max(len(r) for r in grid)
+    head0 = grid[0]
+    if sum(1 for c in head0 if c) < 2 or not all(is_header_cell(c) for c in head0 if c):
+        return None
+    if any(REVIEW_HEAD.search(squash(c)) for c in head0):
+        return None
+    n_head = 1
+    while n_head < len(grid) - 1 and _header_row(cells[n_head], grid[n_head]):
+        n_head += 1
+    heads = [
+        "".join(
+            grid[r][c]
+            for r in range(n_head)
+            if c < len(grid[r])
+            and not (r and cells[r][c].is_span_copy and cells[r][c].text == cells[r - 1][c].text)
+        )
+        for c in range(width)
+    ]
+    body = grid[n_head:]
+    cols = Columns(header_rows=n_head, width=width, heads=heads)
+    for c, h in enumerate(heads):
+        kind = head_kind(h)
+        s = squash(h)
+        if kind == "key" and cols.key is None:
+            cols.key = c
+        elif kind == "priority" and cols.priority is None and _marks_column(body, c):
+            cols.priority = c
+        elif kind == "target" and cols.target is None:
+            cols.target, cols.target_year = c, _year(h)
+        elif kind == "baseline" and cols.baseline is None:
+            cols.baseline, cols.baseline_year = c, _year(h)
+        elif kind == "year":
+            cols.years[c] = header_year(h)  # type: ignore[assignment]
+        elif kind == "department" and cols.department is None:
+            cols.department = c
+        elif kind == "kpi" and cols.kpi is None:
+            cols.kpi = c
+        elif kind == "group" and cols.group is None and cols.title is None:
+            cols.group = c
+        elif kind == "pillar" and cols.pillar is None and _letters_column(body, c):
+            cols.pillar = c
+        elif kind == "pillar" and cols.group is None and cols.title is None and PILLAR_HEAD.search(s):
+            cols.group = c  # 施策の柱 / 分類 written out in words: the policy of the row
+        elif kind == "title" and cols.title is None:
+            cols.title = c
+            cols.related = bool(RELATED_HEAD.search(s))
+        elif kind == "description" and cols.description is None:
+            cols.description = c
+    if cols.title is None:
+        cols.title = _first_text_column(body, heads, cols)
+    if cols.title is None and cols.kpi is not None and cols.target is not None:
+        # 指標 | 現状値 | 目標値 alone: the indicator column names the row
+        cols.title, cols.kpi = cols.kpi, None
+    if cols.pillar is None:
+        for c in range(width):
+            if (
+                c not in cols.years
+                and c != cols.title
+                and not squash(heads[c])
+                and _letters_column(body, c, True)
+            ):
+                cols.pillar = c
+                break
+    if cols.has_values and cols.years and cols.kpi is None:
+        # a target table whose years sit under 現況 / 目標: not a schedule
+        cols.years = {}
+    return cols
+
+
+def _year(text: str) -> int | None:
+    ys = find_years(text)
+    if ys:
+        return ys[-1].fiscal_year
+    m = re.search(r"(\d{1,2})年度", squash(text))
+    return header_year(m.group(0)) if m else None
+
+
+def _marks_column(body: list[list[str]], c: int) -> bool:
+    vals = [r[c] for r in body if c < len(r)]
+    return all(not v or PRIORITY_MARKS.match(squash(v)) for v in vals)
+
+
+def _letters_column(body: list[list[str]], c: int, strict: bool = False) -> bool:
+    vals = [r[c] for r in body if c < len(r)]
+    parsed = [pillar_letters(v) for v in vals]
+    if any(p is None for p in parsed):
+        return False
+    return any(parsed) if not strict else sum(1 for p in parsed if p) >= max(1, len(vals) // 3)
+
+
+def _first_text_column(body: list[list[str]], heads: list[str], cols: Columns) -> int | None:
+    taken = {
+        cols.department,
+        cols.kpi,
+        cols.pillar,
+        cols.description,
+        cols.target,
+        cols.baseline,
+        cols.key,
+        cols.priority,
+        cols.group,
+        *cols.years,
+    }
+    for c in range(len(heads)):
+        if c in taken:
+            continue
+        vals = [r[c] for r in body if c < len(r)]
+        texty = [v for v in vals if len(squash(v)) >= 4 and column_header_year(v) is None]
+        if vals and len(texty) >= max(1, len(vals) * 0.6):
+            return c
+    return None
+
+
+def same_columns(a: Columns, b: Columns) -> bool:
+    """Two tables with the same header (a table continued on the next page with its header repeated)."""
+    return a.width == b.width and [squash(h) for h in a.heads] == [squash(h) for h in b.heads]
