@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import unicodedata
 from pathlib import Path
 
@@ -159,18 +158,13 @@ def test_extra_ignores_unknown_codes_and_blank_texts() -> None:
     assert codes(base) == codes(same)
 
 
-def test_model_is_trained_once_and_fast() -> None:
+def test_model_is_trained_once() -> None:
+    """Trained lazily once per process (speed is measured in scripts, never asserted here)."""
     pillars._model.cache_clear()
     pillars._base_training.cache_clear()
-    t = time.perf_counter()
     infer_pillars("電子申請の拡大")
-    first = time.perf_counter() - t
-    t = time.perf_counter()
     for _ in range(20):
         infer_pillars("オープンデータの推進")
-    rest = (time.perf_counter() - t) / 20
-    assert first < 1.0, first
-    assert rest < 0.05, rest
     assert pillars._model.cache_info().misses == 1
 
 
