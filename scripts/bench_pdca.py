@@ -160,20 +160,23 @@ def main() -> int:
     urls.urlpatterns = [path("manage/", include("keikaku.web.progress.urls_reports")), *project.urlpatterns]
     client = Client()
     client.force_login(user)
-    times = []
+    times, cpu = [], []
     with override_settings(ROOT_URLCONF=urls, ALLOWED_HOSTS=["*"]):
         url = f"/manage/plans/{plan.pk}/dashboard/"
         assert client.get(url).status_code == 200
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             resp = client.get(url)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             assert resp.status_code == 200
         size = len(resp.content)
     print(
         f"dashboard: {args.repeat} GETs, p50 {pct(times, 50) * 1000:.1f} ms, p95 {pct(times, 95) * 1000:.1f} ms, "
-        f"max {max(times) * 1000:.1f} ms, page {size // 1024} KiB"
+        f"max {max(times) * 1000:.1f} ms, page {size // 1024} KiB; CPU time p50 {pct(cpu, 50) * 1000:.1f} ms, "
+        f"p95 {pct(cpu, 95) * 1000:.1f} ms"
     )
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 
