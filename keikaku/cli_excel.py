@@ -75,7 +75,9 @@ def cmd_progress_import(args: argparse.Namespace) -> int:
     except WorkbookRejected as e:
         for p in e.problems:
             print(str(p))
-        print(f"keikaku: {len(e.problems)} problem(s); nothing saved / 何も保存しませんでした", file=sys.stderr)
+        print(
+            f"keikaku: {len(e.problems)} problem(s); nothing saved / 何も保存しませんでした", file=sys.stderr
+        )
         return 2
     print(f"changed {res.changed}, unchanged {res.unchanged}, empty {res.empty}")
     return 0
@@ -107,7 +109,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("period", type=int, help="報告期間 ID / reporting period id")
     p.add_argument("--user", required=True, help="利用者名（権限の判定に使う） / acting user name")
     p.add_argument("-o", "--output", default=".", help="出力フォルダ / output directory (default .)")
-    p.add_argument("--department", type=int, help="この部署だけ（部署 ID、0 = 担当部署なし） / one department")
+    p.add_argument(
+        "--department", type=int, help="この部署だけ（部署 ID、0 = 担当部署なし） / one department"
+    )
     p.set_defaults(func=cmd_progress_export)
 
     p = sub.add_parser(
@@ -125,7 +129,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="計画の年度評価報告書を書き出す（HTML / DOCX / PDF） / write the yearly evaluation report",
     )
     p.add_argument("plan", type=int, help="計画 ID / plan id")
-    p.add_argument("--fy", type=int, help="年度（西暦） / fiscal year, e.g. 2025 (default: the latest period's)")
+    p.add_argument(
+        "--fy", type=int, help="年度（西暦） / fiscal year, e.g. 2025 (default: the latest period's)"
+    )
     p.add_argument("--to", choices=("html", "docx", "pdf"), default="html")
     p.add_argument("-o", "--output", help="出力ファイル / output file (default: standard output)")
     p.add_argument("--user", help="利用者名（省略時は公開情報のみ） / acting user (default: the public view)")

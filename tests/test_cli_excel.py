@@ -51,7 +51,9 @@ def test_import_problems_exit_2(people: People, tmp_path: Path, capsys: pytest.C
     assert gm.ProgressReport.objects.count() == 0
 
 
-def test_permissions_and_unknown_ids(people: People, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_permissions_and_unknown_ids(
+    people: People, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["progress-export", str(people.period_a.pk), "--user", "charlie", "-o", str(tmp_path)]) == 4
     assert main(["progress-export", "999999", "--user", "alice", "-o", str(tmp_path)]) == 3
     assert main(["progress-export", str(people.period_a.pk), "--user", "nobody", "-o", str(tmp_path)]) == 3
@@ -59,5 +61,8 @@ def test_permissions_and_unknown_ids(people: People, tmp_path: Path, capsys: pyt
 
 def test_evaluation_report(people: People, tmp_path: Path) -> None:
     out = tmp_path / "r.docx"
-    assert main(["evaluation-report", str(people.plan_a.pk), "--fy", "2025", "--to", "docx", "-o", str(out)]) == 0
+    assert (
+        main(["evaluation-report", str(people.plan_a.pk), "--fy", "2025", "--to", "docx", "-o", str(out)])
+        == 0
+    )
     assert out.read_bytes()[:2] == b"PK"
