@@ -23,7 +23,16 @@ _CLOSE = r"[)）]"
 # a component of a compound key: 1, (1), (i), ①, ア
 _PART = rf"(?:{_OPEN}{_DIG}{{1,2}}{_CLOSE}|{_OPEN}{_ROMAN_LOW}{_CLOSE}|{_DIG}{{1,2}}|{_CIRCLED}|{_KATA})"
 
+_ITEM_WORD = r"(?:重点取組|取組|取り組み|施策|事業|項目|アクション)"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 【取組1】 【1】 ［施策2］ ＜事業3＞: an item number in brackets (a label such as 【担当】 has no number)
+    (
+        "bracket",
+        re.compile(
+            rf"^(?:【\s*{_ITEM_WORD}?\s*{_DIG}{{1,2}}\s*】|[\[［〔＜<〈]\s*{_ITEM_WORD}\s*{_DIG}{{1,2}}\s*[\]］〕＞>〉])"
+        ),
+    ),
     ("chapter", re.compile(rf"^第\s*(?:{_DIG}+|[一二三四五六七八九十]+)\s*[章節部編]")),
     ("compound", re.compile(rf"^{_PART}(?:\s*{_DASH}\s*{_PART})+(?=[\s　]|[^\s0-9０-９)）])")),
     ("paren_arabic", re.compile(rf"^{_OPEN}\s*{_DIG}{{1,2}}\s*{_CLOSE}")),
@@ -48,7 +57,7 @@ BULLETS = "・●○◎■□◆◇▶▷►▸✓✔※-–—*"
 @dataclass(frozen=True)
 class Marker:
     written: str  # as written, trimmed: "1-①", "(1)", "Ⅱ.", "ア)"
-    kind: str  # chapter, compound, paren_arabic, paren_roman, paren_kata, circled, roman, arabic, kata, alpha
+    kind: str  # bracket, chapter, compound, paren_arabic, paren_roman, paren_kata, circled, roman, arabic, kata, alpha
 
     @property
     def key(self) -> str:
@@ -56,6 +65,8 @@ class Marker:
         s = self.written.strip().replace("（", "(").replace("）", ")")
         if self.kind in ("arabic", "kata", "alpha", "roman"):
             s = re.sub(r"[.．、)）]$", "", s).strip()
+        if self.kind == "bracket":
+            s = unicodedata.normalize("NFKC", s[1:-1]).strip()
         return s
 
     @property

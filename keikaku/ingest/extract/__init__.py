@@ -31,6 +31,7 @@ from keikaku.ingest.extract.common import (
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
 from keikaku.ingest.extract.kpi import parse_deadline
+from keikaku.ingest.extract.labelled import labelled_drafts
 from keikaku.ingest.extract.metadata import (
     find_kinds,
     find_organisation,
@@ -39,7 +40,7 @@ from keikaku.ingest.extract.metadata import (
     find_sections,
     find_title,
 )
-from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key
+from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key, pillar_heading
 from keikaku.ingest.extract.records import (
     Record,
     heading_before,
@@ -78,6 +79,7 @@ class _Extraction:
         self.mappings: list[tuple[str, str]] = []
         self.groups: dict[int, str] = {}  # id(draft) → the 区分 / 基本方針 cell of its table row
         self.table_rows: dict[int, int] = {}  # id(draft) → row number in its table (no key column)
+        self.table_keys: set[int] = set()  # ids of drafts numbered by a No. column: the key as written
 
     # -- recognisers -----------------------------------------------------------------------------
     def records(self) -> list[tuple[int, object]]:
@@ -167,6 +169,9 @@ class _Extraction:
                 d.set_pillars(codes)
                 self.stated_pillars.add(id(d))
 
+    def labelled(self) -> None:
+        self.drafts.extend(labelled_drafts(self.blocks, self.taken, self.outline))
+
     def templates(self) -> None:
         for tm in find_template_measures(self.blocks, self.taken):
             head = self.blocks[tm.title_index]
@@ -223,6 +228,8 @@ class _Extraction:
                         self.groups[id(d)] = row.group
                     if row.key is None:
                         self.table_rows[id(d)] = sum(1 for x in self.drafts if x.order == i)
+                    elif row.key_column:
+                        self.table_keys.add(id(d))
                 d.priority = d.priority or row.priority
                 if row.schedule and not d.schedule:
                     d.schedule = row.schedule
@@ -246,7 +253,8 @@ class _Extraction:
         for d in self.drafts:
             if d.pillars or id(d) in self.stated_pillars:
                 continue
-            codes = tree.pillars_of(d.node)
+            title_code = pillar_heading(d.title) if d.origin in ("labelled", "template", "heading") else None
+            codes = tree.pillars_of(d.node) or ([title_code] if title_code else [])
             if codes:
                 d.set_pillars(codes)
                 self.stated_pillars.add(id(d))
@@ -265,12 +273,18 @@ class _Extraction:
                     if not d.pillars and id(d) not in self.stated_pillars:
                         d.set_pillars([code], PillarSource.INFERRED, SIBLING_CONFIDENCE)
         infer = _pillar_inference()
+        # measures the plan itself labels teach the model this plan's wording
+        extra = [
+            (f"{d.title} {d.description}", [p.code for p in d.pillars])
+            for d in self.drafts
+            if d.pillars and d.pillars[0].source == PillarSource.DOCUMENT
+        ]
         if infer is None:
             return
         for d in self.drafts:
             if not d.pillars and id(d) not in self.stated_pillars:
                 try:
-                    d.pillars = list(infer(d.title, d.description))
+                    d.pillars = list(infer(d.title, d.description, extra=extra or None))
                 except Exception:  # noqa: BLE001 - inference is a best effort, never fatal
                     d.pillars = []
 
@@ -287,6 +301,9 @@ class _Extraction:
             d.policy_key = pkey
             counters[pkey] += 1
             own = d.key or (str(self.table_rows[id(d)]) if id(d) in self.table_rows and not pkey else None)
+            if own and id(d) in self.table_keys:
+                d.full_key = own
+                continue
             if own:
                 m, _ = split_marker(own + " x")
                 if m is not None and m.kind == "compound":
@@ -347,6 +364,7 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
     """Read a municipal plan from its blocks."""
     ex = _Extraction(result, source_name)
     deferred = ex.records()
+    ex.labelled()
     ex.templates()
     ex.tables(deferred)
     ex.drafts.sort(key=lambda d: d.order)

@@ -208,11 +208,33 @@ def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
         m = _pick_quantity(s, qs)
         fy = deadline or (years[-1].fiscal_year if years else default_year)
         return Value(value=_value_text(m), fiscal_year=fy)
-    rest = re.sub(r"\s+", " ", _strip_years(s)).strip(" 、,。.()（）:：→⇒")
+    rest = qualitative_target(re.sub(r"\s+", " ", _strip_years(s)).strip(" 、,。.()（）:：→⇒"))
     fy = deadline or (years[-1].fiscal_year if years else default_year)
     if not rest:
         return Value(value="", fiscal_year=fy) if fy is not None else None
     return Value(value=rest, fiscal_year=fy)
+
+
+_VERB_END = re.compile(r"(?:を達成|を目指す|を図る)?(?:する|させる|します|させます|される|できる)?[。.]*$")
+_REACH = re.compile(
+    r"(?:^|[をのはが、,])(?P<goal>[^をのはが、,]{1,15}?)(?:へ|に)(?:準拠|到達|達成|移行|対応|引き上げ|引上げ)$"
+)
+_LAST_PHRASE = re.compile(r"[をのにへはが、,](?P<word>[^をのにへはが、,\s]{1,12})$")
+
+
+def qualitative_target(statement: str) -> str:
+    """The word a target without a number states: '…をJIS X 8341-3のレベルAAへ準拠させる' → 'レベルAA',
+    '全校に無線LANを導入する' → '導入', '通知の電子化を実現' → '実現'; a bare word ('充実') as it is."""
+    s = _VERB_END.sub("", statement.strip()).strip()
+    if not s:
+        return statement.strip()
+    m = _REACH.search(s)
+    if m:
+        return m.group("goal").strip()
+    m = _LAST_PHRASE.search(s)
+    if m:
+        return m.group("word")
+    return s if len(s) <= 20 else statement.strip()
 
 
 def _pick_quantity(s: str, qs: list[re.Match[str]]) -> re.Match[str]:
@@ -387,6 +409,11 @@ def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kp
         # the indicator is what precedes the goal quantity ('…件数40件を達成', '…件数を40件に')
         m = _pick_quantity(body, body_qs)
         indicator = clean_indicator(_TRAILING_PARTICLES.sub("", body[: m.start()]))
+        after = body[m.end() :]
+        if after.startswith("の") and len(_VERB_END.sub("", after)) > 2:
+            # the quantity qualifies what follows: '対象施設10施設のオンライン予約を開始' → '対象施設の…を開始'
+            head = indicator or (m.group("unit") or "")
+            indicator = clean_indicator(head + _VERB_END.sub("", after))
     else:
         indicator = clean_indicator(re.sub(r"(?:を達成|を目指す)?(?:する|します)?[。.]*$", "", body))
     if not indicator:
@@ -412,6 +439,12 @@ def _parse_labelled(
         end = labels[i + 1].start() if i + 1 < len(labels) else len(s)
         seg = s[m.end() : end]
         seg = re.sub(rf"^[\s{re.escape('→⇒>＞')}]+|[\s{re.escape('→⇒>＞')}、,]+$", "", seg)
+        if not any(re.fullmatch(_TARGET_LABEL, x.group("label")) for x in labels) and re.search("[→⇒]", seg):
+            # '現状65%（令和5年度）→ 90%（令和8年度）': the arrow leads to the target
+            seg, goal = re.split("[→⇒]", seg, maxsplit=1)
+            tv = parse_target(goal.strip(), default_year=default_year)
+            if tv is not None:
+                targets.append(tv)
         v = parse_target(seg, default_year=None)
         if v is None:
             continue

@@ -8,12 +8,51 @@ table also opens a level (a group title above a measure table).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from keikaku.core.plan import Policy
 from keikaku.ingest.blocks import Block, BlockKind
-from keikaku.ingest.extract.common import clean_title, pillar_from_name
+from keikaku.ingest.extract.common import clean_title, pillar_from_name, squash
 from keikaku.ingest.markers import Marker, split_marker
+
+# the pillars' everyday names (core/pillars.py short names); a heading is a pillar heading when, without
+# the name and generic words (の推進, 対策, 普及・活用 …), nothing is left
+PILLAR_WORDING: dict[str, tuple[str, ...]] = {
+    "A": ("行政手続のオンライン化", "手続のオンライン化", "オンライン化", "電子申請", "電子手続"),
+    "B": ("オープンデータ",),
+    "C": ("マイナンバーカード", "個人番号カード", "マイナンバー"),
+    "D": ("デジタルデバイド", "情報格差", "デジタル格差", "情報バリアフリー"),
+    "E": ("情報システムの標準化", "標準化", "BPR", "業務改革", "システム改革", "共通化"),
+}
+_FILLER = re.compile(
+    r"の|推進|対策|普及|活用|利活用|促進|取組|取り組み|に係る|に関する|に向けた|等|及び|並びに|と|・|、|,|"
+    r"拡大|拡充|是正|解消|確保|利用|向上|原則|行政手続|手続|情報システム|自治体|強化|整備|実現|"
+    r"による|を通じた|への|対応|施策|基本的|[()（）「」\[\]【】]|\s"
+)
+
+
+def pillar_heading(title: str) -> str | None:
+    """The pillar a heading names: in the law's words (any heading), or by its everyday name when the
+    heading is nothing but that name ("オープンデータの推進", "マイナンバーカードの普及・活用")."""
+    code = pillar_from_name(title)
+    if code:
+        return code
+    s = squash(clean_title(title)[0]).upper()
+    found = None
+    for c, names in PILLAR_WORDING.items():
+        hit = False
+        for name in names:
+            if squash(name).upper() in s:
+                s = s.replace(squash(name).upper(), "")
+                hit = True
+        if hit:
+            if found is not None:
+                return None  # names two pillars: not one pillar's heading
+            found = c
+    if found is None or _FILLER.sub("", s):
+        return None
+    return found
 
 
 @dataclass
@@ -148,7 +187,7 @@ class PolicyTree:
         for n in reversed(self.outline.chain(nid)):
             if n not in self.used:
                 continue
-            code = pillar_from_name(self.outline.nodes[n].title)
+            code = pillar_heading(self.outline.nodes[n].title)
             if code:
                 return [code]
         return []
@@ -158,7 +197,7 @@ class PolicyTree:
 
         def make(nid: int) -> Policy:
             node = self.outline.nodes[nid]
-            code = pillar_from_name(node.title)
+            code = pillar_heading(node.title)
             pillars = [code] if code else sorted(set(extra.get(nid, [])), key=_pillar_order)
             return Policy(
                 key=self.keys.get(nid) or node.title[:20],

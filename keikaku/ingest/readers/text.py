@@ -382,6 +382,8 @@ class _TextReader:
         p = prev.strip(" \t　\u00a0")
         if p.endswith(_CONTINUE_END) or p.count("（") + p.count("(") > p.count("）") + p.count(")"):
             return True
+        if p[-1:].isascii() and p[-1:].isalnum() and line[:1].isascii() and line[:1].islower():
+            return True  # an English sentence wrapped between words
         return self._runs_full(p)
 
     def _next_line(self, i: int) -> str:

@@ -1,0 +1,300 @@
+"""Measures written as numbered items with label lines (項目 + ラベル行), as plain-text plans write them:
+
+    2. 施策                                 ← a chapter on measures
+    (1) 住民サービスの向上                  ← policy heading
+    ① 施設予約のオンライン化                ← item: a number marker (①, ア, (ア), 1), 【取組1】) or ■/◆
+    体育館の予約をオンラインで受け付ける。  ← prose → description
+    【担当】総務課、財政課                  ← label lines: 担当/担当課/所管課/担当部署/実施主体 → departments
+    【目標】交付率 現状65％（令和5年度）→ 90％（令和8年度）       目標/KPI/指標/成果指標 → KPIs
+    【スケジュール】令和6年度 検討、令和7年度 実施                 スケジュール/実施時期/工程 → schedule
+    【内容】…                                                     内容/概要/取組内容 → description
+
+Labels are recognised in brackets (【】 ＜＞ 〈〉 《》 [] （）), after a label bullet (■担当 …) or before a
+colon (担当課：…). An item becomes a measure only when it has a department, KPI or schedule label — or a
+description label inside a chapter on measures; numbered items of a narrative chapter (計画の概要 …)
+have no such labels and stay narrative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from keikaku.core.fiscal import find_years
+from keikaku.core.plan import Kpi, ScheduleEntry
+from keikaku.core.schedule import normalise_phase, strip_arrows
+from keikaku.ingest.blocks import Block, BlockKind, Location
+from keikaku.ingest.extract.common import clean_text, clean_title, nfkc, split_departments
+from keikaku.ingest.extract.draft import Draft
+from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
+from keikaku.ingest.extract.outline import Outline
+from keikaku.ingest.markers import split_marker
+
+LABEL_WORDS: dict[str, tuple[str, ...]] = {
+    "department": (
+        "担当課",
+        "担当部署",
+        "担当部局",
+        "担当部課",
+        "担当課室",
+        "担当部",
+        "担当",
+        "所管課",
+        "所管部署",
+        "所管部局",
+        "所管",
+        "主管課",
+        "実施主体",
+        "推進主体",
+        "関係課",
+        "実施部署",
+    ),
+    "kpi": ("KPI", "成果指標", "数値目標", "目標指標", "評価指標", "活動指標", "指標", "目標"),
+    "baseline": ("現状値", "基準値", "現況値", "現状", "現況", "策定時"),
+    "target": ("目標値", "目標年度の値"),
+    "schedule": (
+        "スケジュール",
+        "実施時期",
+        "実施予定",
+        "実施年度",
+        "工程表",
+        "工程",
+        "年次計画",
+        "ロードマップ",
+    ),
+    "description": ("取組内容", "取組の内容", "取組概要", "事業内容", "事業概要", "内容", "概要", "説明"),
+}
+_WORDS = sorted(((w, k) for k, ws in LABEL_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
+_ALT = "|".join(re.escape(w) for w, _ in _WORDS)
+_KIND = {w: k for w, k in _WORDS}
+_LABEL = re.compile(
+    rf"^(?:[【〔＜<〈《\[［(（]\s*(?P<a>{_ALT})\s*[】〕＞>〉》\]］)）]"
+    rf"|[■□◆◇●○◎▼▽▶►★☆・]\s*(?P<b>{_ALT})(?=[\s　:：]|$)"
+    rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
+    re.DOTALL,
+)
+_MEASURE_CHAPTER = re.compile(r"施策|取組|取り組み|事業|アクション|推進項目|具体")
+_NARRATIVE_CHAPTER = re.compile(
+    r"概要|目的|趣旨|背景|位置付け|位置づけ|期間|体制|現状|課題|用語|はじめに|策定"
+)
+_LIGHT_BULLETS = ("・", "-", "*", "+", "‐", "－")
+DEFINING = ("department", "kpi", "baseline", "target", "schedule")
+
+
+def label_of(b: Block) -> tuple[str, str] | None:
+    """(kind, inline content) when a block is a label line: 【担当】総務課, 目標：…, ■KPI …"""
+    if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
+        return None
+    text = clean_text(b.text)
+    if b.kind == BlockKind.LIST_ITEM and b.marker and not split_marker(b.marker + " x")[0]:
+        text = f"{b.marker}{text}"
+    elif b.kind == BlockKind.HEADING and b.marker:
+        return None
+    m = _LABEL.match(nfkc(text[:1]) + text[1:] if text[:1] in "（［" else text)
+    if not m:
+        return None
+    word = m.group("a") or m.group("b") or m.group("c")
+    return _KIND[word], m.group("rest").strip()
+
+
+def _title_like(b: Block) -> bool:
+    """A short line that is no sentence and no label: a measure title written without a marker."""
+    if b.kind != BlockKind.PARAGRAPH:
+        return False
+    s = clean_text(b.text)
+    return (
+        2 <= len(s) <= 50
+        and "\n" not in s
+        and not s.endswith(("。", "．", "ます", "です", "る"))
+        and "。" not in s
+    )
+
+
+def _is_item(b: Block) -> bool:
+    """A block that can open a measure: a heading, or a list item / paragraph with a marker."""
+    if b.kind == BlockKind.HEADING:
+        return True
+    if b.kind == BlockKind.LIST_ITEM:
+        return bool(b.marker)
+    return False
+
+
+@dataclass
+class LabelledMeasure:
+    title_index: int
+    end: int = 0
+    title: str = ""
+    key: str | None = None
+    priority: bool = False
+    reposted: bool = False
+    prose: list[str] = field(default_factory=list)
+    titles_inside: int = 0  # short title-like lines inside (template layout: several measures)
+    labels: list[tuple[str, list[str]]] = field(default_factory=list)
+    loc: Location | None = None
+
+    def texts(self, kind: str) -> list[str]:
+        return [t for k, ts in self.labels if k == kind for t in ts]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {k for k, _ in self.labels}
+
+    @property
+    def description(self) -> str:
+        parts = self.texts("description") or self.prose
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def departments_text(self) -> str:
+        return "、".join(self.texts("department"))
+
+    def kpis(self) -> list[Kpi]:
+        out: list[Kpi] = []
+        for text in self.texts("kpi"):
+            out.extend(parse_kpi_text(text, indicator=self.title))
+        base, target = " ".join(self.texts("baseline")), " ".join(self.texts("target"))
+        if base or target:
+            # 指標 / 現状値 / 目標値 on separate label lines: one KPI
+            indicator = out.pop().indicator if out and not out[-1].targets else self.title
+            parts = [indicator]
+            if base:
+                parts.append(f"現状値 {base}")
+            if target:
+                parts.append(f"目標値 {target}")
+            out.extend(parse_kpi_text("　".join(parts), indicator=self.title))
+        return out
+
+    def schedule(self) -> tuple[list[ScheduleEntry], int | None]:
+        entries: list[ScheduleEntry] = []
+        deadline: int | None = None
+        for text in self.texts("schedule"):
+            d = parse_deadline(text)
+            if d is not None:
+                deadline = d if deadline is None else max(deadline, d)
+                continue
+            entries.extend(schedule_entries(text))
+        if deadline is None:
+            for kpi in self.kpis():
+                years = [t.fiscal_year for t in kpi.targets if t.fiscal_year]
+                if years:
+                    deadline = max([deadline or 0, *years])
+        return entries, deadline
+
+
+def schedule_entries(text: str) -> list[ScheduleEntry]:
+    """'令和6年度 検討、令和7年度～令和8年度 実施' → 2024 検討, 2025 実施, 2026 実施."""
+    s = nfkc(clean_text(text))
+    years = find_years(s)
+    out: dict[int, str] = {}
+    pending: list[int] = []  # years waiting for their word: '令和6年度、令和7年度 検討', a range's start
+    for n, y in enumerate(years):
+        end = years[n + 1].start if n + 1 < len(years) else len(s)
+        between = s[y.end : end]
+        if n + 1 < len(years) and re.match(r"^\s*(?:[～〜~\-－ー―]|から)\s*$", between):
+            pending.extend(range(y.fiscal_year, years[n + 1].fiscal_year))
+            continue
+        word = strip_arrows(re.sub(r"^[\s:：、,。]+|[\s、,。]+$", "", between)).strip(" 　:：、,。")
+        pending.append(y.fiscal_year)
+        if not word:
+            continue
+        for fy in pending:
+            out.setdefault(fy, word)
+        pending = []
+    return [
+        ScheduleEntry(fiscal_year=fy, written=w, phase=normalise_phase(w)) for fy, w in sorted(out.items())
+    ]
+
+
+def _chapter_context(outline: Outline, i: int) -> tuple[bool, bool]:
+    """(inside a chapter on measures, inside a narrative chapter) for block i."""
+    titles = [outline.nodes[n].title for n in outline.chain(outline.context[i])]
+    measures = any(_MEASURE_CHAPTER.search(t) for t in titles[:-1] or titles)
+    narrative = bool(titles) and bool(_NARRATIVE_CHAPTER.search(titles[0])) and not measures
+    return measures, narrative
+
+
+def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outline) -> list[LabelledMeasure]:
+    cands: list[LabelledMeasure] = []
+    cur: LabelledMeasure | None = None
+    owner_marker: str | None = None
+    current: list[str] | None = None  # content of the label being read
+
+    def close(end: int) -> None:
+        nonlocal cur
+        if cur is not None:
+            cur.end = end
+            cands.append(cur)
+        cur = None
+
+    for i, b in enumerate(blocks):
+        if i in taken:
+            close(i)
+            continue
+        if b.kind in (BlockKind.FOOTNOTE, BlockKind.TABLE):
+            continue
+        lab = label_of(b)
+        if lab is not None:
+            if cur is not None:
+                current = [lab[1]] if lab[1] else []
+                cur.labels.append((lab[0], current))
+            continue
+        opens = _is_item(b)
+        if opens and b.kind == BlockKind.LIST_ITEM and cur is not None:
+            numbered = split_marker((b.marker or "") + " x")[0] is not None
+            opens = (
+                numbered or b.marker == owner_marker or (current is None and b.marker not in _LIGHT_BULLETS)
+            )
+        if opens:
+            close(i)
+            title, priority, reposted = clean_title(b.text)
+            marker = split_marker((b.marker or "") + " x")[0] if b.marker else None
+            cur = LabelledMeasure(
+                i, title=title, key=marker.key if marker else None, priority=priority, reposted=reposted
+            )
+            owner_marker = b.marker
+            current = None
+            continue
+        if cur is None:
+            continue
+        text = clean_text(b.text)
+        if _title_like(b) and (current is not None or not cur.prose):
+            cur.titles_inside += 1
+        if current is None:
+            cur.prose.append(text)
+        else:
+            current.append(text)
+    close(len(blocks))
+    out: list[LabelledMeasure] = []
+    for c in cands:
+        if not c.labels or not c.title or c.titles_inside:
+            continue  # titles between the labels: template measures (template.py) under one heading
+        in_measures, narrative = _chapter_context(outline, c.title_index)
+        if narrative:
+            continue
+        if not (c.kinds & set(DEFINING)) and not ("description" in c.kinds and in_measures):
+            continue
+        head = blocks[c.title_index]
+        c.loc = Location(head.loc.line_start, blocks[c.end - 1].loc.line_end, head.loc.page)
+        out.append(c)
+    return out
+
+
+def labelled_drafts(blocks: list[Block], taken: set[int], outline: Outline) -> list[Draft]:
+    """Drafts of the labelled measures not yet taken by another recogniser; their blocks become taken."""
+    out: list[Draft] = []
+    for lm in find_labelled_measures(blocks, taken, outline):
+        head = blocks[lm.title_index]
+        nid = outline.context[lm.title_index]
+        node = nid
+        if head.kind == BlockKind.HEADING and nid is not None and outline.nodes[nid].index == lm.title_index:
+            node = outline.nodes[nid].parent
+        d = Draft(lm.title, lm.key, node=node, origin="labelled", loc=lm.loc, order=lm.title_index)
+        d.excerpt = head.text
+        d.priority, d.reposted = lm.priority, lm.reposted
+        d.description = lm.description
+        d.add_departments(split_departments(lm.departments_text))
+        d.add_kpis(lm.kpis())
+        d.schedule, d.deadline_fy = lm.schedule()
+        out.append(d)
+        taken.update(range(lm.title_index, lm.end))
+    return out
