@@ -69,6 +69,7 @@ class Row:
     description: str
     cells: list[str]
     group: str | None = None  # the 区分 / 基本方針 cell of the row
+    key_column: bool = False  # the key comes from a No. column (the document's own numbering)
 
 
 def join_tables(first: Table, cols: Columns, more: Table, more_cols: Columns | None) -> Table:
@@ -148,6 +149,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         title, priority, reposted = clean_title(rest)
         if not title or label_kind(title):
             continue
+        key_column = key is not None
         key = key or (marker.key if marker else None)
         if cols.priority is not None and PRIORITY_MARKS.match(squash(_cell(cells, cols.priority))):
             priority = True
@@ -188,6 +190,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
                 "\n".join(desc_parts),
                 cells,
                 group_text or None,
+                key_column,
             )
         )
     return out
