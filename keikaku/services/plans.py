@@ -194,6 +194,9 @@ def plan_save(
         )
         for i, e in enumerate(plan.evaluations)
     )
+    from keikaku.services.search import search_index_plan  # search builds on plans; imported late
+
+    search_index_plan(row.pk)
     return row
 
 

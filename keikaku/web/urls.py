@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("keikaku.web.api.urls")),
     path("search/", include("keikaku.web.search.urls")),
     path("accounts/", include("keikaku.web.accounts.urls")),
+    path("manage/", include("keikaku.web.progress.urls_reports")),
     path("manage/", include("keikaku.web.progress.urls")),
     path("", include("keikaku.web.portal.urls")),
 ]
