@@ -183,7 +183,7 @@ def test_drafts_are_not_found_and_deleted_plans_leave_the_index(db) -> None:
 def test_reindex_and_pagination(db) -> None:
     for i in range(3):
         plan_save(make_plan(0, org=f"テスト市{i}", measures=measures()), now=NOW)
-    assert measure_search("防災").total == 0  # not indexed yet
+    assert measure_search("防災").total == 9  # plan_save indexes the plan
     assert search_reindex() == 15
     first = measure_search("防災", limit=4)
     second = measure_search("防災", limit=4, offset=4)
