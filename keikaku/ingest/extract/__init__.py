@@ -217,6 +217,8 @@ class _Extraction:
                     d = _same_title(others, row.title)
                 else:
                     d = find_draft(others, title=row.title, key=row.key)
+                if d is None and cols.key_only:  # type: ignore[attr-defined]
+                    continue  # a schedule row naming its measure by No. only: nothing to join
                 if d is None:
                     d = Draft(
                         row.title, row.key, node=self.outline.context[i], origin="row", loc=b.loc, order=i

@@ -60,6 +60,7 @@ class Columns:
     priority: int | None = None
     group: int | None = None
     related: bool = False  # the title column names related measures (関連施策): join only
+    key_only: bool = False  # rows name their measure by No. only (the title column is the key column)
     width: int = 0
     heads: list[str] = field(default_factory=list)
 
@@ -211,6 +212,9 @@ def analyse(table: Table) -> Columns | None:
             cols.description = c
     if cols.title is None:
         cols.title = _first_text_column(body, heads, cols)
+    if cols.title is None and cols.key is not None and len(cols.years) >= 2:
+        # No. | R5 | R6 …: schedule rows naming measures by their key only
+        cols.title, cols.key_only = cols.key, True
     if cols.title is None and cols.kpi is not None and cols.target is not None:
         # 指標 | 現状値 | 目標値 alone: the indicator column names the row
         cols.title, cols.kpi = cols.kpi, None

@@ -255,7 +255,87 @@ HIBARI_EXPECTED = {
     },
 }
 
+# ---- くるみ村: a measure table continued on the next page with its header repeated; years in the
+# headers as (2022) / 令和9年度; a schedule table whose rows name measures by No. only ----------------
+
+_KURUMI_HEAD = ["No.", "施策", "内容", "担当", "KPI", "基準値(2022)", "目標値（令和9年度）"]
+KURUMI: list[Element] = [
+    ("h", 1, "くるみ村情報化計画"),
+    ("h", 2, "第2章 取組"),
+    (
+        "table",
+        t(
+            _KURUMI_HEAD,
+            [
+                "1",
+                "行政情報のメール配信",
+                "村のお知らせをメールで届ける。",
+                "総務課",
+                "登録者数",
+                "150人",
+                "600人",
+            ],
+            [
+                "2",
+                "診療予約のオンライン化",
+                "村立診療所の予約をウェブで受ける。",
+                "診療所",
+                "オンライン予約率",
+                "0%",
+                "50%",
+            ],
+        ),
+    ),
+    ("break",),
+    (
+        "table",
+        t(
+            _KURUMI_HEAD,
+            [
+                "3",
+                "スクールバスの位置情報配信",
+                "バスの位置をスマートフォンで見られるようにする。",
+                "教育課",
+                "",
+                "",
+                "",
+            ],
+        ),
+    ),
+    ("h", 2, "第3章 スケジュール"),
+    (
+        "table",
+        t(
+            ["No.", "令和5年度", "令和6年度", "令和7年度"],
+            ["1", "実施", "→", "→"],
+            ["3", "", "検討", "導入"],
+        ),
+    ),
+]
+
+KURUMI_EXPECTED = {
+    "行政情報のメール配信": {
+        "key": "1",
+        "departments": ["総務課"],
+        "kpis": [("登録者数", ("150人", 2022), ("600人", 2027))],
+        "schedule": {2023: "実施", 2024: "実施", 2025: "実施"},
+    },
+    "診療予約のオンライン化": {
+        "key": "2",
+        "departments": ["診療所"],
+        "kpis": [("オンライン予約率", ("0%", 2022), ("50%", 2027))],
+        "schedule": {},
+    },
+    "スクールバスの位置情報配信": {
+        "key": "3",
+        "departments": ["教育課"],
+        "kpis": [],
+        "schedule": {2024: "検討", 2025: "導入"},
+    },
+}
+
 PLANS = {
+    "kurumi": (KURUMI, KURUMI_EXPECTED),
     "sakura": (SAKURA, SAKURA_EXPECTED),
     "aoba": (AOBA, AOBA_EXPECTED),
     "hibari": (HIBARI, HIBARI_EXPECTED),
