@@ -83,6 +83,13 @@ UNITS: tuple[str, ...] = (
     "万件",
     "千人",
     "千件",
+    "冊",
+    "路線",
+    "講座",
+    "教室",
+    "棟",
+    "基",
+    "部",
 )
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _QUALIFIER = r"(?:以上|以下|未満|超|程度|前後)"
@@ -217,9 +224,9 @@ def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
 
 _VERB_END = re.compile(r"(?:を達成|を目指す|を図る)?(?:する|させる|します|させます|される|できる)?[。.]*$")
 _REACH = re.compile(
-    r"(?:^|[をのはが、,])(?P<goal>[^をのはが、,]{1,15}?)(?:へ|に)(?:準拠|到達|達成|移行|対応|引き上げ|引上げ)$"
+    r"(?:^|[をのはが、])(?P<goal>[^をのはが、]{1,15}?)(?:へ|に)(?:準拠|到達|達成|移行|対応|引き上げ|引上げ)$"
 )
-_LAST_PHRASE = re.compile(r"[をのにへはが、,](?P<word>[^をのにへはが、,\s]{1,12})$")
+_LAST_PHRASE = re.compile(r"[をのにへはが、](?P<word>[^をのにへはが、\s]{1,12})$")
 
 
 def qualitative_target(statement: str) -> str:
@@ -415,7 +422,7 @@ def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kp
             head = indicator or (m.group("unit") or "")
             indicator = clean_indicator(head + _VERB_END.sub("", after))
     else:
-        indicator = clean_indicator(re.sub(r"(?:を達成|を目指す)?(?:する|します)?[。.]*$", "", body))
+        indicator = clean_indicator(_VERB_END.sub("", body))
     if not indicator:
         indicator = fallback or clean_indicator(s)
     if not indicator:

@@ -73,11 +73,16 @@ _LABEL = re.compile(
     rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+# a bracket label inside a paragraph (a reader joined a label line to the line before it)
+_INNER_LABEL = re.compile(
+    rf"(?<=.)(?=[【〔＜<〈《\[［]\s*(?:{_ALT})\s*[】〕＞>〉》\]］])|(?<=[。．])(?=(?:{_ALT})\s*[:：])"
+)
 _MEASURE_CHAPTER = re.compile(r"施策|取組|取り組み|事業|アクション|推進項目|具体")
 _NARRATIVE_CHAPTER = re.compile(
     r"概要|目的|趣旨|背景|位置付け|位置づけ|期間|体制|現状|課題|用語|はじめに|策定"
 )
 _LIGHT_BULLETS = ("・", "-", "*", "+", "‐", "－")
+_ITEM_SYMBOLS = "■□◆◇●○◎▶►★☆"
 DEFINING = ("department", "kpi", "baseline", "target", "schedule")
 
 
@@ -102,12 +107,9 @@ def _title_like(b: Block) -> bool:
     if b.kind != BlockKind.PARAGRAPH:
         return False
     s = clean_text(b.text)
-    return (
-        2 <= len(s) <= 50
-        and "\n" not in s
-        and not s.endswith(("。", "．", "ます", "です", "る"))
-        and "。" not in s
-    )
+    if "\n" in s or "。" in s or s.endswith(("．", "ます", "です", "る")):
+        return False
+    return 2 <= len(s) <= 30 or (len(s) <= 50 and "、" not in s)
 
 
 def _is_item(b: Block) -> bool:
@@ -116,7 +118,15 @@ def _is_item(b: Block) -> bool:
         return True
     if b.kind == BlockKind.LIST_ITEM:
         return bool(b.marker)
-    return False
+    return _symbol_item(b) is not None
+
+
+def _symbol_item(b: Block) -> str | None:
+    """The symbol of a paragraph written as '■ 町の統計データの公開' (a text file has no list markup)."""
+    s = b.text.lstrip(" 　")
+    if b.kind == BlockKind.PARAGRAPH and s[:1] in _ITEM_SYMBOLS and len(s) <= 60 and "。" not in s:
+        return s[0]
+    return None
 
 
 @dataclass
@@ -173,7 +183,7 @@ class LabelledMeasure:
                 deadline = d if deadline is None else max(deadline, d)
                 continue
             entries.extend(schedule_entries(text))
-        if deadline is None:
+        if deadline is None and not entries:  # the KPI's target year is the measure's deadline
             for kpi in self.kpis():
                 years = [t.fiscal_year for t in kpi.targets if t.fiscal_year]
                 if years:
@@ -194,6 +204,7 @@ def schedule_entries(text: str) -> list[ScheduleEntry]:
             pending.extend(range(y.fiscal_year, years[n + 1].fiscal_year))
             continue
         word = strip_arrows(re.sub(r"^[\s:：、,。]+|[\s、,。]+$", "", between)).strip(" 　:：、,。")
+        word = re.sub(r"^(?:から|より|以降)\s*", "", word)
         pending.append(y.fiscal_year)
         if not word:
             continue
@@ -233,17 +244,31 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         if b.kind in (BlockKind.FOOTNOTE, BlockKind.TABLE):
             continue
         lab = label_of(b)
+        pieces = _INNER_LABEL.split(b.text) if b.kind == BlockKind.PARAGRAPH else [b.text]
+        if lab is None and len(pieces) > 1 and cur is not None:
+            # prose with label lines run into it: the prose, then each label
+            if current is None:
+                cur.prose.append(clean_text(pieces[0]))
+            else:
+                current.append(clean_text(pieces[0]))
+            lab = label_of(Block(BlockKind.PARAGRAPH, "".join(pieces[1:]), b.loc))
+            pieces = pieces[1:]
         if lab is not None:
             if cur is not None:
-                current = [lab[1]] if lab[1] else []
-                cur.labels.append((lab[0], current))
+                for n, piece in enumerate(pieces):
+                    pl = lab if n == 0 else label_of(Block(BlockKind.PARAGRAPH, piece, b.loc))
+                    if pl is None:
+                        continue
+                    if n == 0 and len(pieces) > 1:
+                        pl = label_of(Block(BlockKind.PARAGRAPH, piece, b.loc)) or pl
+                    current = [pl[1]] if pl[1] else []
+                    cur.labels.append((pl[0], current))
             continue
         opens = _is_item(b)
-        if opens and b.kind == BlockKind.LIST_ITEM and cur is not None:
-            numbered = split_marker((b.marker or "") + " x")[0] is not None
-            opens = (
-                numbered or b.marker == owner_marker or (current is None and b.marker not in _LIGHT_BULLETS)
-            )
+        symbol = _symbol_item(b) if b.kind == BlockKind.PARAGRAPH else b.marker
+        if opens and b.kind != BlockKind.HEADING and cur is not None:
+            numbered = split_marker((symbol or "") + " x")[0] is not None
+            opens = numbered or symbol == owner_marker or (current is None and symbol not in _LIGHT_BULLETS)
         if opens:
             close(i)
             title, priority, reposted = clean_title(b.text)
@@ -251,7 +276,7 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
             cur = LabelledMeasure(
                 i, title=title, key=marker.key if marker else None, priority=priority, reposted=reposted
             )
-            owner_marker = b.marker
+            owner_marker = symbol
             current = None
             continue
         if cur is None:

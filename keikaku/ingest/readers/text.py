@@ -192,7 +192,7 @@ def usual_width(lines: list[str]) -> int | None:
     for w in sorted(counts, reverse=True):
         window = sum(c for x, c in counts.items() if w - WIDTH_TOLERANCE <= x <= w)
         above = sum(c for x, c in counts.items() if x > w)
-        if window >= 3 and window >= 0.2 * len(widths) and above <= max(1, 0.1 * window):
+        if window >= 3 and window >= 0.1 * len(widths) and above <= max(1, 0.1 * window):
             if best is None or window > best[1]:
                 best = (w, window)
     return best[0] if best else None
