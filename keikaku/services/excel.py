@@ -17,7 +17,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
 
 from keikaku.core import rollup as r
@@ -26,7 +25,13 @@ from keikaku.export.progress_xlsx import KpiLine, MeasureBlock, WorkbookSpec, fi
 from keikaku.ingest.progress_xlsx import MeasureIn, WorkbookProblem, check, read_workbook
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import can, membership, reportable_departments
-from keikaku.services.progress import ActualInput, ReportInput, progress_save, status_vocabulary
+from keikaku.services.progress import (
+    ActualInput,
+    ReportInput,
+    ReportSave,
+    progress_save_many,
+    status_vocabulary,
+)
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
 
@@ -324,19 +329,28 @@ def progress_workbook_import(
             todo.append((name, ms, m, rep))
     if problems:
         raise WorkbookRejected(problems)
-    with transaction.atomic():
-        for name, ms, m, rep in todo:
-            unit = {k.pk: k.unit or "" for k in ms.kpis.all()}
-            data = ReportInput(
+    units = dict(
+        pm.Kpi.objects.filter(measure_id__in=[ms.pk for _n, ms, _m, _r in todo]).values_list("pk", "unit")
+    )
+    batch = [
+        ReportSave(
+            ms,
+            ReportInput(
                 status=m.status,
                 narrative=m.narrative,
                 evidence=m.evidence,
-                actuals=[ActualInput(a.kpi_id, a.number, unit.get(a.kpi_id, ""), a.text) for a in m.actuals],
-            )
-            try:
-                progress_save(
-                    actor, ms, period, data, revision=rep.revision if rep else 0, now=now, submit=submit
-                )
-            except ServiceError as e:
-                raise WorkbookRejected([WorkbookProblem(name, str(e), "進捗報告", m.row, "G")]) from e
+                actuals=[
+                    ActualInput(a.kpi_id, a.number, units.get(a.kpi_id) or "", a.text) for a in m.actuals
+                ],
+            ),
+            revision=rep.revision if rep else 0,
+        )
+        for _n, ms, m, rep in todo
+    ]
+    try:
+        progress_save_many(actor, period, batch, now=now, submit=submit)
+    except ServiceError as e:
+        i = getattr(e, "item", 0)
+        name, _ms, m, _rep = todo[i] if 0 <= i < len(todo) else todo[0]
+        raise WorkbookRejected([WorkbookProblem(name, str(e), "進捗報告", m.row, "G")]) from e
     return ImportResult(changed=len(todo), unchanged=unchanged, empty=empty)

@@ -9,7 +9,8 @@ parameter.
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,9 +19,10 @@ from urllib.parse import urlparse
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from keikaku.services.errors import Conflict, NotFound, ServiceError
-from keikaku.services.people import require
+from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from keikaku.services.people import reportable_departments, require
 from keikaku.web.accounts.models import Membership, Role
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
@@ -67,10 +69,7 @@ def _locked(model: type, pk: int, revision: int | None) -> Any:
     if obj is None:
         raise NotFound(f"{model._meta.verbose_name} {pk} はありません / not found")
     if revision is not None and obj.revision != revision:
-        raise Conflict(
-            f"他の人が先に更新しました（版 {revision} → {obj.revision}）。読み込み直してから編集してください。"
-            f" / changed by someone else since you read it (revision {revision}, now {obj.revision}); reload and retry."
-        )
+        raise _stale(revision, obj.revision)
     return obj
 
 
@@ -198,6 +197,59 @@ def _check_open(period: gm.ReportingPeriod) -> None:
         raise ServiceError("この報告期間は受付中ではありません / the period is not open")
 
 
+def _check_status(status: str, labels: list[str]) -> None:
+    if status not in labels:
+        raise ServiceError(f"進捗状況は {' / '.join(labels)} から選んでください / unknown status")
+
+
+def _check_kpis(actuals: list[ActualInput], kpi_ids: Any) -> None:
+    for a in actuals:
+        if a.kpi_id not in kpi_ids:
+            raise ServiceError(f"KPI {a.kpi_id} はこの施策のものではありません / KPI not of this measure")
+
+
+def _stale(revision: int, current: int) -> Conflict:
+    return Conflict(
+        f"他の人が先に更新しました（版 {revision} → {current}）。読み込み直してから編集してください。"
+        f" / changed by someone else since you read it (revision {revision}, now {current}); reload and retry."
+    )
+
+
+_GONE = "報告が見つかりません（削除された可能性があります）/ the report no longer exists"
+_NOT_EDITABLE = (
+    "提出済・承認済の報告は編集できません（差戻し後に編集できます）/ submitted or approved: not editable"
+)
+_CREATED_MEANWHILE = "同時に別の人が報告を作成しました / someone created this report at the same time"
+
+
+def _apply(
+    report: gm.ProgressReport, data: ReportInput, evidence: list[str], actor: Any, now: datetime, submit: bool
+) -> None:
+    """The fields an edit sets on a report (single and bulk paths alike)."""
+    report.status = data.status
+    report.narrative = data.narrative
+    report.evidence = evidence
+    report.updated_by = _by(actor)
+    report.updated_at = now
+    report.revision += 1
+    if submit:
+        report.state, report.submitted_at = State.SUBMITTED, now
+    elif report.state == State.RETURNED:
+        report.state = State.DRAFT
+
+
+def _actual_changed(row: gm.KpiActual, a: ActualInput, kpi_unit: str) -> bool:
+    """Set ``row`` from ``a`` when it differs (or is new); True when it must be written."""
+    if row.pk is not None and (row.value_number, row.unit, row.value_text) == (
+        a.number,
+        a.unit or "",
+        a.text,
+    ):
+        return False
+    row.value_number, row.unit, row.value_text = a.number, a.unit or kpi_unit, a.text
+    return True
+
+
 @transaction.atomic
 def progress_save(
     actor: Any,
@@ -214,56 +266,174 @@ def progress_save(
     if measure.plan_id != period.plan_id:
         raise NotFound("この施策はこの報告期間の計画のものではありません / measure not in this period's plan")
     _check_open(period)
-    labels = [w for w, _ in status_vocabulary(measure.plan.organisation)]
-    if data.status not in labels:
-        raise ServiceError(f"進捗状況は {' / '.join(labels)} から選んでください / unknown status")
+    _check_status(data.status, [w for w, _ in status_vocabulary(measure.plan.organisation)])
     evidence = _clean_evidence(data.evidence)
     kpis = {k.pk: k for k in measure.kpis.all()}
-    for a in data.actuals:
-        if a.kpi_id not in kpis:
-            raise ServiceError(f"KPI {a.kpi_id} はこの施策のものではありません / KPI not of this measure")
+    _check_kpis(data.actuals, kpis)
     existing = gm.ProgressReport.objects.filter(measure=measure, period=period).first()
     if existing is None:
         if revision != 0:
-            raise Conflict("報告が見つかりません（削除された可能性があります）/ the report no longer exists")
+            raise Conflict(_GONE)
         report = gm.ProgressReport(
             measure=measure, period=period, created_by=_by(actor), created_at=now, revision=0
         )
     else:
         report = _locked(gm.ProgressReport, existing.pk, revision)
         if report.state in (State.SUBMITTED, State.APPROVED):
-            raise Conflict(
-                "提出済・承認済の報告は編集できません（差戻し後に編集できます）/ submitted or approved: not editable"
-            )
-    report.status = data.status
-    report.narrative = data.narrative
-    report.evidence = evidence
-    report.updated_by = _by(actor)
-    report.updated_at = now
-    report.revision += 1
-    if submit:
-        report.state, report.submitted_at = State.SUBMITTED, now
-    elif report.state == State.RETURNED:
-        report.state = State.DRAFT
+            raise Conflict(_NOT_EDITABLE)
+    _apply(report, data, evidence, actor, now, submit)
     try:
         with transaction.atomic():
             _save(report, actor)
     except IntegrityError:
-        raise Conflict(
-            "同時に別の人が報告を作成しました / someone created this report at the same time"
-        ) from None
+        raise Conflict(_CREATED_MEANWHILE) from None
     for a in data.actuals:
         row = gm.KpiActual.objects.filter(report=report, kpi_id=a.kpi_id).first() or gm.KpiActual(
             report=report, kpi_id=a.kpi_id
         )
-        if (row.value_number, row.unit, row.value_text) != (a.number, a.unit or "", a.text) or row.pk is None:
-            row.value_number, row.unit, row.value_text = (
-                a.number,
-                a.unit or (kpis[a.kpi_id].unit or ""),
-                a.text,
-            )
+        if _actual_changed(row, a, kpis[a.kpi_id].unit or ""):
             _save(row, actor)
     return report
+
+
+@dataclass(frozen=True)
+class ReportSave:
+    """One report of a :func:`progress_save_many` batch: the measure, its data and the revision read."""
+
+    measure: pm.Measure
+    data: ReportInput
+    revision: int
+
+
+def _item_error(err: ServiceError, item: int) -> ServiceError:
+    err.item = item  # type: ignore[attr-defined] - which entry of the batch failed
+    return err
+
+
+@transaction.atomic
+def progress_save_many(
+    actor: Any,
+    period: gm.ReportingPeriod,
+    items: Sequence[ReportSave],
+    *,
+    now: datetime,
+    submit: bool = False,
+) -> list[gm.ProgressReport]:
+    """:func:`progress_save` for many measures of one period at once, all or nothing: the same rules
+    (permission per measure, stale revision → Conflict, submitted/approved not editable, status
+    vocabulary, KPIs of the measure, evidence URLs) in a fixed handful of queries whatever the batch size,
+    history rows (who = ``actor``, when = ``now``) written in bulk. The error of the first refused entry is
+    raised with ``item`` = its index in ``items``; nothing is saved then."""
+    if not items:
+        return []
+    _check_open(period)
+    org = period.plan.organisation
+    allowed = reportable_departments(actor, org)
+    if allowed == []:
+        raise PermissionDenied("権限がありません / not allowed: progress.edit")
+    ids = [it.measure.pk for it in items]
+    covered: set[int] | None = None
+    if allowed is not None:  # a reporter: only the measures of their departments
+        covered = set(
+            pm.MeasureDepartment.objects.filter(measure_id__in=ids, department_id__in=allowed).values_list(
+                "measure_id", flat=True
+            )
+        )
+    labels = [w for w, _ in status_vocabulary(org)]
+    kpi_units: dict[int, dict[int, str]] = defaultdict(dict)
+    for kpi_id, mid, unit in pm.Kpi.objects.filter(measure_id__in=ids).values_list(
+        "pk", "measure_id", "unit"
+    ):
+        kpi_units[mid][kpi_id] = unit or ""
+    existing = {
+        rep.measure_id: rep
+        for rep in gm.ProgressReport.objects.select_for_update().filter(period=period, measure_id__in=ids)
+    }
+    by = _by(actor)
+    reports: list[gm.ProgressReport] = []
+    seen: set[int] = set()
+    for i, it in enumerate(items):
+        ms, data = it.measure, it.data
+        try:
+            if covered is not None and ms.pk not in covered:
+                raise PermissionDenied("権限がありません / not allowed: progress.edit")
+            if ms.plan_id != period.plan_id:
+                raise NotFound(
+                    "この施策はこの報告期間の計画のものではありません / measure not in this period's plan"
+                )
+            if ms.pk in seen:
+                raise ServiceError("同じ施策が二度あります / the same measure twice in one batch")
+            seen.add(ms.pk)
+            _check_status(data.status, labels)
+            evidence = _clean_evidence(data.evidence)
+            _check_kpis(data.actuals, kpi_units[ms.pk])
+            report = existing.get(ms.pk)
+            if report is None:
+                if it.revision != 0:
+                    raise Conflict(_GONE)
+                report = gm.ProgressReport(
+                    measure=ms, period=period, created_by=by, created_at=now, revision=0
+                )
+            else:
+                if report.revision != it.revision:
+                    raise _stale(it.revision, report.revision)
+                if report.state in (State.SUBMITTED, State.APPROVED):
+                    raise Conflict(_NOT_EDITABLE)
+        except ServiceError as e:
+            raise _item_error(e, i) from None
+        _apply(report, data, evidence, actor, now, submit)
+        reports.append(report)
+    new = [rep for rep in reports if rep.pk is None]
+    old = [rep for rep in reports if rep.pk is not None]
+    history = dict(default_user=by, default_date=now)
+    try:
+        with transaction.atomic():
+            if new:
+                bulk_create_with_history(new, gm.ProgressReport, **history)
+    except IntegrityError:
+        raise Conflict(_CREATED_MEANWHILE) from None
+    if new and any(rep.pk is None for rep in new):  # a backend that returns no ids
+        ids_of = dict(
+            gm.ProgressReport.objects.filter(
+                period=period, measure_id__in=[r.measure_id for r in new]
+            ).values_list("measure_id", "pk")
+        )
+        for rep in new:
+            rep.pk = ids_of[rep.measure_id]
+    if old:
+        bulk_update_with_history(old, gm.ProgressReport, _REPORT_FIELDS, **history)
+    stored: dict[tuple[int, int], gm.KpiActual] = {
+        (a.report_id, a.kpi_id): a for a in gm.KpiActual.objects.filter(report__in=old)
+    }
+    add: list[gm.KpiActual] = []
+    change: list[gm.KpiActual] = []
+    for it, rep in zip(items, reports, strict=True):
+        units = kpi_units[it.measure.pk]
+        for a in it.data.actuals:
+            row = stored.get((rep.pk, a.kpi_id))
+            if row is None:
+                row = stored[(rep.pk, a.kpi_id)] = gm.KpiActual(report=rep, kpi_id=a.kpi_id)
+                _actual_changed(row, a, units[a.kpi_id])
+                add.append(row)
+            elif _actual_changed(row, a, units[a.kpi_id]) and row.pk is not None:
+                change.append(row)
+    if add:
+        bulk_create_with_history(add, gm.KpiActual, **history)
+    if change:
+        bulk_update_with_history(change, gm.KpiActual, ["value_number", "unit", "value_text"], **history)
+    return reports
+
+
+_REPORT_FIELDS = [
+    "status",
+    "narrative",
+    "evidence",
+    "updated_by",
+    "updated_at",
+    "revision",
+    "state",
+    "submitted_at",
+]
 
 
 @transaction.atomic
