@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
@@ -305,6 +305,20 @@ class ReportSave:
     revision: int
 
 
+def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields: list[str]) -> None:
+    """UPDATE ``fields`` of each row in one executemany. (Django's bulk_update builds a CASE WHEN per field
+    and row: at 100 reports that cost ~0.4 s of Python, more than the statements themselves.)"""
+    meta = model._meta
+    cols = [meta.get_field(f) for f in fields]
+    conn = connections[router.db_for_write(model)]
+    qn = conn.ops.quote_name
+    sets = ", ".join(f"{qn(c.column)} = %s" for c in cols)
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"
+    rows = [[c.get_db_prep_save(getattr(o, c.attname), conn) for c in cols] + [o.pk] for o in objs]
+    with conn.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
 def _item_error(err: ServiceError, item: int) -> ServiceError:
     err.item = item  # type: ignore[attr-defined] - which entry of the batch failed
     return err
@@ -401,7 +415,8 @@ def progress_save_many(
         for rep in new:
             rep.pk = ids_of[rep.measure_id]
     if old:
-        bulk_update_with_history(old, gm.ProgressReport, _REPORT_FIELDS, **history)
+        _update_rows(gm.ProgressReport, old, _REPORT_FIELDS)
+        bulk_update_with_history(old, gm.ProgressReport, [], **history)  # history rows only
     stored: dict[tuple[int, int], gm.KpiActual] = {
         (a.report_id, a.kpi_id): a for a in gm.KpiActual.objects.filter(report__in=old)
     }
@@ -420,7 +435,8 @@ def progress_save_many(
     if add:
         bulk_create_with_history(add, gm.KpiActual, **history)
     if change:
-        bulk_update_with_history(change, gm.KpiActual, ["value_number", "unit", "value_text"], **history)
+        _update_rows(gm.KpiActual, change, ["value_number", "unit", "value_text"])
+        bulk_update_with_history(change, gm.KpiActual, [], **history)
     return reports
 
 
