@@ -9,6 +9,7 @@ Any query string is accepted: it is capped, and passed only as bound parameters 
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,6 +106,37 @@ def query_terms(query: str) -> list[str]:
 
 # ---------------------------------------------------------------- indexing
 
+OPEN_PERIOD_YEARS = 30  # an open-ended plan period ("毎年度見直し") counts for this many years
+
+
+def _tag(prefix: str, value: str) -> str:
+    return prefix + hashlib.md5(value.encode("utf-8")).hexdigest()[:12]
+
+
+def facets_for(
+    *,
+    plan_id: int,
+    prefecture: str,
+    pillars: Iterable[str],
+    priority_areas: Iterable[str],
+    years: Iterable[int],
+    period_start: int | None,
+    period_end: int | None,
+) -> str:
+    """Filter tokens of an index row, ASCII letters and digits between "|" — one token each for the
+    plan, prefecture, pillars, 重点分野 and every fiscal year of the schedule or the plan period."""
+    fys = set(years)
+    if period_start is not None:
+        end = period_end if period_end is not None else period_start + OPEN_PERIOD_YEARS
+        fys.update(range(period_start, min(end, period_start + 100) + 1))
+    tokens = [f"plan{plan_id}"]
+    if prefecture:
+        tokens.append(_tag("pref", prefecture))
+    tokens += [_tag("pillar", p) for p in dict.fromkeys(pillars)]
+    tokens += [_tag("area", a) for a in dict.fromkeys(priority_areas)]
+    tokens += [f"fy{y}" for y in sorted(fys)]
+    return "|" + "|".join(tokens) + "|"
+
 
 def build_document(
     *,
@@ -151,6 +183,15 @@ def build_document(
         body=body_n,
         title_grams=grams(title_n),
         body_grams=grams(body_n),
+        facets=facets_for(
+            plan_id=plan_id,
+            prefecture=prefecture,
+            pillars=pillar_codes,
+            priority_areas=areas,
+            years=fys,
+            period_start=period_start,
+            period_end=period_end,
+        ),
     )
 
 
@@ -282,6 +323,121 @@ def _filters(
     return where, params
 
 
+def _col(cols: str, parts: list[str], op: str = "AND") -> str:
+    return "{" + cols + "}: (" + f" {op} ".join(parts) + ")"
+
+
+def _and(parts: list[str]) -> str:
+    return " AND ".join(f"({p})" for p in parts if p)
+
+
+def _short_expr(term: str) -> str:
+    return " AND ".join(_fts_phrase(g) + ("*" if prefix else "") for g, prefix in _short_runs(term))
+
+
+def _sqlite_ids(
+    terms: list[str], facet_tokens: list[str], drafts: list[int], limit: int, offset: int
+) -> tuple[int, list[tuple[int, bool]]]:
+    """(total, [(measure_id, title has every term)]) from the FTS tables alone: measures whose title has
+    every term first, then the others, each in stored order. With one FTS table the index yields rows in
+    rowid order, so a page never touches all matches; when both tables are needed (3+-character terms with
+    short terms or filters — filter tokens are matched in the bigram table) the id sets are intersected here."""
+    long = [_fts_phrase(t) for t in terms if len(t) >= 3]
+    short = [_short_expr(t) for t in terms if len(t) < 3]
+    facets = _col("facets", [_fts_phrase(t) for t in facet_tokens]) if facet_tokens else ""
+    exclude = _col("facets", [_fts_phrase(f"plan{i}") for i in drafts], "OR") if drafts else ""
+
+    def finish(expr: str) -> str:
+        return f"({expr}) NOT ({exclude})" if exclude else expr
+
+    with connection.cursor() as cur:
+
+        def ids(table: str, expr: str, n: int | None = None, skip: int = 0) -> list[int]:
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid"
+            if n is None:
+                cur.execute(sql, [expr])
+            elif n <= 0:
+                return []
+            else:
+                cur.execute(sql + " LIMIT %s OFFSET %s", [expr, n, skip])
+            return [r[0] for r in cur.fetchall()]
+
+        def count(table: str, expr: str) -> int:
+            cur.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [expr])
+            return int(cur.fetchone()[0])
+
+        if long and (short or facets):  # two tables: intersect id sets
+            bigram_title = _and([_col("title_grams", short) if short else "", facets])
+            bigram_all = _and([_col("title_grams body_grams", short) if short else "", facets])
+            title_ids = set(ids("search_fts", _col("title", long))) & set(
+                ids("search_fts_bigram", finish(bigram_title))
+            )
+            all_ids = set(ids("search_fts", _col("title body", long))) & set(
+                ids("search_fts_bigram", finish(bigram_all))
+            )
+            ordered = sorted(title_ids) + sorted(all_ids - title_ids)
+            return len(ordered), [(i, i in title_ids) for i in ordered[offset : offset + limit]]
+        if not terms:
+            q = finish(facets)
+            return count("search_fts_bigram", q), [
+                (i, False) for i in ids("search_fts_bigram", q, limit, offset)
+            ]
+        table = "search_fts" if long else "search_fts_bigram"
+        parts = long or short
+        title_cols, all_cols = ("title", "title body") if long else ("title_grams", "title_grams body_grams")
+        title_q = finish(_and([_col(title_cols, parts), facets]))
+        rest_q = finish(f"({_and([_col(all_cols, parts), facets])}) NOT ({_col(title_cols, parts)})")
+        n_title = count(table, title_q)
+        found = [(i, True) for i in ids(table, title_q, limit, offset)] if offset < n_title else []
+        n_rest = count(table, rest_q)
+        found += [(i, False) for i in ids(table, rest_q, limit - len(found), max(0, offset - n_title))]
+    return n_title + n_rest, found
+
+
+def _facet_tokens(
+    prefecture: str | None, pillar: str | None, priority_area: str | None, fiscal_year: int | None
+) -> list[str]:
+    tokens = []
+    if prefecture:
+        tokens.append(_tag("pref", prefecture))
+    if pillar:
+        tokens.append(_tag("pillar", pillar))
+    if priority_area:
+        tokens.append(_tag("area", priority_area))
+    if fiscal_year is not None:
+        tokens.append(f"fy{int(fiscal_year)}")
+    return tokens
+
+
+def _hits(found: list[tuple[int, bool]]) -> list[SearchHit]:
+    if not found:
+        return []
+    rows = {
+        d.measure_id: d
+        for d in MeasureDocument.objects.filter(measure_id__in=[i for i, _ in found]).only(
+            "measure_id", "plan_id", "plan_title", "organisation", "prefecture", "key", "display_title",
+            "snippet", "pillars", "priority_areas",
+        )
+    }  # fmt: skip
+    return [
+        SearchHit(
+            measure_id=d.measure_id,
+            plan_id=d.plan_id,
+            plan_title=d.plan_title,
+            organisation=d.organisation,
+            prefecture=d.prefecture,
+            key=d.key,
+            title=d.display_title,
+            snippet=d.snippet,
+            pillars=d.pillars.split(),
+            priority_areas=[a for a in d.priority_areas.split("|") if a],
+            title_match=in_title,
+        )
+        for i, in_title in found
+        if (d := rows.get(i)) is not None
+    ]
+
+
 def measure_search(
     query: str,
     *,
@@ -302,6 +458,14 @@ def measure_search(
     if not terms and not (prefecture or pillar or priority_area or fiscal_year is not None):
         return SearchPage(query=query or "", terms=terms, total=0, limit=limit, offset=offset)
     vendor = connection.vendor
+    if vendor == "sqlite":
+        drafts = list(pm.Plan.objects.exclude(status="published").values_list("pk", flat=True))
+        total, found = _sqlite_ids(
+            terms, _facet_tokens(prefecture, pillar, priority_area, fiscal_year), drafts, limit, offset
+        )
+        return SearchPage(
+            query=query or "", terms=terms, total=total, limit=limit, offset=offset, hits=_hits(found)
+        )
     where, params = _filters(prefecture, pillar, priority_area, fiscal_year, vendor)
     for t in terms:
         sql, p = _term_condition(t, vendor)

@@ -36,6 +36,8 @@ class MeasureDocument(models.Model):
     body = models.TextField(blank=True, default="")
     title_grams = models.TextField(blank=True, default="")
     body_grams = models.TextField(blank=True, default="")
+    # filter tokens for the SQLite FTS tables: "|plan12|prefab12…|pillarb|areacd34…|fy2026|" (see services.search)
+    facets = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = "検索索引"
