@@ -22,7 +22,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
     today = args.today or date.today()
     res = reminders_send(today=today, days_before=args.days_before)
     print(
-        f"{today.isoformat()}: {res.messages} reminder(s) for {res.periods} period(s), {res.late_measures} late measure(s)"
+        f"{today.isoformat()}: 督促メール {res.messages} 通（報告期間 {res.periods}、遅延 {res.late_measures} 施策）"
+        f" / {res.messages} reminder(s) for {res.periods} period(s), {res.late_measures} late measure(s)"
     )
     return 0
 
