@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from keikaku.web.plans.models import Department, Organisation
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "管理者 (CIO・推進本部事務局)"
-    EDITOR = "editor", "計画担当"
-    REPORTER = "reporter", "担当課報告者"
-    VIEWER = "viewer", "閲覧者"
+    ADMIN = "admin", _("管理者 (CIO・推進本部事務局)")
+    EDITOR = "editor", _("計画担当")
+    REPORTER = "reporter", _("担当課報告者")
+    VIEWER = "viewer", _("閲覧者")
 
 
 class Membership(models.Model):
@@ -25,16 +26,16 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
     departments = models.ManyToManyField(
-        Department, blank=True, related_name="reporters", verbose_name="担当部署"
+        Department, blank=True, related_name="reporters", verbose_name=_("担当部署")
     )
-    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "所属と役割"
-        verbose_name_plural = "所属と役割"
+        verbose_name = _("所属と役割")
+        verbose_name_plural = _("所属と役割")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org")
         ]
@@ -47,17 +48,17 @@ class ApiToken(models.Model):
     """A bearer token for the API. Only the SHA-256 of the token is stored; the token is shown once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("名前", max_length=100)
-    prefix = models.CharField("先頭文字", max_length=12, db_index=True)
+    name = models.CharField(_("名前"), max_length=100)
+    prefix = models.CharField(_("先頭文字"), max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("作成日時")
-    last_used_at = models.DateTimeField("最終使用日時", null=True, blank=True)
-    expires_at = models.DateTimeField("有効期限", null=True, blank=True)
-    revoked = models.BooleanField("失効", default=False)
+    created_at = models.DateTimeField(_("作成日時"))
+    last_used_at = models.DateTimeField(_("最終使用日時"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("有効期限"), null=True, blank=True)
+    revoked = models.BooleanField(_("失効"), default=False)
 
     class Meta:
-        verbose_name = "API トークン"
-        verbose_name_plural = "API トークン"
+        verbose_name = _("API トークン")
+        verbose_name_plural = _("API トークン")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

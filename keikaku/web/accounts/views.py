@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from keikaku.services.errors import NotFound, PermissionDenied
@@ -16,7 +17,7 @@ from keikaku.web.accounts.models import ApiToken, Membership
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="トークンの名前（用途）", max_length=100)
+    name = forms.CharField(label=_("トークンの名前（用途）"), max_length=100)
 
 
 def _profile(

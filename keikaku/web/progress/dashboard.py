@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from keikaku.core import rollup as r
 from keikaku.core.charts import StatusRow, TrendPoint, kpi_trend_svg, status_bars_svg
@@ -65,8 +66,8 @@ def status_chart(
     return status_bars_svg(
         rows,
         kinds,
-        title=f"{plan_title} 施策の柱別の進捗状況（{period}）",
-        desc=desc or "報告はまだありません",
+        title=gettext("%(plan)s 施策の柱別の進捗状況（%(period)s）") % {"plan": plan_title, "period": period},
+        desc=desc or gettext("報告はまだありません"),
         id_prefix="status-pillar",
     )
 
@@ -83,17 +84,21 @@ def trend_chart(t: KpiTrend) -> tuple[str, list[dict[str, str]]]:
     base = None
     if t.baseline is not None and t.baseline.number is not None and t.kpi.baseline_fy is not None:
         base = TrendPoint(t.kpi.baseline_fy, t.baseline.number)
-    desc_parts = [f"{display(fy)} 実績 {q.written}" for fy, q in t.actuals]
+    desc_parts = [
+        gettext("%(year)s 実績 %(value)s") % {"year": display(fy), "value": q.written} for fy, q in t.actuals
+    ]
     desc_parts += [
-        f"目標 {tg.value}（{display(tg.fiscal_year) if tg.fiscal_year else '年度なし'}）" for tg in t.targets
+        gettext("目標 %(value)s（%(year)s）")
+        % {"value": tg.value, "year": display(tg.fiscal_year) if tg.fiscal_year else gettext("年度なし")}
+        for tg in t.targets
     ]
     svg = kpi_trend_svg(
         actuals,
         targets,
         baseline=base,
         unit=unit,
-        title=f"{t.kpi.indicator} の実績と目標",
-        desc="、".join(desc_parts) or "実績はまだありません",
+        title=gettext("%(indicator)s の実績と目標") % {"indicator": t.kpi.indicator},
+        desc="、".join(desc_parts) or gettext("実績はまだありません"),
         id_prefix=f"trend-{t.kpi.pk}",
     )
     years = sorted({fy for fy, _ in t.actuals} | {tg.fiscal_year for tg in t.targets if tg.fiscal_year})
@@ -110,7 +115,9 @@ def trend_chart(t: KpiTrend) -> tuple[str, list[dict[str, str]]]:
         table.insert(
             0,
             {
-                "year": display(t.kpi.baseline_fy) + "（基準値）" if t.kpi.baseline_fy else "基準値",
+                "year": gettext("%(year)s（基準値）") % {"year": display(t.kpi.baseline_fy)}
+                if t.kpi.baseline_fy
+                else gettext("基準値"),
                 "actual": t.baseline.written,
                 "target": "",
             },
@@ -137,7 +144,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     data = plan_rollup(request.user, plan, period, today=_today())
     kinds = data.kinds
     used = [(k, label) for k, label in kinds if data.total.by_kind.get(k, 0)] or kinds
-    period_label = str(data.period) if data.period else "報告期間なし"
+    period_label = str(data.period) if data.period else gettext("報告期間なし")
     kpi_rows = [
         {
             "measure": m.measure,
@@ -147,8 +154,8 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
             else (k.target.value if k.target else ""),
             "actual": k.actual,
             "ratio": pct(k.attainment.ratio),
-            "met": {True: "達成", False: "未達成", None: "—"}[k.attainment.met],
-            "on_track": {True: "順調", False: "遅れ", None: "—"}[k.attainment.on_track],
+            "met": {True: gettext("達成"), False: gettext("未達成"), None: "—"}[k.attainment.met],
+            "on_track": {True: gettext("順調"), False: gettext("遅れ"), None: "—"}[k.attainment.on_track],
         }
         for m in data.measures
         for k in m.kpis

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
@@ -13,10 +15,12 @@ class RevisionForm(forms.Form):
 
 
 class ReportForm(RevisionForm):
-    status = forms.ChoiceField(label="進捗状況")
-    narrative = forms.CharField(label="取組の状況", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    status = forms.ChoiceField(label=_("進捗状況"))
+    narrative = forms.CharField(
+        label=_("取組の状況"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     evidence = forms.CharField(
-        label="根拠資料のリンク（1 行に 1 件、http(s) の URL）",
+        label=_("根拠資料のリンク（1 行に 1 件、http(s) の URL）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -26,12 +30,18 @@ class ReportForm(RevisionForm):
         self.fields["status"].choices = [(s, s) for s in statuses]
         self.kpis = kpis
         for k in kpis:
-            unit = f"（{k.unit}）" if k.unit else ""
+            if k.unit:
+                label = gettext("実績: %(indicator)s（%(unit)s）") % {
+                    "indicator": k.indicator,
+                    "unit": k.unit,
+                }
+            else:
+                label = gettext("実績: %(indicator)s") % {"indicator": k.indicator}
             self.fields[f"kpi_{k.pk}"] = forms.CharField(
-                label=f"実績: {k.indicator}{unit}",
+                label=label,
                 required=False,
                 max_length=500,
-                help_text="数値、または 実施・導入完了 などの言葉",
+                help_text=_("数値、または 実施・導入完了 などの言葉"),
             )
 
     def evidence_list(self) -> list[str]:
@@ -40,36 +50,44 @@ class ReportForm(RevisionForm):
 
 class ReviewForm(RevisionForm):
     comment = forms.CharField(
-        label="コメント（差戻しでは必須）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("コメント（差戻しでは必須）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class PeriodForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=1900, max_value=2200)
+    fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=1900, max_value=2200)
     quarter = forms.TypedChoiceField(
-        label="四半期",
+        label=_("四半期"),
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "年度全体"), (1, "第1四半期"), (2, "第2四半期"), (3, "第3四半期"), (4, "第4四半期")],
+        choices=[
+            ("", _("年度全体")),
+            (1, _("第1四半期")),
+            (2, _("第2四半期")),
+            (3, _("第3四半期")),
+            (4, _("第4四半期")),
+        ],
     )
     due_date = forms.DateField(
-        label="提出期限 (YYYY-MM-DD)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("提出期限 (YYYY-MM-DD)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class PeriodEditForm(RevisionForm):
-    state = forms.ChoiceField(label="状態", choices=gm.ReportingPeriod.State.choices)
+    state = forms.ChoiceField(label=_("状態"), choices=gm.ReportingPeriod.State.choices)
     due_date = forms.DateField(
-        label="提出期限 (YYYY-MM-DD)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("提出期限 (YYYY-MM-DD)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class EvaluationForm(RevisionForm):
-    decision = forms.ChoiceField(label="方向性", choices=gm.Decision.choices)
-    rationale = forms.CharField(label="評価の理由", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    decision = forms.ChoiceField(label=_("方向性"), choices=gm.Decision.choices)
+    rationale = forms.CharField(
+        label=_("評価の理由"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     merge_into = forms.TypedChoiceField(
-        label="統合先（統合のとき）", required=False, coerce=int, empty_value=None
+        label=_("統合先（統合のとき）"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, measures: list[pm.Measure], **kw) -> None:
@@ -80,8 +98,8 @@ class EvaluationForm(RevisionForm):
 
 
 class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(label="残す部署", coerce=int)
-    alias = forms.TypedChoiceField(label="統合する部署（別名として記録）", coerce=int)
+    keep = forms.TypedChoiceField(label=_("残す部署"), coerce=int)
+    alias = forms.TypedChoiceField(label=_("統合する部署（別名として記録）"), coerce=int)
 
     def __init__(self, *args, departments: list[pm.Department], **kw) -> None:
         super().__init__(*args, **kw)
@@ -92,5 +110,5 @@ class MergeForm(forms.Form):
 
 class ReviseForm(RevisionForm):
     fiscal_year = forms.IntegerField(
-        label="評価の年度（西暦）", min_value=1900, max_value=2200, required=False
+        label=_("評価の年度（西暦）"), min_value=1900, max_value=2200, required=False
     )

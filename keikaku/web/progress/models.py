@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from keikaku.web.plans.models import Kpi, Measure, Organisation, Plan
@@ -28,12 +29,12 @@ DEFAULT_STATUSES: list[tuple[str, str]] = [
 class StatusKind(models.TextChoices):
     """What a status word means for roll-ups, whatever the organisation calls it."""
 
-    NOT_STARTED = "not_started", "未着手"
-    ON_TRACK = "on_track", "順調"
-    DELAYED = "delayed", "遅れ"
-    DONE = "done", "完了"
-    CANCELLED = "cancelled", "中止"
-    OTHER = "other", "その他"
+    NOT_STARTED = "not_started", _("未着手")
+    ON_TRACK = "on_track", _("順調")
+    DELAYED = "delayed", _("遅れ")
+    DONE = "done", _("完了")
+    CANCELLED = "cancelled", _("中止")
+    OTHER = "other", _("その他")
 
 
 class ProgressStatus(models.Model):
@@ -41,13 +42,13 @@ class ProgressStatus(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="progress_statuses")
     order = models.PositiveIntegerField(default=0)
-    label = models.CharField("状況", max_length=50)
-    kind = models.CharField("区分", max_length=20, choices=StatusKind.choices, default=StatusKind.OTHER)
+    label = models.CharField(_("状況"), max_length=50)
+    kind = models.CharField(_("区分"), max_length=20, choices=StatusKind.choices, default=StatusKind.OTHER)
 
     class Meta:
         ordering = ["organisation", "order"]
-        verbose_name = "進捗状況の語彙"
-        verbose_name_plural = "進捗状況の語彙"
+        verbose_name = _("進捗状況の語彙")
+        verbose_name_plural = _("進捗状況の語彙")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "label"], name="progress_status_unique")
         ]
@@ -60,15 +61,15 @@ class ReportingPeriod(models.Model):
     """A reporting period of a plan: a fiscal year, or a quarter (1–4, April start) of it."""
 
     class State(models.TextChoices):
-        PLANNED = "planned", "準備中"
-        OPEN = "open", "受付中"
-        CLOSED = "closed", "締切"
+        PLANNED = "planned", _("準備中")
+        OPEN = "open", _("受付中")
+        CLOSED = "closed", _("締切")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_periods")
-    fiscal_year = models.IntegerField("年度")
-    quarter = models.PositiveSmallIntegerField("四半期", null=True, blank=True)
-    due_date = models.DateField("提出期限", null=True, blank=True)
-    state = models.CharField("状態", max_length=10, choices=State.choices, default=State.PLANNED)
+    fiscal_year = models.IntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("四半期"), null=True, blank=True)
+    due_date = models.DateField(_("提出期限"), null=True, blank=True)
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.PLANNED)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=1)
@@ -76,8 +77,8 @@ class ReportingPeriod(models.Model):
 
     class Meta:
         ordering = ["plan", "fiscal_year", "quarter"]
-        verbose_name = "報告期間"
-        verbose_name_plural = "報告期間"
+        verbose_name = _("報告期間")
+        verbose_name_plural = _("報告期間")
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "fiscal_year"],
@@ -96,9 +97,16 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
+        from django.utils.translation import gettext
+
         from keikaku.core.fiscal import display
 
-        return display(self.fiscal_year) + (f" 第{self.quarter}四半期" if self.quarter else "")
+        if self.quarter:
+            return gettext("%(year)s 第%(quarter)s四半期") % {
+                "year": display(self.fiscal_year),
+                "quarter": self.quarter,
+            }
+        return display(self.fiscal_year)
 
 
 class ProgressReport(models.Model):
@@ -106,18 +114,18 @@ class ProgressReport(models.Model):
     comment) → submitted again. Only approved reports of published plans are public."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "下書き"
-        SUBMITTED = "submitted", "提出済"
-        APPROVED = "approved", "承認済"
-        RETURNED = "returned", "差戻し"
+        DRAFT = "draft", _("下書き")
+        SUBMITTED = "submitted", _("提出済")
+        APPROVED = "approved", _("承認済")
+        RETURNED = "returned", _("差戻し")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress_reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reports")
-    status = models.CharField("進捗状況", max_length=50)
-    narrative = models.TextField("取組の状況", blank=True, default="")
-    evidence = models.JSONField("根拠資料のリンク", default=list, blank=True)  # list of URLs (str)
-    state = models.CharField("手続の状態", max_length=10, choices=State.choices, default=State.DRAFT)
-    review_comment = models.TextField("差戻しの理由・コメント", blank=True, default="")
+    status = models.CharField(_("進捗状況"), max_length=50)
+    narrative = models.TextField(_("取組の状況"), blank=True, default="")
+    evidence = models.JSONField(_("根拠資料のリンク"), default=list, blank=True)  # list of URLs (str)
+    state = models.CharField(_("手続の状態"), max_length=10, choices=State.choices, default=State.DRAFT)
+    review_comment = models.TextField(_("差戻しの理由・コメント"), blank=True, default="")
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -130,8 +138,8 @@ class ProgressReport(models.Model):
 
     class Meta:
         ordering = ["period", "measure__order"]
-        verbose_name = "進捗報告"
-        verbose_name_plural = "進捗報告"
+        verbose_name = _("進捗報告")
+        verbose_name_plural = _("進捗報告")
         constraints = [
             models.UniqueConstraint(fields=["measure", "period"], name="report_unique_measure_period")
         ]
@@ -146,24 +154,24 @@ class KpiActual(models.Model):
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="actuals")
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="actuals")
-    value_number = models.DecimalField("実績値", max_digits=20, decimal_places=4, null=True, blank=True)
-    unit = models.CharField("単位", max_length=50, blank=True, default="")
-    value_text = models.CharField("実績 (定性)", max_length=500, blank=True, default="")
+    value_number = models.DecimalField(_("実績値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("単位"), max_length=50, blank=True, default="")
+    value_text = models.CharField(_("実績 (定性)"), max_length=500, blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "kpi__order"]
-        verbose_name = "KPI 実績"
-        verbose_name_plural = "KPI 実績"
+        verbose_name = _("KPI 実績")
+        verbose_name_plural = _("KPI 実績")
         constraints = [models.UniqueConstraint(fields=["report", "kpi"], name="actual_unique_report_kpi")]
 
 
 class Decision(models.TextChoices):
-    CONTINUE = "継続", "継続"
-    COMPLETE = "完了", "完了"
-    END = "終了", "終了"
-    REVISE = "見直し", "見直し"
-    MERGE = "統合", "統合"
+    CONTINUE = "継続", _("継続")
+    COMPLETE = "完了", _("完了")
+    END = "終了", _("終了")
+    REVISE = "見直し", _("見直し")
+    MERGE = "統合", _("統合")
 
 
 CARRIED = {Decision.CONTINUE, Decision.REVISE}
@@ -173,16 +181,16 @@ class Evaluation(models.Model):
     """評価 of a measure at the end of a fiscal year. 統合 names the measure it merges into."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evaluations")
-    fiscal_year = models.IntegerField("年度")
-    decision = models.CharField("方向性", max_length=10, choices=Decision.choices)
-    rationale = models.TextField("評価の理由", blank=True, default="")
+    fiscal_year = models.IntegerField(_("年度"))
+    decision = models.CharField(_("方向性"), max_length=10, choices=Decision.choices)
+    rationale = models.TextField(_("評価の理由"), blank=True, default="")
     merge_into = models.ForeignKey(
         Measure,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="merged_from",
-        verbose_name="統合先",
+        verbose_name=_("統合先"),
     )
     evaluated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField()
@@ -192,8 +200,8 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["measure__plan", "fiscal_year", "measure__order"]
-        verbose_name = "評価"
-        verbose_name_plural = "評価"
+        verbose_name = _("評価")
+        verbose_name_plural = _("評価")
         constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="evaluation_unique")]
 
     def __str__(self) -> str:
@@ -210,15 +218,15 @@ class MeasureLineage(models.Model):
     to_measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="lineage_previous"
     )
-    decision = models.CharField("方向性", max_length=10, choices=Decision.choices)
+    decision = models.CharField(_("方向性"), max_length=10, choices=Decision.choices)
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         ordering = ["from_plan", "from_measure__order"]
-        verbose_name = "施策の系譜"
-        verbose_name_plural = "施策の系譜"
+        verbose_name = _("施策の系譜")
+        verbose_name_plural = _("施策の系譜")
         constraints = [
             models.UniqueConstraint(fields=["from_measure", "to_plan"], name="lineage_unique_from_to_plan"),
         ]

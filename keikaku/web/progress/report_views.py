@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
@@ -106,10 +107,10 @@ def workbooks(request: HttpRequest, period_id: int) -> HttpResponse:
     if request.method == "POST":
         files = request.FILES.getlist("files")
         if not files:
-            context["error"] = "ファイルを選んでください / choose at least one file"
+            context["error"] = gettext("ファイルを選んでください")
             status = 400
         elif len(files) > MAX_UPLOAD_FILES:
-            context["error"] = f"一度に {MAX_UPLOAD_FILES} ファイルまでです"
+            context["error"] = gettext("一度に %(n)s ファイルまでです") % {"n": MAX_UPLOAD_FILES}
             status = 400
         else:
             payload = [(f.name[:200], f.read()) for f in files]

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keikaku.services import progress as svc
@@ -127,7 +128,10 @@ def period_new(request: HttpRequest, plan_id: int) -> HttpResponse:
                 raise
             form.add_error(None, str(e))
     return render(
-        request, "progress/form.html", {"form": form, "title": "報告期間を追加", "plan": plan}, status=400
+        request,
+        "progress/form.html",
+        {"form": form, "title": gettext("報告期間を追加"), "plan": plan},
+        status=400,
     )
 
 
@@ -157,7 +161,7 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
     return render(
         request,
         "progress/form.html",
-        {"form": form, "title": f"報告期間 {period}", "plan": period.plan},
+        {"form": form, "title": gettext("報告期間 %(period)s") % {"period": period}, "plan": period.plan},
         status=status,
     )
 
@@ -263,7 +267,7 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
     return render(
         request,
         "progress/form.html",
-        {"form": form, "title": "報告の手続", "plan": report.measure.plan},
+        {"form": form, "title": gettext("報告の手続"), "plan": report.measure.plan},
         status=status,
     )
 
@@ -302,7 +306,12 @@ def evaluation_edit(request: HttpRequest, measure_id: int, fiscal_year: int) -> 
         except ServiceError as e:
             form.add_error(None, str(e))
             status = 409 if isinstance(e, Conflict) else 400
-    ctx = {"form": form, "title": f"評価: {measure}", "plan": measure.plan, "measure": measure}
+    ctx = {
+        "form": form,
+        "title": gettext("評価: %(measure)s") % {"measure": measure},
+        "plan": measure.plan,
+        "measure": measure,
+    }
     return render(request, "progress/form.html", ctx, status=status)
 
 
@@ -323,17 +332,17 @@ def measure_history(request: HttpRequest, measure_id: int) -> HttpResponse:
                     "who": h.history_user,
                     "kind": kind,
                     "type": h.get_history_type_display(),
-                    "label": str(h.instance) if kind != "KPI 実績" else h.kpi_id,
+                    "label": str(h.instance) if not kind.startswith("KPI ") else h.kpi_id,
                     "fields": changed,
                 }
             )
 
-    add("計画", measure.plan.history.all())
-    add("施策", measure.history.all())
+    add(gettext("計画"), measure.plan.history.all())
+    add(gettext("施策"), measure.history.all())
     add("KPI", pm.Kpi.history.filter(measure_id=measure.pk))
-    add("進捗報告", gm.ProgressReport.history.filter(measure_id=measure.pk))
-    add("KPI 実績", gm.KpiActual.history.filter(report__measure_id=measure.pk))
-    add("評価", gm.Evaluation.history.filter(measure_id=measure.pk))
+    add(gettext("進捗報告"), gm.ProgressReport.history.filter(measure_id=measure.pk))
+    add("KPI " + gettext("実績"), gm.KpiActual.history.filter(report__measure_id=measure.pk))
+    add(gettext("評価"), gm.Evaluation.history.filter(measure_id=measure.pk))
     entries.sort(key=lambda e: e["when"], reverse=True)
     return render(request, "progress/history.html", {"measure": measure, "entries": entries})
 
@@ -359,7 +368,10 @@ def plan_revise_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ServiceError as e:
             form.add_error(None, str(e))
     return render(
-        request, "progress/form.html", {"form": form, "title": "次の版を作る", "plan": plan}, status=409
+        request,
+        "progress/form.html",
+        {"form": form, "title": gettext("次の版を作る"), "plan": plan},
+        status=409,
     )
 
 
