@@ -28,7 +28,83 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """Create or update a login, and optionally give it a role in an organisation."""
+    import sys
+    from getpass import getpass
+
+    from keikaku.web.bootstrap import migrate
+
+    migrate()
+    from django.contrib.auth import get_user_model
+
+    from keikaku.services.errors import ServiceError
+    from keikaku.services.people import membership_set
+    from keikaku.web.plans import models as pm
+
+    org = None
+    if args.org:
+        qs = pm.Organisation.objects.all()
+        matches = list(qs.filter(pk=int(args.org)) if args.org.isdigit() else qs.filter(name=args.org))
+        if len(matches) != 1:
+            print(f"団体が見つかりません / no single organisation: {args.org}", file=sys.stderr)
+            return 3
+        org = matches[0]
+    if args.role and org is None:
+        print("--role には --org が必要です / --role needs --org", file=sys.stderr)
+        return 2
+    depts = []
+    for name in args.department or []:
+        d = pm.Department.objects.filter(organisation=org, name=name).first() if org else None
+        if d is None:
+            print(f"部署が見つかりません / no such department: {name}", file=sys.stderr)
+            return 3
+        depts.append(d)
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass("パスワード / password: ")
+        if password != getpass("もう一度 / again: "):
+            print("パスワードが一致しません / passwords differ", file=sys.stderr)
+            return 2
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=args.name, defaults={"email": args.email or ""})
+    if args.email:
+        user.email = args.email
+    if args.superuser:
+        user.is_staff = user.is_superuser = True
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    if org is not None and args.role:
+        try:
+            membership_set(user, org, args.role, depts)
+        except ServiceError as e:
+            print(str(e), file=sys.stderr)
+            return 2
+    what = "作成" if created else "更新"
+    role = f" {org.name}: {args.role}" if org is not None and args.role else ""
+    print(f"利用者を{what}しました / user {'created' if created else 'updated'}: {user.username}{role}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    u = sub.add_parser(
+        "user",
+        help="利用者（ログイン）を作り、団体での役割を与える / create a login and give it a role",
+        description="利用者（ログイン）を作り、団体での役割を与える / create a login and give it a role",
+    )
+    u.add_argument("name", help="login name")
+    u.add_argument("--email", help="e-mail address (reminders go here)")
+    u.add_argument("--org", help="organisation id or name")
+    u.add_argument("--role", choices=["admin", "editor", "reporter", "viewer"], help="role in --org")
+    u.add_argument("--department", action="append", help="reporter's department (repeatable)")
+    u.add_argument("--superuser", action="store_true", help="may use /admin/ (the CIO office)")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    u.set_defaults(func=cmd_user)
     p = sub.add_parser(
         "remind",
         help="進捗報告の督促メールを送る / e-mail reminders for progress reports due or late",
