@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import reportable_departments, require
+from keikaku.services.rollup import changed
 from keikaku.web.accounts.models import Membership, Role
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
@@ -437,6 +438,7 @@ def progress_save_many(
     if change:
         _update_rows(gm.KpiActual, change, ["value_number", "unit", "value_text"])
         bulk_update_with_history(change, gm.KpiActual, [], **history)
+    changed()  # bulk history rows send no signal: tell cached dashboards
     return reports
 
 

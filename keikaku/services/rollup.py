@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
+from simple_history.signals import post_create_historical_record
+
 from keikaku.core import rollup as r
 from keikaku.core.pillars import pillar_label
 from keikaku.services.errors import NotFound
@@ -267,3 +270,33 @@ def kpi_trends(user: Any, plan: pm.Plan, kpi_ids: list[int] | None = None) -> di
     for (kpi_id, fy), (_rank, a) in sorted(best.items()):
         out[kpi_id].actuals.append((fy, actual_quantity(a, out[kpi_id].kpi)))
     return out
+
+
+# ---- cache stamp ---------------------------------------------------------------------------------
+
+_STAMPED = (pm.Organisation, pm.Department, pm.Plan, gm.ReportingPeriod, gm.ProgressReport, gm.KpiActual)
+_generation = [0]
+
+
+def changed(**_kw: Any) -> None:
+    """Count a change in this process: every history row simple-history writes one by one (a signal) and
+    every bulk save (progress_save_many calls this). Covers rows rolled back and re-made with the same
+    ids (SQLite reuses them after a rollback, as in tests), which :func:`change_stamp` alone cannot see."""
+    _generation[0] += 1
+
+
+post_create_historical_record.connect(changed, dispatch_uid="keikaku-rollup-changed")
+
+
+def change_stamp() -> tuple[int | None, ...]:
+    """The newest history row of every model a dashboard shows (one query) and this process's change
+    count: any save, bulk save with history, delete or plan revision — in any process — moves it, so a
+    dashboard cached under it is never stale."""
+    parts = ", ".join(
+        f"(SELECT MAX({connection.ops.quote_name(m.history.model._meta.pk.column)})"
+        f" FROM {connection.ops.quote_name(m.history.model._meta.db_table)})"
+        for m in _STAMPED
+    )
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {parts}")  # noqa: S608 - table names from the models, no user input
+        return (*cur.fetchone(), _generation[0])

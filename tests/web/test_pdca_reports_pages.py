@@ -142,3 +142,40 @@ def test_upload_round_trip_with_csrf(people: People) -> None:
     refused = c.post(url, {"files": bad, "csrfmiddlewaretoken": token})
     assert refused.status_code == 400
     assert "実績値は数値で" in refused.content.decode() and f"H{FIRST_ROW + 1}" in refused.content.decode()
+
+
+def test_cached_dashboard_shows_every_change(people: People) -> None:
+    """The dashboard is cached per (plan, period, KPI, visibility, day, vocabulary, change stamp): a single
+    save, a bulk save, a period's due date and a status vocabulary change each show at once."""
+    from datetime import date
+
+    from keikaku.services.progress import ReportSave, period_update, progress_save_many, status_vocabulary_set
+
+    url = f"/manage/plans/{people.plan_a.pk}/dashboard/"
+    c = login(people.alice)
+    ms = list(people.plan_a.measures.order_by("order"))
+
+    def page() -> str:  # without the per-request CSRF token of the page's logout form
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", c.get(url).content.decode())
+
+    before = page()
+    assert page() == before  # served again (from the cache) unchanged
+    progress_save(people.alice, ms[1], people.period_a, ReportInput(status="遅れ"), revision=0, now=NOW)
+    one = page()
+    assert one.count("遅れ") > before.count("遅れ")
+    kpi = ms[2].kpis.get()
+    progress_save_many(
+        people.alice,
+        people.period_a,
+        [ReportSave(ms[2], ReportInput(status="完了", actuals=[ActualInput(kpi.pk, Decimal("7"), "件")]), 0)],
+        now=NOW,
+    )
+    two = page()
+    assert "7件" in two and two != one
+    period_update(
+        people.dana, people.period_a, revision=people.period_a.revision, due_date=date(2020, 1, 1), now=NOW
+    )
+    three = page()
+    assert three != two
+    status_vocabulary_set(people.dana, people.plan_a.organisation, [("順調", "on_track"), ("遅れ", "done")])
+    assert page() != three

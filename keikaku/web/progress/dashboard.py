@@ -4,14 +4,17 @@ outsiders see approved reports only (keikaku.services.rollup decides)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from keikaku.core import rollup as r
 from keikaku.core.charts import StatusRow, TrendPoint, kpi_trend_svg, status_bars_svg
@@ -19,7 +22,17 @@ from keikaku.core.fiscal import display
 from keikaku.core.rollup import GroupSummary
 from keikaku.services.errors import NotFound
 from keikaku.services.people import can
-from keikaku.services.rollup import KpiTrend, kpi_trends, plan_rollup, plan_visible
+from keikaku.services.rollup import (
+    KpiTrend,
+    change_stamp,
+    kpi_trends,
+    plan_rollup,
+    plan_visible,
+    status_kinds,
+)
+
+# a rendered dashboard is kept this long, keyed by everything it shows (change_stamp: any edit)
+CACHE_SECONDS = 600
 
 
 def _today() -> date:
@@ -125,23 +138,13 @@ def trend_chart(t: KpiTrend) -> tuple[str, list[dict[str, str]]]:
     return svg, table
 
 
-def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
-    try:
-        plan = plan_visible(request.user, plan_id)
-        period_id = _int_param(request, "period")
-        kpi_id = _int_param(request, "kpi")
-    except NotFound as e:
-        raise Http404(str(e)) from None
-    except ValueError as e:
-        return HttpResponseBadRequest(
-            f"400: bad parameter {e}".encode(), content_type="text/plain; charset=utf-8"
-        )
-    period = None
-    if period_id is not None:
-        period = plan.reporting_periods.filter(pk=period_id).first()
-        if period is None:
-            raise Http404("no such period in this plan")
-    data = plan_rollup(request.user, plan, period, today=_today())
+def _digest(parts: tuple[Any, ...]) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _body(request: HttpRequest, plan: Any, period: Any, kpi_id: int | None, today: date, member: bool) -> str:
+    """The dashboard's content (everything below the heading), rendered."""
+    data = plan_rollup(request.user, plan, period, today=today)
     kinds = data.kinds
     used = [(k, label) for k, label in kinds if data.total.by_kind.get(k, 0)] or kinds
     period_label = str(data.period) if data.period else gettext("報告期間なし")
@@ -170,7 +173,6 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         trend = kpi_trends(request.user, plan, [chosen]).get(chosen)
         if trend is not None:
             trend_svg, trend_table = trend_chart(trend)
-    member = can(request.user, "manage", plan.organisation)
     context = {
         "plan": plan,
         "data": data,
@@ -190,4 +192,45 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "member": member,
         "timeliness": [(r.TIMELINESS_LABELS[k], data.total.by_timeliness.get(k, 0)) for k in r.TIMELINESS],
     }
-    return render(request, "progress/dashboard/dashboard.html", context)
+    return render_to_string("progress/dashboard/_body.html", context, request)
+
+
+def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
+    try:
+        plan = plan_visible(request.user, plan_id)
+        period_id = _int_param(request, "period")
+        kpi_id = _int_param(request, "kpi")
+    except NotFound as e:
+        raise Http404(str(e)) from None
+    except ValueError as e:
+        return HttpResponseBadRequest(
+            f"400: bad parameter {e}".encode(), content_type="text/plain; charset=utf-8"
+        )
+    period = None
+    if period_id is not None:
+        period = plan.reporting_periods.filter(pk=period_id).first()
+        if period is None:
+            raise Http404("no such period in this plan")
+    today = _today()
+    member = can(request.user, "manage", plan.organisation)
+    key = "pdca-dashboard:" + _digest(
+        (
+            plan.pk,
+            period.pk if period else None,
+            kpi_id,
+            member,
+            today.isoformat(),
+            get_language(),
+            sorted(status_kinds(plan.organisation).items()),
+            change_stamp(),
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _body(request, plan, period, kpi_id, today, member)
+        cache.set(key, body, CACHE_SECONDS)
+    return render(
+        request,
+        "progress/dashboard/dashboard.html",
+        {"plan": plan, "body": mark_safe(body)},  # noqa: S308 - rendered by our own template
+    )
