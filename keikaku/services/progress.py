@@ -1,5 +1,6 @@
 """Use cases of the PDCA cycle: reporting periods, progress reports (draft → submitted → approved /
-returned), yearly evaluations, late measures and reminders, and a simple per-plan status count.
+returned), yearly evaluations, late measures and reminders. (Counts and roll-ups: keikaku.services.rollup;
+``plan_status_counts`` is re-exported from there.)
 
 Every write takes ``revision`` — the revision the caller read (0 for a record that does not exist yet) —
 and raises :class:`Conflict` when the record changed since; time is always the ``now`` / ``today``
@@ -9,7 +10,7 @@ parameter.
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +24,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import reportable_departments, require
-from keikaku.services.rollup import changed
+from keikaku.services.rollup import changed, visible_reports
+from keikaku.services.rollup import plan_status_counts as plan_status_counts  # re-exported
 from keikaku.web.accounts.models import Membership, Role
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
@@ -501,16 +503,11 @@ def progress_return(actor: Any, report: gm.ProgressReport, *, revision: int, now
 
 
 def reports_visible(user: Any, plan: pm.Plan, period: gm.ReportingPeriod | None = None):
-    """Reports of a plan the user may read: all for members, approved ones of a published plan otherwise."""
-    from keikaku.services.people import membership
-
-    qs = gm.ProgressReport.objects.filter(measure__plan=plan).select_related("measure", "period")
+    """Reports of a plan the user may read (the roll-up's rule: all for members, approved ones of a
+    published plan otherwise), with measure, period and actuals."""
+    qs = visible_reports(user, plan).select_related("measure", "period")
     if period is not None:
         qs = qs.filter(period=period)
-    if membership(user, plan.organisation) is None:
-        if plan.status != "published":
-            return qs.none()
-        qs = qs.filter(state=State.APPROVED)
     return qs.prefetch_related("actuals__kpi")
 
 
@@ -636,20 +633,3 @@ def evaluation_save(
             "同時に別の人が評価を登録しました / someone saved this evaluation at the same time"
         ) from None
     return obj
-
-
-# ---- simple roll-up ------------------------------------------------------------------------------
-
-
-def plan_status_counts(user: Any, plan: pm.Plan, period: gm.ReportingPeriod | None = None) -> dict[str, int]:
-    """Number of measures per status word in a period (the latest period when none is given), counting the
-    reports the user may see; measures without one count as 未報告."""
-    if period is None:
-        period = plan.reporting_periods.order_by("-fiscal_year", "-quarter").first()
-    counts: Counter[str] = Counter()
-    total = plan.measures.count()
-    if period is not None:
-        for status in reports_visible(user, plan, period).values_list("status", flat=True):
-            counts[status] += 1
-    counts["未報告"] = total - sum(counts.values())
-    return dict(counts)

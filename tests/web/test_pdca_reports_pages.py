@@ -179,3 +179,11 @@ def test_cached_dashboard_shows_every_change(people: People) -> None:
     assert three != two
     status_vocabulary_set(people.dana, people.plan_a.organisation, [("順調", "on_track"), ("遅れ", "done")])
     assert page() != three
+
+
+def test_public_plan_page_links_dashboard_and_progress(people: People) -> None:
+    c = Client()
+    body = c.get(f"/plans/{people.plan_a.pk}/").content.decode()
+    for href in (f"/manage/plans/{people.plan_a.pk}/dashboard/", f"/manage/plans/{people.plan_a.pk}/"):
+        assert f'href="{href}"' in body
+        assert c.get(href).status_code == 200  # both public for a published plan
