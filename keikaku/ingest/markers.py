@@ -25,6 +25,13 @@ _PART = rf"(?:{_OPEN}{_DIG}{{1,2}}{_CLOSE}|{_OPEN}{_ROMAN_LOW}{_CLOSE}|{_DIG}{{1
 
 _ITEM_WORD = r"(?:重点取組|取組|取り組み|施策|事業|項目|アクション)"
 
+# words that number a level of a plan's outline: "基本方針1 …", "施策1-2 …", "取組項目3"
+_LEVEL_WORD = (
+    r"(?:基本目標|基本方針|基本施策|施策の方向性?|施策の柱|重点施策|重点取組|重点分野|具体的施策|推進施策|"
+    r"取組項目|取組方針|施策|取組|方針|目標|分野)"
+)
+_WORD_NUMBER = re.compile(rf"{_DIG}{{1,2}}(?:\s*{_DASH}\s*{_DIG}{{1,2}})*")
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 【取組1】 【1】 ［施策2］ ＜事業3＞: an item number in brackets (a label such as 【担当】 has no number)
     (
@@ -34,7 +41,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("chapter", re.compile(rf"^第\s*(?:{_DIG}+|[一二三四五六七八九十]+)\s*[章節部編]")),
+    # 基本方針1 / 施策1-2 / 取組項目3: a level word and its number, no other marker
+    (
+        "word",
+        re.compile(
+            rf"^{_LEVEL_WORD}\s*{_DIG}{{1,2}}(?:\s*{_DASH}\s*{_DIG}{{1,2}})*(?=[\s　:：.．]|$)(?:\s*[:：.．])?"
+        ),
+    ),
     ("compound", re.compile(rf"^{_PART}(?:\s*{_DASH}\s*{_PART})+(?=[\s　]|[^\s0-9０-９)）])")),
+    # 2.1 / 3.2.1: dotted section numbers (not 2.5% or 1.5倍)
+    (
+        "dotted",
+        re.compile(
+            rf"^{_DIG}{{1,2}}(?:[.．]{_DIG}{{1,2}})+(?![0-9０-９])[.．]?(?=[\s　]|[^\s.．%％倍年月日件人回か箇万千億])"
+        ),
+    ),
     ("paren_arabic", re.compile(rf"^{_OPEN}\s*{_DIG}{{1,2}}\s*{_CLOSE}")),
     ("paren_roman", re.compile(rf"^{_OPEN}\s*(?=[ivxⅰ-ⅻ])({_ROMAN_LOW})\s*{_CLOSE}")),
     ("paren_kata", re.compile(rf"^{_OPEN}\s*{_KATA}\s*{_CLOSE}")),
@@ -57,16 +78,19 @@ BULLETS = "・●○◎■□◆◇▶▷►▸✓✔※-–—*"
 @dataclass(frozen=True)
 class Marker:
     written: str  # as written, trimmed: "1-①", "(1)", "Ⅱ.", "ア)"
-    kind: str  # bracket, chapter, compound, paren_arabic, paren_roman, paren_kata, circled, roman, arabic, kata, alpha
+    kind: str  # bracket, chapter, word, compound, dotted, paren_arabic, paren_roman, paren_kata, circled, roman, arabic, kata, alpha
 
     @property
     def key(self) -> str:
         """The marker without trailing punctuation: "1." → "1", "ア)" → "ア", "Ⅱ." → "Ⅱ"."""
         s = self.written.strip().replace("（", "(").replace("）", ")")
-        if self.kind in ("arabic", "kata", "alpha", "roman"):
+        if self.kind in ("arabic", "kata", "alpha", "roman", "dotted"):
             s = re.sub(r"[.．、)）]$", "", s).strip()
         if self.kind == "bracket":
             s = unicodedata.normalize("NFKC", s[1:-1]).strip()
+        if self.kind == "word":
+            m = _WORD_NUMBER.search(s)
+            s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", m.group(0))) if m else s
         return s
 
     @property
@@ -74,6 +98,11 @@ class Marker:
         """Kind plus depth for compound keys, so "1-①" and "(1)-1-ア" are different levels."""
         if self.kind == "compound":
             return f"compound{len(re.findall(_DASH, self.written))}"
+        if self.kind == "dotted":
+            return f"dotted{len(re.findall(r'[.．]', self.written.rstrip('.．')))}"
+        if self.kind == "word":
+            word = re.match(_LEVEL_WORD, self.written)
+            return f"word:{word.group(0) if word else ''}{len(re.findall(_DASH, self.written))}"
         return self.kind
 
 
@@ -90,9 +119,11 @@ def split_marker(text: str) -> tuple[Marker | None, str]:
         if kind == "paren_roman" and not m.group(1):
             continue
         rest = s[m.end() :].lstrip(" \t　")
-        if not rest and kind not in ("chapter",):
+        if not rest and kind not in ("chapter", "word"):
             return None, text
         if kind in ("arabic", "kata", "alpha") and rest[:1] in ")）":
+            continue
+        if kind == "word" and re.match(r"[年月日件%％人回か箇]", rest):
             continue
         return Marker(written, kind), rest
     return None, text

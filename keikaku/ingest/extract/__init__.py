@@ -170,7 +170,9 @@ class _Extraction:
                 self.stated_pillars.add(id(d))
 
     def labelled(self) -> None:
-        self.drafts.extend(labelled_drafts(self.blocks, self.taken, self.outline))
+        period = find_period(self.blocks, self.outline)
+        end_fy = period.end_fy if period is not None else None
+        self.drafts.extend(labelled_drafts(self.blocks, self.taken, self.outline, end_fy))
 
     def templates(self) -> None:
         for tm in find_template_measures(self.blocks, self.taken):

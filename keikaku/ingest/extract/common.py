@@ -193,6 +193,21 @@ def split_departments(text: str) -> list[str]:
     return out
 
 
+_TRAILING_BRACKET = re.compile(r"^(?P<title>.+?)\s*[（(](?P<inner>[^（）()]{2,40})[）)]\s*$")
+
+
+def trailing_departments(text: str) -> tuple[str, list[str]] | None:
+    """'電子申請の拡充（デジタル推進課）' → ('電子申請の拡充', ['デジタル推進課']): an item that names its
+    department(s) in closing brackets. None when the brackets hold anything else (再掲, 仮称, a year)."""
+    m = _TRAILING_BRACKET.match(clean_text(text))
+    if not m or "。" in m.group("title"):
+        return None
+    names = split_departments(m.group("inner"))
+    if not names or any(not _DEPT_END.search(n) or len(n) > 20 or re.search(r"[0-9０-９]", n) for n in names):
+        return None
+    return m.group("title").strip(), names
+
+
 # ---- pillars -----------------------------------------------------------------------------------
 
 _PILLAR_LETTERS = re.compile(r"^[A-EＡ-Ｅ](?:\s*[,、・/／ ]\s*[A-EＡ-Ｅ])*$")

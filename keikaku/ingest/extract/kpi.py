@@ -400,7 +400,7 @@ def parse_kpi_text(
 
 
 def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kpi | None:
-    s = _nfkc(item).strip()
+    s = _arrow_labels(_nfkc(item).strip())
     labels = list(_SEGMENT_RE.finditer(s))
     if labels:
         return _parse_labelled(s, labels, default_year, fallback)
@@ -434,6 +434,24 @@ def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kp
         targets=targets,
         direction=infer_direction(indicator, target),
     )
+
+
+def _arrow_labels(s: str) -> str:
+    """'整備箇所数 3か所（令和5年度）→10か所（令和7年度）' → '整備箇所数 現状値 3か所（…）目標値 10か所（…）':
+    a quantity on each side of an arrow, no 現状 / 目標 words, is a baseline and its target."""
+    if _SEGMENT_RE.search(s):
+        return s
+    parts = re.split(r"\s*[→⇒]\s*", s)
+    if len(parts) != 2:
+        return s
+    left, right = parts
+    lq = [q for q in _quantities(left) if not _in_brackets(left, q.start())]
+    if not lq or not _quantities(right):
+        return s
+    q = lq[-1]
+    if not left[: q.start()].strip():
+        return s  # no indicator before the baseline
+    return f"{left[: q.start()].rstrip()} 現状値 {left[q.start() :]} 目標値 {right}"
 
 
 def _parse_labelled(

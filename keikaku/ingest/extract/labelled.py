@@ -24,10 +24,17 @@ from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, ScheduleEntry
 from keikaku.core.schedule import normalise_phase, strip_arrows
 from keikaku.ingest.blocks import Block, BlockKind, Location
-from keikaku.ingest.extract.common import clean_text, clean_title, nfkc, split_departments
+from keikaku.ingest.extract.common import (
+    clean_text,
+    clean_title,
+    nfkc,
+    split_departments,
+    trailing_departments,
+)
 from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.outline import Outline
+from keikaku.ingest.extract.prose import prose_schedule
 from keikaku.ingest.markers import split_marker
 
 LABEL_WORDS: dict[str, tuple[str, ...]] = {
@@ -269,13 +276,17 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         if opens and b.kind != BlockKind.HEADING and cur is not None:
             numbered = split_marker((symbol or "") + " x")[0] is not None
             opens = numbered or symbol == owner_marker or (current is None and symbol not in _LIGHT_BULLETS)
-        if opens:
+        # an item naming its department in closing brackets: "電子申請の拡充（デジタル推進課）"
+        trail = trailing_departments(b.text) if len(b.text) <= 80 and b.kind != BlockKind.FOOTNOTE else None
+        if opens or trail is not None:
             close(i)
-            title, priority, reposted = clean_title(b.text)
+            title, priority, reposted = clean_title(trail[0] if trail else b.text)
             marker = split_marker((b.marker or "") + " x")[0] if b.marker else None
             cur = LabelledMeasure(
                 i, title=title, key=marker.key if marker else None, priority=priority, reposted=reposted
             )
+            if trail is not None:
+                cur.labels.append(("department", ["、".join(trail[1])]))
             owner_marker = symbol
             current = None
             continue
@@ -304,8 +315,12 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
     return out
 
 
-def labelled_drafts(blocks: list[Block], taken: set[int], outline: Outline) -> list[Draft]:
-    """Drafts of the labelled measures not yet taken by another recogniser; their blocks become taken."""
+def labelled_drafts(
+    blocks: list[Block], taken: set[int], outline: Outline, end_fy: int | None = None
+) -> list[Draft]:
+    """Drafts of the labelled measures not yet taken by another recogniser; their blocks become taken.
+    Without a schedule label, a schedule written as prose in the description is read (``end_fy``, the
+    plan's last year, closes "令和7年度から運用")."""
     out: list[Draft] = []
     for lm in find_labelled_measures(blocks, taken, outline):
         head = blocks[lm.title_index]
@@ -320,6 +335,8 @@ def labelled_drafts(blocks: list[Block], taken: set[int], outline: Outline) -> l
         d.add_departments(split_departments(lm.departments_text))
         d.add_kpis(lm.kpis())
         d.schedule, d.deadline_fy = lm.schedule()
+        if not d.schedule and "schedule" not in lm.kinds:
+            d.schedule = prose_schedule(lm.description, end_fy)
         out.append(d)
         taken.update(range(lm.title_index, lm.end))
     return out

@@ -163,12 +163,7 @@ class _Reader:
         elif tag in ("ul", "ol", "menu"):
             self.list_items(node, tag)
         elif tag == "dl":
-            for child in self._children(node, {"dt", "dd", "div"}):
-                if child.tag == "div":  # <dl><div><dt/><dd/></div></dl> (HTML 5.2)
-                    for sub in self._children(child, {"dt", "dd"}):
-                        self.emit_lines(self.inline_text(sub), sub.tag)
-                else:
-                    self.emit_lines(self.inline_text(child), child.tag)
+            self.definitions(node)
         elif tag == "table":
             self.table(node)
         elif tag == "pre":
@@ -179,6 +174,32 @@ class _Reader:
             return
         else:
             self.walk(node)
+
+    def definitions(self, node: LexborNode) -> None:
+        """<dl>: a short term and its description make one "term：description" line (as a label line
+        of a text plan reads); a long term or a lone item stays a block of its own."""
+        items: list[tuple[str, str]] = []
+        for child in self._children(node, {"dt", "dd", "div"}):
+            subs = self._children(child, {"dt", "dd"}) if child.tag == "div" else [child]  # HTML 5.2
+            items.extend((sub.tag or "", self.inline_text(sub)) for sub in subs)
+        term: str | None = None
+        for n, (tag, text) in enumerate(items):
+            if tag == "dt":
+                if term is not None:
+                    self.emit_lines(term, "dt")
+                term = text if len(text) <= 20 and "\n" not in text else None
+                if term is None:
+                    self.emit_lines(text, "dt")
+                continue
+            if term is not None and text:
+                self.emit(BlockKind.PARAGRAPH, f"{term}：{text}", style="dl")
+                if n + 1 < len(items) and items[n + 1][0] == "dd":
+                    continue  # several descriptions of one term
+                term = None
+            elif text:
+                self.emit_lines(text, "dd")
+        if term is not None:
+            self.emit_lines(term, "dt")
 
     @staticmethod
     def _children(node: LexborNode, tags: set[str]) -> Iterator[LexborNode]:

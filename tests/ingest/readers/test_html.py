@@ -48,8 +48,9 @@ def test_plan_page(docs: Path, name: str) -> None:
     assert table.grid()[3][1].is_span_copy and table.grid()[2][4].is_span_copy
     note = next(b for b in r.blocks if b.kind == BlockKind.FOOTNOTE)
     assert note.marker == "※1" and FOOTNOTE.endswith(note.text)
-    dl = [(b.style, b.text) for b in r.blocks if b.style in ("dt", "dd")]
-    assert dl == [("dt", "目的"), ("dd", "手続の負担を減らす"), ("dt", "担当"), ("dd", "情報政策課")]
+    # <dl>: each short term and its description become one label line, as a text plan writes it
+    dl = [(b.style, b.text) for b in r.blocks if b.style in ("dl", "dt", "dd")]
+    assert dl == [("dl", "目的：手続の負担を減らす"), ("dl", "担当：情報政策課")]
     assert [b.loc.index for b in r.blocks] == list(range(len(r.blocks)))
 
 
