@@ -185,9 +185,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _django()
-    from keikaku.services.demo import demo_load
+    from keikaku.services.demo import demo_load, demo_people
 
-    loaded = demo_load(now=_now())
+    now = _now()
+    loaded = demo_load(now=now) + demo_people(now=now)
     for line in loaded:
         print(line)
     if args.no_serve:

@@ -32,3 +32,59 @@ def demo_load(*, now: datetime) -> list[str]:
         row = plan_save(plan, now=now)
         lines.append(f"sample plan loaded: {row.pk} {plan.title} ({len(plan.measures)} measures)")
     return lines
+
+
+DEMO_PASSWORD = "keikaku-demo"
+
+
+def demo_people(*, now: datetime, password: str = DEMO_PASSWORD) -> list[str]:
+    """Demo accounts so a first-time user can try the PDCA pages (never used outside `keikaku demo`).
+
+    dana: admin (CIO office) and alice: editor of the first sample municipality; bob: reporter for the
+    department of its first measure; charlie: editor of the second municipality. One reporting period,
+    the fiscal year before ``now``, is open.
+    """
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from keikaku.core.fiscal import fiscal_year_of_date
+    from keikaku.services.people import membership_set
+    from keikaku.web.progress.models import ReportingPeriod
+
+    plans = [
+        PlanRow.objects.filter(title=p.title, organisation__name=p.organisation.name).first()
+        for p in sample_plans()
+    ]
+    if len(plans) < 2 or not all(plans):
+        return []
+    plan_a, plan_b = plans[0], plans[1]
+    User = get_user_model()
+    created = []
+    for name in ("dana", "alice", "bob", "charlie"):
+        user, new = User.objects.get_or_create(username=name, defaults={"email": f"{name}@example.jp"})
+        if new:
+            user.set_password(password)
+            user.save()
+            created.append(name)
+    users = {u.username: u for u in User.objects.filter(username__in=["dana", "alice", "bob", "charlie"])}
+    first = plan_a.measures.order_by("order").first()
+    bob_depts = list(first.departments.all()[:1]) if first else []
+    membership_set(users["dana"], plan_a.organisation, "admin")
+    membership_set(users["alice"], plan_a.organisation, "editor")
+    membership_set(users["bob"], plan_a.organisation, "reporter", bob_depts)
+    membership_set(users["charlie"], plan_b.organisation, "editor")
+    fy = fiscal_year_of_date(now.year, now.month) - 1
+    ReportingPeriod.objects.get_or_create(
+        plan=plan_a,
+        fiscal_year=fy,
+        quarter=None,
+        defaults={"state": "open", "opened_at": now, "due_date": (now + timedelta(days=30)).date()},
+    )
+    if not created:
+        return ["demo users already there: dana (admin), alice (editor), bob (reporter), charlie (editor)"]
+    dept = bob_depts[0].name if bob_depts else "-"
+    return [
+        f"demo users (password {password!r}): dana = {plan_a.organisation.name} admin, alice = editor, "
+        f"bob = reporter for {dept}, charlie = {plan_b.organisation.name} editor — log in at /accounts/login/",
+    ]
