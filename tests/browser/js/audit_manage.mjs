@@ -1,0 +1,89 @@
+// axe-core (WCAG 2.1 AA) over the logged-in pages: log in through the real login form, then audit.
+//
+//   node audit_manage.mjs '<json config>'
+//
+// config: {"chromium": "/usr/bin/chromium", "base": "http://127.0.0.1:PORT",
+//          "username": "...", "password": "...",
+//          "extraTags": ["best-practice"],                          // optional
+//          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP",
+//                     "fill": {"label": "value"}, "submit": "css selector"}]}   // fill/submit optional
+// Prints one JSON document on stdout: {"login": {locale: {...}}, "pages": [...]}.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const config = JSON.parse(process.argv[2]);
+// WCAG 2.1 AA, plus whatever else the config asks for (e.g. "best-practice": heading order, landmarks)
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", ...(config.extraTags || [])];
+
+async function axeHere(page, spec, response) {
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(
+    async (tags) =>
+      await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    TAGS,
+  );
+  const info = await page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    h1: (document.querySelector("h1") || { innerText: "" }).innerText.trim(),
+    path: location.pathname,
+    alert: (document.querySelector("[role=alert]") || { innerText: "" }).innerText.trim(),
+  }));
+  return {
+    name: spec.name,
+    url: spec.url,
+    status: response ? response.status() : null,
+    ...info,
+    violations: result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+    })),
+  };
+}
+
+async function logIn(context, locale) {
+  const page = await context.newPage();
+  const url = `${config.base}/accounts/login/?next=/manage/`;
+  const response = await page.goto(url, { waitUntil: "load" });
+  const audit = await axeHere(page, { name: `login-${locale}`, url }, response);
+  await page.getByLabel(/ユーザー名|Username/).fill(config.username);
+  await page.getByLabel(/パスワード|Password/).fill(config.password);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator("main button[type=submit]").click()]);
+  const landed = new URL(page.url()).pathname;
+  await page.close();
+  return { audit, landed };
+}
+
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+});
+const out = { login: {}, pages: [] };
+try {
+  const contexts = {};
+  for (const spec of config.pages) {
+    const locale = spec.locale || "ja-JP";
+    if (!contexts[locale]) {
+      contexts[locale] = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+      out.login[locale] = await logIn(contexts[locale], locale);
+    }
+    const page = await contexts[locale].newPage();
+    let response = await page.goto(spec.url, { waitUntil: "load" });
+    if (spec.fill) for (const [label, value] of Object.entries(spec.fill)) await page.getByLabel(label).fill(value);
+    if (spec.submit) {
+      // the page after a form is sent (error states: messages, role=alert)
+      [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator(spec.submit).first().click()]);
+    }
+    out.pages.push(await axeHere(page, spec, response));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));

@@ -1,0 +1,69 @@
+"""Prepare the demo database for the logged-in browser audit (tests/browser/test_axe_manage.py).
+
+Run with the server's KEIKAKU_DATA_DIR after ``keikaku demo`` has loaded the sample plans:
+
+    KEIKAKU_DATA_DIR=... python -m tests.browser.manage_setup USERNAME PASSWORD
+
+Creates (or reuses) a user with the admin role in the first plan's organisation, an open reporting
+period, one submitted progress report with a KPI actual, and the plan's next version (for the diff
+page). Prints the ids the audit needs as one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+
+
+def main(username: str, password: str) -> dict[str, int]:
+    from keikaku.web import bootstrap
+
+    bootstrap.migrate()
+    from django.contrib.auth import get_user_model
+
+    from keikaku.services.people import membership_set
+    from keikaku.services.progress import ReportInput, parse_actual, progress_save, status_vocabulary
+    from keikaku.services.revision import plan_revise
+    from keikaku.web.plans import models as pm
+    from keikaku.web.progress import models as gm
+
+    now = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+    plan = pm.Plan.objects.filter(previous__isnull=True).order_by("pk").first()
+    assert plan is not None, "load the demo plans first (keikaku demo)"
+    user, _created = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    membership_set(user, plan.organisation, "admin")
+    period, _created = gm.ReportingPeriod.objects.get_or_create(
+        plan=plan, fiscal_year=2025, quarter=None, defaults={"due_date": date(2026, 4, 30), "state": "open"}
+    )
+    measure = next(m for m in plan.measures.order_by("order") if m.kpis.exists())
+    report = gm.ProgressReport.objects.filter(measure=measure, period=period).first()
+    if report is None:
+        kpi = measure.kpis.order_by("order").first()
+        words = [w for w, _kind in status_vocabulary(plan.organisation)]
+        data = ReportInput(
+            status=words[1],
+            narrative="庁内の説明会を 2 回開き、手続の見直しを進めました。",
+            evidence=["https://example.jp/evidence"],
+            actuals=[parse_actual(kpi.pk, "12", kpi.unit or "")],
+        )
+        report = progress_save(user, measure, period, data, revision=0, now=now, submit=True)
+    new = pm.Plan.objects.filter(previous=plan).order_by("pk").first()
+    if new is None:
+        plan.refresh_from_db()
+        new = plan_revise(user, plan, now=now, revision=plan.revision)
+    return {
+        "plan": plan.pk,
+        "new_plan": new.pk,
+        "organisation": plan.organisation_id,
+        "period": period.pk,
+        "measure": measure.pk,
+        "report": report.pk,
+        "fiscal_year": period.fiscal_year,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], sys.argv[2])))
