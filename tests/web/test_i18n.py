@@ -183,6 +183,7 @@ def test_manage_pages_in_english_by_cookie(people: People) -> None:
     # form labels, choices and table headings come from the catalogue too
     edit = client.get(f"/manage/periods/{period.pk}/").content.decode()
     assert "Due date (YYYY-MM-DD)" in edit and ">Open</option>" in edit and "Reporting period" in edit
+    assert _h1(edit) == "Reporting period FY2025"  # fiscal years in English: FY2025, not 令和7年度
     plan_page = client.get(f"/manage/plans/{plan.pk}/").content.decode()
     assert "Reports by measure" in plan_page and "Add a reporting period" in plan_page
     assert "Whole fiscal year" in plan_page
@@ -192,3 +193,4 @@ def test_manage_pages_in_english_by_cookie(people: People) -> None:
     ja = Client()
     ja.force_login(people.dana)
     assert _h1(ja.get("/manage/").content.decode()) == "進行管理"
+    assert _h1(ja.get(f"/manage/periods/{period.pk}/").content.decode()) == "報告期間 令和7年度 (2025)"

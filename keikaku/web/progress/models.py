@@ -99,14 +99,12 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         from django.utils.translation import gettext
 
-        from keikaku.core.fiscal import display
+        from keikaku.web.portal.templatetags.keikaku_tags import fiscal_year_label
 
+        year = fiscal_year_label(self.fiscal_year)
         if self.quarter:
-            return gettext("%(year)s 第%(quarter)s四半期") % {
-                "year": display(self.fiscal_year),
-                "quarter": self.quarter,
-            }
-        return display(self.fiscal_year)
+            return gettext("%(year)s 第%(quarter)s四半期") % {"year": year, "quarter": self.quarter}
+        return year
 
 
 class ProgressReport(models.Model):

@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from keikaku.core.fiscal import display
@@ -30,10 +31,19 @@ PHASES = {
 }
 
 
+def fiscal_year_label(value: int | None) -> str:
+    """2025 → 令和7年度 (2025); in English FY2025 (the Japanese era name means little to its readers)."""
+    if not value:
+        return ""
+    if (get_language() or "").startswith("en"):
+        return f"FY{value}"
+    return display(value)
+
+
 @register.filter
 def fy(value: int | None) -> str:
-    """2025 → 令和7年度 (2025)."""
-    return display(value) if value else ""
+    """2025 → 令和7年度 (2025) (FY2025 in English)."""
+    return fiscal_year_label(value)
 
 
 @register.filter
