@@ -3,7 +3,8 @@
 Text is normalised (NFKC, lower case, katakana → hiragana) on both sides. Each whitespace-separated term
 must match (AND). Terms of 3+ characters use substring indexes (SQLite FTS5 trigram / PostgreSQL pg_trgm);
 1–2-character terms such as 「防災」 use a bigram index, since trigram indexes silently find nothing for them.
-Ranking: measures whose title contains more of the terms first, then shorter titles, then document order.
+Ranking: measures whose title contains every term first, then the others, each group in stored order; counts
+stop at COUNT_CAP (a page never counts or sorts every match).
 Any query string is accepted: it is capped, and passed only as bound parameters or quoted FTS phrases.
 """
 
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import jaconv
 from django.db import connection, transaction
@@ -24,6 +26,9 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
+COUNT_CAP = (
+    1000  # totals beyond this are shown as "1,000 件以上" (counting every match costs more than the page)
+)
 _SNIPPET = 120
 _BODY_MAX = 8000
 
@@ -51,6 +56,7 @@ class SearchPage:
     limit: int
     offset: int
     hits: list[SearchHit] = field(default_factory=list)
+    total_capped: bool = False  # total is a lower bound: at least this many matches
 
     @property
     def has_next(self) -> bool:
@@ -280,49 +286,6 @@ def _short_runs(term: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _term_condition(term: str, vendor: str) -> tuple[str, list]:
-    if vendor == "postgresql":
-        if len(term) >= 3:
-            pattern = "%" + _like_escape(term) + "%"
-            return "(d.title LIKE %s OR d.body LIKE %s)", [pattern, pattern]
-        tsq = " & ".join(f"'{g}':*" if prefix else f"'{g}'" for g, prefix in _short_runs(term))
-        return (
-            "to_tsvector('simple'::regconfig, d.title_grams || ' ' || d.body_grams) @@ to_tsquery('simple', %s)",
-            [tsq],
-        )
-    if len(term) >= 3:
-        return "d.measure_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [_fts_phrase(term)]
-    fts = " AND ".join(_fts_phrase(g) + ("*" if prefix else "") for g, prefix in _short_runs(term))
-    return "d.measure_id IN (SELECT rowid FROM search_fts_bigram WHERE search_fts_bigram MATCH %s)", [fts]
-
-
-def _filters(
-    prefecture: str | None,
-    pillar: str | None,
-    priority_area: str | None,
-    fiscal_year: int | None,
-    vendor: str,
-) -> tuple[list[str], list]:
-    where: list[str] = []
-    params: list = []
-    esc = " ESCAPE '\\'" if vendor == "sqlite" else ""
-    if prefecture:
-        where.append("d.prefecture = %s")
-        params.append(prefecture)
-    if pillar:
-        where.append("d.pillars LIKE %s" + esc)
-        params.append("% " + _like_escape(pillar) + " %")
-    if priority_area:
-        where.append("d.priority_areas LIKE %s" + esc)
-        params.append("%|" + _like_escape(priority_area) + "|%")
-    if fiscal_year is not None:
-        where.append(
-            "(d.years LIKE %s OR (d.period_start <= %s AND (d.period_end IS NULL OR d.period_end >= %s)))"
-        )
-        params.extend([f"%|{int(fiscal_year)}|%", int(fiscal_year), int(fiscal_year)])
-    return where, params
-
-
 def _col(cols: str, parts: list[str], op: str = "AND") -> str:
     return "{" + cols + "}: (" + f" {op} ".join(parts) + ")"
 
@@ -335,24 +298,58 @@ def _short_expr(term: str) -> str:
     return " AND ".join(_fts_phrase(g) + ("*" if prefix else "") for g, prefix in _short_runs(term))
 
 
+Found = list[tuple[int, bool]]  # (measure_id, title has every term)
+
+
+def _tiers(
+    count: Callable[[Any, int], int],
+    ids: Callable[[Any, int, int], list[int]],
+    title_q: Any,
+    rest_q: Any | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, bool, Found]:
+    """Measures whose title has every term (``title_q``) first, then the others (``rest_q``), each tier in
+    stored order. Counts stop at COUNT_CAP, or at the end of the requested page if that is further: a page
+    never counts or sorts every match. Returns (total, total is only a lower bound, found)."""
+    cap = max(COUNT_CAP, offset + limit)
+    n_title = count(title_q, cap + 1)
+    found: Found = [(i, True) for i in ids(title_q, limit, offset)] if offset < n_title else []
+    if n_title > cap:  # the whole page lies in the title tier
+        return cap, True, found
+    n_rest = count(rest_q, cap + 1 - n_title) if rest_q is not None else 0
+    if len(found) < limit and n_rest:
+        found += [(i, False) for i in ids(rest_q, limit - len(found), max(0, offset - n_title))]
+    total = n_title + n_rest
+    return min(total, cap), total > cap, found
+
+
 def _sqlite_ids(
     terms: list[str], facet_tokens: list[str], drafts: list[int], limit: int, offset: int
-) -> tuple[int, list[tuple[int, bool]]]:
-    """(total, [(measure_id, title has every term)]) from the FTS tables alone: measures whose title has
-    every term first, then the others, each in stored order. With one FTS table the index yields rows in
-    rowid order, so a page never touches all matches; when both tables are needed (3+-character terms with
-    short terms or filters — filter tokens are matched in the bigram table) the id sets are intersected here."""
+) -> tuple[int, bool, Found]:
+    """Pages from the FTS tables alone; one FTS table yields rows in rowid order, so a page stops early.
+    3+-character terms with filter tokens go to the trigram table (``"|token|"`` is a substring of its
+    facets column), 1–2-character terms with filter tokens to the bigram table; only a query mixing both
+    kinds of term intersects the id sets of the two tables."""
     long = [_fts_phrase(t) for t in terms if len(t) >= 3]
     short = [_short_expr(t) for t in terms if len(t) < 3]
-    facets = _col("facets", [_fts_phrase(t) for t in facet_tokens]) if facet_tokens else ""
-    exclude = _col("facets", [_fts_phrase(f"plan{i}") for i in drafts], "OR") if drafts else ""
 
-    def finish(expr: str) -> str:
-        return f"({expr}) NOT ({exclude})" if exclude else expr
+    def facets(trigram: bool) -> str:
+        return (
+            _col("facets", [_fts_phrase(f"|{t}|" if trigram else t) for t in facet_tokens])
+            if facet_tokens
+            else ""
+        )
+
+    def finish(expr: str, trigram: bool) -> str:
+        if not drafts:
+            return expr
+        tokens = [_fts_phrase(f"|plan{i}|" if trigram else f"plan{i}") for i in drafts]
+        return f"({expr}) NOT ({_col('facets', tokens, 'OR')})"
 
     with connection.cursor() as cur:
 
-        def ids(table: str, expr: str, n: int | None = None, skip: int = 0) -> list[int]:
+        def ids_of(table: str, expr: str, n: int | None = None, skip: int = 0) -> list[int]:
             sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid"
             if n is None:
                 cur.execute(sql, [expr])
@@ -362,36 +359,133 @@ def _sqlite_ids(
                 cur.execute(sql + " LIMIT %s OFFSET %s", [expr, n, skip])
             return [r[0] for r in cur.fetchall()]
 
-        def count(table: str, expr: str) -> int:
-            cur.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [expr])
+        def count_of(table: str, expr: str, cap: int) -> int:
+            cur.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)", [expr, cap]
+            )
             return int(cur.fetchone()[0])
 
-        if long and (short or facets):  # two tables: intersect id sets
-            bigram_title = _and([_col("title_grams", short) if short else "", facets])
-            bigram_all = _and([_col("title_grams body_grams", short) if short else "", facets])
-            title_ids = set(ids("search_fts", _col("title", long))) & set(
-                ids("search_fts_bigram", finish(bigram_title))
+        if long and short:  # two tables: intersect id sets
+            bigram_title = finish(_and([_col("title_grams", short), facets(False)]), False)
+            bigram_all = finish(_and([_col("title_grams body_grams", short), facets(False)]), False)
+            title_ids = set(ids_of("search_fts", _col("title", long))) & set(
+                ids_of("search_fts_bigram", bigram_title)
             )
-            all_ids = set(ids("search_fts", _col("title body", long))) & set(
-                ids("search_fts_bigram", finish(bigram_all))
+            all_ids = set(ids_of("search_fts", _col("title body", long))) & set(
+                ids_of("search_fts_bigram", bigram_all)
             )
             ordered = sorted(title_ids) + sorted(all_ids - title_ids)
-            return len(ordered), [(i, i in title_ids) for i in ordered[offset : offset + limit]]
+            return len(ordered), False, [(i, i in title_ids) for i in ordered[offset : offset + limit]]
+        trigram = bool(long)
+        table = "search_fts" if trigram else "search_fts_bigram"
         if not terms:
-            q = finish(facets)
-            return count("search_fts_bigram", q), [
-                (i, False) for i in ids("search_fts_bigram", q, limit, offset)
-            ]
-        table = "search_fts" if long else "search_fts_bigram"
-        parts = long or short
-        title_cols, all_cols = ("title", "title body") if long else ("title_grams", "title_grams body_grams")
-        title_q = finish(_and([_col(title_cols, parts), facets]))
-        rest_q = finish(f"({_and([_col(all_cols, parts), facets])}) NOT ({_col(title_cols, parts)})")
-        n_title = count(table, title_q)
-        found = [(i, True) for i in ids(table, title_q, limit, offset)] if offset < n_title else []
-        n_rest = count(table, rest_q)
-        found += [(i, False) for i in ids(table, rest_q, limit - len(found), max(0, offset - n_title))]
-    return n_title + n_rest, found
+            title_q, rest_q = finish(facets(False), False), None
+        else:
+            parts = long or short
+            title_cols, all_cols = (
+                ("title", "title body") if trigram else ("title_grams", "title_grams body_grams")
+            )
+            title_q = finish(_and([_col(title_cols, parts), facets(trigram)]), trigram)
+            rest_q = finish(
+                f"({_and([_col(all_cols, parts), facets(trigram)])}) NOT ({_col(title_cols, parts)})", trigram
+            )
+        result = _tiers(
+            lambda e, cap: count_of(table, e, cap),
+            lambda e, n, skip: ids_of(table, e, n, skip),
+            title_q,
+            rest_q,
+            limit,
+            offset,
+        )
+        if not terms:  # no ranking without terms: every match is "not in the title"
+            return result[0], result[1], [(i, False) for i, _ in result[2]]
+        return result
+
+
+def _pg_conditions(terms: list[str]) -> tuple[tuple[str, list], tuple[str, list]]:
+    """(title condition, any-field condition) with their parameters, every term required. 3+-character
+    terms: LIKE on the normalised title/body (pg_trgm GIN indexes answer LIKE '%…%'); shorter terms: the
+    bigram tsvector expressions of migration 0002 (GIN indexes search_doc_title_grams, search_doc_grams)."""
+    title_sql: list[str] = []
+    title_params: list = []
+    all_sql: list[str] = []
+    all_params: list = []
+    for t in terms:
+        if len(t) >= 3:
+            pattern = "%" + _like_escape(t) + "%"
+            title_sql.append("d.title LIKE %s")
+            title_params.append(pattern)
+            all_sql.append("(d.title LIKE %s OR d.body LIKE %s)")
+            all_params += [pattern, pattern]
+        else:
+            tsq = " & ".join(f"'{g}':*" if prefix else f"'{g}'" for g, prefix in _short_runs(t))
+            title_sql.append("to_tsvector('simple'::regconfig, d.title_grams) @@ to_tsquery('simple', %s)")
+            title_params.append(tsq)
+            all_sql.append(
+                "to_tsvector('simple'::regconfig, d.title_grams || ' ' || d.body_grams) @@ to_tsquery('simple', %s)"
+            )
+            all_params.append(tsq)
+    return (" AND ".join(title_sql), title_params), (" AND ".join(all_sql), all_params)
+
+
+def _filters(
+    prefecture: str | None, pillar: str | None, priority_area: str | None, fiscal_year: int | None
+) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    if prefecture:
+        where.append("d.prefecture = %s")
+        params.append(prefecture)
+    if pillar:
+        where.append("d.pillars LIKE %s")
+        params.append("% " + _like_escape(pillar) + " %")
+    if priority_area:
+        where.append("d.priority_areas LIKE %s")
+        params.append("%|" + _like_escape(priority_area) + "|%")
+    if fiscal_year is not None:
+        where.append(
+            "(d.years LIKE %s OR (d.period_start <= %s AND (d.period_end IS NULL OR d.period_end >= %s)))"
+        )
+        params.extend([f"%|{int(fiscal_year)}|%", int(fiscal_year), int(fiscal_year)])
+    return where, params
+
+
+def _pg_ids(
+    terms: list[str], where: list[str], params: list, drafts: list[int], limit: int, offset: int
+) -> tuple[int, bool, Found]:
+    """The same tiers as SQLite's, as plain SELECTs: ``ORDER BY measure_id LIMIT`` lets PostgreSQL walk the
+    primary key and stop after a page when a term is frequent, or use the GIN indexes when it is rare; the
+    counts are capped subqueries (``LIMIT cap``), never a count of every match."""
+    base, base_params = list(where), list(params)
+    if drafts:
+        base.append("NOT (d.plan_id = ANY(%s))")
+        base_params.append(drafts)
+    if terms:
+        (t_sql, t_params), (a_sql, a_params) = _pg_conditions(terms)
+        title_q = (" AND ".join([*base, t_sql]), [*base_params, *t_params])
+        rest_q = (" AND ".join([*base, a_sql, f"NOT ({t_sql})"]), [*base_params, *a_params, *t_params])
+    else:
+        title_q, rest_q = (" AND ".join(base) or "TRUE", base_params), None
+    table = "search_measuredocument d"
+    with connection.cursor() as cur:
+
+        def count_of(q: tuple[str, list], cap: int) -> int:
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {q[0]} LIMIT %s) s", [*q[1], cap])
+            return int(cur.fetchone()[0])
+
+        def ids_of(q: tuple[str, list], n: int, skip: int) -> list[int]:
+            if n <= 0:
+                return []
+            cur.execute(
+                f"SELECT d.measure_id FROM {table} WHERE {q[0]} ORDER BY d.measure_id LIMIT %s OFFSET %s",
+                [*q[1], n, skip],
+            )
+            return [r[0] for r in cur.fetchall()]
+
+        total, capped, found = _tiers(count_of, ids_of, title_q, rest_q, limit, offset)
+    if not terms:
+        found = [(i, False) for i, _ in found]
+    return total, capped, found
 
 
 def _facet_tokens(
@@ -409,7 +503,7 @@ def _facet_tokens(
     return tokens
 
 
-def _hits(found: list[tuple[int, bool]]) -> list[SearchHit]:
+def _hits(found: Found) -> list[SearchHit]:
     if not found:
         return []
     rows = {
@@ -448,67 +542,32 @@ def measure_search(
     limit: int = 20,
     offset: int = 0,
 ) -> SearchPage:
-    """Ranked full-text search over the measures of published plans. Never raises on user input: an
-    empty query without filters gives an empty page; with filters, the filtered measures in stored order."""
+    """Ranked full-text search over the measures of published plans: measures whose title has every term
+    first, then the others, each group in stored order. ``total`` is exact up to COUNT_CAP (or the end of
+    the requested page); beyond, it is that cap and ``total_capped`` is set ("1,000 件以上"). Never raises
+    on user input: an empty query without filters gives an empty page; with filters, the filtered measures
+    in stored order."""
     terms = query_terms(query)
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), MAX_OFFSET))
+    empty = SearchPage(query=query or "", terms=terms, total=0, limit=limit, offset=offset)
     if fiscal_year is not None and not (1900 <= int(fiscal_year) <= 2200):
-        return SearchPage(query=query or "", terms=terms, total=0, limit=limit, offset=offset)
+        return empty
     if not terms and not (prefecture or pillar or priority_area or fiscal_year is not None):
-        return SearchPage(query=query or "", terms=terms, total=0, limit=limit, offset=offset)
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        drafts = list(pm.Plan.objects.exclude(status="published").values_list("pk", flat=True))
-        total, found = _sqlite_ids(
-            terms, _facet_tokens(prefecture, pillar, priority_area, fiscal_year), drafts, limit, offset
-        )
-        return SearchPage(
-            query=query or "", terms=terms, total=total, limit=limit, offset=offset, hits=_hits(found)
-        )
-    where, params = _filters(prefecture, pillar, priority_area, fiscal_year, vendor)
-    for t in terms:
-        sql, p = _term_condition(t, vendor)
-        where.append(sql)
-        params.extend(p)
-    if vendor == "postgresql":
-        hit = " + ".join("(position(%s in d.title) > 0)::int" for _ in terms) or "0"
+        return empty
+    drafts = list(pm.Plan.objects.exclude(status="published").values_list("pk", flat=True))
+    if connection.vendor == "sqlite":
+        tokens = _facet_tokens(prefecture, pillar, priority_area, fiscal_year)
+        total, capped, found = _sqlite_ids(terms, tokens, drafts, limit, offset)
     else:
-        hit = " + ".join("(instr(d.title, %s) > 0)" for _ in terms) or "0"
-    base = (
-        "FROM search_measuredocument d JOIN plans_plan p ON p.id = d.plan_id AND p.status = 'published' WHERE "
-        + " AND ".join(where)
+        where, params = _filters(prefecture, pillar, priority_area, fiscal_year)
+        total, capped, found = _pg_ids(terms, where, params, drafts, limit, offset)
+    return SearchPage(
+        query=query or "",
+        terms=terms,
+        total=total,
+        limit=limit,
+        offset=offset,
+        hits=_hits(found),
+        total_capped=capped,
     )
-    order = "title_hits DESC, length(d.title), d.measure_id" if terms else "d.measure_id"
-    sql = (
-        "SELECT d.measure_id, d.plan_id, d.plan_title, d.organisation, d.prefecture, d.key, d.display_title, "
-        f"d.snippet, d.pillars, d.priority_areas, ({hit}) AS title_hits, count(*) OVER () AS total "
-        f"{base} ORDER BY {order} LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, [*terms, *params, limit, offset])
-        rows = cur.fetchall()
-        if rows:
-            total = rows[0][11]
-        elif offset:
-            cur.execute(f"SELECT count(*) {base}", params)
-            total = cur.fetchone()[0]
-        else:
-            total = 0
-    hits = [
-        SearchHit(
-            measure_id=r[0],
-            plan_id=r[1],
-            plan_title=r[2],
-            organisation=r[3],
-            prefecture=r[4],
-            key=r[5],
-            title=r[6],
-            snippet=r[7],
-            pillars=r[8].split(),
-            priority_areas=[a for a in r[9].split("|") if a],
-            title_match=bool(r[10]),
-        )
-        for r in rows
-    ]
-    return SearchPage(query=query or "", terms=terms, total=int(total), limit=limit, offset=offset, hits=hits)
