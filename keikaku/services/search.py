@@ -305,22 +305,22 @@ def _tiers(
     count: Callable[[Any, int], int],
     ids: Callable[[Any, int, int], list[int]],
     title_q: Any,
+    all_q: Any | None,
     rest_q: Any | None,
     limit: int,
     offset: int,
 ) -> tuple[int, bool, Found]:
-    """Measures whose title has every term (``title_q``) first, then the others (``rest_q``), each tier in
-    stored order. Counts stop at COUNT_CAP, or at the end of the requested page if that is further: a page
+    """Measures whose title has every term (``title_q``) first, then the others (``rest_q`` = ``all_q`` minus
+    ``title_q``), each tier in stored order. Counts stop at COUNT_CAP, or at the end of the requested page if that is further: a page
     never counts or sorts every match. Returns (total, total is only a lower bound, found)."""
     cap = max(COUNT_CAP, offset + limit)
     n_title = count(title_q, cap + 1)
     found: Found = [(i, True) for i in ids(title_q, limit, offset)] if offset < n_title else []
     if n_title > cap:  # the whole page lies in the title tier
         return cap, True, found
-    n_rest = count(rest_q, cap + 1 - n_title) if rest_q is not None else 0
-    if len(found) < limit and n_rest:
+    total = count(all_q, cap + 1) if all_q is not None else n_title  # title matches included
+    if len(found) < limit and total > n_title:
         found += [(i, False) for i in ids(rest_q, limit - len(found), max(0, offset - n_title))]
-    total = n_title + n_rest
     return min(total, cap), total > cap, found
 
 
@@ -379,20 +379,21 @@ def _sqlite_ids(
         trigram = bool(long)
         table = "search_fts" if trigram else "search_fts_bigram"
         if not terms:
-            title_q, rest_q = finish(facets(False), False), None
+            title_q, all_q, rest_q = finish(facets(False), False), None, None
         else:
             parts = long or short
             title_cols, all_cols = (
                 ("title", "title body") if trigram else ("title_grams", "title_grams body_grams")
             )
             title_q = finish(_and([_col(title_cols, parts), facets(trigram)]), trigram)
-            rest_q = finish(
-                f"({_and([_col(all_cols, parts), facets(trigram)])}) NOT ({_col(title_cols, parts)})", trigram
-            )
+            all_expr = _and([_col(all_cols, parts), facets(trigram)])
+            all_q = finish(all_expr, trigram)
+            rest_q = finish(f"({all_expr}) NOT ({_col(title_cols, parts)})", trigram)
         result = _tiers(
             lambda e, cap: count_of(table, e, cap),
             lambda e, n, skip: ids_of(table, e, n, skip),
             title_q,
+            all_q,
             rest_q,
             limit,
             offset,
@@ -463,9 +464,10 @@ def _pg_ids(
     if terms:
         (t_sql, t_params), (a_sql, a_params) = _pg_conditions(terms)
         title_q = (" AND ".join([*base, t_sql]), [*base_params, *t_params])
+        all_q = (" AND ".join([*base, a_sql]), [*base_params, *a_params])
         rest_q = (" AND ".join([*base, a_sql, f"NOT ({t_sql})"]), [*base_params, *a_params, *t_params])
     else:
-        title_q, rest_q = (" AND ".join(base) or "TRUE", base_params), None
+        title_q, all_q, rest_q = (" AND ".join(base) or "TRUE", base_params), None, None
     table = "search_measuredocument d"
     with connection.cursor() as cur:
 
@@ -482,7 +484,7 @@ def _pg_ids(
             )
             return [r[0] for r in cur.fetchall()]
 
-        total, capped, found = _tiers(count_of, ids_of, title_q, rest_q, limit, offset)
+        total, capped, found = _tiers(count_of, ids_of, title_q, all_q, rest_q, limit, offset)
     if not terms:
         found = [(i, False) for i, _ in found]
     return total, capped, found
