@@ -20,9 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Evaluation, Organisation, PillarSource, Plan
 from keikaku.ingest.blocks import Block, BlockKind, ReadResult, Table
 from keikaku.ingest.extract.common import (
+    LABEL_YEAR,
     clean_text,
     clean_title,
     pillar_letters,
@@ -30,7 +32,8 @@ from keikaku.ingest.extract.common import (
     split_departments,
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
-from keikaku.ingest.extract.kpi import parse_deadline
+from keikaku.ingest.extract.gantt import phase_grid
+from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.labelled import labelled_drafts
 from keikaku.ingest.extract.metadata import (
     find_kinds,
@@ -80,12 +83,26 @@ class _Extraction:
         self.groups: dict[int, str] = {}  # id(draft) → the 区分 / 基本方針 cell of its table row
         self.table_rows: dict[int, int] = {}  # id(draft) → row number in its table (no key column)
         self.table_keys: set[int] = set()  # ids of drafts numbered by a No. column: the key as written
+        self.grids: list[tuple[int, list]] = []  # (block index, schedule) of phase grids
+
+    def attach_grids(self) -> None:
+        """A phase grid is the schedule of the nearest measure before it that has none yet."""
+        for i, entries in self.grids:
+            before = [d for d in self.drafts if d.order < i]
+            d = max(before, key=lambda x: x.order, default=None)
+            if d is not None and not d.schedule:
+                d.schedule = entries
 
     # -- recognisers -----------------------------------------------------------------------------
     def records(self) -> list[tuple[int, object]]:
         deferred: list[tuple[int, object]] = []
         for i, b in enumerate(self.blocks):
             if b.kind != BlockKind.TABLE or b.table is None:
+                continue
+            grid = phase_grid(b.table)
+            if grid:  # a measure's 年次計画 as a phase × year grid: attached after all recognisers
+                self.grids.append((i, grid))
+                self.taken.add(i)
                 continue
             rec = read_record(b.table)
             if rec is not None and self._record(i, rec):
@@ -117,9 +134,13 @@ class _Extraction:
             title, priority, reposted = clean_title(raw)
             if not title:
                 return False
-            d = Draft(
-                title, key, node=self.outline.context[i], origin="record", loc=b.loc, order=i, excerpt=raw
-            )
+            node = self.outline.context[i]
+            h = heading_before(self.blocks, i)
+            bare = h is not None and not self.blocks[h].text.strip()
+            if key is None and bare and node is not None and self.outline.nodes[node].index == h:
+                # a card under a bare number heading ("取組項目2"): the heading's number is the key
+                key, node = self.outline.nodes[node].key, self.outline.nodes[node].parent
+            d = Draft(title, key, node=node, origin="record", loc=b.loc, order=i, excerpt=raw)
             d.priority, d.reposted = priority, reposted
             self.drafts.append(d)
         else:
@@ -155,7 +176,17 @@ class _Extraction:
         desc = record_description(rec)
         if desc:
             d.description = f"{d.description}\n{desc}".strip()
-        for text in rec.values.get("kpi", []):
+        kpi_texts = list(rec.values.get("kpi", []))
+        if "baseline" in rec.values or "target" in rec.values:
+            # 指標 / 現状値（令和5年度）/ 目標値（令和8年度） rows: one KPI, the label's year for a bare value
+            indicator = kpi_texts.pop() if kpi_texts else d.title
+            parts = [indicator]
+            for kind, word in (("baseline", "現状値"), ("target", "目標値")):
+                for label, value in zip(rec.labels.get(kind, []), rec.values.get(kind, []), strict=False):
+                    year = LABEL_YEAR.search(label)
+                    parts.append(f"{word} {value}{year.group(0) if year and not find_years(value) else ''}")
+            d.add_kpis(parse_kpi_text("　".join(parts), indicator=d.title))
+        for text in kpi_texts:
             d.add_kpis(kpis_from_box(text))
         for text in rec.values.get("department", []):
             d.add_departments(split_departments(text))
@@ -371,6 +402,7 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
     ex.labelled()
     ex.templates()
     ex.tables(deferred)
+    ex.attach_grids()
     ex.drafts.sort(key=lambda d: d.order)
     tree = PolicyTree(ex.outline, [d.node for d in ex.drafts])
     ex.pillars(tree)

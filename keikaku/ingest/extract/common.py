@@ -138,7 +138,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "担当課室",
     ),
     "pillar": ("柱", "基本的施策", "基本法の施策", "官民データ", "分類"),
+    "baseline": ("現状値", "基準値", "現況値", "策定時", "現状値等", "基準値等"),
+    "target": ("目標値", "目標値等"),
+    "background": ("現状と課題", "現状・課題", "現状及び課題", "課題", "背景", "現状"),
 }
+# "目標値（令和8年度）", "現状値(R5)": the label with the year its value is for
+LABEL_YEAR = re.compile(r"[（(][^（）()]*(?:年|r\s*[0-9]|h\s*[0-9]|[0-9]{4})[^（）()]*[)）]$")
 _LABEL_LOOKUP = {squash(v).lower(): k for k, vs in LABELS.items() for v in vs}
 
 
@@ -147,6 +152,7 @@ def label_kind(text: str) -> str | None:
     s = squash(clean_text(text)).rstrip(":：").lower()
     if not s or len(s) > 24:
         return None
+    s = LABEL_YEAR.sub("", s) or s
     if s in _LABEL_LOOKUP:
         return _LABEL_LOOKUP[s]
     if "kpi" in s or s.endswith(("指標", "指標の例", "目標値", "数値目標", "成果指標")):

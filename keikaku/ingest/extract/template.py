@@ -48,7 +48,9 @@ def label_of(b: Block) -> tuple[str, str] | None:
     """(kind, inline content) if the block is a template label such as '< KPI >'."""
     if b.kind in (BlockKind.TABLE, BlockKind.FOOTNOTE):
         return None
-    text = clean_text(b.text if not b.marker or b.kind != BlockKind.HEADING else b.text)
+    if b.kind == BlockKind.HEADING and b.marker and split_marker(b.marker + " x")[0] is not None:
+        return None  # a numbered section heading ("5. 目標指標") is a chapter, not a box label
+    text = clean_text(b.text)
     if len(text) > 400:
         return None
     for kind, pat in _LABELS.items():

@@ -32,6 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.readers import classify, join_wrapped, split_bullet, split_marker, table_text, tidy_spaces
+from keikaku.ingest.readers.text import starts_block
 
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
 MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing, not a table
@@ -247,6 +248,15 @@ def _find_tables(
     return hits
 
 
+# the end of an organisation's name: a cell listing one department a line keeps its line breaks
+_NAME_END = re.compile(r"(?:課|室|局|係|班|センター|事務局|委員会)$")
+
+
+def _two_names(prev: str, line: str) -> bool:
+    """'デジタル推進課' / '各業務所管課': two short lines that each end a department's name."""
+    return len(prev) <= 16 and len(line) <= 16 and bool(_NAME_END.search(prev) and _NAME_END.search(line))
+
+
 def _cell_text(textpage: Any, x0: float, top: float, x1: float, bottom: float, height: float) -> str:
     raw = textpage.get_text_bounded(x0 + 0.5, height - bottom + 0.5, x1 - 0.5, height - top - 0.5)
     out: list[str] = []
@@ -255,7 +265,7 @@ def _cell_text(textpage: Any, x0: float, top: float, x1: float, bottom: float, h
         line = line.strip()
         if not line:
             continue
-        if buf and (split_marker(line)[0] or split_bullet(line)[0]):
+        if buf and (starts_block(line) or split_bullet(line)[0] or _two_names(buf[-1], line)):
             out.append(join_wrapped(buf))
             buf = []
         buf.append(line)
@@ -338,8 +348,10 @@ class _Assembler:
         return None
 
     def continues(self, prev: _Line, line: _Line) -> bool:
-        """Does ``line`` continue the paragraph whose last line is ``prev``?"""
-        if split_marker(line.text)[0] or split_bullet(line.text)[0]:
+        """Does ``line`` continue the paragraph whose last line is ``prev``? Never when it opens a block
+        of its own: a number marker, a bullet, a label (【担当】, ＜所管課＞, 担当課：) — the text reader's
+        rule (text.starts_block)."""
+        if starts_block(line.text) or split_bullet(line.text)[0]:
             return False
         if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
             return False
