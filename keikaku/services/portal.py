@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
 
 from keikaku.core import plan as core
 from keikaku.core import similarity
@@ -304,6 +306,55 @@ def plan_page(plan_id: int, filters: PlanFilters = PlanFilters()) -> PlanPage:
     )
 
 
+# --- cache stamp of the public pages ---------------------------------------------------------------
+
+# models with history tables: a save or delete in any process adds a history row
+_HISTORY_MODELS = (m.Organisation, m.Department, m.Plan, m.Measure, m.Kpi)
+# every model a plan page shows: in-process saves and deletes (admin included) bump the generation
+_PAGE_MODELS = (
+    *_HISTORY_MODELS,
+    m.Section,
+    m.Policy,
+    m.MeasurePillar,
+    m.MeasureDepartment,
+    m.KpiTarget,
+    m.ScheduleEntry,
+)
+_generation = [0]
+
+
+def _bump(**_kw: object) -> None:
+    _generation[0] += 1
+
+
+for _model in _PAGE_MODELS:
+    post_save.connect(_bump, sender=_model, dispatch_uid=f"keikaku-portal-{_model.__name__}-save")
+    post_delete.connect(_bump, sender=_model, dispatch_uid=f"keikaku-portal-{_model.__name__}-delete")
+
+
+def plan_page_stamp(plan_id: int) -> tuple:
+    """What a cached public page of this plan depends on, in one query: the plan's update time and revision,
+    the newest history row of organisations, departments, plans, measures and KPIs (any save or delete in
+    any process — plan_save, a revision, a department merge, an edit in the admin — moves one of them) and
+    this process's count of saves and deletes of every model the page shows. Raises NotFound when the plan
+    is not published."""
+    hist = ", ".join(
+        f"(SELECT MAX({connection.ops.quote_name(x.history.model._meta.pk.column)})"
+        f" FROM {connection.ops.quote_name(x.history.model._meta.db_table)})"
+        for x in _HISTORY_MODELS
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT p.updated_at, p.revision, {hist} FROM {m.Plan._meta.db_table} p"  # noqa: S608 - names from models
+            " WHERE p.id = %s AND p.status = 'published'",
+            [int(plan_id)],
+        )
+        row = cur.fetchone()
+    if row is None:
+        raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}")
+    return (*row, _generation[0])
+
+
 # --- one measure ----------------------------------------------------------------------------------
 
 
@@ -365,7 +416,9 @@ class _SimilarityCache:
     def _data_key(self) -> tuple:
         # two cheap aggregates (no join): measures added or removed, plans published, changed or withdrawn
         measures = m.Measure.objects.aggregate(n=Count("id"), top=Max("id"))
-        plans = m.Plan.objects.filter(status="published").aggregate(n=Count("id"), top=Max("id"), updated=Max("updated_at"))
+        plans = m.Plan.objects.filter(status="published").aggregate(
+            n=Count("id"), top=Max("id"), updated=Max("updated_at")
+        )
         return (measures["n"], measures["top"], plans["n"], plans["top"], plans["updated"])
 
     def get(self) -> tuple[similarity.TextIndex, list[int], list[int], dict[int, int]]:
@@ -493,8 +546,12 @@ class Gantt:
 
 def plan_gantt(plan_id: int) -> Gantt:
     row = published_plan(plan_id)
-    schedule = _by_measure(m.ScheduleEntry.objects.filter(measure__plan=row), "fiscal_year", "written", "phase")
-    rows = m.Measure.objects.filter(plan=row).order_by("order").values_list("id", "key", "title", "deadline_fy")
+    schedule = _by_measure(
+        m.ScheduleEntry.objects.filter(measure__plan=row), "fiscal_year", "written", "phase"
+    )
+    rows = (
+        m.Measure.objects.filter(plan=row).order_by("order").values_list("id", "key", "title", "deadline_fy")
+    )
     lines = [GanttLine(pk, key, title, schedule.get(pk, []), deadline) for pk, key, title, deadline in rows]
     years = {fy for ln in lines for fy, _w, _p in ln.cells}
     lo = min([y for y in (row.period_start, *years) if y is not None], default=None)

@@ -93,6 +93,36 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _cache() -> dict:
+    """KEIKAKU_CACHE_URL: ``locmem://`` (default: per process, ``?max_entries=N``), ``file:///path`` or
+    ``dummy://`` (no caching). Rendered public pages and dashboards live here, keyed on their data."""
+    from urllib.parse import parse_qs, urlsplit
+
+    url = urlsplit(env_str("KEIKAKU_CACHE_URL", "locmem://"))
+    query = parse_qs(url.query)
+    options = {"MAX_ENTRIES": int(query.get("max_entries", ["400"])[0])}
+    if url.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url.scheme == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.path,
+            "OPTIONS": options,
+        }
+    if url.scheme != "locmem":
+        raise SystemExit(
+            f"設定エラー / bad setting: KEIKAKU_CACHE_URL={url.geturl()!r} (locmem://, file://, dummy://)"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": url.netloc or "keikaku",
+        "OPTIONS": options,
+    }
+
+
+CACHES = {"default": _cache()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

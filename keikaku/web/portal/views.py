@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,6 +25,7 @@ from keikaku.services.plans import dump_document, plan_export
 
 MAX_ID = 2**62
 MAX_PARAM = 200  # longer filter values are not ours: ignored
+PAGE_CACHE_SECONDS = 3600  # the key changes with the plan's data; the timeout only frees memory
 
 
 def _public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -56,13 +62,32 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cache_key(prefix: str, parts: tuple[object, ...]) -> str:
+    return prefix + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
 @_public
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    page = uc.plan_page(plan_id, uc.PlanFilters.parse(_params(request)))
+    """The plan page. Its content (everything inside <main>) is the same for every visitor, so it is
+    rendered once per plan state (:func:`keikaku.services.portal.plan_page_stamp`), language and filter
+    and cached; the frame around it (language form with its CSRF token, per visitor) is rendered each time.
+    Nothing visitor-specific may go into portal/_plan_body.html."""
+    filters = uc.PlanFilters.parse(_params(request))
+    key = _cache_key("portal-plan:", (plan_id, uc.plan_page_stamp(plan_id), get_language(), filters))
+    cached = cache.get(key)
+    if cached is None:
+        page = uc.plan_page(plan_id, filters)
+        body = render_to_string(
+            "portal/_plan_body.html",
+            {"page": page, "plan": page.plan, "area_names": PRIORITY_AREAS, "pillar_info": PILLAR_BY_CODE},
+        )
+        cached = (page.plan.title, body)
+        cache.set(key, cached, PAGE_CACHE_SECONDS)
+    title, body = cached
     return render(
         request,
         "portal/plan.html",
-        {"page": page, "plan": page.plan, "area_names": PRIORITY_AREAS, "pillar_info": PILLAR_BY_CODE},
+        {"title": title, "body": mark_safe(body)},  # noqa: S308 - rendered by our own template, escaped there
     )
 
 
