@@ -573,3 +573,30 @@ def measure_search(
         hits=_hits(found),
         total_capped=capped,
     )
+
+
+def title_candidates(text: str, *, chunks: int = 8, per_chunk: int = 300) -> dict[int, int]:
+    """Candidate measures for "similar measures": {measure_id: how many 3-character pieces of ``text``
+    (normalised, spread over it) their title contains}. Bounded: at most ``chunks`` index look-ups of
+    ``per_chunk`` rows each (trigram FTS on SQLite, pg_trgm LIKE on PostgreSQL), whatever the data size."""
+    runs = [r for r in _runs(normalise(text)) if len(r) >= 3]
+    pieces = list(dict.fromkeys(r[i : i + 3] for r in runs for i in range(0, len(r) - 2, 2)))
+    if len(pieces) > chunks:
+        step = len(pieces) / chunks
+        pieces = [pieces[int(i * step)] for i in range(chunks)]
+    found: dict[int, int] = {}
+    with connection.cursor() as cur:
+        for piece in pieces:
+            if connection.vendor == "sqlite":
+                cur.execute(
+                    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s",
+                    [_col("title", [_fts_phrase(piece)]), per_chunk],
+                )
+            else:
+                cur.execute(
+                    "SELECT measure_id FROM search_measuredocument WHERE title LIKE %s LIMIT %s",
+                    ["%" + _like_escape(piece) + "%", per_chunk],
+                )
+            for (mid,) in cur.fetchall():
+                found[mid] = found.get(mid, 0) + 1
+    return found
