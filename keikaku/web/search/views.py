@@ -62,6 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "page": page,
+            "total_label": f"{page.total:,}+" if page.total_capped else page.total,  # capped count: "1,000+"
             "searched": searched,
             "prefectures": prefs,
             "prefecture": prefecture,
