@@ -142,6 +142,7 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
     require(request.user, "period.manage", period.plan)
     initial = {"revision": period.revision, "state": period.state, "due_date": period.due_date}
     form = f.PeriodEditForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             svc.period_update(
@@ -153,11 +154,11 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
                 now=_now(),
             )
             return redirect(f"/manage/plans/{period.plan_id}/?period={period.pk}")
-        except (Conflict, ServiceError) as e:
+        except ServiceError as e:
             if isinstance(e, PermissionDenied):
                 raise
             form.add_error(None, str(e))
-    status = 409 if form.errors and any("他の人" in str(x) for x in form.non_field_errors()) else 200
+            status = 409 if isinstance(e, Conflict) else 400
     return render(
         request,
         "progress/form.html",
@@ -249,6 +250,7 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
     else:
         require(request.user, "progress.review", report.measure.plan)
     form = f.ReviewForm(request.POST)
+    status = 400
     if form.is_valid():
         rev, comment = form.cleaned_data["revision"], form.cleaned_data["comment"]
         try:
@@ -263,7 +265,7 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
             raise
         except ServiceError as e:
             form.add_error(None, str(e))
-    status = 409 if any("他の人" in str(x) or "提出済" in str(x) for x in form.non_field_errors()) else 400
+            status = 409 if isinstance(e, Conflict) else 400
     return render(
         request,
         "progress/form.html",
