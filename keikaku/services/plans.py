@@ -31,11 +31,23 @@ def _organisation(org: core.Organisation) -> m.Organisation:
         obj = m.Organisation.objects.filter(code=org.code).first()
         if obj:
             return obj
-    obj, created = m.Organisation.objects.get_or_create(
-        prefecture=org.prefecture or "",
-        name=org.name,
-        defaults={"code": org.code, "kind": org.kind.value if org.kind else ""},
-    )
+    obj = None
+    same_name = list(m.Organisation.objects.filter(name=org.name)[:2])
+    if not org.prefecture and len(same_name) == 1:
+        # a document that does not name its prefecture belongs to the one organisation of that name
+        obj = same_name[0]
+    elif org.prefecture:
+        obj = next((o for o in same_name if o.prefecture == org.prefecture), None)
+        if obj is None and len(same_name) == 1 and not same_name[0].prefecture:
+            obj = same_name[0]
+            obj.prefecture = org.prefecture
+            obj.save()
+    if obj is None:
+        obj, _ = m.Organisation.objects.get_or_create(
+            prefecture=org.prefecture or "",
+            name=org.name,
+            defaults={"code": org.code, "kind": org.kind.value if org.kind else ""},
+        )
     changed = False
     if org.code and not obj.code:
         obj.code, changed = org.code, True

@@ -96,3 +96,19 @@ def test_save_is_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
     assert m.Plan.objects.count() == 0
     assert m.Measure.objects.count() == 0
     assert m.Organisation.objects.count() == 0
+
+
+def test_organisation_is_matched_by_name_when_the_prefecture_is_unknown() -> None:
+    plan_save(make_plan(1, org="みなと市", prefecture="静岡県"), now=NOW)
+    plan_save(make_plan(1, org="みなと市", prefecture=None), now=NOW)
+    assert m.Organisation.objects.filter(name="みなと市").count() == 1
+    plan_save(make_plan(1, org="みなと市", prefecture="岡山県"), now=NOW)
+    assert m.Organisation.objects.filter(name="みなと市").count() == 2  # a namesake elsewhere
+
+
+def test_prefecture_learned_later_fills_the_record() -> None:
+    plan_save(make_plan(1, org="うみ町", prefecture=None), now=NOW)
+    plan_save(make_plan(1, org="うみ町", prefecture="岡山県"), now=NOW)
+    assert list(m.Organisation.objects.filter(name="うみ町").values_list("prefecture", flat=True)) == [
+        "岡山県"
+    ]
