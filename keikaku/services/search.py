@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import jaconv
@@ -324,13 +325,48 @@ def _tiers(
     return min(total, cap), total > cap, found
 
 
+_STREAM_BATCH = 256
+
+
+def _stream(table: str, expr: str) -> Iterator[int]:
+    """The rowids an FTS5 table matches, ascending, fetched lazily (a consumer that stops early stops the scan)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid", [expr])
+        while rows := cur.fetchmany(_STREAM_BATCH):
+            for (rowid,) in rows:
+                yield rowid
+
+
+def _intersect(a: Iterator[int], b: Iterator[int]) -> Iterator[int]:
+    """Ids in both ascending streams, ascending."""
+    x, y = next(a, None), next(b, None)
+    while x is not None and y is not None:
+        if x == y:
+            yield x
+            x, y = next(a, None), next(b, None)
+        elif x < y:
+            x = next(a, None)
+        else:
+            y = next(b, None)
+
+
+def _minus(a: Iterator[int], b: Iterator[int]) -> Iterator[int]:
+    """Ids of ascending stream ``a`` not in ascending stream ``b``, ascending."""
+    y = next(b, None)
+    for x in a:
+        while y is not None and y < x:
+            y = next(b, None)
+        if x != y:
+            yield x
+
+
 def _sqlite_ids(
     terms: list[str], facet_tokens: list[str], drafts: list[int], limit: int, offset: int
 ) -> tuple[int, bool, Found]:
     """Pages from the FTS tables alone; one FTS table yields rows in rowid order, so a page stops early.
     3+-character terms with filter tokens go to the trigram table (``"|token|"`` is a substring of its
-    facets column), 1–2-character terms with filter tokens to the bigram table; only a query mixing both
-    kinds of term intersects the id sets of the two tables."""
+    facets column), 1–2-character terms with filter tokens to the bigram table; a query mixing both kinds
+    of term merges the two tables' rowid-ordered cursors and stops at the cap (never whole id sets)."""
     long = [_fts_phrase(t) for t in terms if len(t) >= 3]
     short = [_short_expr(t) for t in terms if len(t) < 3]
 
@@ -365,17 +401,29 @@ def _sqlite_ids(
             )
             return int(cur.fetchone()[0])
 
-        if long and short:  # two tables: intersect id sets
+        if long and short:  # two tables: merge their rowid-ordered cursors, stop at the cap
             bigram_title = finish(_and([_col("title_grams", short), facets(False)]), False)
             bigram_all = finish(_and([_col("title_grams body_grams", short), facets(False)]), False)
-            title_ids = set(ids_of("search_fts", _col("title", long))) & set(
-                ids_of("search_fts_bigram", bigram_title)
+
+            def title_q() -> Iterator[int]:
+                return _intersect(
+                    _stream("search_fts", _col("title", long)), _stream("search_fts_bigram", bigram_title)
+                )
+
+            def all_q() -> Iterator[int]:
+                return _intersect(
+                    _stream("search_fts", _col("title body", long)), _stream("search_fts_bigram", bigram_all)
+                )
+
+            return _tiers(
+                lambda q, cap: sum(1 for _ in islice(q(), cap)),
+                lambda q, n, skip: list(islice(q(), skip, skip + n)) if n > 0 else [],
+                title_q,
+                all_q,
+                lambda: _minus(all_q(), title_q()),
+                limit,
+                offset,
             )
-            all_ids = set(ids_of("search_fts", _col("title body", long))) & set(
-                ids_of("search_fts_bigram", bigram_all)
-            )
-            ordered = sorted(title_ids) + sorted(all_ids - title_ids)
-            return len(ordered), False, [(i, i in title_ids) for i in ordered[offset : offset + limit]]
         trigram = bool(long)
         table = "search_fts" if trigram else "search_fts_bigram"
         if not terms:
@@ -406,7 +454,7 @@ def _sqlite_ids(
 def _pg_conditions(terms: list[str]) -> tuple[tuple[str, list], tuple[str, list]]:
     """(title condition, any-field condition) with their parameters, every term required. 3+-character
     terms: LIKE on the normalised title/body (pg_trgm GIN indexes answer LIKE '%…%'); shorter terms: the
-    bigram tsvector expressions of migration 0002 (GIN indexes search_doc_title_grams, search_doc_grams)."""
+    stored bigram tsvector columns of migration 0004 (``title_tsv``, ``grams_tsv``, each with a GIN index)."""
     title_sql: list[str] = []
     title_params: list = []
     all_sql: list[str] = []
@@ -420,11 +468,9 @@ def _pg_conditions(terms: list[str]) -> tuple[tuple[str, list], tuple[str, list]
             all_params += [pattern, pattern]
         else:
             tsq = " & ".join(f"'{g}':*" if prefix else f"'{g}'" for g, prefix in _short_runs(t))
-            title_sql.append("to_tsvector('simple'::regconfig, d.title_grams) @@ to_tsquery('simple', %s)")
+            title_sql.append("d.title_tsv @@ to_tsquery('simple', %s)")
             title_params.append(tsq)
-            all_sql.append(
-                "to_tsvector('simple'::regconfig, d.title_grams || ' ' || d.body_grams) @@ to_tsquery('simple', %s)"
-            )
+            all_sql.append("d.grams_tsv @@ to_tsquery('simple', %s)")
             all_params.append(tsq)
     return (" AND ".join(title_sql), title_params), (" AND ".join(all_sql), all_params)
 

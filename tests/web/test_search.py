@@ -196,6 +196,47 @@ def test_reindex_and_pagination(db) -> None:
     assert MeasureDocument.objects.count() == 15
 
 
+def test_mixed_long_and_short_terms_page_and_cap(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query with a 3+-character and a 1–2-character term: title matches first, pages never overlap,
+    drafts are left out, and the count stops at the cap (streamed merge on SQLite, stored vectors on PG)."""
+    from keikaku.services import search as s
+
+    def mixed() -> list[core.Measure]:
+        return [
+            make_measure(1, title=title("防災マップの更新"), description="地図を直す。"),
+            make_measure(2, title=title("地図の公開"), description="防災マップを公開する。"),
+            make_measure(3, title=title("防災訓練"), description="訓練を行う。"),
+        ]
+
+    for i in range(3):
+        store(make_plan(0, org=f"テスト市{i}", measures=mixed()))
+    store(make_plan(0, org="あおば村", measures=mixed()), status="draft")
+    page = measure_search("まっぷ 防災")  # マップ (3 characters) and 防災 (2): title matches first
+    assert page.total == 6 and not page.total_capped
+    assert [h.title_match for h in page.hits] == [True] * 3 + [False] * 3
+    assert measure_search("防災 公開する").total == 3
+    pages = [measure_search("防災 マップ", limit=2, offset=o) for o in (0, 2, 4, 6)]
+    seen = [h.measure_id for p in pages for h in p.hits]
+    assert len(seen) == len(set(seen)) == 6 and pages[3].hits == []
+    assert [h.measure_id for h in page.hits] == seen
+    monkeypatch.setattr(s, "COUNT_CAP", 4)
+    capped = measure_search("防災 マップ", limit=2)
+    assert (capped.total, capped.total_capped) == (4, True)
+    assert [h.measure_id for h in capped.hits] == seen[:2]
+    deep = measure_search("防災 マップ", limit=2, offset=4)  # the cap grows with the page: paging stays exact
+    assert [h.measure_id for h in deep.hits] == seen[4:6]
+
+
+def test_index_rows_follow_edits(db) -> None:
+    """Re-indexing a plan replaces its rows (on PostgreSQL the stored gram vectors are regenerated)."""
+    row = store(make_plan(0, org="みどり市", measures=measures()))
+    assert measure_search("窓口").total == 1
+    MeasureDocument.objects.filter(plan_id=row.pk).update(title_grams="", body_grams="", title="", body="")
+    assert measure_search("窓口").total == 0
+    search_index_plan(row.pk)
+    assert measure_search("窓口").total == 1 and measure_search("窓口 改善").total == 1
+
+
 def test_postgresql_database_is_utf8(db) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
