@@ -158,7 +158,7 @@ def test_bad_parameters_are_4xx(client, plans, url: str) -> None:
 def test_search_endpoint(client, plans) -> None:
     r, body = get(client, "/api/search", q="防災")
     assert r.status_code == 200 and "\\u" not in r.content.decode("utf-8")
-    assert body["count"] == 2 and body["terms"] == ["防災"]
+    assert body["count"] == 2 and body["terms"] == ["防災"] and body["total_capped"] is False
     assert all(h["title_match"] for h in body["items"])
     _, body = get(client, "/api/search", q="防災", prefecture="長野県")
     assert [h["plan_id"] for h in body["items"]] == [plans["b"].pk]
@@ -166,6 +166,18 @@ def test_search_endpoint(client, plans) -> None:
     assert body["count"] == 1 and body["items"][0]["organisation"] == "みどり市"
     _, body = get(client, "/api/search", q="防災", fiscal_year=2026, pillar="B", priority_area="電子行政")
     assert body["count"] == 0
+
+
+def test_search_endpoint_says_when_the_count_is_capped(client, plans, monkeypatch) -> None:
+    from keikaku.services import search as s
+
+    monkeypatch.setattr(s, "COUNT_CAP", 1)
+    _, body = get(client, "/api/search", q="防災", limit=1)
+    assert (body["count"], body["total_capped"], len(body["items"])) == (1, True, 1)
+    _, body = get(client, "/api/search", q="防災", limit=5)  # the cap grows to the end of the page
+    assert (body["count"], body["total_capped"]) == (2, False)
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["SearchOut"]
+    assert "total_capped" in schema["required"]
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,11 @@ class SearchHitOut(Schema):
 class SearchOut(Schema):
     query: str
     terms: list[str]
-    count: int
+    count: int = Field(description="matches; a lower bound when total_capped is true")
+    total_capped: bool = Field(
+        description="true when counting stopped at the cap (1,000 or the end of the requested page): "
+        "there are at least `count` matches"
+    )
     limit: int
     offset: int
     items: list[SearchHitOut]
@@ -346,6 +350,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
         "query": page.query[:200],
         "terms": page.terms,
         "count": page.total,
+        "total_capped": page.total_capped,
         "limit": page.limit,
         "offset": page.offset,
         "items": [h.__dict__ for h in page.hits],
