@@ -28,8 +28,8 @@ from keikaku.ingest.extract.common import (
     clean_text,
     clean_title,
     pillar_letters,
-    similarity,
     split_departments,
+    title_match,
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
 from keikaku.ingest.extract.gantt import phase_grid
@@ -348,8 +348,14 @@ class _Extraction:
 
 
 def _same_title(drafts: list[Draft], title: str, threshold: float = 0.9) -> Draft | None:
-    best = max(drafts, key=lambda d: similarity(title, d.title), default=None)
-    return best if best is not None and similarity(title, best.title) >= threshold else None
+    """The measure of another source with a near-identical title and the same numbers, or None."""
+    best: Draft | None = None
+    best_score = 0.0
+    for d in drafts:
+        score = title_match(title, d.title, threshold)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
 def _is_chapter(outline: Outline, nid: int) -> bool:

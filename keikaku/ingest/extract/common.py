@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 from keikaku.ingest.blocks import Block, BlockKind
 
@@ -36,9 +37,14 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+_WS = re.compile(r"\s+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@lru_cache(maxsize=65536)
 def squash(text: str) -> str:
     """NFKC without any whitespace: the form texts are compared in."""
-    return re.sub(r"\s+", "", nfkc(text))
+    return _WS.sub("", nfkc(text))
 
 
 def strip_footnote_refs(text: str) -> str:
@@ -70,20 +76,61 @@ def clean_title(text: str) -> tuple[str, bool, bool]:
     return s.strip(" 　:："), priority, reposted
 
 
+@lru_cache(maxsize=65536)
+def _numbers(squashed: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in _DIGITS.findall(squashed))
+
+
+def same_numbers(a: str, b: str) -> bool:
+    """Both titles carry the same numbers (NFKC: ① is 1). "施策1" and "施策2" are two measures however
+    alike they read; a number is part of a measure's name, not noise."""
+    return _numbers(squash(a)) == _numbers(squash(b))
+
+
+@lru_cache(maxsize=65536)
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
 def similarity(a: str, b: str) -> float:
     a, b = squash(a), squash(b)
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return _ratio(a, b)
+
+
+def similar_at_least(a: str, b: str, threshold: float) -> float:
+    """similarity(a, b) when it reaches threshold, else 0.0 — cheap bounds first (length, then
+    difflib's quick ratios), so most pairs never run the full matcher."""
+    a, b = squash(a), squash(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    la, lb = len(a), len(b)
+    if 2.0 * min(la, lb) / (la + lb) < threshold:
+        return 0.0
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if sm.quick_ratio() < threshold:
+        return 0.0
+    r = _ratio(a, b)
+    return r if r >= threshold else 0.0
+
+
+def title_match(a: str, b: str, threshold: float) -> float:
+    """similarity of two measure titles when it reaches threshold and their numbers agree, else 0.0."""
+    r = similar_at_least(a, b, threshold)
+    return r if r and (r == 1.0 or same_numbers(a, b)) else 0.0
 
 
 def contains(a: str, b: str, min_len: int = 6) -> bool:
-    """One text contains the other (compared squashed), the shorter being at least min_len long."""
+    """One text contains the other (compared squashed), the shorter being at least min_len long, and
+    both carry the same numbers ("施策1" is not inside "施策12")."""
     a, b = squash(a), squash(b)
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= min_len and short in long_
+    return len(short) >= min_len and short in long_ and _numbers(a) == _numbers(b)
 
 
 def is_sentence(text: str, long_chars: int = 60) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from keikaku.core.plan import Kpi, Measure, PillarRef, PillarSource, Provenance, ScheduleEntry
 from keikaku.ingest.blocks import Block, Location
-from keikaku.ingest.extract.common import contains, similarity, squash
+from keikaku.ingest.extract.common import contains, squash, title_match
 from keikaku.ingest.markers import normalise_key
 
 MATCH_THRESHOLD = 0.8
@@ -88,13 +88,18 @@ def find_draft(
     key: str | None = None,
     exclude_origin: str | None = None,
 ) -> Draft | None:
-    """The measure a schedule, target or mapping row refers to: same title (fuzzy), else same key,
-    else a title containing the other."""
+    """The measure a schedule, target or mapping row refers to: same title (fuzzy, the same numbers),
+    else same key, else a title containing the other."""
     pool = [d for d in drafts if d.origin != exclude_origin]
     if title:
-        scored = sorted(((similarity(title, d.title), i) for i, d in enumerate(pool)), reverse=True)
-        if scored and scored[0][0] >= MATCH_THRESHOLD:
-            return pool[scored[0][1]]
+        # the best title; among equals the measure itself rather than its (再掲) repeat, then the latest
+        best: tuple[float, bool, int] | None = None
+        for i, d in enumerate(pool):
+            score = title_match(title, d.title, MATCH_THRESHOLD)
+            if score and (best is None or (score, not d.reposted, i) > best):
+                best = (score, not d.reposted, i)
+        if best is not None:
+            return pool[best[2]]
     if key:
         nk = normalise_key(key)
         same = [d for d in pool if d.key and normalise_key(d.key) == nk]
