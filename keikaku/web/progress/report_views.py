@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,23 +27,9 @@ from keikaku.services.excel import (
 from keikaku.services.progress import period_get
 from keikaku.services.reports import FORMATS, default_year, evaluation_report, evaluation_report_render
 from keikaku.services.rollup import plan_visible
+from keikaku.web.progress.guards import guarded
 
 MAX_UPLOAD_FILES = 50
-
-
-def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kw)
-        except NotFound as e:
-            raise Http404(str(e)) from None
-        except PermissionDenied as e:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            return HttpResponseForbidden(f"403: {e}".encode(), content_type="text/plain; charset=utf-8")
-
-    return wrapper
 
 
 def _download(data: bytes, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
@@ -57,7 +40,7 @@ def _download(data: bytes, filename: str, content_type: str, inline: bool = Fals
     return resp
 
 
-@_guarded
+@guarded
 def evaluation_report_view(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("unknown format")
@@ -86,7 +69,7 @@ def _period_for_member(request: HttpRequest, period_id: int):
     return period
 
 
-@_guarded
+@guarded
 @require_http_methods(["GET", "POST"])
 def workbooks(request: HttpRequest, period_id: int) -> HttpResponse:
     """List the workbooks the user may download for a period, and take filled ones back."""
@@ -132,14 +115,14 @@ def workbooks(request: HttpRequest, period_id: int) -> HttpResponse:
     return render(request, "progress/dashboard/workbooks.html", context, status=status)
 
 
-@_guarded
+@guarded
 def workbook_download(request: HttpRequest, period_id: int, department_id: int) -> HttpResponse:
     period = _period_for_member(request, period_id)
     name, data = progress_workbook_export(request.user, period, department_id)
     return _download(data, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@_guarded
+@guarded
 def workbooks_zip(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _period_for_member(request, period_id)
     buf = io.BytesIO()

@@ -4,13 +4,11 @@ revision); a stale write comes back as a form error."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,27 +21,11 @@ from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import forms as f
 from keikaku.web.progress import models as gm
+from keikaku.web.progress.guards import guarded
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Domain errors → 404 / login redirect / 403; never a 500 on bad ids."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kw)
-        except NotFound as e:
-            raise Http404(str(e)) from None
-        except PermissionDenied as e:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            return HttpResponseForbidden(f"403: {e}".encode(), content_type="text/plain; charset=utf-8")
-
-    return wrapper
 
 
 def _visible_plan(request: HttpRequest, plan_id: int) -> pm.Plan:
