@@ -11,9 +11,10 @@ a small model (source ``inferred``, with the model's probability as confidence):
 - the answer is the most probable pillar plus any other whose probability reaches ``THRESHOLD``.
 
 The training set is the project's own labelled list of fictional measure titles,
-``keikaku/ingest/data/pillar_training.jsonl`` (no text of any real plan). A plan's own document-labelled
-measures can be added with ``extra=``; they weigh more than the generic set because they show how this
-plan words things.
+``keikaku/ingest/data/pillar_training.jsonl`` (no text of any real plan); the model is fitted once per
+process. A plan's own document-labelled measures can be passed with ``extra=``: they vote as nearest
+neighbours in the model's TF-IDF space (cosine similarity), and the votes are blended with the model's
+probabilities in proportion to how close the nearest one is — no refit, so a plan costs a matrix product.
 
 ``python -m keikaku.ingest.pillars --cv`` prints cross-validated figures; ``--gold DIR`` scores the
 model on the document-labelled measures of gold annotations (an out-of-sample test).
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -42,7 +44,8 @@ from keikaku.core.plan import PillarRef, PillarSource
 TRAINING_FILE = Path(__file__).parent / "data" / "pillar_training.jsonl"
 CODES: tuple[str, ...] = tuple(p.code for p in PILLARS)  # A, B, C, D, E, other
 THRESHOLD = 0.6  # a second (third …) pillar is reported when its probability reaches this (tuned by CV)
-EXTRA_WEIGHT = 3.0  # a document-labelled example from the plan itself counts this many generic ones
+KNN_K = 5  # extra examples that vote for a measure: its nearest neighbours among the plan's labelled ones
+KNN_WEIGHT = 0.5  # mass of a neighbour's labels at cosine 1 (the model counts 1; tuned on gold, see docs)
 _C = 8.0  # inverse regularisation strength of each logistic regression
 
 Example = tuple[str, list[str]]
@@ -109,14 +112,25 @@ class PillarModel:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """An array (len(texts), len(CODES)) of per-pillar probabilities."""
-        x = self.vectorizer.transform(texts)
+        return self.probabilities_of(self.vectorizer.transform(texts))
+
+    def probabilities_of(self, x: Any) -> np.ndarray:
+        """Per-pillar probabilities of TF-IDF rows ``x`` (the logistic function of each model's score,
+        computed directly rather than through predict_proba's input checks)."""
+        if not hasattr(self, "_coef"):
+            fitted = [m for m in self.models.values() if not isinstance(m, float)]
+            self._coef = np.column_stack([m.coef_.ravel() for m in fitted]) if fitted else None
+            self._intercept = np.array([m.intercept_[0] for m in fitted])
+        scores = x @ self._coef + self._intercept if self._coef is not None else None
         cols = []
+        k = 0
         for code in CODES:
             m = self.models[code]
             if isinstance(m, float):
                 cols.append(np.full(x.shape[0], m))
             else:
-                cols.append(m.predict_proba(x)[:, 1])
+                cols.append(expit(np.asarray(scores[:, k]).ravel()))
+                k += 1
         return np.column_stack(cols)
 
 
@@ -127,19 +141,13 @@ def decide(probs: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[str, f
     return [(CODES[i], float(probs[i])) for i in chosen]
 
 
-def _fit(items: Iterable[LabelledMeasure], extra: Sequence[Example] = ()) -> PillarModel:
+def _fit(items: Iterable[LabelledMeasure]) -> PillarModel:
     texts: list[str] = []
     labels: list[Sequence[str]] = []
-    weights: list[float] = []
     for m in items:
         texts.append(normalise(m.title, m.description))
         labels.append(m.pillars)
-        weights.append(1.0)
-    for text, codes in extra:
-        texts.append(normalise(text))
-        labels.append(codes)
-        weights.append(EXTRA_WEIGHT)
-    return PillarModel(texts, labels, weights)
+    return PillarModel(texts, labels, [1.0] * len(texts))
 
 
 @lru_cache(maxsize=1)
@@ -147,9 +155,35 @@ def _base_training() -> tuple[LabelledMeasure, ...]:
     return tuple(load_training())
 
 
+@lru_cache(maxsize=1)
+def _model() -> PillarModel:
+    return _fit(_base_training())
+
+
+@dataclass(frozen=True)
+class _Neighbours:
+    """A plan's document-labelled measures in the model's TF-IDF space (rows L2-normalised)."""
+
+    x: Any  # sparse (n, features)
+    y: np.ndarray  # (n, len(CODES)) 0/1 labels
+
+
 @lru_cache(maxsize=8)
-def _model(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> PillarModel:
-    return _fit(_base_training(), [(t, list(c)) for t, c in extra])
+def _neighbours(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> _Neighbours:
+    x = _model().vectorizer.transform([normalise(t) for t, _ in extra])
+    y = np.array([[float(c in codes) for c in CODES] for _, codes in extra])
+    return _Neighbours(x, y)
+
+
+def blend_neighbours(probs: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The model's probabilities pooled with the labels of the ``KNN_K`` most similar labelled measures:
+    each neighbour adds its labels with mass ``KNN_WEIGHT`` × its cosine similarity, the model counts 1."""
+    top = np.argsort(-sims, kind="stable")[:KNN_K]
+    top = top[sims[top] > 0]
+    if not len(top):
+        return probs
+    w = KNN_WEIGHT * sims[top]
+    return (probs + w @ labels[top]) / (1.0 + float(w.sum()))
 
 
 def _extra_key(extra: list[tuple[str, list[str]]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -169,11 +203,17 @@ def infer_pillars(
     """The pillars a measure most likely serves (at least one), as inferred PillarRefs.
 
     ``extra``: (measure text, pillar codes) pairs labelled by the same document (e.g. measures under a
-    pillar heading elsewhere in the plan); they are added to the training set with a higher weight.
-    The model is trained once per process (per distinct ``extra``) and cached.
+    pillar heading elsewhere in the plan); the nearest of them vote (see :func:`blend_neighbours`).
+    The model is trained once per process and cached; so is each distinct ``extra`` set's index.
     """
-    model = _model(_extra_key(extra))
-    probs = model.probabilities([normalise(title, description)])[0]
+    model = _model()
+    x = model.vectorizer.transform([normalise(title, description)])
+    probs = model.probabilities_of(x)[0]
+    key = _extra_key(extra)
+    if key:
+        nb = _neighbours(key)
+        sims = np.asarray((nb.x @ x.T).todense()).ravel()
+        probs = blend_neighbours(probs, sims, nb.y)
     return [
         PillarRef(code=code, source=PillarSource.INFERRED, confidence=round(min(max(p, 0.0), 1.0), 4))
         for code, p in decide(probs)
