@@ -179,7 +179,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from keikaku.web.server import serve
 
-    serve(host=args.host, port=args.port, threads=args.threads)
+    serve(host=args.host, port=args.port, threads=args.threads, workers=args.workers)
     return EXIT_OK
 
 
@@ -195,7 +195,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     from keikaku.web.server import serve
 
-    serve(host=args.host, port=args.port, threads=args.threads)
+    serve(host=args.host, port=args.port, threads=args.threads, workers=args.workers)
     return EXIT_OK
 
 
@@ -244,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default=os.environ.get("KEIKAKU_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("KEIKAKU_PORT", "8000")))
         p.add_argument("--threads", type=int, default=8)
+        p.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="worker processes: 1 = waitress (default), N > 1 = gunicorn with N workers (POSIX only)",
+        )
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="load the sample data and stop")
     add("migrate", cmd_migrate, "データベースを作成・更新する / create or update the database")

@@ -121,10 +121,25 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def start_server(port: int, threads: int) -> subprocess.Popen:
+def tree_rss_mb(pid: int) -> tuple[float, float, int]:
+    """RSS of the server and its worker processes (gunicorn): (sum, largest one, processes)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(x) for x in children.read_text().split()]
+    sizes = [rss_mb(p)[0] for p in pids]
+    return sum(sizes), max(sizes), len(pids)
+
+
+def rss_text(pid: int) -> str:
+    total, largest, n = tree_rss_mb(pid)
+    return f"{total:.0f} MB (largest process {largest:.0f} MB, {n} processes)"
+
+
+def start_server(port: int, threads: int, workers: int = 1) -> subprocess.Popen:
     exe = ROOT / ".venv" / "bin" / "keikaku"
     proc = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--threads", str(threads)],
+        [str(exe), "serve", "--port", str(port), "--threads", str(threads), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -225,17 +240,17 @@ def bench_http(args: argparse.Namespace) -> None:
     if not ids:
         raise SystemExit(f"no plan with {args.plan_measures} measures: run `keikaku generate-national` first")
     paths = [f"/plans/{i}/" for i in ids]
-    proc = start_server(args.port, args.threads)
+    proc = start_server(args.port, args.threads, args.workers)
     try:
         for p in paths:  # warm up: one request per page
             urllib.request.urlopen(f"http://127.0.0.1:{args.port}{p}", timeout=60).read()
         t0 = time.perf_counter()
         urllib.request.urlopen(f"http://127.0.0.1:{args.port}{paths[0]}", timeout=60).read()
         print(f"http: {len(paths)} plan pages with {args.plan_measures} measures; one request alone "
-              f"{(time.perf_counter() - t0) * 1000:.1f} ms; server threads {args.threads}")  # fmt: skip
-        print(f"  RSS after warm-up: {rss_mb(proc.pid)[0]:.0f} MB")
+              f"{(time.perf_counter() - t0) * 1000:.1f} ms; server workers {args.workers}, threads {args.threads}")  # fmt: skip
+        print("  RSS after warm-up:", rss_text(proc.pid))
         print("  wrk closed loop:", run_wrk(args.port, paths, args.connections, args.duration))
-        print(f"  RSS after wrk: {rss_mb(proc.pid)[0]:.0f} MB (peak {rss_mb(proc.pid)[1]:.0f} MB)")
+        print("  RSS after wrk:", rss_text(proc.pid))
         print(f"  paced ({args.connections} clients, think ~{args.think} s):",
               run_paced(args.port, paths, args.connections, args.duration, args.think))  # fmt: skip
         search_paths = [f"/api/search?q={urllib.parse.quote(q)}" for q in SHORT + LONG]
@@ -243,8 +258,7 @@ def bench_http(args: argparse.Namespace) -> None:
             "  wrk /api/search closed loop:",
             run_wrk(args.port, search_paths, args.connections, max(5, args.duration // 3)),
         )
-        rss, peak = rss_mb(proc.pid)
-        print(f"  server RSS at end: {rss:.0f} MB (peak {peak:.0f} MB)")
+        print("  server RSS at end:", rss_text(proc.pid))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -255,7 +269,10 @@ def main() -> None:
     ap.add_argument("what", choices=["search", "http", "all"])
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--port", type=int, default=8765)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads (keikaku serve --threads)")
+    ap.add_argument("--threads", type=int, default=8, help="threads per worker (keikaku serve --threads)")
+    ap.add_argument(
+        "--workers", type=int, default=1, help="keikaku serve --workers (1 = waitress, N = gunicorn)"
+    )
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--duration", type=int, default=30)
     ap.add_argument("--think", type=float, default=1.0, help="paced clients: seconds between requests")

@@ -331,20 +331,23 @@ for _model in _PAGE_MODELS:
     post_delete.connect(_bump, sender=_model, dispatch_uid=f"keikaku-portal-{_model.__name__}-delete")
 
 
+def _history_sql() -> str:
+    return ", ".join(
+        f"(SELECT MAX({connection.ops.quote_name(x.history.model._meta.pk.column)})"
+        f" FROM {connection.ops.quote_name(x.history.model._meta.db_table)})"
+        for x in _HISTORY_MODELS
+    )
+
+
 def plan_page_stamp(plan_id: int) -> tuple:
     """What a cached public page of this plan depends on, in one query: the plan's update time and revision,
     the newest history row of organisations, departments, plans, measures and KPIs (any save or delete in
     any process — plan_save, a revision, a department merge, an edit in the admin — moves one of them) and
     this process's count of saves and deletes of every model the page shows. Raises NotFound when the plan
     is not published."""
-    hist = ", ".join(
-        f"(SELECT MAX({connection.ops.quote_name(x.history.model._meta.pk.column)})"
-        f" FROM {connection.ops.quote_name(x.history.model._meta.db_table)})"
-        for x in _HISTORY_MODELS
-    )
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT p.updated_at, p.revision, {hist} FROM {m.Plan._meta.db_table} p"  # noqa: S608 - names from models
+            f"SELECT p.updated_at, p.revision, {_history_sql()} FROM {m.Plan._meta.db_table} p"  # noqa: S608 - names from models
             " WHERE p.id = %s AND p.status = 'published'",
             [int(plan_id)],
         )
@@ -352,6 +355,30 @@ def plan_page_stamp(plan_id: int) -> tuple:
     if row is None:
         raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}")
     return (*row, _generation[0])
+
+
+def public_page_stamp(*, plan_id: int | None = None, measure_id: int | None = None) -> tuple | None:
+    """The data stamp of any public page, for caching whole responses: the newest history rows and this
+    process's change count (as :func:`plan_page_stamp`), plus — for a page of one plan or one measure — that
+    plan's update time and revision. None when that plan or measure is not published (such a page is an
+    error page, never cached). Changes made without the models (raw SQL, ``QuerySet.update`` of other
+    plans) are not seen: callers bound their cache entries with a timeout."""
+    sql = f"SELECT {_history_sql()}"
+    params: list[int] = []
+    plans, measures = connection.ops.quote_name(m.Plan._meta.db_table), m.Measure._meta.db_table
+    if plan_id is not None:
+        sql += f", p.updated_at, p.revision FROM {plans} p WHERE p.id = %s AND p.status = 'published'"
+        params.append(int(plan_id))
+    elif measure_id is not None:
+        sql += (
+            f", p.updated_at, p.revision FROM {connection.ops.quote_name(measures)} ms"
+            f" JOIN {plans} p ON p.id = ms.plan_id WHERE ms.id = %s AND p.status = 'published'"
+        )
+        params.append(int(measure_id))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)  # noqa: S608 - names from models, values bound
+        row = cur.fetchone()
+    return None if row is None else (*row, _generation[0])
 
 
 # --- one measure ----------------------------------------------------------------------------------

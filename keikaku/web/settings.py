@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "keikaku.web.portal.middleware.AnonymousPageCacheMiddleware",  # before sessions: a hit skips the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +124,9 @@ def _cache() -> dict:
 
 
 CACHES = {"default": _cache()}
+# whole public portal pages for visitors without a session: the key holds the data stamp, so edits through
+# the models show at once; this bounds changes made otherwise (raw SQL). 0 = off (keikaku.web.portal.middleware)
+KEIKAKU_PAGE_CACHE_SECONDS = env_int("KEIKAKU_PAGE_CACHE_SECONDS", 300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/gantt.svg", views.gantt_svg, name="gantt_svg"),
     path("measures/<int:measure_id>/", views.measure_detail, name="measure"),
     path("compare/", views.compare, name="compare"),
+    re_path(r"^language/(?P<code>[a-z]{2}(?:-[a-z]{2,4})?)/$", views.language, name="language"),
     re_path(r"^schema/(?P<name>[a-z0-9-]+\.schema\.json)$", views.schema, name="schema"),
 ]

@@ -6,13 +6,16 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from keikaku.core import svg
@@ -211,4 +214,31 @@ def schema(request: HttpRequest, name: str) -> HttpResponse:
     body = (SCHEMA_DIR / name).read_bytes()
     response = HttpResponse(body, content_type="application/schema+json; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@never_cache
+@require_safe
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch the language by a plain link (GET): set Django's language cookie and go back to ``next``
+    when it is a page of this site, else to the home page. Public pages carry these links instead of a form
+    with a CSRF token, so that they are the same for every anonymous visitor (and cacheable)."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("no such language")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
     return response
