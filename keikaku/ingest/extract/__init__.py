@@ -83,6 +83,7 @@ class _Extraction:
         self.groups: dict[int, str] = {}  # id(draft) → the 区分 / 基本方針 cell of its table row
         self.table_rows: dict[int, int] = {}  # id(draft) → row number in its table (no key column)
         self.table_keys: set[int] = set()  # ids of drafts numbered by a No. column: the key as written
+        self.row_tables: dict[int, Columns] = {}  # id(draft) → columns of the table whose row created it
         self.grids: list[tuple[int, list]] = []  # (block index, schedule) of phase grids
 
     def attach_grids(self) -> None:
@@ -240,7 +241,15 @@ class _Extraction:
                         if d is not None:
                             d.add_kpis([tr.kpi.model_copy(deep=True)])
                 continue
-            others = [d for d in self.drafts if not (d.origin == "row" and d.order == i)]
+            # rows of one table, or of tables with the same header (one list split by policy or page),
+            # are different measures: a row joins only measures other sources (or other lists) state
+            others = [
+                d
+                for d in self.drafts
+                if not (
+                    d.origin == "row" and (d.order == i or same_columns(self.row_tables[id(d)], cols))  # type: ignore[arg-type]
+                )
+            ]
             for row in read_rows(b, cols, self.source):  # type: ignore[arg-type]
                 d = None
                 if row.reposted:
@@ -259,6 +268,7 @@ class _Extraction:
                     d.excerpt = "\t".join(row.cells)
                     d.reposted = row.reposted
                     self.drafts.append(d)
+                    self.row_tables[id(d)] = cols  # type: ignore[assignment]
                     if row.group:
                         self.groups[id(d)] = row.group
                     if row.key is None:

@@ -274,12 +274,17 @@ def _pdf_story(items: list[Item], styles: dict[str, object]) -> list[object]:
     from reportlab.platypus import PageBreak, Paragraph, Spacer
 
     story: list[object] = []
+    after_chapter = False
     for item in items:
+        if item.kind != "heading":
+            after_chapter = False
         if item.kind == "title":
             story.append(Paragraph(item.text, styles["title"]))
         elif item.kind == "heading":
-            if item.level == 1 and story:
-                story.append(PageBreak())
+            area = bool(item.marker and item.marker.startswith("(") and not item.auto)
+            if story and (item.level == 1 or (area and not after_chapter)):
+                story.append(PageBreak())  # a chapter, or a benchmark measure area, starts a page
+            after_chapter = item.level == 1
             story.append(Paragraph(f"{item.marker} {item.text}", styles["h1" if item.level == 1 else "h2"]))
         elif item.kind == "para":
             style = styles["note"] if item.text.startswith("※") else styles["body"]
@@ -294,17 +299,85 @@ def _pdf_story(items: list[Item], styles: dict[str, object]) -> list[object]:
     return story
 
 
-def _benchmark_items(pages: int) -> list[Item]:
-    items = plan_items()
-    for n in range(1, max(pages - 2, 1)):
-        items += [
-            Item("heading", f"重点施策{n}", marker=f"{n}-①", level=1),
-            Item("para", PURPOSE),
-            Item("numbered", f"窓口手続のデジタル化{n}", marker="①"),
-            Item("para", PERIOD + "目標値は令和8年度までに40件とします。"),
-            Item("table", table=schedule_table(n), col_widths=SCHEDULE_WIDTHS),
-            Item("para", PURPOSE[:80]),
+# The benchmark plan: chapters of basic policies, one measure area a page (heading, three paragraphs of
+# prose, a merged-cell schedule table of two measures over five fiscal years, a closing paragraph). Titles
+# are subject × action pairs, all different, as in a real plan (no title is another with a number added).
+SUBJECTS = (
+    "子育て", "介護", "国民健康保険", "住民票", "税証明", "図書館", "体育館", "公民館", "上下水道", "ごみ収集",
+    "防災", "道路", "公園", "農業", "観光", "商工", "学校", "保育所", "福祉", "障害福祉",
+    "健康診断", "予防接種", "選挙", "議会", "消防", "地域交通", "住宅", "文化財", "環境", "空き家",
+    "移住", "高齢者見守り", "窓口", "職員研修", "文書管理", "財務会計", "人事給与", "契約", "統計", "広報",
+)  # fmt: skip
+ACTIONS = (
+    ("手続のオンライン化", "情報のオープンデータ化"),
+    ("の電子申請の拡充", "のキャッシュレス決済導入"),
+    ("の予約システム導入", "のデータ連携基盤整備"),
+    ("の相談窓口のデジタル化", "の情報発信の強化"),
+    ("業務のペーパーレス化", "業務へのAI活用"),
+)
+POLICIES = (
+    "行政手続のオンライン化",
+    "データの利活用",
+    "マイナンバーカードの活用",
+    "誰もがデジタルを使える地域づくり",
+    "業務の効率化と標準化",
+)
+DEPARTMENTS = ("市民課", "税務課", "こども家庭課", "長寿福祉課", "健康推進課", "生涯学習課", "都市整備課",
+               "農林振興課", "商工観光課", "情報政策課")  # fmt: skip
+
+
+def benchmark_titles(n: int) -> tuple[str, str]:
+    """The two measures of benchmark page n (n ≥ 1): different on every page."""
+    subject = SUBJECTS[(n - 1) % len(SUBJECTS)]
+    first, second = ACTIONS[((n - 1) // len(SUBJECTS)) % len(ACTIONS)]
+    return subject + first, subject + second
+
+
+def _benchmark_table(n: int) -> Table:
+    a, b = benchmark_titles(n)
+    d1, d2 = DEPARTMENTS[n % len(DEPARTMENTS)], DEPARTMENTS[(n + 3) % len(DEPARTMENTS)]
+    return Table(
+        rows=[
+            [_c("施策", rowspan=2), _c("担当課", rowspan=2), _c("年度", colspan=5)],
+            [_c(str(y)) for y in range(2024, 2029)],
+            [_c(a), _c(d1), _c("検討"), _c("試行"), _c("実施 →", colspan=3)],
+            [_c(b), _c(d2), _c("準備"), _c("導入", colspan=2), _c("運用", colspan=2)],
         ]
+    )
+
+
+BENCHMARK_WIDTHS = [150.0, 70.0, 50.0, 50.0, 50.0, 50.0, 50.0]
+
+
+def _benchmark_prose(n: int) -> list[str]:
+    subject = SUBJECTS[(n - 1) % len(SUBJECTS)]
+    return [
+        f"{subject}に関する手続や情報提供は、窓口での書面の記入や押印、紙の資料の配布を前提としたものが"
+        f"多く残っています。市民アンケートでは、{subject}の手続のために平日の日中に来庁することが負担だと"
+        "答えた人が半数を超え、特に子育て世代や働く世代からは、自宅からいつでも手続できる仕組みを求める"
+        "声が多く寄せられています。",
+        f"このため本市は、{subject}の分野で扱う手続と情報を棚卸しし、利用件数の多いものから順にオンライン"
+        "で完結できるよう見直します。あわせて、職員の事務の流れを見直して入力や照合の手作業を減らし、"
+        "生み出した時間を相談や支援など人にしかできない業務に振り向けます。見直しにあたっては、デジタル"
+        "機器の利用に不安のある方も取り残さないよう、窓口での支援を続けます。",
+        f"取組の進み具合は、{subject}の手続のオンライン利用率と、市民の満足度を指標として毎年度点検し、"
+        f"結果を公表します。目標値は令和10年度までに{20 + n % 60}件とします。",
+    ]
+
+
+def _benchmark_items(pages: int) -> list[Item]:
+    """plan_items() then one measure page per extra page, under chapters of basic policies."""
+    items = plan_items()
+    per_policy = max((pages - 2) // len(POLICIES), 1)
+    for n in range(1, max(pages - 2, 1)):
+        k = (n - 1) // per_policy
+        if (n - 1) % per_policy == 0 and k < len(POLICIES):
+            items.append(Item("heading", POLICIES[k], marker=f"基本方針{k + 1}", level=1))
+        subject = SUBJECTS[(n - 1) % len(SUBJECTS)]
+        items.append(Item("heading", f"{subject}分野のデジタル化", marker=f"({n})", level=2))
+        items += [Item("para", text) for text in _benchmark_prose(n)]
+        items.append(Item("table", table=_benchmark_table(n), col_widths=BENCHMARK_WIDTHS))
+        items.append(Item("para", PURPOSE[:80]))
     return items
 
 

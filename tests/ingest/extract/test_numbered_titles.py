@@ -148,3 +148,36 @@ def test_title_match_needs_the_same_numbers() -> None:
     assert title_match(f"{NAME}１", f"{NAME} 1", 0.8) == 1.0  # full-width digit and a space: the same
     assert title_match("施策①の推進", "施策1の推進", 0.8) == 1.0  # ① is 1 (NFKC)
     assert title_match("集会所Wi-Fiの整備拡充1", f"{NAME}1", 0.8) > 0.8
+
+
+SAME_SHAPE_LISTS = """# さくら町情報化計画
+
+## 第1章 防災
+
+| 施策 | 担当課 | R6 | R7 |
+|---|---|---|---|
+| 防災倉庫の備蓄管理システム導入 | 危機管理課 | 検討 | 導入 |
+| 福祉避難所の情報共有 | 福祉課 | 実施 | → |
+
+## 第2章 消防と福祉
+
+| 施策 | 担当課 | R6 | R7 |
+|---|---|---|---|
+| 消防倉庫の備蓄管理システム導入 | 消防総務課 | 導入 | 運用 |
+| 障害福祉避難所の情報共有 | 障害福祉課 | 検討 | 実施 |
+"""
+
+
+def test_lists_with_the_same_header_never_merge_their_rows(tmp_path: Path) -> None:
+    """Two tables with one header are one list split by chapter: near-identical rows (防災/消防,
+    福祉/障害福祉, similarity ≥ 0.9) are four measures, each with its own department."""
+    path = tmp_path / "sakura.md"
+    path.write_text(SAME_SHAPE_LISTS, encoding="utf-8")
+    plan = import_document(path)
+    assert [(m.title, m.departments) for m in plan.measures] == [
+        ("防災倉庫の備蓄管理システム導入", ["危機管理課"]),
+        ("福祉避難所の情報共有", ["福祉課"]),
+        ("消防倉庫の備蓄管理システム導入", ["消防総務課"]),
+        ("障害福祉避難所の情報共有", ["障害福祉課"]),
+    ]
+    assert similarity("防災倉庫の備蓄管理システム導入", "消防倉庫の備蓄管理システム導入") >= 0.9

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.readers import read_document, tidy_spaces
-from keikaku.ingest.readers.fixtures import FONT, PURPOSE, TITLE, _pdf_styles
+from keikaku.ingest.readers.fixtures import FONT, PURPOSE, TITLE, _pdf_styles, benchmark_titles
 from keikaku.ingest.readers.pdf import read_pdf
 
 
@@ -71,9 +71,11 @@ def test_multi_page_document_one_table_per_page(docs: Path) -> None:
     assert r.pages == 6
     tables = [b for b in r.blocks if b.kind == BlockKind.TABLE]
     assert [t.loc.page for t in tables] == [3, 4, 5, 6]
-    assert [t.table.texts()[2][0] for t in tables] == ["オンライン申請の拡充", "オンライン申請の拡充1",
-                                                       "オンライン申請の拡充2", "オンライン申請の拡充3"]  # fmt: skip
-    assert [b.marker for b in r.blocks if b.text.startswith("重点施策")] == ["1-①", "2-①", "3-①"]
+    assert [t.table.texts()[2][0] for t in tables] == ["オンライン申請の拡充"] + [
+        benchmark_titles(n)[0] for n in (1, 2, 3)
+    ]
+    assert [t.table.texts()[3][0] for t in tables[1:]] == [benchmark_titles(n)[1] for n in (1, 2, 3)]
+    assert [b.marker for b in r.blocks if b.text.endswith("分野のデジタル化")] == ["(1)", "(2)", "(3)"]
     assert sum(b.text == TITLE for b in r.blocks) == 1
 
 
