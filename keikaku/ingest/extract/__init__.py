@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from keikaku.core.fiscal import find_years
-from keikaku.core.plan import Evaluation, Organisation, PillarSource, Plan
+from keikaku.core.plan import Evaluation, Measure, Organisation, PillarSource, Plan
 from keikaku.ingest.blocks import Block, BlockKind, ReadResult, Table
 from keikaku.ingest.extract.common import (
     LABEL_YEAR,
@@ -440,6 +440,21 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
         period=find_period(blocks, ex.outline),
         sections=find_sections(blocks, ex.outline, tree.used),
         policies=tree.policies(policy_pillars),
-        measures=[d.to_measure(source_name) for d in ex.drafts],
+        measures=[_located(d.to_measure(source_name)) for d in ex.drafts],
         evaluations=_evaluations(result),
     )
+
+
+def _located(measure: Measure) -> Measure:
+    """Every KPI and schedule cell points back to the document: where a recogniser did not record a
+    narrower location, the value carries the location of the measure it was read with."""
+    where = measure.provenance
+    if where is None:
+        return measure
+    for kpi in measure.kpis:
+        if kpi.provenance is None:
+            kpi.provenance = where.model_copy()
+    for entry in measure.schedule:
+        if entry.provenance is None:
+            entry.provenance = where.model_copy()
+    return measure
