@@ -48,3 +48,26 @@ def test_admin_lists_measures(admin_client: Client) -> None:
     r = admin_client.get(f"/admin/plans/measure/{measure.pk}/change/")
     assert r.status_code == 200
     assert "出典の抜粋" in r.content.decode()
+
+
+def test_every_domain_model_is_in_the_admin() -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    missing = [
+        m._meta.label
+        for m in apps.get_models()
+        if m._meta.app_label in ("plans", "progress", "accounts")
+        and not m.__name__.startswith("Historical")
+        and not admin.site.is_registered(m)
+    ]
+    assert missing == []
+
+
+def test_admin_pages_of_pdca_models_render(admin_client: Client) -> None:
+    for url in (
+        "/admin/progress/progressreport/",
+        "/admin/progress/reportingperiod/",
+        "/admin/accounts/membership/",
+    ):
+        assert admin_client.get(url).status_code == 200

@@ -95,5 +95,7 @@ for model in (
     m.PreviousPlanReview,
     m.Catalogue,
     m.SourceFile,
+    m.MeasurePillar,
+    m.MeasureDepartment,
 ):
     admin.site.register(model)
