@@ -244,7 +244,7 @@ _DEPT_END = re.compile(
 
 
 def split_departments(text: str) -> list[str]:
-    """'なとりの魅力創生課 防災安全課 関連各課室' → three names; 'A I システム推進課' stays one name;
+    """'みどりの魅力推進課 防災安全課 関連各課室' → three names; 'A I システム推進課' stays one name;
     '文化・スポーツ課' is one name, '総務課・企画課' two."""
     s = clean_text(text)
     if not s or re.fullmatch(r"[-‐―—−ー\s]*", s):
@@ -349,7 +349,17 @@ def pillar_from_name(text: str) -> str | None:
     return None
 
 
+_MEMOISED: list = []  # lru_cache'd functions of other modules (see memo), cleared with clear_caches()
+
+
+def memo(fn):  # noqa: ANN001, ANN201 - a decorator keeping fn's signature
+    """lru_cache for a pure function of strings, registered so that clear_caches() forgets it too."""
+    cached = lru_cache(maxsize=8192)(fn)
+    _MEMOISED.append(cached)
+    return cached
+
+
 def clear_caches() -> None:
     """Forget memoised texts (benchmarks call it so that a repeated run costs what a first one does)."""
-    for fn in (squash, _numbers, _counts, _ratio, clean_text):
+    for fn in (squash, _numbers, _counts, _ratio, clean_text, *_MEMOISED):
         fn.cache_clear()
