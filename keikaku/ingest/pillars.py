@@ -206,18 +206,33 @@ def infer_pillars(
     pillar heading elsewhere in the plan); the nearest of them vote (see :func:`blend_neighbours`).
     The model is trained once per process and cached; so is each distinct ``extra`` set's index.
     """
+    return infer_pillars_many([(title, description)], extra=extra)[0]
+
+
+def infer_pillars_many(
+    measures: Sequence[tuple[str, str]], *, extra: list[tuple[str, list[str]]] | None = None
+) -> list[list[PillarRef]]:
+    """:func:`infer_pillars` for many (title, description) pairs at once (one vectoriser pass)."""
+    if not measures:
+        return []
     model = _model()
-    x = model.vectorizer.transform([normalise(title, description)])
-    probs = model.probabilities_of(x)[0]
+    x = model.vectorizer.transform([normalise(t, d) for t, d in measures])
+    probs = model.probabilities_of(x)
     key = _extra_key(extra)
+    sims = None
     if key:
         nb = _neighbours(key)
-        sims = np.asarray((nb.x @ x.T).todense()).ravel()
-        probs = blend_neighbours(probs, sims, nb.y)
-    return [
-        PillarRef(code=code, source=PillarSource.INFERRED, confidence=round(min(max(p, 0.0), 1.0), 4))
-        for code, p in decide(probs)
-    ]
+        sims = np.asarray((x @ nb.x.T).todense())
+    out: list[list[PillarRef]] = []
+    for i in range(len(measures)):
+        p = probs[i] if sims is None else blend_neighbours(probs[i], sims[i], nb.y)
+        out.append(
+            [
+                PillarRef(code=code, source=PillarSource.INFERRED, confidence=round(min(max(q, 0.0), 1.0), 4))
+                for code, q in decide(p)
+            ]
+        )
+    return out
 
 
 def _set_scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, float]:

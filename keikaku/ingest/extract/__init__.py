@@ -326,12 +326,13 @@ class _Extraction:
         ]
         if infer is None:
             return
-        for d in self.drafts:
-            if not d.pillars and id(d) not in self.stated_pillars:
-                try:
-                    d.pillars = list(infer(d.title, d.description, extra=extra or None))
-                except Exception:  # noqa: BLE001 - inference is a best effort, never fatal
-                    d.pillars = []
+        todo = [d for d in self.drafts if not d.pillars and id(d) not in self.stated_pillars]
+        try:
+            inferred = infer([(d.title, d.description) for d in todo], extra=extra or None)
+        except Exception:  # noqa: BLE001 - inference is a best effort, never fatal
+            inferred = [[] for _ in todo]
+        for d, refs in zip(todo, inferred, strict=True):
+            d.pillars = list(refs)
 
     # -- keys --------------------------------------------------------------------------------
     def keys(self, tree: PolicyTree) -> None:
@@ -394,10 +395,10 @@ def _continues(prev: Columns, cols: Columns | None, table: Table) -> bool:
 
 def _pillar_inference():  # noqa: ANN202
     try:
-        from keikaku.ingest.pillars import infer_pillars
+        from keikaku.ingest.pillars import infer_pillars_many
     except ImportError:
         return None
-    return infer_pillars
+    return infer_pillars_many
 
 
 def _evaluations(result: ReadResult) -> list[Evaluation]:

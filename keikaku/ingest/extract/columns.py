@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from keikaku.core.fiscal import column_header_year, find_years
 from keikaku.ingest.blocks import Cell, Table
-from keikaku.ingest.extract.common import clean_text, pillar_letters, squash
+from keikaku.ingest.extract.common import clean_text, memo, pillar_letters, squash
 
 TITLE_HEAD = re.compile(r"施策|取組|取り組み|事業|項目|名称|計画|内容")
 DESC_HEAD = re.compile(r"内容|概要|説明|目的")
@@ -94,6 +94,7 @@ def texts(grid: list[list[Cell]]) -> list[list[str]]:
     return [[clean_text(c.text) for c in row] for row in grid]
 
 
+@memo
 def header_year(text: str) -> int | None:
     """The fiscal year a column header names: 'R5', '令和5年度', '2023', '5年度' (令和 assumed)."""
     s = squash(text)
@@ -108,6 +109,7 @@ def header_year(text: str) -> int | None:
     return None
 
 
+@memo
 def head_kind(text: str) -> str | None:
     """What a header cell names (see the module docstring), or None."""
     s = squash(text)
