@@ -30,6 +30,7 @@ from keikaku.services import portal as uc
 MAX_ID = 2**62
 MAX_BODY = 4 * 1024 * 1024  # larger responses are not kept
 SKIP_COOKIES = ("messages",)  # besides the session cookie
+UNCACHED = ("language", "schema")  # a redirect setting a cookie; a file read from disk (no data stamp needed)
 
 
 class AnonymousPageCacheMiddleware:
@@ -48,7 +49,7 @@ class AnonymousPageCacheMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.app_name != "portal" or match.url_name == "language":
+        if match.app_name != "portal" or match.url_name in UNCACHED:
             return None
         ids = {k: match.kwargs.get(k) for k in ("plan_id", "measure_id")}
         try:

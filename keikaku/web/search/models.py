@@ -3,7 +3,9 @@
 Text columns hold the normalised text (NFKC, lower case, katakana → hiragana); ``*_grams`` hold the same
 text as space-separated character bigrams for 1–2-character queries. On SQLite two FTS5 tables mirror this
 table through triggers (trigram for ≥ 3 characters, unicode61 over the bigrams for shorter queries); on
-PostgreSQL pg_trgm GIN indexes cover title/body and a GIN tsvector index covers the bigrams (migration 0002).
+PostgreSQL pg_trgm GIN indexes cover title/body (migration 0002) and stored generated tsvector columns of the
+bigrams, ``title_tsv`` and ``grams_tsv``, each with a GIN index, serve short terms (migration 0004; they are
+PostgreSQL-only and not fields of this model: the database computes them).
 """
 
 from __future__ import annotations
