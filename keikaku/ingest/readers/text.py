@@ -159,9 +159,23 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
+class _WideOnly(dict):
+    """str.translate table keeping wide characters (W, F, A) and deleting the rest, filled as met."""
+
+    def __missing__(self, code: int) -> int | None:
+        keep = code if unicodedata.east_asian_width(chr(code)) in "WFA" else None
+        self[code] = keep
+        return keep
+
+
+_WIDE_ONLY = _WideOnly()
+
+
 def display_width(text: str) -> int:
     """Columns a line takes: Japanese (wide) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + len(text.translate(_WIDE_ONLY))
 
 
 def starts_block(text: str) -> bool:
