@@ -326,6 +326,11 @@ def _bump(**_kw: object) -> None:
     _generation[0] += 1
 
 
+def generation() -> int:
+    """This process's count of saves and deletes of the models public pages show."""
+    return _generation[0]
+
+
 for _model in _PAGE_MODELS:
     post_save.connect(_bump, sender=_model, dispatch_uid=f"keikaku-portal-{_model.__name__}-save")
     post_delete.connect(_bump, sender=_model, dispatch_uid=f"keikaku-portal-{_model.__name__}-delete")

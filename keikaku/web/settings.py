@@ -127,6 +127,8 @@ CACHES = {"default": _cache()}
 # whole public portal pages for visitors without a session: the key holds the data stamp, so edits through
 # the models show at once; this bounds changes made otherwise (raw SQL). 0 = off (keikaku.web.portal.middleware)
 KEIKAKU_PAGE_CACHE_SECONDS = env_int("KEIKAKU_PAGE_CACHE_SECONDS", 300)
+# how long a process trusts a page's data stamp (saves in other processes show after this; 0 = ask every time)
+KEIKAKU_PAGE_STAMP_SECONDS = env_int("KEIKAKU_PAGE_STAMP_SECONDS", 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -31,6 +31,7 @@ def _plan() -> m.Plan:
     return plan_save(make_plan(0, org="さくら町", measures=measures), now=NOW)
 
 
+@override_settings(KEIKAKU_PAGE_STAMP_SECONDS=0)  # QuerySet.update below: seen at once only when asked
 def test_cached_plan_page_follows_edits(client: Client) -> None:
     row = _plan()
     url = f"/plans/{row.pk}/"
@@ -106,6 +107,7 @@ def test_language_switch_bad_input(client: Client) -> None:
     assert client.get("/language/en/", {"next": "/plans/1/"})["Location"] == "/plans/1/"
 
 
+@override_settings(KEIKAKU_PAGE_STAMP_SECONDS=0)
 def test_anonymous_responses_are_cached_whole(client: Client) -> None:
     row = _plan()
     url = f"/plans/{row.pk}/"
@@ -133,6 +135,7 @@ def test_anonymous_responses_are_cached_whole(client: Client) -> None:
     assert member.get("/").status_code == 200
 
 
+@override_settings(KEIKAKU_PAGE_STAMP_SECONDS=0)
 def test_measure_pages_and_home_are_cached_and_follow_withdrawal(client: Client) -> None:
     row = _plan()
     measure = row.measures.get(order=0)
@@ -152,3 +155,16 @@ def test_each_filter_has_its_own_entry(client: Client) -> None:
     assert "3 件中 3 件を表示" in client.get(url).content.decode()
     assert "3 件中 0 件を表示" in client.get(url, {"flag": "priority"}).content.decode()
     assert "3 件中 3 件を表示" in client.get(url, {"flag": "nonsense"}).content.decode()
+
+
+def test_a_remembered_stamp_needs_no_query_and_follows_saves_at_once(client: Client) -> None:
+    row = _plan()
+    url = f"/plans/{row.pk}/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert "施策その1" in client.get(url).content.decode()
+    assert len(queries) == 0  # the stamp is remembered for KEIKAKU_PAGE_STAMP_SECONDS (1 s)
+    measure = row.measures.get(order=0)
+    measure.title = "すぐに見える施策"
+    measure.save()  # this process's generation moves: the stamp is asked again
+    assert "すぐに見える施策" in client.get(url).content.decode()

@@ -4,9 +4,11 @@ A public page shows the same thing to every visitor who has no session: no CSRF 
 language switcher is a list of plain links, see views.language). Such responses are kept in the Django
 cache (``KEIKAKU_CACHE_URL``) keyed by path + query string, language, htmx and the data stamp
 (:func:`keikaku.services.portal.public_page_stamp`: any save or delete through the models — plan_save, a
-revision, the admin — changes it at once), for at most ``KEIKAKU_PAGE_CACHE_SECONDS`` (changes made
-without the models, e.g. raw SQL, show after that). A hit costs one small query and a cache read, before
-sessions, CSRF, authentication and the view run.
+revision, the admin — changes it, in this process at once, in other processes within
+``KEIKAKU_PAGE_STAMP_SECONDS``, for which a process remembers a stamp), for at most
+``KEIKAKU_PAGE_CACHE_SECONDS`` (changes made without the models, e.g. raw SQL, show after that). A hit
+costs a cache read (and at most one small query a second per page), before sessions, CSRF, authentication
+and the view run.
 
 Never cached: requests with a session or messages cookie (signed-in visitors), methods other than
 GET/HEAD, pages outside the portal app, responses other than 200, responses that set a cookie or used the
@@ -16,6 +18,8 @@ CSRF token, error pages of unknown or unpublished ids.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -39,6 +43,25 @@ class AnonymousPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.timeout = int(getattr(settings, "KEIKAKU_PAGE_CACHE_SECONDS", 0))
+        self.stamp_seconds = float(getattr(settings, "KEIKAKU_PAGE_STAMP_SECONDS", 0))
+        self._stamps: dict[tuple, tuple[float, int, tuple | None]] = {}
+        self._lock = threading.Lock()
+
+    def _stamp(self, ids: dict[str, int]) -> tuple | None:
+        """public_page_stamp, remembered for KEIKAKU_PAGE_STAMP_SECONDS in this process (a hit then needs
+        no database at all); a save or delete in this process (the generation) forgets it at once."""
+        if self.stamp_seconds <= 0:
+            return uc.public_page_stamp(**ids)
+        which, now, generation = tuple(sorted(ids.items())), time.monotonic(), uc.generation()
+        known = self._stamps.get(which)
+        if known is not None and known[1] == generation and now - known[0] < self.stamp_seconds:
+            return known[2]
+        stamp = uc.public_page_stamp(**ids)
+        with self._lock:
+            if len(self._stamps) > 10_000:
+                self._stamps.clear()
+            self._stamps[which] = (now, generation, stamp)
+        return stamp
 
     def _key(self, request: HttpRequest) -> str | None:
         if self.timeout <= 0 or request.method not in ("GET", "HEAD"):
@@ -58,7 +81,7 @@ class AnonymousPageCacheMiddleware:
             return None
         if any(v > MAX_ID for v in ids.values()):
             return None
-        stamp = uc.public_page_stamp(**ids)
+        stamp = self._stamp(ids)
         if stamp is None:
             return None
         parts = (
