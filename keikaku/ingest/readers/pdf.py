@@ -37,6 +37,7 @@ from keikaku.ingest.readers.text import starts_block
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
 MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing, not a table
 HEADING_RATIO = 1.15  # font size over body size that makes a line a heading
+MAX_HEADING_CHARS = 80  # as the text reader: a longer line is a sentence, not a heading
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-－—–‐ー－〜~・\(（\[［]*(?:p\.?|P\.?|ページ|頁)?\s*[0-9０-９]{1,4}\s*(?:[/／]\s*[0-9０-９]{1,4})?"
@@ -45,6 +46,19 @@ _PAGE_NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"[0-9０-９]+")
 _LINE = re.compile(r"[^\r\n]+")
+# Word's list bullets come out of a PDF as private-use code points of the Symbol / Wingdings fonts
+# (• U+F0B7, § U+F0A7, ● U+F06C, ■ U+F06E, ➢ U+F0D8, ✓ U+F0FC …); PDFium reports a hyphen that ends a
+# line as U+0002
+_PUA_BULLET = re.compile(r"[\uf000-\uf0ff]")
+_CHAR_MAP = {0x02: "-", 0xAD: "-", 0xFFFE: "-"}
+
+
+def _clean_chars(text: str) -> str:
+    if "\x02" in text or "\xad" in text or "\ufffe" in text:
+        text = text.translate(_CHAR_MAP)
+    if _PUA_BULLET.search(text):
+        text = _PUA_BULLET.sub("・", text)
+    return text
 
 
 @dataclass
@@ -67,6 +81,7 @@ class _Line:
 class _TableHit:
     table: Table
     bbox: tuple[float, float, float, float]  # x0, top, x1, bottom (top-based)
+    columns: list[float] = field(default_factory=list)  # x of the vertical rules
 
 
 @dataclass
@@ -106,11 +121,14 @@ def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
         x1 = rect.right
         top_pdf = max(top0, rect.top)
         bottom_pdf = min(bottom0, rect.bottom)
-        size = pdfium_c.FPDFText_GetFontSize(raw, s)
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, s)
+        # size and weight of a character inside the line: a list bullet or a marker may be set in
+        # another font (Symbol, Wingdings) and size than the text it opens
+        mid = (s + e + 1) // 2
+        size = pdfium_c.FPDFText_GetFontSize(raw, mid)
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, mid)
         lines.append(
             _Line(
-                text=text[s : e + 1],
+                text=_clean_chars(text[s : e + 1]),
                 x0=min(x0, x1),
                 top=height - top_pdf,
                 x1=max(x0, x1),
@@ -215,6 +233,52 @@ def _index(points: list[float], v: float) -> int:
     return min(range(len(points)), key=lambda i: abs(points[i] - v))
 
 
+class _Chars:
+    """The page's characters with their centres (top-based), for assigning text to table cells.
+
+    PDFium's bounded-text call keeps a character whose box merely overlaps the rectangle, so the
+    tall boxes of brackets leak into the cell above or below; a character belongs to the cell that
+    holds its centre instead."""
+
+    def __init__(self, textpage: Any, height: float) -> None:
+        raw = textpage.raw
+        n = pdfium_c.FPDFText_CountChars(raw)
+        self.text = textpage.get_text_range(0, n) if n > 0 else ""
+        if len(self.text) != n:
+            self.text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        self.points: list[tuple[int, float, float]] = []
+        for i, ch in enumerate(self.text):
+            if ch.isspace():
+                continue
+            if pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+                cy = height - (top.value + bottom.value) / 2
+                self.points.append((i, (left.value + right.value) / 2, cy))
+
+    def inside(self, x0: float, top: float, x1: float, bottom: float) -> list[tuple[int, float, float]]:
+        return [p for p in self.points if x0 <= p[1] <= x1 and top <= p[2] <= bottom]
+
+    def lines(self, picked: list[int]) -> list[str]:
+        """The picked characters (indices in reading order) as lines: a new line wherever PDFium's
+        text between two picked characters holds a line break or characters of another cell."""
+        out: list[str] = []
+        buf: list[str] = []
+        prev = None
+        for i in picked:
+            if prev is not None:
+                between = self.text[prev + 1 : i]
+                if between and (("\n" in between or "\r" in between) or between.strip()):
+                    out.append("".join(buf))
+                    buf = []
+                elif between:
+                    buf.append(" ")
+            buf.append(self.text[i])
+            prev = i
+        if buf:
+            out.append("".join(buf))
+        return out
+
+
 def _find_tables(
     textpage: Any, segments: list[tuple[float, float, float, float]], height: float
 ) -> list[_TableHit]:
@@ -225,17 +289,23 @@ def _find_tables(
     if sum(e["orientation"] == "h" for e in edges) < 2 or sum(e["orientation"] == "v" for e in edges) < 2:
         return []
     cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    groups = cells_to_tables(cells)
+    if not groups:
+        return []
+    chars = _Chars(textpage, height)
     hits = []
-    for group in cells_to_tables(cells):
+    for group in groups:
         xs = _cluster([c[0] for c in group] + [c[2] for c in group])
         ys = _cluster([c[1] for c in group] + [c[3] for c in group])
+        in_table = chars.inside(xs[0] - 1, ys[0] - 1, xs[-1] + 1, ys[-1] + 1)
         placed = []
         for x0, top, x1, bottom in group:
             r0, r1 = _index(ys, top), _index(ys, bottom)
             c0, c1 = _index(xs, x0), _index(xs, x1)
             if r1 <= r0 or c1 <= c0:
                 continue
-            text = _cell_text(textpage, x0, top, x1, bottom, height)
+            picked = [p[0] for p in in_table if x0 <= p[1] <= x1 and top <= p[2] <= bottom]
+            text = _cell_text(chars.lines(picked))
             placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0)))
         if not placed:
             continue
@@ -244,7 +314,7 @@ def _find_tables(
         for r0, _c0, cell in placed:
             rows[r0].append(cell)
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
-        hits.append(_TableHit(Table(rows=[r for r in rows if r]), bbox))
+        hits.append(_TableHit(Table(rows=[r for r in rows if r]), bbox, xs))
     return hits
 
 
@@ -257,12 +327,11 @@ def _two_names(prev: str, line: str) -> bool:
     return len(prev) <= 16 and len(line) <= 16 and bool(_NAME_END.search(prev) and _NAME_END.search(line))
 
 
-def _cell_text(textpage: Any, x0: float, top: float, x1: float, bottom: float, height: float) -> str:
-    raw = textpage.get_text_bounded(x0 + 0.5, height - bottom + 0.5, x1 - 0.5, height - top - 0.5)
+def _cell_text(lines: list[str]) -> str:
     out: list[str] = []
     buf: list[str] = []
-    for line in raw.replace("\r", "\n").split("\n"):
-        line = line.strip()
+    for line in lines:
+        line = _clean_chars(line).strip()
         if not line:
             continue
         if buf and (starts_block(line) or split_bullet(line)[0] or _two_names(buf[-1], line)):
@@ -338,6 +407,10 @@ class _Assembler:
         self.blocks: list[Block] = []
         self.group: list[_Line] = []
         self.right_edge: float = 0.0
+        self.body_bottom: float = 0.0  # the lowest text or rule on any page: the bottom margin
+        # the table that ended the last page with nothing after it: a table opening the next page
+        # with the same columns continues it
+        self.open_table: tuple[_TableHit, int] | None = None
 
     def level_of(self, size: float) -> int | None:
         if size < self.body * HEADING_RATIO:
@@ -367,6 +440,7 @@ class _Assembler:
         return line.x0 <= prev.x0 + prev.size * 1.5
 
     def add(self, line: _Line) -> None:
+        self.open_table = None
         if self.group and not self.continues(self.group[-1], line):
             self.flush()
         self.group.append(line)
@@ -382,6 +456,8 @@ class _Assembler:
                 max(ln.x1 for ln in same_page), max(ln.bottom for ln in same_page))  # fmt: skip
         loc = Location(page=first.page, bbox=tuple(round(v, 1) for v in bbox))  # type: ignore[arg-type]
         level = self.level_of(first.size)
+        if level is not None and (len(text) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "．"))):
+            level = None  # a sentence set in a bigger font (a lead paragraph) is no heading
         style = "bold" if first.bold else None
         if level is not None:
             marker, rest = split_marker(text)
@@ -392,9 +468,60 @@ class _Assembler:
 
     def table(self, hit: _TableHit, page: int) -> None:
         self.flush()
+        prev = self.open_table
+        self.open_table = (hit, page)
+        if prev is not None and prev[1] == page - 1 and _same_columns(prev[0].columns, hit.columns):
+            last = self.blocks[-1]
+            assert last.table is not None
+            split_row = prev[0].bbox[3] >= self.body_bottom - 1.5 * self.body  # within a line of it
+            last.table = _continue_table(last.table, hit.table, split_row)
+            last.text = table_text(last.table.rows)
+            return
         loc = Location(page=page, bbox=tuple(round(v, 1) for v in hit.bbox))  # type: ignore[arg-type]
         text = table_text(hit.table.rows)
         self.blocks.append(Block(BlockKind.TABLE, text, loc=loc, table=hit.table, style="table"))
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) >= 2 and all(abs(x - y) <= 2.0 for x, y in zip(a, b, strict=True))
+
+
+def _opens_row(text: str) -> bool:
+    return bool(split_marker(text)[0] or split_bullet(text)[0] or starts_block(text))
+
+
+def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:
+    """Join a table continued on the next page: a repeated header row is dropped; when the first part
+    ran to the bottom margin (Word and LibreOffice let a row break across pages) and the next part's
+    first row does not open a row of its own (no number marker or bullet in its first cell), that
+    row is the rest of the last row and its cells join the cells above."""
+    rows = list(nxt.rows)
+    if not rows or not prev.rows:
+        return Table(prev.rows + rows, prev.caption)
+    last, first = prev.rows[-1], rows[0]
+    if [c.text for c in first] == [c.text for c in prev.rows[0]]:
+        rows = rows[1:]
+    elif (
+        split_row
+        and [c.colspan for c in first] == [c.colspan for c in last]
+        and not _opens_row(first[0].text)
+        and any(c.text for c in first)
+    ):
+        merged = [
+            Cell(_join_parts(a.text, b.text), rowspan=a.rowspan, colspan=a.colspan)
+            for a, b in zip(last, first, strict=True)
+        ]
+        prev = Table(prev.rows[:-1] + [merged], prev.caption)
+        rows = rows[1:]
+    return Table(prev.rows + rows, prev.caption)
+
+
+def _join_parts(a: str, b: str) -> str:
+    if not a or not b:
+        return a or b
+    if starts_block(b) or split_bullet(b)[0]:
+        return f"{a}\n{b}"
+    return join_wrapped([a, b])
 
 
 def _inside(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
@@ -404,14 +531,19 @@ def _inside(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
 
 def _assemble(pages: list[_Page]) -> list[Block]:
     sizes: Counter[float] = Counter()
-    for page in pages:
+    for page in pages:  # the body size from text outside tables (cells are often set smaller)
         for line in page.lines:
-            sizes[line.size] += len(line.text)
+            if not any(_inside(line, t.bbox) for t in page.tables):
+                sizes[line.size] += len(line.text)
     if not sizes:
         return []
     body = sizes.most_common(1)[0][0]
     heading_sizes = _cluster([s for s in sizes if s >= body * HEADING_RATIO], 0.6)[::-1]
     asm = _Assembler(body, heading_sizes)
+    asm.body_bottom = max(
+        [ln.bottom for page in pages for ln in page.lines]
+        + [t.bbox[3] for page in pages for t in page.tables]
+    )
     for page in pages:
         body_right = [ln.x1 for ln in page.lines if abs(ln.size - body) <= 0.6]
         if body_right:
