@@ -327,6 +327,15 @@ def _two_names(prev: str, line: str) -> bool:
     return len(prev) <= 16 and len(line) <= 16 and bool(_NAME_END.search(prev) and _NAME_END.search(line))
 
 
+_BARE_NUMBER = re.compile(r"^[0-9０-９]{1,3}\s")
+
+
+def _starts_in_cell(line: str) -> bool:
+    """starts_block, except a bare number: in a narrow cell "（第\n6 期）" wraps before a number
+    (PDFium puts a space after it), which would otherwise look like the marker "6"."""
+    return starts_block(line) and not _BARE_NUMBER.match(line)
+
+
 def _cell_text(lines: list[str]) -> str:
     out: list[str] = []
     buf: list[str] = []
@@ -334,7 +343,7 @@ def _cell_text(lines: list[str]) -> str:
         line = _clean_chars(line).strip()
         if not line:
             continue
-        if buf and (starts_block(line) or split_bullet(line)[0] or _two_names(buf[-1], line)):
+        if buf and (_starts_in_cell(line) or split_bullet(line)[0] or _two_names(buf[-1], line)):
             out.append(join_wrapped(buf))
             buf = []
         buf.append(line)
@@ -449,7 +458,7 @@ class _Assembler:
         if not self.group:
             return
         lines, self.group = self.group, []
-        text = join_wrapped([ln.text for ln in lines])
+        text = tidy_spaces(join_wrapped([ln.text for ln in lines]))  # "第 2 章" → "第2章" (marker too)
         first = lines[0]
         same_page = [ln for ln in lines if ln.page == first.page]
         bbox = (min(ln.x0 for ln in same_page), min(ln.top for ln in same_page),
@@ -470,7 +479,12 @@ class _Assembler:
         self.flush()
         prev = self.open_table
         self.open_table = (hit, page)
-        if prev is not None and prev[1] == page - 1 and _same_columns(prev[0].columns, hit.columns):
+        if (
+            prev is not None
+            and prev[1] == page - 1
+            and _same_columns(prev[0].columns, hit.columns)
+            and not _new_record(prev[0].table, hit.table)
+        ):
             last = self.blocks[-1]
             assert last.table is not None
             split_row = prev[0].bbox[3] >= self.body_bottom - 1.5 * self.body  # within a line of it
@@ -484,6 +498,19 @@ class _Assembler:
 
 def _same_columns(a: list[float], b: list[float]) -> bool:
     return len(a) == len(b) >= 2 and all(abs(x - y) <= 2.0 for x, y in zip(a, b, strict=True))
+
+
+def _new_record(prev: Table, nxt: Table) -> bool:
+    """The next page's table opens with the label the previous one opened with ("NO" / "施策名"), but
+    not with the whole header row again: one record card after another, not one table continued."""
+    if not prev.rows or not nxt.rows or not prev.rows[0] or not nxt.rows[0]:
+        return False
+    first, head = nxt.rows[0], prev.rows[0]
+    return (
+        bool(first[0].text)
+        and first[0].text == head[0].text
+        and [c.text for c in first] != [c.text for c in head]
+    )
 
 
 def _opens_row(text: str) -> bool:
@@ -505,6 +532,7 @@ def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:
         split_row
         and [c.colspan for c in first] == [c.colspan for c in last]
         and not _opens_row(first[0].text)
+        and first[0].text not in {r[0].text for r in prev.rows if r}
         and any(c.text for c in first)
     ):
         merged = [
@@ -519,7 +547,7 @@ def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:
 def _join_parts(a: str, b: str) -> str:
     if not a or not b:
         return a or b
-    if starts_block(b) or split_bullet(b)[0]:
+    if a.endswith(("。", "．")) or split_bullet(b)[0]:  # the page broke the cell's text, not an item
         return f"{a}\n{b}"
     return join_wrapped([a, b])
 
