@@ -9,111 +9,29 @@ are absent; nothing downloads a browser.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import JS, axe_failures, get, tools
+
 pytestmark = pytest.mark.browser
-
-JS = Path(__file__).resolve().parent / "js"
-ROOT = JS.parent.parent.parent
-CHROMIUM = os.environ.get("KEIKAKU_CHROMIUM", "/usr/bin/chromium")
-
-
-def _tools() -> tuple[str, str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    node = shutil.which("node")
-    if not node:
-        pytest.skip("node is not installed (apt-get install nodejs npm)")
-    for pkg in ("axe-core", "playwright-core"):
-        if not (JS / "node_modules" / pkg).is_dir():
-            pytest.skip(f"{pkg} is not installed: npm ci --prefix tests/browser/js")
-    return node, CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status, r.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode("utf-8", "replace")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``keikaku demo`` (migrate, load the sample plans, serve with waitress) on a fresh SQLite file."""
-    _tools()
-    data = tmp_path_factory.mktemp("browser-data")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(KEIKAKU_DATA_DIR=str(data), KEIKAKU_DEBUG="0")
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "keikaku.cli",
-            "demo",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--threads",
-            "4",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {(data / 'server.log').read_text()[-2000:]}")
-            try:
-                if _get(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not start in 90 s")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def server(demo_server: tuple[str, Path]) -> str:
+    return demo_server[0]
 
 
 def _pages(base: str) -> list[dict[str, str]]:
     """One URL of every public page type, found by following the demo data's own links."""
-    _status, home = _get(base + "/")
+    _status, home = get(base + "/")
     plan_ids = sorted({int(x) for x in re.findall(r'href="/plans/(\d+)/"', home)})
     assert len(plan_ids) >= 2, "the demo data should hold two plans"
     plan = f"{base}/plans/{plan_ids[0]}/"
-    _status, plan_html = _get(plan)
+    _status, plan_html = get(plan)
     measure_id = re.findall(r'href="/measures/(\d+)/"', plan_html)[0]
     both = "&".join(f"plans={i}" for i in plan_ids[:2])
     return [
@@ -133,7 +51,7 @@ def _pages(base: str) -> list[dict[str, str]]:
 
 
 def _audit(mode: str, pages: list[dict[str, str]]) -> list[dict]:
-    node, chromium = _tools()
+    node, chromium = tools()
     config = json.dumps({"chromium": chromium, "mode": mode, "pages": pages})
     run = subprocess.run(
         [node, str(JS / "audit.mjs"), config], cwd=JS, capture_output=True, text=True, timeout=300
@@ -151,14 +69,7 @@ def test_axe_wcag21aa_no_violations(server: str) -> None:
         assert r["status"] == expected.get(r["name"], 200), r
     assert {r["lang"] for r in results if r["name"].endswith("-en")} == {"en"}
     assert {r["lang"] for r in results if not r["name"].endswith("-en")} == {"ja"}
-    failures = {
-        r["name"]: [
-            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-            for v in r["violations"]
-        ]
-        for r in results
-        if r["violations"]
-    }
+    failures = axe_failures(results)
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
 
 

@@ -1,5 +1,5 @@
-"""Accessibility of the logged-in pages in a real browser: the real server (``keikaku demo``, started as
-in test_axe.py) with a user holding the admin role, an open reporting period, a submitted report and a
+"""Accessibility of the logged-in pages in a real browser: the real server (``keikaku demo``, the demo_server
+fixture in conftest.py) with a user holding the admin role, an open reporting period, a submitted report and a
 next plan version (tests/browser/manage_setup.py, run with the server's KEIKAKU_DATA_DIR); Chromium logs
 in through the real login form (tests/browser/js/audit_manage.mjs) and axe-core checks every manage page
 at WCAG 2.1 AA, in Japanese and, for a few pages, in English.
@@ -10,72 +10,34 @@ Skips like test_axe.py when chromium, node or the npm packages are absent.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.test_axe import JS, _free_port, _get, _tools
+from tests.browser.conftest import JS, ROOT, axe_failures, server_env, tools
 
 pytestmark = pytest.mark.browser
 
-ROOT = JS.parent.parent.parent
 USERNAME = "axe-admin"
 PASSWORD = "axe-Correct-Horse-2026"
 
 
-def _env(data: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(KEIKAKU_DATA_DIR=str(data), KEIKAKU_DEBUG="0")
-    return env
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
-    """``keikaku demo`` on a fresh SQLite file, then the admin user and PDCA records in the same database."""
-    _tools()
-    data = tmp_path_factory.mktemp("browser-manage-data")
-    port = _free_port()
-    log = (data / "server.log").open("w")
-    cmd = [sys.executable, "-m", "keikaku.cli", "demo", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--threads", "4"], cwd=ROOT, env=_env(data), stdout=log, stderr=subprocess.STDOUT
+def site(demo_server: tuple[str, Path]) -> tuple[str, dict[str, int]]:
+    """The demo server, then the admin user and PDCA records in the same database."""
+    base, data = demo_server
+    setup = subprocess.run(
+        [sys.executable, "-m", "tests.browser.manage_setup", USERNAME, PASSWORD],
+        cwd=ROOT,
+        env=server_env(data),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {(data / 'server.log').read_text()[-2000:]}")
-            try:
-                if _get(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not start in 90 s")
-            time.sleep(0.3)
-        setup = subprocess.run(
-            [sys.executable, "-m", "tests.browser.manage_setup", USERNAME, PASSWORD],
-            cwd=ROOT,
-            env=_env(data),
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert setup.returncode == 0, setup.stderr[-3000:]
-        yield base, json.loads(setup.stdout.strip().splitlines()[-1])
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    return base, json.loads(setup.stdout.strip().splitlines()[-1])
 
 
 def _pages(base: str, ids: dict[str, int]) -> list[dict[str, str]]:
@@ -123,7 +85,7 @@ def _pages(base: str, ids: dict[str, int]) -> list[dict[str, str]]:
 
 
 def _audit(base: str, pages: list[dict[str, str]]) -> dict:
-    node, chromium = _tools()
+    node, chromium = tools()
     config = json.dumps(
         {
             "chromium": chromium,
@@ -139,17 +101,6 @@ def _audit(base: str, pages: list[dict[str, str]]) -> dict:
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout)
-
-
-def _failures(results: list[dict]) -> dict[str, list[str]]:
-    return {
-        r["name"]: [
-            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-            for v in r["violations"]
-        ]
-        for r in results
-        if r["violations"]
-    }
 
 
 def test_logged_in_pages_have_no_axe_violations(site: tuple[str, dict[str, int]]) -> None:
@@ -177,6 +128,6 @@ def test_logged_in_pages_have_no_axe_violations(site: tuple[str, dict[str, int]]
     assert headings["index"] == "進行管理" and headings["index-en"] == "Progress management"
     assert headings["dashboard-en"] == "Progress dashboard"
     logins = [out["login"][loc]["audit"] for loc in ("ja-JP", "en-US")]
-    assert _failures(logins + results) == {}, json.dumps(
-        _failures(logins + results), ensure_ascii=False, indent=1
+    assert axe_failures(logins + results) == {}, json.dumps(
+        axe_failures(logins + results), ensure_ascii=False, indent=1
     )
