@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 
 from keikaku.services.people import membership_set, token_create
 from keikaku.services.plans import plan_save
+from keikaku.services.progress import ReportInput, parse_actual
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
 from tests.factories import XSS, make_measure, make_plan
@@ -95,3 +96,15 @@ def make_people() -> People:
 @pytest.fixture
 def people(db) -> People:
     return make_people()
+
+
+def report_input(measure: pm.Measure, status: str = "順調", value: str = "25") -> ReportInput:
+    """A report on ``measure``: ``status``, a narrative with <script>, one evidence link, ``value`` for its
+    first KPI (parsed as a typed-in actual, in the KPI's unit)."""
+    kpi = measure.kpis.first()
+    return ReportInput(
+        status=status,
+        narrative="進めた<script>x</script>",
+        evidence=["https://example.jp/a"],
+        actuals=[parse_actual(kpi.pk, value, kpi.unit or "")],
+    )

@@ -22,14 +22,9 @@ from keikaku.services.excel import (
 from keikaku.services.progress import ActualInput, ReportInput, progress_save
 from keikaku.web.progress import models as gm
 from tests.factories import XSS
-from tests.people import NOW, People, make_people
+from tests.people import NOW, People
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(db) -> People:
-    return make_people()
 
 
 def fill(data: bytes, edits: dict[str, object]) -> bytes:

@@ -13,10 +13,8 @@ from django.core import mail
 from keikaku.services.errors import Conflict, PermissionDenied, ServiceError
 from keikaku.services.people import can, department_merge, token_authenticate, token_create
 from keikaku.services.progress import (
-    ReportInput,
     evaluation_save,
     late_measures,
-    parse_actual,
     period_create,
     period_update,
     plan_status_counts,
@@ -32,29 +30,14 @@ from keikaku.services.progress import (
 from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
-from tests.people import NOW, People, make_people
+from tests.people import NOW, People, report_input
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(db) -> People:
-    return make_people()
-
-
-def _input(measure: pm.Measure, status: str = "順調", value: str = "25") -> ReportInput:
-    kpi = measure.kpis.first()
-    return ReportInput(
-        status=status,
-        narrative="進めた<script>x</script>",
-        evidence=["https://example.jp/a"],
-        actuals=[parse_actual(kpi.pk, value, kpi.unit or "")],
-    )
-
-
 def test_workflow_draft_submit_return_resubmit_approve(people: People) -> None:
     p = people
-    r = progress_save(p.bob, p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW)
+    r = progress_save(p.bob, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW)
     assert (r.state, r.revision) == ("draft", 1)
     assert r.actuals.get().value_number == Decimal("25") and r.actuals.get().unit == "件"
     r = progress_submit(p.bob, r, revision=1, now=NOW)
@@ -69,7 +52,7 @@ def test_workflow_draft_submit_return_resubmit_approve(people: People) -> None:
         p.bob,
         p.bob_measure,
         p.period_a,
-        _input(p.bob_measure, value="実施"),
+        report_input(p.bob_measure, value="実施"),
         revision=r.revision,
         now=NOW,
         submit=True,
@@ -87,31 +70,38 @@ def test_workflow_draft_submit_return_resubmit_approve(people: People) -> None:
 def test_reporter_is_limited_to_their_departments_and_organisations_are_isolated(people: People) -> None:
     p = people
     with pytest.raises(PermissionDenied):
-        progress_save(p.bob, p.other_measure, p.period_a, _input(p.other_measure), revision=0, now=NOW)
+        progress_save(p.bob, p.other_measure, p.period_a, report_input(p.other_measure), revision=0, now=NOW)
     with pytest.raises(PermissionDenied):
-        progress_save(p.charlie, p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW)
+        progress_save(p.charlie, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW)
     with pytest.raises(PermissionDenied):
-        progress_save(AnonymousUser(), p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW)
-    progress_save(p.alice, p.other_measure, p.period_a, _input(p.other_measure), revision=0, now=NOW)
+        progress_save(
+            AnonymousUser(), p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW
+        )
+    progress_save(p.alice, p.other_measure, p.period_a, report_input(p.other_measure), revision=0, now=NOW)
 
 
 def test_stale_write_is_refused(people: People) -> None:
     p = people
-    r = progress_save(p.alice, p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW)
+    r = progress_save(p.alice, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW)
     progress_save(
-        p.bob, p.bob_measure, p.period_a, _input(p.bob_measure, value="30"), revision=r.revision, now=NOW
+        p.bob,
+        p.bob_measure,
+        p.period_a,
+        report_input(p.bob_measure, value="30"),
+        revision=r.revision,
+        now=NOW,
     )
     with pytest.raises(Conflict, match="他の人が先に更新"):
         progress_save(
             p.alice,
             p.bob_measure,
             p.period_a,
-            _input(p.bob_measure, value="31"),
+            report_input(p.bob_measure, value="31"),
             revision=r.revision,
             now=NOW,
         )
     with pytest.raises(Conflict):  # a second "create" of the same report
-        progress_save(p.alice, p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW)
+        progress_save(p.alice, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW)
     assert gm.KpiActual.objects.get(report=r).value_number == Decimal("30")
 
 
@@ -126,11 +116,16 @@ def test_closed_period_and_vocabulary(people: People) -> None:
     ]
     with pytest.raises(ServiceError):
         progress_save(
-            p.alice, p.bob_measure, p.period_a, _input(p.bob_measure, status="絶好調"), revision=0, now=NOW
+            p.alice,
+            p.bob_measure,
+            p.period_a,
+            report_input(p.bob_measure, status="絶好調"),
+            revision=0,
+            now=NOW,
         )
     status_vocabulary_set(p.dana, p.plan_a.organisation, [("概ね順調", "on_track"), ("要注意", "delayed")])
     progress_save(
-        p.alice, p.bob_measure, p.period_a, _input(p.bob_measure, status="要注意"), revision=0, now=NOW
+        p.alice, p.bob_measure, p.period_a, report_input(p.bob_measure, status="要注意"), revision=0, now=NOW
     )
     with pytest.raises(PermissionDenied):
         period_update(
@@ -140,7 +135,12 @@ def test_closed_period_and_vocabulary(people: People) -> None:
     assert period.state == "closed" and period.closed_at == NOW
     with pytest.raises(ServiceError, match="受付中"):
         progress_save(
-            p.alice, p.other_measure, period, _input(p.other_measure, status="要注意"), revision=0, now=NOW
+            p.alice,
+            p.other_measure,
+            period,
+            report_input(p.other_measure, status="要注意"),
+            revision=0,
+            now=NOW,
         )
     with pytest.raises(Conflict):
         period_update(p.dana, p.period_a, revision=1, state="open", now=NOW)
@@ -155,7 +155,7 @@ def test_late_measures_and_reminders(people: People) -> None:
     due = p.period_a.due_date
     assert late_measures(p.period_a, today=due) == []
     r = progress_save(
-        p.bob, p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW, submit=True
+        p.bob, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW, submit=True
     )
     late = late_measures(p.period_a, today=due + timedelta(days=1))
     assert p.bob_measure not in late and len(late) == 3
@@ -219,7 +219,7 @@ def test_evaluation_and_revision_with_lineage_and_diff(people: People) -> None:
 def test_visibility_and_status_counts(people: People) -> None:
     p = people
     r = progress_save(
-        p.bob, p.bob_measure, p.period_a, _input(p.bob_measure), revision=0, now=NOW, submit=True
+        p.bob, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW, submit=True
     )
     anon = AnonymousUser()
     assert (

@@ -27,24 +27,9 @@ from keikaku.services.progress import (
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
 from tests.factories import make_measure, make_plan
-from tests.people import NOW, People, make_people
+from tests.people import NOW, People, report_input
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(db) -> People:
-    return make_people()
-
-
-def _input(measure: pm.Measure, status: str = "順調", value: str = "25") -> ReportInput:
-    kpi = measure.kpis.first()
-    return ReportInput(
-        status=status,
-        narrative="進めた<script>x</script>",
-        evidence=["https://example.jp/a"],
-        actuals=[parse_actual(kpi.pk, value, kpi.unit or "")],
-    )
 
 
 def _measures(p: People) -> list[pm.Measure]:
@@ -58,11 +43,11 @@ def _nothing_saved() -> bool:
 def test_creates_and_updates_with_history_who_and_when(people: People) -> None:
     p = people
     ms = _measures(p)
-    first = progress_save(p.alice, ms[0], p.period_a, _input(ms[0], value="5"), revision=0, now=NOW)
+    first = progress_save(p.alice, ms[0], p.period_a, report_input(ms[0], value="5"), revision=0, now=NOW)
     later = NOW + timedelta(hours=1)
     items = [
-        ReportSave(ms[0], _input(ms[0], value="１，２３４"), revision=first.revision),
-        ReportSave(ms[1], _input(ms[1], status="遅れ", value="実施"), revision=0),
+        ReportSave(ms[0], report_input(ms[0], value="１，２３４"), revision=first.revision),
+        ReportSave(ms[1], report_input(ms[1], status="遅れ", value="実施"), revision=0),
     ]
     out = progress_save_many(p.alice, p.period_a, items, now=later)
     assert [r.measure_id for r in out] == [ms[0].pk, ms[1].pk] and all(r.pk for r in out)
@@ -82,7 +67,7 @@ def test_creates_and_updates_with_history_who_and_when(people: People) -> None:
         assert (h.history_user, h.history_date) == (p.alice, later)
     assert r0.history.count() == 2 and a0.history.count() == 2
     # an unchanged actual writes no history row; a submit moves the state
-    again = [ReportSave(ms[0], _input(ms[0], value="1234"), revision=2)]
+    again = [ReportSave(ms[0], report_input(ms[0], value="1234"), revision=2)]
     (r,) = progress_save_many(p.alice, p.period_a, again, now=later, submit=True)
     assert (r.state, r.submitted_at, r.revision) == ("submitted", later, 3)
     assert a0.history.count() == 2 and r0.history.count() == 3
@@ -90,8 +75,8 @@ def test_creates_and_updates_with_history_who_and_when(people: People) -> None:
 
 def test_permissions_reporter_outsider_anonymous(people: People) -> None:
     p = people
-    bob_ok = ReportSave(p.bob_measure, _input(p.bob_measure), revision=0)
-    not_bobs = ReportSave(p.other_measure, _input(p.other_measure), revision=0)
+    bob_ok = ReportSave(p.bob_measure, report_input(p.bob_measure), revision=0)
+    not_bobs = ReportSave(p.other_measure, report_input(p.other_measure), revision=0)
     with pytest.raises(PermissionDenied) as e:
         progress_save_many(p.bob, p.period_a, [bob_ok, not_bobs], now=NOW)
     assert e.value.item == 1 and _nothing_saved()
@@ -102,22 +87,24 @@ def test_permissions_reporter_outsider_anonymous(people: People) -> None:
     (r,) = progress_save_many(p.bob, p.period_a, [bob_ok], now=NOW)
     assert r.created_by == p.bob and r.history.get().history_user == p.bob
     with pytest.raises(NotFound):  # a measure of another plan (and organisation)
-        progress_save_many(p.alice, p.period_a, [ReportSave(p.measure_b, _input(p.measure_b), 0)], now=NOW)
+        progress_save_many(
+            p.alice, p.period_a, [ReportSave(p.measure_b, report_input(p.measure_b), 0)], now=NOW
+        )
 
 
 def test_stale_revisions_conflict_and_nothing_is_saved(people: People) -> None:
     p = people
     ms = _measures(p)
-    r = progress_save(p.alice, ms[0], p.period_a, _input(ms[0]), revision=0, now=NOW)
-    progress_save(p.bob, ms[0], p.period_a, _input(ms[0], value="30"), revision=r.revision, now=NOW)
-    fresh = ReportSave(ms[2], _input(ms[2]), revision=0)
+    r = progress_save(p.alice, ms[0], p.period_a, report_input(ms[0]), revision=0, now=NOW)
+    progress_save(p.bob, ms[0], p.period_a, report_input(ms[0], value="30"), revision=r.revision, now=NOW)
+    fresh = ReportSave(ms[2], report_input(ms[2]), revision=0)
     with pytest.raises(Conflict, match="他の人が先に更新") as e:
-        progress_save_many(p.alice, p.period_a, [fresh, ReportSave(ms[0], _input(ms[0]), 1)], now=NOW)
+        progress_save_many(p.alice, p.period_a, [fresh, ReportSave(ms[0], report_input(ms[0]), 1)], now=NOW)
     assert e.value.item == 1
     with pytest.raises(Conflict):  # a second "create" of an existing report
-        progress_save_many(p.alice, p.period_a, [fresh, ReportSave(ms[0], _input(ms[0]), 0)], now=NOW)
+        progress_save_many(p.alice, p.period_a, [fresh, ReportSave(ms[0], report_input(ms[0]), 0)], now=NOW)
     with pytest.raises(Conflict, match="見つかりません"):  # a revision for a report that does not exist
-        progress_save_many(p.alice, p.period_a, [ReportSave(ms[3], _input(ms[3]), 4)], now=NOW)
+        progress_save_many(p.alice, p.period_a, [ReportSave(ms[3], report_input(ms[3]), 4)], now=NOW)
     assert not gm.ProgressReport.objects.filter(measure=ms[2]).exists()
     assert gm.KpiActual.objects.get(report__measure=ms[0]).value_number == Decimal("30")
 
@@ -125,26 +112,28 @@ def test_stale_revisions_conflict_and_nothing_is_saved(people: People) -> None:
 def test_submitted_and_approved_are_not_editable_returned_is(people: People) -> None:
     p = people
     ms = _measures(p)
-    r = progress_save(p.alice, ms[0], p.period_a, _input(ms[0]), revision=0, now=NOW, submit=True)
+    r = progress_save(p.alice, ms[0], p.period_a, report_input(ms[0]), revision=0, now=NOW, submit=True)
     with pytest.raises(Conflict, match="提出済・承認済"):
-        progress_save_many(p.alice, p.period_a, [ReportSave(ms[0], _input(ms[0]), r.revision)], now=NOW)
+        progress_save_many(p.alice, p.period_a, [ReportSave(ms[0], report_input(ms[0]), r.revision)], now=NOW)
     r = progress_approve(p.alice, r, revision=r.revision, now=NOW)
     with pytest.raises(Conflict, match="提出済・承認済"):
-        progress_save_many(p.alice, p.period_a, [ReportSave(ms[0], _input(ms[0]), r.revision)], now=NOW)
-    r2 = progress_save(p.alice, ms[1], p.period_a, _input(ms[1]), revision=0, now=NOW)
+        progress_save_many(p.alice, p.period_a, [ReportSave(ms[0], report_input(ms[0]), r.revision)], now=NOW)
+    r2 = progress_save(p.alice, ms[1], p.period_a, report_input(ms[1]), revision=0, now=NOW)
     r2 = progress_submit(p.alice, r2, revision=r2.revision, now=NOW)
     r2 = progress_return(p.alice, r2, revision=r2.revision, now=NOW, comment="根拠を")
-    (out,) = progress_save_many(p.alice, p.period_a, [ReportSave(ms[1], _input(ms[1]), r2.revision)], now=NOW)
+    (out,) = progress_save_many(
+        p.alice, p.period_a, [ReportSave(ms[1], report_input(ms[1]), r2.revision)], now=NOW
+    )
     assert out.state == "draft"
 
 
 def test_vocabulary_kpis_evidence_duplicates_and_closed_period(people: People) -> None:
     p = people
     ms = _measures(p)
-    good = ReportSave(ms[0], _input(ms[0]), 0)
+    good = ReportSave(ms[0], report_input(ms[0]), 0)
     with pytest.raises(ServiceError, match="進捗状況は") as e:
         progress_save_many(
-            p.alice, p.period_a, [good, ReportSave(ms[1], _input(ms[1], "絶好調"), 0)], now=NOW
+            p.alice, p.period_a, [good, ReportSave(ms[1], report_input(ms[1], "絶好調"), 0)], now=NOW
         )
     assert e.value.item == 1
     foreign_kpi = ReportInput(status="順調", actuals=[parse_actual(ms[1].kpis.first().pk, "3")])
@@ -169,14 +158,14 @@ def test_query_count_does_not_grow_with_the_batch(people: People) -> None:
     plan = plan_save(make_plan(40, org="テスト市A", measures=measures), now=NOW)
     period = gm.ReportingPeriod.objects.create(plan=plan, fiscal_year=2025, state="open")
     ms = list(plan.measures.order_by("order"))
-    items = {m.pk: ReportSave(m, _input(m), 0) for m in ms}
+    items = {m.pk: ReportSave(m, report_input(m), 0) for m in ms}
     counts = []
     for batch in (ms[:2], ms[2:6], ms[6:40]):  # the first also reads the membership and plan
         with CaptureQueriesContext(connection) as q:
             progress_save_many(p.alice, period, [items[m.pk] for m in batch], now=NOW)
         counts.append(len(q))
     assert counts[1] == counts[2] and counts[2] < 20
-    updates = [ReportSave(m, _input(m, value="99"), 1) for m in ms]
+    updates = [ReportSave(m, report_input(m, value="99"), 1) for m in ms]
     with CaptureQueriesContext(connection) as q:
         progress_save_many(p.alice, period, updates, now=NOW)
     assert len(q) < 20
