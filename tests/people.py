@@ -16,13 +16,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from keikaku.services.people import membership_set, token_create
 from keikaku.services.plans import plan_save
-from keikaku.services.progress import ReportInput, parse_actual
+from keikaku.services.progress import (
+    ActualInput,
+    ReportInput,
+    parse_actual,
+    progress_approve,
+    progress_save,
+)
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
 from tests.factories import XSS, make_measure, make_plan
@@ -108,3 +115,18 @@ def report_input(measure: pm.Measure, status: str = "順調", value: str = "25")
         evidence=["https://example.jp/a"],
         actuals=[parse_actual(kpi.pk, value, kpi.unit or "")],
     )
+
+
+def approve_bob_report(p: People, narrative: str) -> gm.ProgressReport:
+    """Bob's report on his measure for period A (順調, 25 件, ``narrative``), submitted; Alice approves it."""
+    kpi = p.bob_measure.kpis.get()
+    rep = progress_save(
+        p.bob,
+        p.bob_measure,
+        p.period_a,
+        ReportInput(status="順調", narrative=narrative, actuals=[ActualInput(kpi.pk, Decimal("25"), "件")]),
+        revision=0,
+        now=NOW,
+        submit=True,
+    )
+    return progress_approve(p.alice, rep, revision=rep.revision, now=NOW)

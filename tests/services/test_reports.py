@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from decimal import Decimal
 
 import pypdfium2 as pdfium
 import pytest
@@ -14,15 +13,13 @@ from docx import Document
 
 from keikaku.export.report_pdf import find_cjk_font
 from keikaku.services.progress import (
-    ActualInput,
     ReportInput,
     evaluation_save,
-    progress_approve,
     progress_save,
 )
 from keikaku.services.reports import evaluation_report, evaluation_report_render
 from tests.factories import XSS
-from tests.people import NOW, People, make_people
+from tests.people import NOW, People, approve_bob_report, make_people
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 5, 1)
@@ -31,21 +28,7 @@ TODAY = date(2026, 5, 1)
 @pytest.fixture
 def people(db) -> People:
     p = make_people()
-    kpi = p.bob_measure.kpis.get()
-    rep = progress_save(
-        p.bob,
-        p.bob_measure,
-        p.period_a,
-        ReportInput(
-            status="順調",
-            narrative=f"窓口で案内した{XSS}",
-            actuals=[ActualInput(kpi.pk, Decimal("25"), "件")],
-        ),
-        revision=0,
-        now=NOW,
-        submit=True,
-    )
-    progress_approve(p.alice, rep, revision=rep.revision, now=NOW)
+    approve_bob_report(p, f"窓口で案内した{XSS}")
     evaluation_save(
         p.alice, p.bob_measure, 2025, decision="継続", rationale=f"対象を広げる{XSS}", revision=0, now=NOW
     )

@@ -13,10 +13,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
-from keikaku.services.progress import ActualInput, ReportInput, progress_approve, progress_save
+from keikaku.services.progress import ActualInput, ReportInput, progress_save
 from keikaku.web.progress import models as gm
 from tests.factories import XSS
-from tests.people import NOW, People, make_people
+from tests.people import NOW, People, approve_bob_report, make_people
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.pdca_reports_urls")]
 
@@ -24,19 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.pdca_reports_ur
 @pytest.fixture
 def people(db) -> People:
     p = make_people()
-    kpi = p.bob_measure.kpis.get()
-    rep = progress_save(
-        p.bob,
-        p.bob_measure,
-        p.period_a,
-        ReportInput(
-            status="順調", narrative=f"進めた{XSS}", actuals=[ActualInput(kpi.pk, Decimal("25"), "件")]
-        ),
-        revision=0,
-        now=NOW,
-        submit=True,
-    )
-    progress_approve(p.alice, rep, revision=rep.revision, now=NOW)
+    approve_bob_report(p, f"進めた{XSS}")
     return p
 
 
