@@ -60,15 +60,44 @@ def full_text(b: Block) -> str:
     return f"{b.marker} {b.text}" if b.marker else b.text
 
 
+def inline_runs(text: str) -> list[tuple[str, bool]]:
+    """Markdown emphasis as runs: ``**bold**`` → (text, True); entities (``&lt;KPI&gt;``) as the
+    characters a real document shows. An unmatched ``**`` stays as written."""
+    parts = text.split("**")
+    if len(parts) % 2 == 0:  # an odd number of ** — the last one is no emphasis
+        parts[-2:] = [parts[-2] + "**" + parts[-1]]
+    runs: list[tuple[str, bool]] = []
+    for k, part in enumerate(parts):
+        part = html.unescape(part)
+        if not part:
+            continue
+        bold = k % 2 == 1
+        if runs and runs[-1][1] == bold and not bold:
+            runs[-1] = (runs[-1][0] + part, bold)
+        else:
+            runs.append((part, bold))
+    return runs
+
+
+def plain(text: str) -> str:
+    return "".join(t for t, _ in inline_runs(text))
+
+
 def title_of(blocks: list[Block], stem: str) -> str:
     for b in blocks[:40]:
         if b.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH) and "計画" in b.text and len(b.text) < 60:
-            return b.text
+            return plain(b.text)
     return stem
 
 
 # ---------------------------------------------------------------------------------------------
 # HTML
+
+
+def _html_inline(text: str) -> str:
+    return "".join(
+        f"<strong>{html.escape(t)}</strong>" if bold else html.escape(t) for t, bold in inline_runs(text)
+    )
 
 
 def _html_table(t: Table) -> str:
@@ -80,7 +109,7 @@ def _html_table(t: Table) -> str:
             attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
                 f' colspan="{c.colspan}"' if c.colspan > 1 else ""
             )
-            text = "<br>".join(html.escape(x) for x in c.text.split("\n"))
+            text = "<br>".join(_html_inline(x) for x in c.text.split("\n"))
             cells.append(f"<{tag}{attrs}>{text}</{tag}>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return '<table border="1">\n' + "\n".join(rows) + "\n</table>"
@@ -101,20 +130,20 @@ def render_html(blocks: list[Block], title: str) -> str:
             if not in_list:
                 out.append("<ul>")
                 in_list = True
-            out.append(f"<li>{html.escape(full_text(b))}</li>")
+            out.append(f"<li>{_html_inline(full_text(b))}</li>")
             continue
         if in_list:
             out.append("</ul>")
             in_list = False
         if b.kind == BlockKind.HEADING:
             lv = levels[i]
-            out.append(f"<h{lv}>{html.escape(full_text(b))}</h{lv}>")
+            out.append(f"<h{lv}>{_html_inline(full_text(b))}</h{lv}>")
         elif b.kind == BlockKind.TABLE and b.table is not None:
             out.append(_html_table(b.table))
         elif b.kind == BlockKind.FOOTNOTE:
-            out.append(f'<p class="note"><small>{html.escape(full_text(b))}</small></p>')
+            out.append(f'<p class="note"><small>{_html_inline(full_text(b))}</small></p>')
         else:
-            out.append("<p>" + "<br>".join(html.escape(x) for x in b.text.split("\n")) + "</p>")
+            out.append("<p>" + "<br>".join(_html_inline(x) for x in b.text.split("\n")) + "</p>")
     if in_list:
         out.append("</ul>")
     out.append("</main><footer>Copyright (C) 市役所 All Rights Reserved.</footer></body></html>")
@@ -153,6 +182,16 @@ def _east_asian(style: object, font: str) -> None:
         fonts.set(qn(attr), font)
 
 
+def _add_runs(paragraph: object, text: str, size: object = None, bold: bool = False) -> None:
+    """Text with Markdown emphasis as runs; ``**…**`` becomes a bold run."""
+    for part, strong in inline_runs(text):
+        run = paragraph.add_run(part)  # type: ignore[attr-defined]
+        if strong or bold:
+            run.bold = True
+        if size is not None:
+            run.font.size = size
+
+
 def _docx_table(document: object, t: Table) -> None:
     from docx.shared import Pt
 
@@ -176,14 +215,9 @@ def _docx_table(document: object, t: Table) -> None:
                 for cc in range(c, c1 + 1):
                     occupied.add((rr, cc))
             lines = cell.text.split("\n")
-            target.paragraphs[0].text = lines[0]
+            _add_runs(target.paragraphs[0], lines[0], Pt(9), r == 0)
             for extra in lines[1:]:
-                target.add_paragraph(extra)
-            for p in target.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(9)
-                    if r == 0:
-                        run.bold = True
+                _add_runs(target.add_paragraph(), extra, Pt(9), r == 0)
             c = c1 + 1
     document.add_paragraph()  # type: ignore[attr-defined]
 
@@ -214,22 +248,20 @@ def render_docx(blocks: list[Block], title: str, path: Path) -> None:
     levels = heading_levels(blocks)
     for i, b in enumerate(blocks):
         if b.kind == BlockKind.HEADING:
-            doc.add_paragraph(full_text(b), style=f"Heading {levels[i]}")
+            _add_runs(doc.add_paragraph(style=f"Heading {levels[i]}"), full_text(b))
         elif b.kind == BlockKind.TABLE and b.table is not None:
             _docx_table(doc, b.table)
         elif b.kind == BlockKind.LIST_ITEM:
-            doc.add_paragraph(full_text(b), style="List Bullet")
+            _add_runs(doc.add_paragraph(style="List Bullet"), full_text(b))
         elif b.kind == BlockKind.FOOTNOTE:
-            p = doc.add_paragraph()
-            run = p.add_run(full_text(b))
-            run.font.size = Pt(8)
+            _add_runs(doc.add_paragraph(), full_text(b), Pt(8))
         else:
             p = doc.add_paragraph()
             parts = b.text.split("\n")
             for k, part in enumerate(parts):
-                run = p.add_run(part)
+                _add_runs(p, part)
                 if k < len(parts) - 1:
-                    run.add_break()
+                    p.add_run().add_break()
     doc.save(str(path))
 
 
@@ -249,6 +281,7 @@ def render_pdf_soffice(docx_path: Path, out_dir: Path) -> Path:
 
 def render_pdf_reportlab(blocks: list[Block], title: str, path: Path) -> None:
     from reportlab.lib import colors
+    from reportlab.lib.fonts import addMapping
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -259,6 +292,15 @@ def render_pdf_reportlab(blocks: list[Block], title: str, path: Path) -> None:
 
     pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
     font = "HeiseiKakuGo-W5"
+    for bold in (0, 1):  # no bold face of the CID font: <b> keeps the face (the words stay apart)
+        for italic in (0, 1):
+            addMapping(font, bold, italic, font)
+
+    def rl(text: str) -> str:
+        return "".join(
+            f"<b>{html.escape(t)}</b>" if strong else html.escape(t) for t, strong in inline_runs(text)
+        )
+
     body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     cell = ParagraphStyle("c", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     note = ParagraphStyle("n", fontName=font, fontSize=8, leading=11, wordWrap="CJK")
@@ -268,11 +310,12 @@ def render_pdf_reportlab(blocks: list[Block], title: str, path: Path) -> None:
     story: list[object] = []
     for i, b in enumerate(blocks):
         if b.kind == BlockKind.HEADING:
-            story.append(Paragraph(html.escape(full_text(b)), hs[levels[i]]))
+            story.append(Paragraph(rl(full_text(b)), hs[levels[i]]))
         elif b.kind == BlockKind.TABLE and b.table is not None:
             grid = b.table.grid()
             data = [
-                [Paragraph(html.escape(c.text).replace("\n", "<br/>"), cell) for c in row] for row in grid
+                [Paragraph("<br/>".join(rl(x) for x in c.text.split("\n")), cell) for c in row]
+                for row in grid
             ]
             cmds: list[tuple] = [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -296,13 +339,11 @@ def render_pdf_reportlab(blocks: list[Block], title: str, path: Path) -> None:
             )
             story.append(Spacer(1, 6))
         elif b.kind == BlockKind.LIST_ITEM:
-            story.append(
-                ListFlowable([Paragraph(html.escape(b.text), body)], bulletType="bullet", start="・")
-            )
+            story.append(ListFlowable([Paragraph(rl(b.text), body)], bulletType="bullet", start="・"))
         elif b.kind == BlockKind.FOOTNOTE:
-            story.append(Paragraph(html.escape(full_text(b)), note))
+            story.append(Paragraph(rl(full_text(b)), note))
         else:
-            story.append(Paragraph(html.escape(b.text).replace("\n", "<br/>"), body))
+            story.append(Paragraph("<br/>".join(rl(x) for x in b.text.split("\n")), body))
 
     def decorate(canvas: object, doc: object) -> None:
         canvas.saveState()  # type: ignore[attr-defined]
