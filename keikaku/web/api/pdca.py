@@ -66,6 +66,22 @@ def _plan(request: HttpRequest, plan_id: int):
     return plan
 
 
+def _period(plan: Any, period_id: int) -> gm.ReportingPeriod:
+    """The reporting period ``period_id`` of ``plan``; 404 when it is missing or another plan's."""
+    period = _call(svc.period_get, period_id)
+    if period.plan_id != plan.pk:
+        raise HttpError(404, "報告期間がありません / no such period")
+    return period
+
+
+def _measure(request: HttpRequest, measure_id: int):
+    """The measure ``measure_id``; 404 when it is missing or the user may not see its plan."""
+    measure = _call(svc.measure_get, measure_id)
+    if not can(request.user, "plan.view", measure.plan):
+        raise HttpError(404, "施策がありません / no such measure")
+    return measure
+
+
 class PeriodOut(Schema):
     id: int
     plan_id: int
@@ -207,11 +223,7 @@ def periods(request: HttpRequest, plan_id: int):
 )
 def reports(request: HttpRequest, plan_id: int, period_id: int | None = None):
     plan = _plan(request, plan_id)
-    period = None
-    if period_id is not None:
-        period = _call(svc.period_get, period_id)
-        if period.plan_id != plan.pk:
-            raise HttpError(404, "報告期間がありません / no such period")
+    period = _period(plan, period_id) if period_id is not None else None
     return [_report_out(r) for r in svc.reports_visible(request.user, plan, period)]
 
 
@@ -232,9 +244,7 @@ def report(request: HttpRequest, report_id: int):
 )
 def report_save(request: HttpRequest, period_id: int, measure_id: int, body: ReportIn):
     period = _call(svc.period_get, period_id)
-    measure = _call(svc.measure_get, measure_id)
-    if not can(request.user, "plan.view", measure.plan):
-        raise HttpError(404, "施策がありません / no such measure")
+    measure = _measure(request, measure_id)
     data = svc.ReportInput(
         status=body.status,
         narrative=body.narrative,
@@ -301,9 +311,7 @@ def evaluations(request: HttpRequest, plan_id: int, fiscal_year: int | None = No
     summary="評価を保存 / save the year-end evaluation of a measure",
 )
 def evaluation_save(request: HttpRequest, measure_id: int, fiscal_year: int, body: EvaluationIn):
-    measure = _call(svc.measure_get, measure_id)
-    if not can(request.user, "plan.view", measure.plan):
-        raise HttpError(404, "施策がありません / no such measure")
+    measure = _measure(request, measure_id)
     target = None
     if body.merge_into is not None:
         target = _call(svc.measure_get, body.merge_into)
@@ -329,11 +337,8 @@ def evaluation_save(request: HttpRequest, measure_id: int, fiscal_year: int, bod
 )
 def status_counts(request: HttpRequest, plan_id: int, period_id: int | None = None):
     plan = _plan(request, plan_id)
-    period = None
     if period_id is not None:
-        period = _call(svc.period_get, period_id)
-        if period.plan_id != plan.pk:
-            raise HttpError(404, "報告期間がありません / no such period")
+        period = _period(plan, period_id)
     else:
         period = plan.reporting_periods.order_by("-fiscal_year", "-quarter").first()
     return StatusCountsOut(
