@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from keikaku.core.fiscal import wareki
-from keikaku.core.svg import FONT, GRID, TEXT, _id, clip, esc
+from keikaku.core.svg import GRID, TEXT, _id, clip, esc, svg_open
 
 # status kind → (fill, label); fills light enough for dark text at AA contrast (tested)
 STATUS_FILL: dict[str, str] = {
@@ -80,14 +80,7 @@ def kpi_trend_svg(
     )
     values = [p.value for p in (*actuals, *path_points)]
     left, right, top, bottom = 78, 24, 40, 48
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{pid}-title {pid}-desc" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="chart trend" '
-        f'font-family="{FONT}" font-size="12">',
-        f'<title id="{pid}-title">{esc(title)}</title>',
-        f'<desc id="{pid}-desc">{esc(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    out = svg_open(pid, width, height, "trend", title, desc)
     if not all_years or not values:
         out.append(
             f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{TEXT}">データがありません</text></svg>'
@@ -177,14 +170,7 @@ def status_bars_svg(
     width = label_width + bar_width + 60
     height = header + row_height * max(1, len(rows)) + legend
     biggest = max((sum(r.counts.get(k, 0) for k, _ in kinds) for r in rows), default=0) or 1
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{pid}-title {pid}-desc" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="chart status-bars" '
-        f'font-family="{FONT}" font-size="12">',
-        f'<title id="{pid}-title">{esc(title)}</title>',
-        f'<desc id="{pid}-desc">{esc(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    out = svg_open(pid, width, height, "status-bars", title, desc)
     for i, row in enumerate(rows):
         y = header + i * row_height
         out.append(

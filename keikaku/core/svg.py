@@ -45,6 +45,21 @@ def _id(prefix: str) -> str:
     return _ID.sub("-", prefix) or "chart"
 
 
+def svg_open(
+    pid: str, width: int, height: int, cls: str, title: str, desc: str, font_size: int = 12
+) -> list[str]:
+    """The start of an accessible chart: the <svg> element (role img, labelled by its <title> and <desc>,
+    class "chart <cls>"), the escaped title and description, and a white background."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{pid}-title {pid}-desc" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="chart {cls}" '
+        f'font-family="{FONT}" font-size="{font_size}">',
+        f'<title id="{pid}-title">{esc(title)}</title>',
+        f'<desc id="{pid}-desc">{esc(desc)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
 
@@ -136,14 +151,7 @@ def gantt_svg(
     width = label_width + col_width * max(1, len(years))
     height = header + row_height * max(1, len(rows)) + 2
     col = {fy: label_width + i * col_width for i, fy in enumerate(years)}
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{pid}-title {pid}-desc" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="chart gantt" '
-        f'font-family="{FONT}" font-size="13">',
-        f'<title id="{pid}-title">{esc(title)}</title>',
-        f'<desc id="{pid}-desc">{esc(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    out = svg_open(pid, width, height, "gantt", title, desc, font_size=13)
     for fy, x in col.items():
         out.append(
             f'<text x="{x + col_width / 2}" y="18" text-anchor="middle" fill="{TEXT}">{esc(year_label(fy))}</text>'
@@ -198,14 +206,7 @@ def heatmap_svg(
     width = label_width + col_width * max(1, len(col_labels))
     height = header + row_height * max(1, len(row_labels)) + 2
     maximum = max((c for r in counts for c in r), default=0)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{pid}-title {pid}-desc" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="chart heatmap" '
-        f'font-family="{FONT}" font-size="12">',
-        f'<title id="{pid}-title">{esc(title)}</title>',
-        f'<desc id="{pid}-desc">{esc(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
+    out = svg_open(pid, width, height, "heatmap", title, desc)
     for j, label in enumerate(col_labels):
         x = label_width + j * col_width + col_width / 2
         out.append(
