@@ -28,6 +28,15 @@ def _err(msg: str) -> None:
     print(f"keikaku: {msg}", file=sys.stderr)
 
 
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None after reporting why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        _err(f"{path}: {e.strerror}")
+        return None
+
+
 def _django() -> None:
     from keikaku.web.bootstrap import migrate
 
@@ -38,10 +47,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from keikaku.core.validation import has_errors, validate_text
 
     path = Path(args.file)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        _err(f"{path}: {e.strerror}")
+    raw = _read(path)
+    if raw is None:
         return EXIT_INVALID
     _doc, problems = validate_text(raw)
     for p in problems:
@@ -64,10 +71,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     from keikaku.core.validation import has_errors, validate_text
 
     path = Path(args.file)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        _err(f"{path}: {e.strerror}")
+    raw = _read(path)
+    if raw is None:
         return EXIT_INVALID
     doc, problems = validate_text(raw)
     if doc is None or has_errors(problems):
