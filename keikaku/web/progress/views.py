@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -33,6 +34,24 @@ def _visible_plan(request: HttpRequest, plan_id: int) -> pm.Plan:
     if not can(request.user, "plan.view", plan):
         raise NotFound("not visible")
     return plan
+
+
+def _refused(form: Form, e: ServiceError) -> int:
+    """A write the use case refused: its reason as a form error, and the status to answer with (409 for a
+    stale write, else 400). PermissionDenied goes on to ``guarded`` (login page or 403)."""
+    if isinstance(e, PermissionDenied):
+        raise e
+    form.add_error(None, str(e))
+    return 409 if isinstance(e, Conflict) else 400
+
+
+def _form_page(
+    request: HttpRequest, form: Form, title: str, plan: pm.Plan, *, status: int, **extra: Any
+) -> HttpResponse:
+    """progress/form.html: one form of a plan's manage pages under ``title``."""
+    return render(
+        request, "progress/form.html", {"form": form, "title": title, "plan": plan, **extra}, status=status
+    )
 
 
 @guarded
@@ -106,15 +125,8 @@ def period_new(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
             return redirect(f"/manage/plans/{plan.pk}/?period={period.pk}")
         except ServiceError as e:
-            if isinstance(e, PermissionDenied):
-                raise
-            form.add_error(None, str(e))
-    return render(
-        request,
-        "progress/form.html",
-        {"form": form, "title": gettext("報告期間を追加"), "plan": plan},
-        status=400,
-    )
+            _refused(form, e)
+    return _form_page(request, form, gettext("報告期間を追加"), plan, status=400)
 
 
 @guarded
@@ -137,15 +149,9 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
             )
             return redirect(f"/manage/plans/{period.plan_id}/?period={period.pk}")
         except ServiceError as e:
-            if isinstance(e, PermissionDenied):
-                raise
-            form.add_error(None, str(e))
-            status = 409 if isinstance(e, Conflict) else 400
-    return render(
-        request,
-        "progress/form.html",
-        {"form": form, "title": gettext("報告期間 %(period)s") % {"period": period}, "plan": period.plan},
-        status=status,
+            status = _refused(form, e)
+    return _form_page(
+        request, form, gettext("報告期間 %(period)s") % {"period": period}, period.plan, status=status
     )
 
 
@@ -195,11 +201,8 @@ def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpRe
                 submit="submit" in request.POST,
             )
             return redirect(f"/manage/reports/{saved.pk}/")
-        except PermissionDenied:
-            raise
         except ServiceError as e:
-            form.add_error(None, str(e))
-            status = 409 if isinstance(e, Conflict) else 400
+            status = _refused(form, e)
     ctx = {"form": form, "measure": measure, "period": period, "report": report}
     return render(request, "progress/report_edit.html", ctx, status=status)
 
@@ -243,17 +246,9 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
             else:
                 svc.progress_return(request.user, report, revision=rev, now=_now(), comment=comment)
             return redirect(f"/manage/reports/{report.pk}/")
-        except PermissionDenied:
-            raise
         except ServiceError as e:
-            form.add_error(None, str(e))
-            status = 409 if isinstance(e, Conflict) else 400
-    return render(
-        request,
-        "progress/form.html",
-        {"form": form, "title": gettext("報告の手続"), "plan": report.measure.plan},
-        status=status,
-    )
+            status = _refused(form, e)
+    return _form_page(request, form, gettext("報告の手続"), report.measure.plan, status=status)
 
 
 @guarded
@@ -285,18 +280,10 @@ def evaluation_edit(request: HttpRequest, measure_id: int, fiscal_year: int) -> 
                 now=_now(),
             )
             return redirect(f"/manage/plans/{measure.plan_id}/")
-        except PermissionDenied:
-            raise
         except ServiceError as e:
-            form.add_error(None, str(e))
-            status = 409 if isinstance(e, Conflict) else 400
-    ctx = {
-        "form": form,
-        "title": gettext("評価: %(measure)s") % {"measure": measure},
-        "plan": measure.plan,
-        "measure": measure,
-    }
-    return render(request, "progress/form.html", ctx, status=status)
+            status = _refused(form, e)
+    title = gettext("評価: %(measure)s") % {"measure": measure}
+    return _form_page(request, form, title, measure.plan, status=status, measure=measure)
 
 
 @guarded
@@ -347,16 +334,9 @@ def plan_revise_view(request: HttpRequest, plan_id: int) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
             )
             return redirect(f"/manage/plans/{plan.pk}/diff/{new.pk}/")
-        except PermissionDenied:
-            raise
         except ServiceError as e:
-            form.add_error(None, str(e))
-    return render(
-        request,
-        "progress/form.html",
-        {"form": form, "title": gettext("次の版を作る"), "plan": plan},
-        status=409,
-    )
+            _refused(form, e)
+    return _form_page(request, form, gettext("次の版を作る"), plan, status=409)
 
 
 @guarded
@@ -384,10 +364,8 @@ def departments(request: HttpRequest, org_id: int) -> HttpResponse:
             )
             depts = list(org.departments.order_by("name"))
             form = f.MergeForm(departments=depts)
-        except PermissionDenied:
-            raise
         except ServiceError as e:
-            form.add_error(None, str(e))
+            _refused(form, e)
             status = 400
     return render(
         request,
