@@ -31,7 +31,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers import classify, join_wrapped, split_bullet, split_marker, table_text, tidy_spaces
+from keikaku.ingest.readers import (
+    _is_cjk,
+    classify,
+    join_wrapped,
+    split_bullet,
+    split_marker,
+    table_text,
+    tidy_spaces,
+)
 from keikaku.ingest.readers.text import starts_block
 
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
@@ -241,42 +249,81 @@ class _Chars:
     holds its centre instead."""
 
     def __init__(self, textpage: Any, height: float) -> None:
-        raw = textpage.raw
+        raw = self.raw = textpage.raw
         n = pdfium_c.FPDFText_CountChars(raw)
         self.text = textpage.get_text_range(0, n) if n > 0 else ""
         if len(self.text) != n:
             self.text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         self.points: list[tuple[int, float, float]] = []
+        # index → (left, right, top, bottom), top-based
+        self.boxes: dict[int, tuple[float, float, float, float]] = {}
         for i, ch in enumerate(self.text):
             if ch.isspace():
                 continue
             if pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
-                cy = height - (top.value + bottom.value) / 2
-                self.points.append((i, (left.value + right.value) / 2, cy))
+                t, b = height - top.value, height - bottom.value
+                self.boxes[i] = (left.value, right.value, t, b)
+                self.points.append((i, (left.value + right.value) / 2, (t + b) / 2))
 
     def inside(self, x0: float, top: float, x1: float, bottom: float) -> list[tuple[int, float, float]]:
         return [p for p in self.points if x0 <= p[1] <= x1 and top <= p[2] <= bottom]
 
-    def lines(self, picked: list[int]) -> list[str]:
+    def _space(self, prev: int, cur: int) -> str:
+        """What a whitespace-only gap between two picked characters is, by their boxes: a line break
+        when the next character sits on a lower line (PDFium sometimes writes a wrap as a space); no
+        space between two Japanese characters closer than a quarter em (PDFium's guess in a tight
+        cell, "推進 課"); otherwise one space."""
+        a, b = self.boxes.get(prev), self.boxes.get(cur)
+        if a is None or b is None:
+            return " "
+        em = max(pdfium_c.FPDFText_GetFontSize(self.raw, prev), 1.0)
+        if (b[2] + b[3]) / 2 > a[3] and b[0] < a[1]:
+            return "\n"
+        if _is_cjk(self.text[prev]) and _is_cjk(self.text[cur]) and b[0] - a[1] < 0.25 * em:
+            return ""
+        return " "
+
+    def lines(self, picked: list[int]) -> list[_CellLine]:
         """The picked characters (indices in reading order) as lines: a new line wherever PDFium's
         text between two picked characters holds a line break or characters of another cell."""
-        out: list[str] = []
+        out: list[_CellLine] = []
         buf: list[str] = []
-        prev = None
+        first = prev = None
         for i in picked:
             if prev is not None:
                 between = self.text[prev + 1 : i]
-                if between and (("\n" in between or "\r" in between) or between.strip()):
-                    out.append("".join(buf))
+                gap = self._space(prev, i) if between and not between.strip() else None
+                if between and (("\n" in between or "\r" in between) or between.strip() or gap == "\n"):
+                    out.append(self._line(buf, first, prev))
                     buf = []
-                elif between:
-                    buf.append(" ")
+                    first = i
+                elif gap:
+                    buf.append(gap)
+            else:
+                first = i
             buf.append(self.text[i])
             prev = i
-        if buf:
-            out.append("".join(buf))
+        if buf and first is not None and prev is not None:
+            out.append(self._line(buf, first, prev))
         return out
+
+    def _line(self, buf: list[str], first: int | None, last: int | None) -> _CellLine:
+        box = self.boxes.get(last) if last is not None else None
+        head = self.boxes.get(first) if first is not None else None
+        right = box[1] if box else math.inf
+        # the font size, not the glyph's box: a long-vowel mark or a dot has a tiny box
+        em = pdfium_c.FPDFText_GetFontSize(self.raw, last) if box and last is not None else 0.0
+        return _CellLine("".join(buf), right, em, head[2] if head else -math.inf, box[3] if box else math.inf)
+
+
+@dataclass
+class _CellLine:
+    text: str
+    right: float  # x of the last character's right edge
+    em: float  # that character's font size
+    top: float = -math.inf  # the first character's top
+    bottom: float = math.inf  # the last character's bottom
 
 
 def _find_tables(
@@ -305,7 +352,7 @@ def _find_tables(
             if r1 <= r0 or c1 <= c0:
                 continue
             picked = [p[0] for p in in_table if x0 <= p[1] <= x1 and top <= p[2] <= bottom]
-            text = _cell_text(chars.lines(picked))
+            text = _cell_text(chars.lines(picked), x1)
             placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0)))
         if not placed:
             continue
@@ -336,17 +383,51 @@ def _starts_in_cell(line: str) -> bool:
     return starts_block(line) and not _BARE_NUMBER.match(line)
 
 
-def _cell_text(lines: list[str]) -> str:
+def _name_follows(lines: list[str], k: int) -> bool:
+    """Line k starts another department's name: the line before ends one, and k with the lines
+    after it up to the next name end make one short name ('防災安全課' / 'AI システ' / 'ム推進課')."""
+    if k == 0 or not _NAME_END.search(lines[k - 1]) or len(lines[k - 1]) > 16:
+        return False
+    joined = ""
+    for line in lines[k:]:
+        joined = join_wrapped([joined, line])
+        if len(joined) > 16:
+            return False
+        if _NAME_END.search(line):
+            return True
+    return False
+
+
+def _cell_text(cell_lines: list[_CellLine], cell_right: float = math.inf) -> str:
+    """A cell's lines as its text: wrapped lines joined (Japanese without spaces); a new line where
+    an item starts, where a line stops short of the cell's right edge (a paragraph ended there;
+    Latin words wrapped mid-sentence excepted) or where another department's name begins."""
+    lines = [_clean_chars(cl.text).strip() for cl in cell_lines]
     out: list[str] = []
     buf: list[str] = []
-    for line in lines:
-        line = _clean_chars(line).strip()
+    short_end = False
+    for k, line in enumerate(lines):
         if not line:
             continue
-        if buf and (_starts_in_cell(line) or split_bullet(line)[0] or _two_names(buf[-1], line)):
+        if (
+            buf
+            and (
+                _starts_in_cell(line)
+                or split_bullet(line)[0]
+                or _two_names(buf[-1], line)
+                or _name_follows(lines, k)
+                or (
+                    short_end
+                    and cell_lines[k].top >= cell_lines[k - 1].bottom - 2  # PDFium breaks some lines mid-row
+                    and not (buf[-1][-1:].isascii() and line[:1].isascii())
+                )
+            )
+        ):
             out.append(join_wrapped(buf))
             buf = []
         buf.append(line)
+        cl = cell_lines[k]
+        short_end = cl.em > 0 and cl.right < cell_right - 3.5 * cl.em
     if buf:
         out.append(join_wrapped(buf))
     return "\n".join(tidy_spaces(t) for t in out)
@@ -384,13 +465,26 @@ def _drop_running(pages: list[_Page]) -> int:
                 seen.add(key)
                 keys[key] += 1
     threshold = max(2, math.ceil(0.4 * len(pages))) if len(pages) < 8 else 3
+
+    def repeated(line: _Line) -> bool:
+        key = per_line.get(id(line))
+        return key is not None and len(pages) > 1 and keys[key] >= threshold
+
+    # the top of the text frame: where a page's first non-repeated line usually starts. A repeated
+    # line there (a box label or heading that happens to open several pages) is body text; a running
+    # header sits above the frame, in the margin
+    firsts = sorted(
+        next((ln.top for ln in page.lines if not repeated(ln)), math.inf) for page in pages if page.lines
+    )
+    frame_top = firsts[len(firsts) // 2] if firsts else math.inf
     dropped = 0
     for page in pages:
         kept = []
         for line in page.lines:
             key = per_line.get(id(line))
             if key is not None and (
-                _PAGE_NUMBER.match(line.text) or (len(pages) > 1 and keys[key] >= threshold)
+                _PAGE_NUMBER.match(line.text)
+                or (repeated(line) and not (key[0] == "top" and line.top >= frame_top - 1.5))
             ):
                 dropped += 1
                 continue
