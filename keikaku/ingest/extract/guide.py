@@ -38,6 +38,7 @@ from keikaku.core.plan import (
     SourceDocument,
 )
 from keikaku.ingest.blocks import Block, BlockKind, Location, ReadResult
+from keikaku.ingest.readers.emphasis import bold_runs
 
 # ---- text units ---------------------------------------------------------------------------------
 
@@ -87,6 +88,22 @@ def _clean_lines(raw: str) -> list[tuple[str, bool]]:
     return out
 
 
+def _split_bold(line: str, runs: list[str]) -> list[str]:
+    """A line cut where a bold run (a reader's style hint) begins or ends: a box label, a title
+    and its 重点分野 set in bold next to plain text come apart as they do in the original layout."""
+    pieces = [line]
+    for run in sorted({r for r in runs if len(r) >= 2}, key=len, reverse=True):
+        out: list[str] = []
+        for piece in pieces:
+            i = piece.find(run) if piece.strip() != run else -1
+            if i < 0:
+                out.append(piece)
+                continue
+            out.extend(x for x in (piece[:i], run, piece[i + len(run) :]) if x.strip())
+        pieces = out
+    return pieces
+
+
 def _block_text(block: Block) -> str:
     text = block.text or ""
     marker = (block.marker or "").strip()
@@ -113,8 +130,11 @@ def _units(blocks: list[Block]) -> list[_Unit]:
             continue  # a footnote the reader did not recognise as one
         heading = block.kind == BlockKind.HEADING
         bare = block.kind == BlockKind.LIST_ITEM and not (block.marker or "").strip()
+        runs = bold_runs(block.style)
         for line, glued in _clean_lines(raw):
-            units.append(_Unit(line, _nfkc(line), block.loc, heading, glued, bare))
+            for k, piece in enumerate(_split_bold(line, runs) if runs else [line]):
+                piece = piece.strip()
+                units.append(_Unit(piece, _nfkc(piece), block.loc, heading, glued or k > 0, bare))
     return units
 
 
@@ -261,6 +281,7 @@ class _Draft:
     cases: list[str] = field(default_factory=list)
     variant: str | None = None
     bulleted: bool = False  # a 国の施策 item was marked with ・ as written
+    suffix_area: str | None = None  # an area read off the end of the title line (may be the title's)
 
     def add_lines(self, target: list[str], text: str) -> None:
         for line in _content_lines(text):
@@ -316,6 +337,11 @@ class _Draft:
         if self.area is None and norm in AREA_LABELS:
             self.area = norm
             return
+        if self.suffix_area and norm in AREA_LABELS and not self.description:
+            # the area stands on its own line: the word at the end of the title was the title's
+            self.title += self.suffix_area
+            self.area, self.suffix_area = norm, None
+            return
         if _VARIANT_LABEL.match(norm) and self.title:
             self.variant = text
             self.state = "description"
@@ -324,9 +350,20 @@ class _Draft:
             if self.title and ("。" in norm or len(norm) > 60):
                 self.state = "description"
             else:
-                before, area, after = _split_area(text, glued)
+                # on the title's first line a 重点分野 word closing it is the area (the two set apart
+                # only by bold runs, cells or spacing that the reader did not keep)
+                first = not self.title and len(norm) <= 60
+                before, area, after = _split_area(text, glued or first)
                 if area and self.area is None:
                     self.area = area
+                    if (
+                        first
+                        and not glued
+                        and before
+                        and not after
+                        and not text.rstrip()[: -len(area)].endswith((" ", "\u3000"))
+                    ):
+                        self.suffix_area = area
                 if before:
                     self.title += before
                 if after and _VARIANT_LABEL.match(_nfkc(after)):

@@ -25,6 +25,7 @@ from keikaku.ingest.readers import (
     table_text,
     tidy_spaces,
 )
+from keikaku.ingest.readers.emphasis import with_bold
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -267,6 +268,36 @@ def paragraph_text(p: Any) -> str:
     return "".join(parts)
 
 
+def _bold(run: Any) -> bool:
+    rpr = run.find(w("rPr"))
+    b = rpr.find(w("b")) if rpr is not None else None
+    return b is not None and b.get(W_VAL, "true").lower() not in ("0", "false", "off", "none")
+
+
+def bold_texts(p: Any) -> list[str]:
+    """The text of each stretch of bold runs in a paragraph (adjacent bold runs make one stretch;
+    a line break ends one)."""
+    out: list[str] = []
+    buf: list[str] = []
+    for run in p.iter(W_R):
+        if _is_in(run, _SKIP_IN_PARA, p):
+            continue
+        if not _bold(run):
+            if buf:
+                out.append("".join(buf))
+                buf = []
+            continue
+        for el in run.iter(W_T, w("br"), w("cr"), w("tab")):
+            if el.tag == W_T:
+                buf.append(el.text or "")
+            elif buf:
+                out.append("".join(buf))
+                buf = []
+    if buf:
+        out.append("".join(buf))
+    return [t.strip() for t in out if t.strip()]
+
+
 class _Reader:
     def __init__(self, document: Any) -> None:
         self.document = document
@@ -337,6 +368,7 @@ class _Reader:
         level = self._heading_level(p, style_id, style_name)
         lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
         if lines:
+            bold = bold_texts(p)
             if level is not None:
                 text = join_wrapped(lines)
                 marker, rest = split_marker(text)
@@ -345,10 +377,11 @@ class _Reader:
                     tidy_spaces(rest),
                     level=level,
                     marker=marker or num_marker,
-                    style=style_name,
+                    style=with_bold(style_name, bold),
                 )
             else:
-                self._lines(lines, num_marker, is_bullet or bool(_LIST_STYLE.match(style_name)), style_name)
+                listish = is_bullet or bool(_LIST_STYLE.match(style_name))
+                self._lines(lines, num_marker, listish, with_bold(style_name, bold) or style_name)
         self._text_boxes(p)
 
     def _lines(self, lines: list[str], num_marker: str | None, listish: bool, style: str) -> None:

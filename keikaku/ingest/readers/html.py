@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.readers import classify, group_lines, join_wrapped, split_marker, table_text, tidy_spaces
+from keikaku.ingest.readers.emphasis import with_bold
 
 DROP_TAGS = {
     "nav", "script", "style", "header", "footer", "noscript", "template", "svg", "iframe",
@@ -85,6 +86,7 @@ class _Reader:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self._inline: list[str] = []
+        self._bold: list[str] = []  # text of <b>/<strong> runs since the last block (a style hint)
 
     # -- inline text ----------------------------------------------------------------------
     def inline_text(self, node: LexborNode) -> str:
@@ -108,7 +110,12 @@ class _Reader:
                     alt = (child.attributes.get("alt") or "").strip()
                     if alt:
                         parts.append(alt)
-                self._collect(child, parts)
+                if tag in ("b", "strong"):
+                    start = len(parts)
+                    self._collect(child, parts)
+                    self._bold.extend(t for t in "".join(parts[start:]).split("\n"))
+                else:
+                    self._collect(child, parts)
             else:
                 parts.append("\n")
                 self._collect(child, parts)
@@ -119,11 +126,17 @@ class _Reader:
         loc = Location(index=len(self.blocks))
         self.blocks.append(Block(kind=kind, text=text, loc=loc, **kw))  # type: ignore[arg-type]
 
+    def take_bold(self, style: str) -> str:
+        hint = with_bold(style, [_WS.sub(" ", t).strip() for t in self._bold]) or style
+        self._bold.clear()
+        return hint
+
     def emit_lines(self, text: str, tag: str) -> None:
         """Lines of one element: a line with a marker or bullet starts a block, others continue one."""
+        style = self.take_bold(tag)
         for group in group_lines(text.split("\n"), explicit_breaks=True):
             kind, body, marker = classify(group)
-            self.emit(kind, body, marker=marker, style=tag)
+            self.emit(kind, body, marker=marker, style=style)
 
     def flush_inline(self) -> None:
         if self._inline:
@@ -151,12 +164,14 @@ class _Reader:
         self.flush_inline()
 
     def block(self, node: LexborNode, tag: str) -> None:
+        self._bold.clear()
         if tag in HEADING_TAGS:
             text = " ".join(self.inline_text(node).split("\n"))
             if text:
                 marker, rest = split_marker(text)
+                style = self.take_bold(tag)
                 self.emit(
-                    BlockKind.HEADING, tidy_spaces(rest), level=HEADING_TAGS[tag], marker=marker, style=tag
+                    BlockKind.HEADING, tidy_spaces(rest), level=HEADING_TAGS[tag], marker=marker, style=style
                 )
         elif tag == "p":
             self.emit_lines(self.inline_text(node), "p")
