@@ -657,6 +657,10 @@ def _assemble(pages: list[_Page]) -> list[Block]:
         for line in page.lines:
             if not any(_inside(line, t.bbox) for t in page.tables):
                 sizes[line.size] += len(line.text)
+    if not sizes:  # every line sits in a table: take the body size from the table text
+        for page in pages:
+            for line in page.lines:
+                sizes[line.size] += len(line.text)
     if not sizes:
         return []
     body = sizes.most_common(1)[0][0]
