@@ -137,7 +137,9 @@ def _import_one(path: Path, args: argparse.Namespace) -> int:
             doc = document_read(path)
             sys.stdout.write(dump_document(doc))
             return EXIT_OK
-        result = plan_import(path, now=_now(), store=not args.dry_run)
+        result = plan_import(
+            path, now=_now(), store=not args.dry_run, status="draft" if args.draft else "published"
+        )
     except ImportFailed as e:
         _err(f"{path}: {e}")
         return EXIT_INVALID
@@ -240,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a file, or a folder to import every file in it")
     p.add_argument("--to", choices=["json"], help="print the plan JSON instead of storing it")
     p.add_argument("--dry-run", action="store_true", help="read and check, store nothing")
+    p.add_argument("--draft", action="store_true", help="store as draft (not public) for review")
     p.add_argument("-v", "--verbose", action="store_true", help="list every warning")
     for name, fn, help_ in (
         ("serve", cmd_serve, "ウェブポータルを起動する / run the web portal"),

@@ -87,3 +87,11 @@ def test_cli_imports_a_folder_and_reports_failures(
     assert "2 imported, 1 failed" in captured.err
     assert "Traceback" not in captured.err
     assert m.Plan.objects.count() == 2
+
+
+def test_cli_import_as_draft_is_not_public(tmp_path: Path, client) -> None:
+    path = fixtures.write_plan_html(tmp_path / "plan.html")
+    assert main(["import", "--draft", str(path)]) == 0
+    row = m.Plan.objects.get()
+    assert row.status == "draft"
+    assert client.get(f"/plans/{row.pk}/").status_code == 404
