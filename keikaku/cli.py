@@ -182,6 +182,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_WARN if failed else EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    _django()
+    from keikaku.services.plans import plan_get, plan_publish
+
+    plan = plan_get(args.plan)
+    row = plan_publish(None, plan, revision=plan.revision, now=_now(), publish=not args.withdraw)
+    print(f"plan {row.pk}: {row.status}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from keikaku.web.server import serve
@@ -238,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("list", cmd_list, "保存した計画の一覧 / list stored plans")
     p.add_argument("--prefecture")
     p.add_argument("--json", action="store_true")
+    p = add("publish", cmd_publish, "計画を公開する（--withdraw で下書きに戻す） / publish a plan")
+    p.add_argument("plan", type=int, help="plan id (see `keikaku list`)")
+    p.add_argument("--withdraw", action="store_true", help="make it a draft again (not public)")
     p = add("import", cmd_import, "計画文書 (txt/md/html/docx/pdf) を取り込む / import plan documents")
     p.add_argument("path", help="a file, or a folder to import every file in it")
     p.add_argument("--to", choices=["json"], help="print the plan JSON instead of storing it")

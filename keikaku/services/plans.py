@@ -363,3 +363,28 @@ def dump_document(doc: core.Plan | core.Catalogue) -> str:
     import json
 
     return json.dumps(doc.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2) + "\n"
+
+
+@transaction.atomic
+def plan_publish(
+    actor: object | None, plan: m.Plan, *, revision: int, now: datetime, publish: bool = True
+) -> m.Plan:
+    """Publish a draft plan (or withdraw a published one, ``publish=False``). Planners of its organisation only.
+
+    ``revision`` is the plan's revision as the caller read it; a stale one raises Conflict.
+    """
+    from keikaku.services.errors import Conflict
+    from keikaku.services.people import require
+
+    if actor is not None:  # None: the operator at the server's command line
+        require(actor, "plan.edit", plan)
+    row = m.Plan.objects.select_for_update().get(pk=plan.pk)
+    if row.revision != revision:
+        raise Conflict(
+            "他の人がこの計画を更新しました。画面を読み直してください / the plan was changed by someone else; reload"
+        )
+    row.status = "published" if publish else "draft"
+    row.revision += 1
+    row.updated_at = now
+    row.save(update_fields=["status", "revision", "updated_at"])
+    return row

@@ -148,6 +148,13 @@ CASES = [
     ),
     Case("diff of versions", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/diff/{p.plan_a.pk}/", EVERYONE),
     Case(
+        "publish plan",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/publish/",
+        EDITORS_A,
+        lambda p: {"revision": str(p.plan_a.revision), "action": "publish"},
+    ),
+    Case(
         "new period",
         "POST",
         lambda p: f"/manage/plans/{p.plan_a.pk}/periods/new/",
@@ -300,6 +307,7 @@ def test_every_route_is_in_the_matrix() -> None:
         "evaluation",
         "history",
         "revise",
+        "publish",
         "diff",
         "period_new",
         "period_edit",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", v.plan_progress, name="plan"),
     path("plans/<int:plan_id>/periods/new/", v.period_new, name="period_new"),
     path("plans/<int:plan_id>/revise/", v.plan_revise_view, name="revise"),
+    path("plans/<int:plan_id>/publish/", v.plan_publish_view, name="publish"),
     path("plans/<int:plan_id>/diff/<int:other_id>/", v.plan_diff_view, name="diff"),
     path("periods/<int:period_id>/", v.period_edit, name="period_edit"),
     path("periods/<int:period_id>/measures/<int:measure_id>/report/", v.report_edit, name="report_edit"),

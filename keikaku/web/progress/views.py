@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keikaku.services import progress as svc
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import can, department_merge, organisations_of, require
-from keikaku.services.plans import plan_get
+from keikaku.services.plans import plan_get, plan_publish
 from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import forms as f
@@ -337,6 +337,29 @@ def plan_revise_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ServiceError as e:
             _refused(form, e)
     return _form_page(request, form, gettext("次の版を作る"), plan, status=409)
+
+
+@guarded
+@require_POST
+def plan_publish_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Publish a draft version (or withdraw a published one) — planners only, with the revision read."""
+    plan = _visible_plan(request, plan_id)
+    require(request.user, "plan.edit", plan)
+    form = f.RevisionForm(request.POST)
+    if form.is_valid():
+        try:
+            plan_publish(
+                request.user,
+                plan,
+                revision=form.cleaned_data["revision"],
+                now=_now(),
+                publish=request.POST.get("action") != "withdraw",
+            )
+            return redirect(f"/manage/plans/{plan.pk}/")
+        except ServiceError as e:
+            status = _refused(form, e)
+            return _form_page(request, form, gettext("公開"), plan, status=status)
+    return _form_page(request, form, gettext("公開"), plan, status=400)
 
 
 @guarded
