@@ -26,22 +26,35 @@ class PlanSummary:
     status: str
 
 
-def _organisation(org: core.Organisation) -> m.Organisation:
+def organisation_find(org: core.Organisation) -> m.Organisation | None:
+    """The stored organisation a document's organisation is (the rule plan_save uses), or None when
+    plan_save would create a new one. Changes nothing."""
     if org.code:
         obj = m.Organisation.objects.filter(code=org.code).first()
         if obj:
             return obj
-    obj = None
     same_name = list(m.Organisation.objects.filter(name=org.name)[:2])
     if not org.prefecture and len(same_name) == 1:
         # a document that does not name its prefecture belongs to the one organisation of that name
-        obj = same_name[0]
-    elif org.prefecture:
+        return same_name[0]
+    if org.prefecture:
         obj = next((o for o in same_name if o.prefecture == org.prefecture), None)
         if obj is None and len(same_name) == 1 and not same_name[0].prefecture:
             obj = same_name[0]
-            obj.prefecture = org.prefecture
-            obj.save()
+        if obj is not None:
+            return obj
+    return m.Organisation.objects.filter(prefecture=org.prefecture or "", name=org.name).first()
+
+
+def _organisation(org: core.Organisation) -> m.Organisation:
+    if org.code:
+        by_code = m.Organisation.objects.filter(code=org.code).first()
+        if by_code:
+            return by_code
+    obj = organisation_find(org)
+    if obj is not None and org.prefecture and not obj.prefecture:
+        obj.prefecture = org.prefecture
+        obj.save()
     if obj is None:
         obj, _ = m.Organisation.objects.get_or_create(
             prefecture=org.prefecture or "",

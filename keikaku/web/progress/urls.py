@@ -2,11 +2,14 @@
 
 from django.urls import path
 
+from keikaku.web.progress import import_views as iv
 from keikaku.web.progress import views as v
 
 app_name = "progress"
 urlpatterns = [
     path("", v.index, name="index"),
+    path("import/", iv.import_upload, name="import"),
+    path("import/save/", iv.import_save, name="import_save"),
     path("plans/<int:plan_id>/", v.plan_progress, name="plan"),
     path("plans/<int:plan_id>/periods/new/", v.period_new, name="period_new"),
     path("plans/<int:plan_id>/revise/", v.plan_revise_view, name="revise"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keikaku.services import progress as svc
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from keikaku.services.imports import may_import
 from keikaku.services.people import can, department_merge, organisations_of, require
 from keikaku.services.plans import plan_get, plan_publish
 from keikaku.services.revision import plan_diff, plan_revise
@@ -64,7 +65,8 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("organisation__name", "-period_start", "pk")
     )
-    return render(request, "progress/index.html", {"orgs": orgs, "plans": plans})
+    ctx = {"orgs": orgs, "plans": plans, "may_import": may_import(request.user)}
+    return render(request, "progress/index.html", ctx)
 
 
 @guarded

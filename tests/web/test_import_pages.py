@@ -1,0 +1,181 @@
+"""/manage/import/: a planner uploads a plan document, reviews what was read and stores it as a draft.
+Real DOCX files (python-docx); bad files come back as the form with the reason and store nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+
+from keikaku.ingest.readers import fixtures
+from keikaku.services.imports import uploads_dir
+from keikaku.web.plans import models as pm
+from tests.people import People, make_people
+from tests.web.import_docs import SCRIPT, TOWN, name_alice_org, write_town_plan_docx
+
+pytestmark = pytest.mark.django_db
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def people(db, settings, tmp_path: Path) -> People:
+    settings.DATA_DIR = tmp_path / "data"
+    p = make_people()
+    name_alice_org(p)
+    return p
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _docx(tmp_path: Path, town: str = TOWN) -> SimpleUploadedFile:
+    path = write_town_plan_docx(tmp_path / f"{town}計画.docx", town)
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type=DOCX)
+
+
+def _token(page: str) -> str:
+    m = re.search(r'name="token" value="([^"]+)"', page)
+    assert m, "no token on the review page"
+    return m.group(1)
+
+
+def _uploads() -> list[Path]:
+    root = uploads_dir()
+    return sorted(root.iterdir()) if root.is_dir() else []
+
+
+def test_form_is_accessible_and_shows_the_limit(people: People) -> None:
+    with override_settings(KEIKAKU_IMPORT_MAX_BYTES=20 * 1024 * 1024):
+        page = _client(people.alice).get("/manage/import/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and "csrfmiddlewaretoken" in page
+    field = re.search(r'<input type="file"[^>]*id="([^"]+)"', page)
+    assert field and f'<label for="{field.group(1)}">' in page
+    assert "20 MB" in page and "docx" in page and "pdf" in page
+    assert "/manage/import/" in _client(people.alice).get("/manage/").content.decode()
+    assert "/manage/import/" not in _client(people.bob).get("/manage/").content.decode()
+
+
+def test_alice_uploads_reviews_and_saves_a_draft(people: People, tmp_path: Path) -> None:
+    alice = _client(people.alice)
+    before = pm.Plan.objects.count()
+    r = alice.post("/manage/import/", {"document": _docx(tmp_path)})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert f"{TOWN}デジタル推進計画" in page
+    assert "電子申請&lt;script&gt;alert(1)&lt;/script&gt;の拡充" in page and SCRIPT not in page
+    assert "窓口の案内表示の改善" in page and "オンライン手続数" in page and "情報政策課" in page
+    assert "<details>" in page and "令和7年度" in page
+    assert pm.Plan.objects.count() == before  # nothing stored yet
+    assert len(_uploads()) == 1
+
+    r = alice.post("/manage/import/save/", {"token": _token(page), "action": "save"})
+    assert r.status_code == 302
+    plan = pm.Plan.objects.exclude(pk__in=[people.plan_a.pk, people.plan_b.pk]).get()
+    assert r["Location"] == f"/manage/plans/{plan.pk}/"
+    assert plan.status == "draft" and plan.organisation_id == people.plan_a.organisation_id
+    assert plan.measures.count() == 2
+    assert plan.source_file.filename == f"{TOWN}計画.docx" and plan.source_file.size > 0
+    assert _uploads() == []  # the temporary file is gone once stored
+    # the plan page offers the publish button
+    assert f"/manage/plans/{plan.pk}/publish/" in alice.get(r["Location"]).content.decode()
+    # the token is used up
+    assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 404
+
+
+def test_charlie_cannot_save_the_plan_of_another_organisation(people: People, tmp_path: Path) -> None:
+    charlie = _client(people.charlie)
+    r = charlie.post("/manage/import/", {"document": _docx(tmp_path)})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert 'value="save"' not in page and "計画担当ではない" in page
+    r = charlie.post("/manage/import/save/", {"token": _token(page), "action": "save"})
+    assert r.status_code == 403
+    assert pm.Plan.objects.count() == 2
+
+
+def test_a_new_organisation_needs_a_superuser(people: People, tmp_path: Path) -> None:
+    alice = _client(people.alice)
+    page = alice.post("/manage/import/", {"document": _docx(tmp_path, "あおば市")}).content.decode()
+    assert "未登録の団体" in page and "システム管理者だけ" in page
+    assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 403
+    assert not pm.Organisation.objects.filter(name="あおば市").exists()
+    people.alice.is_superuser = True
+    people.alice.save()
+    page = alice.post("/manage/import/", {"document": _docx(tmp_path, "あおば市")}).content.decode()
+    assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 302
+    assert pm.Plan.objects.get(organisation__name="あおば市").status == "draft"
+
+
+def test_a_token_is_bound_to_its_session_and_uploader(people: People, tmp_path: Path) -> None:
+    page = _client(people.alice).post("/manage/import/", {"document": _docx(tmp_path)}).content.decode()
+    token = _token(page)
+    # Dana (admin of the same organisation) cannot use Alice's token; forged tokens and paths neither
+    dana = _client(people.dana)
+    for forged in (token, "../../etc/passwd", "x" * 32, ""):
+        assert dana.post("/manage/import/save/", {"token": forged}).status_code == 404
+    assert pm.Plan.objects.count() == 2 and len(_uploads()) == 1
+
+
+def test_discard_deletes_the_upload(people: People, tmp_path: Path) -> None:
+    alice = _client(people.alice)
+    page = alice.post("/manage/import/", {"document": _docx(tmp_path)}).content.decode()
+    r = alice.post("/manage/import/save/", {"token": _token(page), "action": "discard"})
+    assert r.status_code == 302 and r["Location"] == "/manage/import/"
+    assert _uploads() == [] and pm.Plan.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "空"),
+        ("broken.pdf", b"%PDF-1.4 not really", "PDF"),
+        ("diary.txt", "今日は晴れ。散歩をした。\n".encode(), "施策が見つかりません"),
+        ("plan.doc", b"\xd0\xcf\x11\xe0" + b"0" * 100, "unsupported"),
+    ],
+)
+def test_bad_files_come_back_with_the_reason(people: People, name: str, content: bytes, message: str) -> None:
+    r = _client(people.alice).post("/manage/import/", {"document": SimpleUploadedFile(name, content)})
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert 'role="alert"' in page and message in page and "何も保存していません" in page
+    assert pm.Plan.objects.count() == 2 and _uploads() == []
+
+
+def test_encrypted_pdf_and_too_large_file(people: People, tmp_path: Path) -> None:
+    alice = _client(people.alice)
+    enc = fixtures.write_plan_pdf(tmp_path / "enc.pdf", encrypt_password="secret")
+    r = alice.post("/manage/import/", {"document": SimpleUploadedFile(enc.name, enc.read_bytes())})
+    assert r.status_code == 400 and "パスワード" in r.content.decode()
+    with override_settings(KEIKAKU_IMPORT_MAX_BYTES=1000):
+        r = alice.post("/manage/import/", {"document": _docx(tmp_path)})
+    assert r.status_code == 400 and "大きすぎます" in r.content.decode()
+    assert pm.Plan.objects.count() == 2 and _uploads() == []
+
+
+def test_no_file_is_a_400(people: People) -> None:
+    r = _client(people.alice).post("/manage/import/", {})
+    assert r.status_code == 400 and 'role="alert"' in r.content.decode()
+
+
+def test_reporters_get_403_and_visitors_the_login(people: People, tmp_path: Path) -> None:
+    bob = _client(people.bob)
+    assert bob.get("/manage/import/").status_code == 403
+    assert bob.post("/manage/import/", {"document": _docx(tmp_path)}).status_code == 403
+    anon = Client()
+    for r in (anon.get("/manage/import/"), anon.post("/manage/import/save/", {"token": "x"})):
+        assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    assert _uploads() == []
+
+
+def test_csrf_is_enforced(people: People, tmp_path: Path) -> None:
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(people.alice)
+    assert c.post("/manage/import/", {"document": _docx(tmp_path)}).status_code == 403
+    assert c.post("/manage/import/save/", {"token": "x" * 32}).status_code == 403
+    assert _uploads() == []
