@@ -179,3 +179,14 @@ def test_csrf_is_enforced(people: People, tmp_path: Path) -> None:
     assert c.post("/manage/import/", {"document": _docx(tmp_path)}).status_code == 403
     assert c.post("/manage/import/save/", {"token": "x" * 32}).status_code == 403
     assert _uploads() == []
+
+
+def test_form_and_review_in_english(people: People, tmp_path: Path) -> None:
+    alice = _client(people.alice)
+    alice.cookies["django_language"] = "en"
+    page = alice.get("/manage/import/", headers={"accept-language": "en"}).content.decode()
+    assert "Import a plan document" in page and "Accepted formats:" in page and " MB." in page
+    page = alice.post(
+        "/manage/import/", {"document": _docx(tmp_path)}, headers={"accept-language": "en"}
+    ).content.decode()
+    assert "Review the import" in page and "Save as draft" in page and "2 measures, 1 KPIs" in page
