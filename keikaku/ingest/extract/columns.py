@@ -56,6 +56,7 @@ class Columns:
     baseline: int | None = None
     target_year: int | None = None
     baseline_year: int | None = None
+    more_targets: dict[int, int | None] = field(default_factory=dict)  # R6目標 | R8目標 | R10目標 …
     key: int | None = None
     priority: int | None = None
     group: int | None = None
@@ -193,6 +194,8 @@ def analyse(table: Table) -> Columns | None:
             cols.priority = c
         elif kind == "target" and cols.target is None:
             cols.target, cols.target_year = c, _year(h)
+        elif kind == "target" and cols.target_year is not None and _year(h) is not None:
+            cols.more_targets[c] = _year(h)  # one target per year: the latest is the plan's target
         elif kind == "baseline" and cols.baseline is None:
             cols.baseline, cols.baseline_year = c, _year(h)
         elif kind == "year":
@@ -264,6 +267,7 @@ def _first_text_column(body: list[list[str]], heads: list[str], cols: Columns) -
         cols.pillar,
         cols.description,
         cols.target,
+        *cols.more_targets,
         cols.baseline,
         cols.key,
         cols.priority,

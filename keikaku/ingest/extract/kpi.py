@@ -493,6 +493,42 @@ def _parse_labelled(
     )
 
 
+_BRACKET_UNIT = re.compile(
+    r"^(?P<ind>.+?)\s*[（(]\s*(?:単位\s*[:：]?\s*)?(?P<unit>[%％]|[^\s（）()0-9０-９、。・:：]{1,3})\s*[）)]$"
+)
+_NOT_UNITS = {
+    "再掲",
+    "仮称",
+    "累計",
+    "年間",
+    "年度",
+    "各年度",
+    "単年度",
+    "全体",
+    "概数",
+    "予定",
+    "新規",
+    "参考",
+    "延べ",
+}
+_BARE_NUMBER = re.compile(r"^[0-9０-９][0-9０-９,，.．]*$")
+
+
+def bracket_unit(indicator: str) -> tuple[str, str | None]:
+    """'講座受講者数（人）' → ('講座受講者数', '人'): a unit in brackets closing an indicator."""
+    m = _BRACKET_UNIT.match(indicator.strip())
+    if not m or m.group("unit") in _NOT_UNITS or any(w in m.group("unit") for w in ("年", "月", "課")):
+        return indicator, None
+    return m.group("ind").strip(), _nfkc(m.group("unit"))
+
+
+def with_unit(value: str | None, unit: str | None) -> str | None:
+    """A bare number ('1,200') gets the indicator's unit ('1,200件'); anything else stays as written."""
+    if value and unit and _BARE_NUMBER.match(value.strip()):
+        return value.strip() + unit
+    return value
+
+
 def kpi_from_row(
     indicator: str,
     baseline: str | None = None,
@@ -500,20 +536,30 @@ def kpi_from_row(
     *,
     baseline_year: int | None = None,
     target_year: int | None = None,
+    more_targets: list[tuple[str, int | None]] | None = None,
 ) -> Kpi | None:
     """A KPI from a target table row (項目 / 現況 2021 / 目標 2025): cell texts and the column years.
 
     '-' or '' cells give no value; a year written in the cell itself wins over the column's year.
+    ``more_targets`` are further (cell, column year) targets (R6目標 | R8目標 | R10目標); the targets are
+    kept in year order, so the last is the plan's final target. A unit in brackets closing the indicator
+    ('講座受講者数（人）') is moved onto bare-number values.
     """
-    ind = clean_indicator(indicator)
+    ind, unit = bracket_unit(clean_indicator(indicator))
     if not ind:
         return None
-    b = parse_target(baseline or "", default_year=baseline_year)
-    t = parse_target(target or "", default_year=target_year)
+    b = parse_target(with_unit(baseline, unit) or "", default_year=baseline_year)
+    targets = [parse_target(with_unit(target, unit) or "", default_year=target_year)]
+    for text, fy in more_targets or []:
+        targets.append(parse_target(with_unit(text, unit) or "", default_year=fy))
+    kept = [t for t in targets if t is not None]
+    if len(kept) > 1 and all(t.fiscal_year is not None for t in kept):
+        kept.sort(key=lambda t: t.fiscal_year or 0)
+    t = kept[-1] if kept else None
     return Kpi(
         indicator=ind,
-        unit=_unit_of(t, b),
+        unit=unit or _unit_of(t, b),
         baseline=b,
-        targets=[t] if t is not None else [],
+        targets=kept,
         direction=infer_direction(ind, t, b),
     )

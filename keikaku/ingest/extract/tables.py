@@ -156,6 +156,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         prov = block_provenance(source, block, title_cell)
         year_cells = [(fy, _phase_cell(row[c])) for c, fy in sorted(cols.years.items()) if c < len(row)]
         schedule = fill_schedule(year_cells, empty_continues=True, provenance=prov) if year_cells else []
+        schedule = one_per_year(schedule)
         depts: list[str] = []
         kpis: list[Kpi] = []
         desc_parts: list[str] = []
@@ -196,6 +197,22 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
     return out
 
 
+def _more_targets(cells: list[str], cols: Columns) -> list[tuple[str, int | None]]:
+    return [(_cell(cells, c), fy) for c, fy in sorted(cols.more_targets.items()) if _cell(cells, c)]
+
+
+def one_per_year(entries: list[ScheduleEntry]) -> list[ScheduleEntry]:
+    """Two columns of one fiscal year (上期 / 下期, 4–9月 / 10–3月): one entry, the words joined with 、."""
+    out: list[ScheduleEntry] = []
+    for e in entries:
+        if out and out[-1].fiscal_year == e.fiscal_year:
+            if e.written not in out[-1].written.split("、"):
+                out[-1].written += "、" + e.written
+            continue
+        out.append(e)
+    return out
+
+
 def _row_kpis(row: list[Cell], cells: list[str], cols: Columns, first: bool) -> list[Kpi]:
     if cols.kpi is None:
         return []
@@ -206,7 +223,12 @@ def _row_kpis(row: list[Cell], cells: list[str], cols: Columns, first: bool) -> 
         base = _cell(cells, cols.baseline) or None
         target = _cell(cells, cols.target) or None
         kpi = kpi_from_row(
-            indicator, base, target, baseline_year=cols.baseline_year, target_year=cols.target_year
+            indicator,
+            base,
+            target,
+            baseline_year=cols.baseline_year,
+            target_year=cols.target_year,
+            more_targets=_more_targets(cells, cols),
         )
         return [kpi] if kpi is not None else []
     last = max(cols.years.values()) if cols.years else None
@@ -267,6 +289,7 @@ def read_targets(block: Block, cols: Columns, source: str) -> list[TargetRow]:
             _cell(cells, cols.target) or None,
             baseline_year=cols.baseline_year,
             target_year=cols.target_year,
+            more_targets=_more_targets(cells, cols),
         )
         if kpi is None:
             continue
