@@ -145,6 +145,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         if cols.key is not None:
             m = _KEY_CELL.match(squash(_cell(cells, cols.key)))
             key = m.group(1) if m else (_cell(cells, cols.key) or None)
+        title_cell, lead = _title_and_lead(title_cell)
         marker, rest = split_marker(title_cell)
         title, priority, reposted = clean_title(rest)
         if not title or label_kind(title):
@@ -159,7 +160,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         schedule = one_per_year(schedule)
         depts: list[str] = []
         kpis: list[Kpi] = []
-        desc_parts: list[str] = []
+        desc_parts: list[str] = [lead] if lead else []
         for r in group:
             sub = grid[r]
             subcells = [clean_text(c.text) for c in sub]
@@ -195,6 +196,16 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
             )
         )
     return out
+
+
+def _title_and_lead(cell: str) -> tuple[str, str]:
+    """A title cell holding the title in its first paragraph and sentences after it (取組 cell:
+    'オンライン申請の拡大' / '各種申請を…します。'): (title, description). A cell whose first line is a
+    sentence, or whose later lines are no sentences (a wrapped title), stays whole."""
+    first, sep, rest = cell.partition("\n")
+    if not sep or "。" in first or len(first) > 40 or not rest.rstrip().endswith("。"):
+        return cell, ""
+    return first, rest.strip()
 
 
 def _more_targets(cells: list[str], cols: Columns) -> list[tuple[str, int | None]]:

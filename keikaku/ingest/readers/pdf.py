@@ -32,7 +32,6 @@ import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.readers import (
-    _is_cjk,
     classify,
     join_wrapped,
     split_bullet,
@@ -40,6 +39,7 @@ from keikaku.ingest.readers import (
     table_text,
     tidy_spaces,
 )
+from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars
 from keikaku.ingest.readers.text import starts_block
 
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
@@ -54,19 +54,6 @@ _PAGE_NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"[0-9０-９]+")
 _LINE = re.compile(r"[^\r\n]+")
-# Word's list bullets come out of a PDF as private-use code points of the Symbol / Wingdings fonts
-# (• U+F0B7, § U+F0A7, ● U+F06C, ■ U+F06E, ➢ U+F0D8, ✓ U+F0FC …); PDFium reports a hyphen that ends a
-# line as U+0002
-_PUA_BULLET = re.compile(r"[\uf000-\uf0ff]")
-_CHAR_MAP = {0x02: "-", 0xAD: "-", 0xFFFE: "-"}
-
-
-def _clean_chars(text: str) -> str:
-    if "\x02" in text or "\xad" in text or "\ufffe" in text:
-        text = text.translate(_CHAR_MAP)
-    if _PUA_BULLET.search(text):
-        text = _PUA_BULLET.sub("・", text)
-    return text
 
 
 @dataclass
@@ -136,7 +123,7 @@ def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
         weight = pdfium_c.FPDFText_GetFontWeight(raw, mid)
         lines.append(
             _Line(
-                text=_clean_chars(text[s : e + 1]),
+                text=clean_chars(text[s : e + 1]),
                 x0=min(x0, x1),
                 top=height - top_pdf,
                 x1=max(x0, x1),
@@ -241,91 +228,6 @@ def _index(points: list[float], v: float) -> int:
     return min(range(len(points)), key=lambda i: abs(points[i] - v))
 
 
-class _Chars:
-    """The page's characters with their centres (top-based), for assigning text to table cells.
-
-    PDFium's bounded-text call keeps a character whose box merely overlaps the rectangle, so the
-    tall boxes of brackets leak into the cell above or below; a character belongs to the cell that
-    holds its centre instead."""
-
-    def __init__(self, textpage: Any, height: float) -> None:
-        raw = self.raw = textpage.raw
-        n = pdfium_c.FPDFText_CountChars(raw)
-        self.text = textpage.get_text_range(0, n) if n > 0 else ""
-        if len(self.text) != n:
-            self.text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        self.points: list[tuple[int, float, float]] = []
-        # index → (left, right, top, bottom), top-based
-        self.boxes: dict[int, tuple[float, float, float, float]] = {}
-        for i, ch in enumerate(self.text):
-            if ch.isspace():
-                continue
-            if pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
-                t, b = height - top.value, height - bottom.value
-                self.boxes[i] = (left.value, right.value, t, b)
-                self.points.append((i, (left.value + right.value) / 2, (t + b) / 2))
-
-    def inside(self, x0: float, top: float, x1: float, bottom: float) -> list[tuple[int, float, float]]:
-        return [p for p in self.points if x0 <= p[1] <= x1 and top <= p[2] <= bottom]
-
-    def _space(self, prev: int, cur: int) -> str:
-        """What a whitespace-only gap between two picked characters is, by their boxes: a line break
-        when the next character sits on a lower line (PDFium sometimes writes a wrap as a space); no
-        space between two Japanese characters closer than a quarter em (PDFium's guess in a tight
-        cell, "推進 課"); otherwise one space."""
-        a, b = self.boxes.get(prev), self.boxes.get(cur)
-        if a is None or b is None:
-            return " "
-        em = max(pdfium_c.FPDFText_GetFontSize(self.raw, prev), 1.0)
-        if (b[2] + b[3]) / 2 > a[3] and b[0] < a[1]:
-            return "\n"
-        if _is_cjk(self.text[prev]) and _is_cjk(self.text[cur]) and b[0] - a[1] < 0.25 * em:
-            return ""
-        return " "
-
-    def lines(self, picked: list[int]) -> list[_CellLine]:
-        """The picked characters (indices in reading order) as lines: a new line wherever PDFium's
-        text between two picked characters holds a line break or characters of another cell."""
-        out: list[_CellLine] = []
-        buf: list[str] = []
-        first = prev = None
-        for i in picked:
-            if prev is not None:
-                between = self.text[prev + 1 : i]
-                gap = self._space(prev, i) if between and not between.strip() else None
-                if between and (("\n" in between or "\r" in between) or between.strip() or gap == "\n"):
-                    out.append(self._line(buf, first, prev))
-                    buf = []
-                    first = i
-                elif gap:
-                    buf.append(gap)
-            else:
-                first = i
-            buf.append(self.text[i])
-            prev = i
-        if buf and first is not None and prev is not None:
-            out.append(self._line(buf, first, prev))
-        return out
-
-    def _line(self, buf: list[str], first: int | None, last: int | None) -> _CellLine:
-        box = self.boxes.get(last) if last is not None else None
-        head = self.boxes.get(first) if first is not None else None
-        right = box[1] if box else math.inf
-        # the font size, not the glyph's box: a long-vowel mark or a dot has a tiny box
-        em = pdfium_c.FPDFText_GetFontSize(self.raw, last) if box and last is not None else 0.0
-        return _CellLine("".join(buf), right, em, head[2] if head else -math.inf, box[3] if box else math.inf)
-
-
-@dataclass
-class _CellLine:
-    text: str
-    right: float  # x of the last character's right edge
-    em: float  # that character's font size
-    top: float = -math.inf  # the first character's top
-    bottom: float = math.inf  # the last character's bottom
-
-
 def _find_tables(
     textpage: Any, segments: list[tuple[float, float, float, float]], height: float
 ) -> list[_TableHit]:
@@ -339,7 +241,7 @@ def _find_tables(
     groups = cells_to_tables(cells)
     if not groups:
         return []
-    chars = _Chars(textpage, height)
+    chars = Chars(textpage, height)
     hits = []
     for group in groups:
         xs = _cluster([c[0] for c in group] + [c[2] for c in group])
@@ -352,7 +254,7 @@ def _find_tables(
             if r1 <= r0 or c1 <= c0:
                 continue
             picked = [p[0] for p in in_table if x0 <= p[1] <= x1 and top <= p[2] <= bottom]
-            text = _cell_text(chars.lines(picked), x1)
+            text = cell_text(chars.lines(picked), x1)
             placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0)))
         if not placed:
             continue
@@ -363,74 +265,6 @@ def _find_tables(
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
         hits.append(_TableHit(Table(rows=[r for r in rows if r]), bbox, xs))
     return hits
-
-
-# the end of an organisation's name: a cell listing one department a line keeps its line breaks
-_NAME_END = re.compile(r"(?:課|室|局|係|班|センター|事務局|委員会)$")
-
-
-def _two_names(prev: str, line: str) -> bool:
-    """'デジタル推進課' / '各業務所管課': two short lines that each end a department's name."""
-    return len(prev) <= 16 and len(line) <= 16 and bool(_NAME_END.search(prev) and _NAME_END.search(line))
-
-
-_BARE_NUMBER = re.compile(r"^[0-9０-９]{1,3}\s")
-
-
-def _starts_in_cell(line: str) -> bool:
-    """starts_block, except a bare number: in a narrow cell "（第\n6 期）" wraps before a number
-    (PDFium puts a space after it), which would otherwise look like the marker "6"."""
-    return starts_block(line) and not _BARE_NUMBER.match(line)
-
-
-def _name_follows(lines: list[str], k: int) -> bool:
-    """Line k starts another department's name: the line before ends one, and k with the lines
-    after it up to the next name end make one short name ('防災安全課' / 'AI システ' / 'ム推進課')."""
-    if k == 0 or not _NAME_END.search(lines[k - 1]) or len(lines[k - 1]) > 16:
-        return False
-    joined = ""
-    for line in lines[k:]:
-        joined = join_wrapped([joined, line])
-        if len(joined) > 16:
-            return False
-        if _NAME_END.search(line):
-            return True
-    return False
-
-
-def _cell_text(cell_lines: list[_CellLine], cell_right: float = math.inf) -> str:
-    """A cell's lines as its text: wrapped lines joined (Japanese without spaces); a new line where
-    an item starts, where a line stops short of the cell's right edge (a paragraph ended there;
-    Latin words wrapped mid-sentence excepted) or where another department's name begins."""
-    lines = [_clean_chars(cl.text).strip() for cl in cell_lines]
-    out: list[str] = []
-    buf: list[str] = []
-    short_end = False
-    for k, line in enumerate(lines):
-        if not line:
-            continue
-        if (
-            buf
-            and (
-                _starts_in_cell(line)
-                or split_bullet(line)[0]
-                or _two_names(buf[-1], line)
-                or _name_follows(lines, k)
-                or (
-                    short_end
-                    and cell_lines[k].top >= cell_lines[k - 1].bottom - 2  # PDFium breaks some lines mid-row
-                    and not (buf[-1][-1:].isascii() and line[:1].isascii())
-                )
-            )
-        ):
-            out.append(join_wrapped(buf))
-            buf = []
-        buf.append(line)
-        cl = cell_lines[k]
-        short_end = cl.em > 0 and cl.right < cell_right - 3.5 * cl.em
-    if buf:
-        out.append(join_wrapped(buf))
-    return "\n".join(tidy_spaces(t) for t in out)
 
 
 # ---------------------------------------------------------------------------------------------
