@@ -47,10 +47,6 @@ def organisation_find(org: core.Organisation) -> m.Organisation | None:
 
 
 def _organisation(org: core.Organisation) -> m.Organisation:
-    if org.code:
-        by_code = m.Organisation.objects.filter(code=org.code).first()
-        if by_code:
-            return by_code
     obj = organisation_find(org)
     if obj is not None and org.prefecture and not obj.prefecture:
         obj.prefecture = org.prefecture
