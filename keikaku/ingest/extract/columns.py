@@ -40,7 +40,7 @@ RELATED_HEAD = re.compile(r"関連|対応する|該当")
 _KEY_HEADS = {"no", "no.", "番号", "項番", "#", "id", "通番", "施策番号", "取組番号", "整理番号"}
 _PRIORITY_HEADS = {"重点", "重点取組", "重点施策", "重点事業", "重点項目"}
 _BARE_FY = re.compile(r"^(\d{1,2})年度$")
-PRIORITY_MARKS = re.compile(r"^[○●◎〇✓✔]$")
+PRIORITY_MARKS = re.compile(r"^[○●◎〇✓✔★]$")
 
 
 @dataclass
