@@ -144,6 +144,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # keikaku/web/static: the site CSS shared by every app
 STATIC_ROOT = DATA_DIR / "static"
 try:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
