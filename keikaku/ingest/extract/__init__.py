@@ -45,9 +45,10 @@ from keikaku.ingest.extract.metadata import (
 )
 from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key, pillar_heading
 from keikaku.ingest.extract.records import (
+    BANNER_NO,
     Record,
     heading_before,
-    read_record,
+    read_records,
     record_description,
     record_title,
 )
@@ -105,8 +106,8 @@ class _Extraction:
                 self.grids.append((i, grid))
                 self.taken.add(i)
                 continue
-            rec = read_record(b.table)
-            if rec is not None and self._record(i, rec):
+            recs = read_records(b.table)  # cards joined into one table by a converter: one record each
+            if recs and any([self._record(i, rec) for rec in recs]):
                 self.taken.add(i)
                 continue
             cols = analyse(b.table)
@@ -142,6 +143,8 @@ class _Extraction:
                 # a card under a bare number heading ("取組項目2"): the heading's number is the key
                 key, node = self.outline.nodes[node].key, self.outline.nodes[node].parent
             d = Draft(title, key, node=node, origin="record", loc=b.loc, order=i, excerpt=raw)
+            if rec.labels.get("key") == [BANNER_NO]:
+                self.table_keys.add(id(d))
             d.priority, d.reposted = priority, reposted
             self.drafts.append(d)
         else:

@@ -32,7 +32,7 @@ from keikaku.ingest.extract.common import (
     trailing_departments,
 )
 from keikaku.ingest.extract.draft import Draft
-from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
+from keikaku.ingest.extract.kpi import bracket_unit, parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.outline import Outline
 from keikaku.ingest.extract.prose import prose_schedule
 from keikaku.ingest.markers import split_marker
@@ -136,6 +136,26 @@ def _symbol_item(b: Block) -> str | None:
     return None
 
 
+_LEADING_NUMBER = re.compile(r"^\s*([0-9０-９][0-9０-９,，.．]*)(?=\s*(?:[（(]|$))")
+
+
+def _with_unit(value: str, unit: str | None) -> str:
+    """A value written as a bare number (with its year in brackets) gets the indicator's unit."""
+    return _LEADING_NUMBER.sub(lambda m: m.group(1) + (unit or ""), value, count=1) if unit else value
+
+
+def kpi_with_values(indicator: str, base: str, target: str) -> str:
+    """One KPI text from 指標 / 現状値 / 目標値 label lines; a unit closing the indicator
+    ('交付件数（件）') goes onto bare-number values ('300（令和4年度）' → 300件)."""
+    indicator, unit = bracket_unit(indicator)
+    parts = [indicator]
+    if base:
+        parts.append(f"現状値 {_with_unit(base, unit)}")
+    if target:
+        parts.append(f"目標値 {_with_unit(target, unit)}")
+    return "　".join(parts)
+
+
 @dataclass
 class LabelledMeasure:
     title_index: int
@@ -173,12 +193,7 @@ class LabelledMeasure:
         if base or target:
             # 指標 / 現状値 / 目標値 on separate label lines: one KPI
             indicator = out.pop().indicator if out and not out[-1].targets else self.title
-            parts = [indicator]
-            if base:
-                parts.append(f"現状値 {base}")
-            if target:
-                parts.append(f"目標値 {target}")
-            out.extend(parse_kpi_text("　".join(parts), indicator=self.title))
+            out.extend(parse_kpi_text(kpi_with_values(indicator, base, target), indicator=self.title))
         return out
 
     def schedule(self) -> tuple[list[ScheduleEntry], int | None]:

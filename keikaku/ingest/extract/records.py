@@ -9,10 +9,11 @@ Two families share the shape:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from keikaku.ingest.blocks import Block, Table
-from keikaku.ingest.extract.common import clean_text, label_kind
+from keikaku.ingest.extract.common import clean_text, label_kind, nfkc
 from keikaku.ingest.markers import split_marker
 
 
@@ -32,8 +33,29 @@ class Record:
         self.order.append(kind)
 
 
+BANNER_NO = "No."  # the label recorded for a key read from a banner's "No.n"
+_BANNER_NUMBER = re.compile(
+    r"^\S{0,6}?\s*(?:No|NO|no|№|番号)\s*[.．:：]?\s*(?P<key>[0-9]+(?:[-‐－][0-9]+)*)[\s:：.．]*(?P<title>\S.*)$"
+)
+
+
+def banner_title(text: str) -> tuple[str | None, str] | None:
+    """(key, title) of a card's banner row ("施策No.2　町税のスマホ決済", "3-1 ○○"), None for a label or
+    a sentence."""
+    s = clean_text(text)
+    if not s or "\n" in s or "。" in s or len(s) > 60 or label_kind(s):
+        return None
+    m = _BANNER_NUMBER.match(nfkc(s))
+    if m:
+        return m.group("key"), m.group("title").strip()
+    marker, rest = split_marker(s)
+    return (marker.key, rest.strip()) if marker and rest.strip() else (None, s)
+
+
 def read_record(table: Table) -> Record | None:
-    """Label / value pairs of a record table, or None when the table is not one."""
+    """Label / value pairs of a record table, or None when the table is not one.
+
+    A first row that is one cell across the whole table ("施策No.2　title") is the card's title."""
     grid = table.grid()
     rec = Record()
     rows_with_label = 0
@@ -42,6 +64,12 @@ def read_record(table: Table) -> Record | None:
         cells = [c for c in row if not c.is_span_copy]
         texts = [clean_text(c.text) for c in cells]
         if not any(texts):
+            continue
+        banner = banner_title(texts[0]) if rows == 0 and len(cells) == 1 and len(grid) > 2 else None
+        if banner is not None and len(row) > 1:
+            if banner[0]:  # "施策No.2": the document's own running number, the key as written
+                rec.add("key", BANNER_NO if _BANNER_NUMBER.match(nfkc(texts[0])) else "", banner[0])
+            rec.add("title", "", banner[1])
             continue
         rows += 1
         first = next((t for t in texts if t), "")
@@ -67,6 +95,24 @@ def read_record(table: Table) -> Record | None:
     if rows_with_label < max(1, rows * 0.6):
         return None
     return rec
+
+
+def read_records(table: Table) -> list[Record]:
+    """The records of a table; cards one after another that a converter joined into one table
+    (LibreOffice: adjacent tables) split again at each banner row (one cell across the table)."""
+    width = max((sum(c.colspan for c in row) for row in table.rows), default=0)
+    starts = [
+        r
+        for r, row in enumerate(table.rows)
+        if len(row) == 1 and row[0].colspan == width > 1 and banner_title(row[0].text) is not None
+    ]
+    if len(starts) > 1 and starts[0] == 0:
+        bounds = [*starts, len(table.rows)]
+        recs = [read_record(Table(rows=table.rows[a:b])) for a, b in zip(bounds, bounds[1:], strict=False)]
+        if all(rec is not None and "title" in rec.values for rec in recs):
+            return [rec for rec in recs if rec is not None]
+    rec = read_record(table)
+    return [rec] if rec is not None else []
 
 
 def record_title(rec: Record) -> tuple[str | None, str]:

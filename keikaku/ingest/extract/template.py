@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from keikaku.core.plan import Kpi, Value
 from keikaku.ingest.blocks import Block, BlockKind, Location
 from keikaku.ingest.extract.common import clean_text, clean_title, similarity
-from keikaku.ingest.extract.kpi import infer_direction, parse_deadline, parse_target
+from keikaku.ingest.extract.kpi import infer_direction, parse_deadline, parse_kpi_text, parse_target
+from keikaku.ingest.extract.labelled import kpi_with_values
+from keikaku.ingest.extract.labelled import label_of as any_label_of
 from keikaku.ingest.extract.tables import QUANTITY
 from keikaku.ingest.markers import split_marker
 
@@ -74,7 +76,7 @@ def _is_title_candidate(b: Block) -> bool:
     if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
         return False
     s = clean_text(b.text)
-    if "\n" in s.strip() or _is_prose(s):
+    if "\n" in s.strip() or _is_prose(s) or any_label_of(b) is not None:  # 担当：… is never a title
         return False
     # a title is short; a longer line with a comma is a sentence cut by a page break
     return 2 <= len(s) <= 50 or (len(s) <= 80 and "、" not in s)
@@ -179,11 +181,23 @@ def _read_measure(
     desc: list[str] = []
     sections: dict[str, list[str]] = {}
     current: str | None = None
+    values: dict[str, str] = {}  # 現状値 / 目標値 label lines of the last KPI
+    valued: list[Kpi] = []
+
+    def flush() -> None:
+        if values and sections.get("kpi"):
+            text = kpi_with_values(
+                sections["kpi"].pop(), values.get("baseline", ""), values.get("target", "")
+            )
+            valued.extend(parse_kpi_text(text, indicator=title))
+        values.clear()
+
     for j in range(t + 1, end):
         b = blocks[j]
         if b.kind == BlockKind.FOOTNOTE:
             continue
         if j in labels:
+            flush()
             current = labels[j][0]
             sections.setdefault(current, [])
             if labels[j][1]:
@@ -192,13 +206,24 @@ def _read_measure(
         text = clean_text(b.text)
         if not text or b.kind == BlockKind.TABLE:
             continue
+        other = any_label_of(b)  # 担当：… / 現状値：… / 目標値：… lines around the < KPI > box
+        if other is not None and other[0] == "department":
+            sections.setdefault("department", []).append(other[1])
+            continue
+        if other is not None and other[0] in ("baseline", "target") and sections.get("kpi"):
+            values[other[0]] = other[1]
+            current = "_values"  # the KPI has its values: an unlabelled line after them is no KPI
+            continue
+        if current == "_values":
+            continue
         if current is None:
             desc.append(text)
         else:
             sections[current].append(text)
+    flush()
     items = _merge_items([clean_title(x)[0] for x in sections.get("kpi", [])])
     sentences = sections.get("schedule", [])
-    kpis = pair_kpis(items, sentences)
+    kpis = pair_kpis(items, sentences) + valued
     deadlines = [d for d in (parse_deadline(s) for s in sentences) if d]
     loc = Location(head.loc.line_start, blocks[end - 1].loc.line_end, head.loc.page)
     return TemplateMeasure(

@@ -298,6 +298,25 @@ def bold_texts(p: Any) -> list[str]:
     return [t.strip() for t in out if t.strip()]
 
 
+def bold_heading(text: str, bold: list[str]) -> bool:
+    """A whole-paragraph bold short line without 。 or a label colon: a heading told apart only by bold
+    (documents that set headings by direct formatting instead of heading styles)."""
+    flat = re.sub(r"\s+", "", text)
+    return (
+        bool(flat)
+        and len(flat) <= 40
+        and "\n" not in text.strip()
+        and not re.search(r"[。：:]", flat)
+        and re.sub(r"\s+", "", "".join(bold)) == flat
+    )
+
+
+def _size(p: Any) -> float | None:
+    """The largest run font size (points) set directly on a paragraph's runs."""
+    sizes = [int(sz.get(W_VAL, "0")) / 2 for sz in p.iter(w("sz")) if sz.get(W_VAL, "").isdigit()]
+    return max(sizes) if sizes else None
+
+
 class _Reader:
     def __init__(self, document: Any) -> None:
         self.document = document
@@ -305,6 +324,16 @@ class _Reader:
         self.styles = _Styles.from_document(document)
         self.blocks: list[Block] = []
         self.index = 0
+        self.bold_levels = self._bold_levels(document.element.body)
+
+    def _bold_levels(self, body: Any) -> dict[float, int]:
+        """Font size → heading level for bold headings (largest size = level 1), when sizes differ."""
+        sizes = {
+            size
+            for p in body.iterchildren(W_P)
+            if bold_heading(paragraph_text(p), bold_texts(p)) and (size := _size(p)) is not None
+        }
+        return {s: i + 1 for i, s in enumerate(sorted(sizes, reverse=True))} if len(sizes) > 1 else {}
 
     def emit(self, kind: BlockKind, text: str = "", **kw: Any) -> None:
         self.blocks.append(Block(kind=kind, text=text, loc=Location(index=self.index), **kw))
@@ -369,7 +398,15 @@ class _Reader:
         lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
         if lines:
             bold = bold_texts(p)
-            if level is not None:
+            bold_head = (
+                level is None
+                and num_marker is None
+                and bold_heading(raw, bold)
+                and split_marker(join_wrapped(lines))[0] is None  # a numbered one: level from its marker
+            )
+            if bold_head:
+                level = self.bold_levels.get(_size(p) or 0.0)
+            if level is not None or bold_head:
                 text = join_wrapped(lines)
                 marker, rest = split_marker(text)
                 self.emit(
