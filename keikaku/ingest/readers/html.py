@@ -10,12 +10,14 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.readers import classify, group_lines, join_wrapped, split_marker, table_text, tidy_spaces
+from keikaku.ingest.readers.docx import bold_heading
 from keikaku.ingest.readers.emphasis import with_bold
 
 DROP_TAGS = {
@@ -42,6 +44,15 @@ _SJIS_NAMES = {
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _WS_NEWLINE = re.compile(r"[ \t\r\f\v]*\n[\s]*")
 _WS = re.compile(r"[ \t\r\n\f\v]+")
+_FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)\s*(pt|px)", re.IGNORECASE)
+
+
+def _font_size(node: LexborNode) -> float | None:
+    """The largest inline font size (points) in an element, as LibreOffice and Word exports write it."""
+    sizes = [
+        float(n) * (0.75 if unit.lower() == "px" else 1.0) for n, unit in _FONT_SIZE.findall(node.html or "")
+    ]
+    return max(sizes) if sizes else None
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -87,6 +98,7 @@ class _Reader:
         self.blocks: list[Block] = []
         self._inline: list[str] = []
         self._bold: list[str] = []  # text of <b>/<strong> runs since the last block (a style hint)
+        self._bold_heads: dict[int, float | None] = {}  # block index → font size of a bold-only <p>
 
     # -- inline text ----------------------------------------------------------------------
     def inline_text(self, node: LexborNode) -> str:
@@ -174,7 +186,14 @@ class _Reader:
                     BlockKind.HEADING, tidy_spaces(rest), level=HEADING_TAGS[tag], marker=marker, style=style
                 )
         elif tag == "p":
-            self.emit_lines(self.inline_text(node), "p")
+            text = self.inline_text(node)
+            flat = tidy_spaces(" ".join(text.split()))
+            if bold_heading(text, self._bold) and split_marker(flat)[0] is None:
+                # a whole-bold short line: a heading set by direct formatting (level from size, see levels)
+                self._bold_heads[len(self.blocks)] = _font_size(node)
+                self.emit(BlockKind.HEADING, flat, style=self.take_bold("p"))
+            else:
+                self.emit_lines(text, "p")
         elif tag in ("ul", "ol", "menu"):
             self.list_items(node, tag)
         elif tag == "dl":
@@ -189,6 +208,15 @@ class _Reader:
             return
         else:
             self.walk(node)
+
+    def bold_levels(self) -> None:
+        """Bold-only headings get levels by font size (largest = 1) when sizes differ."""
+        sizes = sorted({z for z in self._bold_heads.values() if z is not None}, reverse=True)
+        if len(sizes) < 2:
+            return
+        for i, size in self._bold_heads.items():
+            if size is not None:
+                self.blocks[i] = replace(self.blocks[i], level=sizes.index(size) + 1)
 
     def definitions(self, node: LexborNode) -> None:
         """<dl>: a short term and its description make one "term：description" line (as a label line
@@ -329,5 +357,6 @@ def read_html(source: bytes | str | Path) -> ReadResult:
     reader = _Reader()
     if root is not None:
         reader.walk(root)
+        reader.bold_levels()
     warnings = [] if encoding in ("utf-8", "str") else [f"encoding: {encoding}"]
     return ReadResult(blocks=reader.blocks, format="html", warnings=warnings)
