@@ -40,6 +40,7 @@ from keikaku.ingest.readers import (
     tidy_spaces,
 )
 from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars
+from keikaku.ingest.readers.pdf_grid import MIN_COLUMNS, find_grid_tables
 from keikaku.ingest.readers.text import starts_block
 
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
@@ -66,6 +67,8 @@ class _Line:
     size: float
     bold: bool
     page: int
+    start: int = 0  # index of the first and last character in the page text
+    end: int = 0
 
     @property
     def height(self) -> float:
@@ -131,6 +134,8 @@ def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
                 size=round(size, 1),
                 bold=weight >= 600,
                 page=number,
+                start=s,
+                end=e,
             )
         )
     return lines
@@ -265,6 +270,12 @@ def _find_tables(
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
         hits.append(_TableHit(Table(rows=[r for r in rows if r]), bbox, xs))
     return hits
+
+
+def _grid_tables(record: _Page, textpage: Any) -> None:
+    """Tables without rules (readers/pdf_grid.py) on a page with no ruled table. Their lines leave
+    the paragraph flow as a ruled table's do: _assemble skips the lines inside a table's box."""
+    record.tables = [_TableHit(h.table, h.bbox, h.columns) for h in find_grid_tables(textpage, record.lines)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,6 +575,8 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
                     segments = _segments(page.raw)
                     if len(segments) >= 4 and lines:
                         record.tables = _find_tables(textpage, segments, height)
+                    if not record.tables and len(lines) >= MIN_COLUMNS:
+                        _grid_tables(record, textpage)
                 finally:
                     textpage.close()
             finally:
