@@ -257,6 +257,12 @@ class _Extraction:
                 d = None
                 if row.reposted:
                     pass
+                elif row.ref_keys:
+                    # a row naming its measure by marker only (取組1): joins it, never a new measure
+                    found = [find_draft(others, key=k) for k in row.ref_keys]
+                    d = next((f for f in found if f is not None), None)
+                    if d is None:
+                        continue
                 elif cols.defines_measures:  # type: ignore[attr-defined]
                     # a table of its own measures joins another source only by a near-identical title
                     d = _same_title(others, row.title)

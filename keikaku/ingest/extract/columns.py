@@ -39,8 +39,11 @@ REVIEW_HEAD = re.compile(r"方向性|評価|進捗状況")
 RELATED_HEAD = re.compile(r"関連|対応する|該当")
 _KEY_HEADS = {"no", "no.", "番号", "項番", "#", "id", "通番", "施策番号", "取組番号", "整理番号"}
 _PRIORITY_HEADS = {"重点", "重点取組", "重点施策", "重点事業", "重点項目"}
+TARGET_YEAR_HEAD = re.compile(r"^(?:目標|達成)(?:年度|年次|時期)$")
 _BARE_FY = re.compile(r"^(\d{1,2})年度$")
 PRIORITY_MARKS = re.compile(r"^[○●◎〇✓✔★]$")
+# a header cell merged over the fiscal-year columns below it (実施スケジュール over R5 | R6 …)
+SPAN_HEAD = re.compile(r"スケジュール|工程|実施時期|実施年度|年次計画|年度別|計画期間|取組期間")
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Columns:
     target: int | None = None
     baseline: int | None = None
     target_year: int | None = None
+    target_year_col: int | None = None  # 目標年度 beside 目標値: each row's target year
     baseline_year: int | None = None
     more_targets: dict[int, int | None] = field(default_factory=dict)  # R6目標 | R8目標 | R10目標 …
     key: int | None = None
@@ -148,7 +152,9 @@ def is_header_cell(text: str) -> bool:
         return True
     if header_year(text) is not None:
         return True
-    return len(s) <= 20 and (head_kind(text) is not None or s in ("年度", "NO", "No"))
+    return len(s) <= 20 and (
+        head_kind(text) is not None or s in ("年度", "NO", "No") or bool(SPAN_HEAD.search(s))
+    )
 
 
 def _header_row(cells: list[Cell], row: list[str]) -> bool:
@@ -183,7 +189,8 @@ def analyse(table: Table) -> Columns | None:
         )
         for c in range(width)
     ]
-    body = grid[n_head:]
+    # rows of one cell across the table (policy headings inside a measure table) are no body
+    body = [r for r, cr in zip(grid[n_head:], cells[n_head:], strict=False) if not banner_row(cr, width)]
     cols = Columns(header_rows=n_head, width=width, heads=heads)
     for c, h in enumerate(heads):
         kind = head_kind(h)
@@ -192,6 +199,9 @@ def analyse(table: Table) -> Columns | None:
             cols.key = c
         elif kind == "priority" and cols.priority is None and _marks_column(body, c):
             cols.priority = c
+        elif kind == "target" and TARGET_YEAR_HEAD.match(s):
+            if cols.target_year_col is None:
+                cols.target_year_col = c
         elif kind == "target" and cols.target is None:
             cols.target, cols.target_year = c, _year(h)
         elif kind == "target" and cols.target_year is not None and _year(h) is not None:
@@ -245,6 +255,10 @@ def _year(text: str) -> int | None:
         return ys[-1].fiscal_year
     m = re.search(r"(\d{1,2})年度", squash(text))
     return header_year(m.group(0)) if m else None
+
+
+def banner_row(cells: list[Cell], width: int) -> bool:
+    return width > 2 and bool(cells) and cells[0].colspan >= width
 
 
 def _marks_column(body: list[list[str]], c: int) -> bool:

@@ -399,6 +399,9 @@ def parse_kpi_text(
     return out
 
 
+_RATE_WORD = re.compile(r"[\s　]+(年間|月間|毎年度?|毎月|累計|延べ)$")
+
+
 def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kpi | None:
     s = _arrow_labels(_nfkc(item).strip())
     labels = list(_SEGMENT_RE.finditer(s))
@@ -416,6 +419,11 @@ def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kp
         # the indicator is what precedes the goal quantity ('…件数40件を達成', '…件数を40件に')
         m = _pick_quantity(body, body_qs)
         indicator = clean_indicator(_TRAILING_PARTICLES.sub("", body[: m.start()]))
+        rate = _RATE_WORD.search(indicator)
+        if rate and rate.start() > 0 and target is not None and target.value:
+            # '…の枚数 年間8,000枚': the rate word belongs to the value, not the indicator
+            indicator = indicator[: rate.start()].rstrip()
+            target = target.model_copy(update={"value": rate.group(1) + target.value})
         after = body[m.end() :]
         if after.startswith("の") and len(_VERB_END.sub("", after)) > 2:
             # the quantity qualifies what follows: '対象施設10施設のオンライン予約を開始' → '対象施設の…を開始'

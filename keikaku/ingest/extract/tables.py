@@ -22,7 +22,14 @@ from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, ScheduleEntry
 from keikaku.core.schedule import fill_schedule
 from keikaku.ingest.blocks import Block, Cell, Table
-from keikaku.ingest.extract.columns import PRIORITY_MARKS, Columns, analyse, same_columns
+from keikaku.ingest.extract.columns import (
+    PRIORITY_MARKS,
+    Columns,
+    analyse,
+    banner_row,
+    header_year,
+    same_columns,
+)
 from keikaku.ingest.extract.columns import texts as _texts
 from keikaku.ingest.extract.common import (
     clean_text,
@@ -70,6 +77,7 @@ class Row:
     cells: list[str]
     group: str | None = None  # the 区分 / 基本方針 cell of the row
     key_column: bool = False  # the key comes from a No. column (the document's own numbering)
+    ref_keys: tuple[str, ...] = ()  # a title cell holding a marker only (取組1): the measure it names
 
 
 def join_tables(first: Table, cols: Columns, more: Table, more_cols: Columns | None) -> Table:
@@ -137,9 +145,14 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
     out: list[Row] = []
     if cols.title is None:
         return out
+    banner: str | None = None
     for group in _groups(grid, cols):
         row = grid[group[0]]
         cells = [clean_text(c.text) for c in row]
+        if banner_row(row, len(row)):
+            # one cell across the whole table: the policy heading of the rows under it
+            banner = clean_title(split_marker(cells[0])[1])[0] or None
+            continue
         title_cell = cells[cols.title]
         key = None
         if cols.key is not None:
@@ -148,7 +161,10 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         title_cell, lead = _title_and_lead(title_cell)
         marker, rest = split_marker(title_cell)
         title, priority, reposted = clean_title(rest)
-        if not title or label_kind(title):
+        refs: tuple[str, ...] = ()
+        if not title and marker is not None and not rest.strip():
+            refs = tuple(k for k in (marker.key, marker.written) if k)
+        if (not title and not refs) or label_kind(title):
             continue
         key_column = key is not None
         key = key or (marker.key if marker else None)
@@ -178,7 +194,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         pillars = None
         if cols.pillar is not None and cols.pillar < len(cells):
             pillars = pillar_letters(cells[cols.pillar]) or []
-        group_text = clean_title(_cell(cells, cols.group))[0] if cols.group is not None else None
+        group_text = clean_title(_cell(cells, cols.group))[0] if cols.group is not None else banner
         out.append(
             Row(
                 key,
@@ -193,6 +209,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
                 cells,
                 group_text or None,
                 key_column,
+                refs,
             )
         )
     return out
@@ -238,12 +255,21 @@ def _row_kpis(row: list[Cell], cells: list[str], cols: Columns, first: bool) -> 
             base,
             target,
             baseline_year=cols.baseline_year,
-            target_year=cols.target_year,
+            target_year=_target_year(cells, cols),
             more_targets=_more_targets(cells, cols),
         )
         return [kpi] if kpi is not None else []
     last = max(cols.years.values()) if cols.years else None
     return kpis_from_box(indicator, default_year=last)
+
+
+def _target_year(cells: list[str], cols: Columns) -> int | None:
+    """The target year of a row: from the 目標年度 column when the table has one, else the header's."""
+    if cols.target_year_col is not None:
+        fy = header_year(_cell(cells, cols.target_year_col))
+        if fy is not None:
+            return fy
+    return cols.target_year
 
 
 QUANTITY = re.compile(
@@ -299,7 +325,7 @@ def read_targets(block: Block, cols: Columns, source: str) -> list[TargetRow]:
             _cell(cells, cols.baseline) or None,
             _cell(cells, cols.target) or None,
             baseline_year=cols.baseline_year,
-            target_year=cols.target_year,
+            target_year=_target_year(cells, cols),
             more_targets=_more_targets(cells, cols),
         )
         if kpi is None:
