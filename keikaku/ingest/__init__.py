@@ -11,26 +11,9 @@ import hashlib
 from pathlib import Path
 
 from keikaku.core.plan import Catalogue, Plan, SourceDocument
-from keikaku.ingest.blocks import ReaderError, ReadResult
+from keikaku.ingest.blocks import ReaderError
 
-__all__ = ["ReaderError", "import_document", "read_any"]
-
-_TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-
-
-def read_any(path: Path) -> ReadResult:
-    """Blocks of a document in any supported format."""
-    try:
-        from keikaku.ingest.readers import read_document
-    except ImportError:
-        read_document = None  # type: ignore[assignment]
-    if read_document is not None:
-        return read_document(path)
-    if path.suffix.lower() in _TEXT_SUFFIXES:
-        from keikaku.ingest.readers.text import read_text
-
-        return read_text(path)
-    raise ReaderError(f"対応していない形式です: {path.suffix or path.name}", "unsupported")
+__all__ = ["ReaderError", "import_document"]
 
 
 def _sha256(path: Path) -> str | None:
@@ -44,23 +27,25 @@ def _sha256(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def import_document(path: Path, *, filename: str | None = None) -> Plan | Catalogue:
-    """Read a plan document and extract its plan (or the guide's catalogue)."""
+def import_document(
+    path: Path, *, filename: str | None = None, max_bytes: int | None = None
+) -> Plan | Catalogue:
+    """Read a plan document and extract its plan (or the guide's catalogue).
+
+    ``max_bytes`` is the size limit (default: KEIKAKU_IMPORT_MAX_BYTES, see readers.read_document).
+    """
+    from keikaku.ingest.extract import extract_plan
+    from keikaku.ingest.extract.guide import extract_catalogue
+    from keikaku.ingest.readers import read_document
+
     path = Path(path)
     name = filename or path.name
-    result = read_any(path)
+    result = read_document(path, max_bytes=max_bytes)
     source = SourceDocument(filename=name, format=result.format, sha256=_sha256(path), pages=result.pages)
-    try:
-        from keikaku.ingest.extract.guide import extract_catalogue
-    except ImportError:
-        extract_catalogue = None  # type: ignore[assignment]
-    if extract_catalogue is not None:
-        catalogue = extract_catalogue(result, name)
-        if catalogue is not None:
-            catalogue.source = source
-            return catalogue
-    from keikaku.ingest.extract import extract_plan
-
+    catalogue = extract_catalogue(result, name)
+    if catalogue is not None:
+        catalogue.source = source
+        return catalogue
     plan = extract_plan(result, name)
     plan.source = source
     return plan

@@ -69,18 +69,8 @@ def document_read(path: Path) -> Plan | Catalogue:
     from keikaku.ingest.blocks import ReaderError
 
     max_bytes = getattr(settings, "KEIKAKU_IMPORT_MAX_BYTES", None) if settings.configured else None
-    if not path.exists():
-        raise ImportFailed(f"ファイルがありません / no such file: {path}", "missing")
-    if path.is_dir():
-        raise ImportFailed(f"フォルダです / is a directory: {path}", "directory")
-    size = path.stat().st_size
-    if max_bytes and size > max_bytes:
-        raise ImportFailed(
-            f"ファイルが大きすぎます / file too large: {size:,} bytes > limit {max_bytes:,} (KEIKAKU_IMPORT_MAX_BYTES)",
-            "too_large",
-        )
     try:
-        return import_document(path)
+        return import_document(path, max_bytes=max_bytes)
     except ReaderError as e:
         raise ImportFailed(str(e), e.code) from None
 

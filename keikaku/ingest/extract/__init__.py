@@ -326,18 +326,17 @@ class _Extraction:
                 for d in ds:
                     if not d.pillars and id(d) not in self.stated_pillars:
                         d.set_pillars([code], PillarSource.INFERRED, SIBLING_CONFIDENCE)
-        infer = _pillar_inference()
+        from keikaku.ingest.pillars import infer_pillars_many  # scikit-learn: loaded only when needed
+
         # measures the plan itself labels teach the model this plan's wording
         extra = [
             (f"{d.title} {d.description}", [p.code for p in d.pillars])
             for d in self.drafts
             if d.pillars and d.pillars[0].source == PillarSource.DOCUMENT
         ]
-        if infer is None:
-            return
         todo = [d for d in self.drafts if not d.pillars and id(d) not in self.stated_pillars]
         try:
-            inferred = infer([(d.title, d.description) for d in todo], extra=extra or None)
+            inferred = infer_pillars_many([(d.title, d.description) for d in todo], extra=extra or None)
         except Exception:  # noqa: BLE001 - inference is a best effort, never fatal
             inferred = [[] for _ in todo]
         for d, refs in zip(todo, inferred, strict=True):
@@ -402,19 +401,9 @@ def _continues(prev: Columns, cols: Columns | None, table: Table) -> bool:
     return width == prev.width
 
 
-def _pillar_inference():  # noqa: ANN202
-    try:
-        from keikaku.ingest.pillars import infer_pillars_many
-    except ImportError:
-        return None
-    return infer_pillars_many
-
-
 def _evaluations(result: ReadResult) -> list[Evaluation]:
-    try:
-        from keikaku.ingest.extract.review import extract_evaluations
-    except ImportError:
-        return []
+    from keikaku.ingest.extract.review import extract_evaluations
+
     try:
         return list(extract_evaluations(result))
     except Exception:  # noqa: BLE001 - a broken review table must not lose the plan

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from keikaku.core.plan import Plan
-from keikaku.ingest import read_any
 from keikaku.ingest.extract import extract_plan
 from keikaku.ingest.extract.columns import analyse, head_kind, header_year
+from keikaku.ingest.readers import read_document
 from tests.ingest.extract.table_fixtures import PLANS, c, t, write
 
 FORMATS = ["md", "html", "docx", "pdf"]
@@ -18,7 +18,7 @@ FORMATS = ["md", "html", "docx", "pdf"]
 def _plan(name: str, fmt: str, tmp_path: Path) -> Plan:
     plan, _ = PLANS[name]
     path = write(plan, fmt, tmp_path / f"{name}.{fmt}")
-    return extract_plan(read_any(path), path.name)
+    return extract_plan(read_document(path), path.name)
 
 
 def _kpis(m) -> list[tuple]:
@@ -124,7 +124,7 @@ def test_schedule_only_table_keys_are_not_the_chapter(tmp_path: Path) -> None:
     )
     path = tmp_path / "momiji.md"
     path.write_text(text, encoding="utf-8")
-    plan = extract_plan(read_any(path), path.name)
+    plan = extract_plan(read_document(path), path.name)
     assert [(m.key, m.title) for m in plan.measures] == [
         ("1", "窓口予約システムの導入"),
         ("2", "広報紙の電子配信"),
