@@ -72,6 +72,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("alpha", re.compile(r"^[A-ZＡ-Ｚa-z](?:\s*[.．)）])")),
 ]
 
+# every reader: a marked line longer than this (or containing 。) is a sentence, not a heading
+MAX_HEADING_CHARS = 80
+
 BULLETS = "・●○◎■□◆◇▶▷►▸✓✔※-–—*"
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from keikaku.ingest import markers as _markers
 from keikaku.ingest.blocks import BlockKind, Cell, ReaderError, ReadResult
+from keikaku.ingest.markers import MAX_HEADING_CHARS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -44,7 +45,6 @@ HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 # ---------------------------------------------------------------------------------------------
 # number markers, bullets, footnotes — the same rules as the text reader (keikaku.ingest.markers)
 
-MAX_HEADING_CHARS = 80  # as the text reader: a longer marked line is a sentence, not a heading
 _FOOTNOTE = re.compile(r"^(※\s*[0-9０-９]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(.+)$", re.DOTALL)
 
 

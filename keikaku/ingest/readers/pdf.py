@@ -31,6 +31,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.markers import MAX_HEADING_CHARS
 from keikaku.ingest.readers import (
     classify,
     join_wrapped,
@@ -46,7 +47,6 @@ from keikaku.ingest.readers.text import starts_block
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
 MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing, not a table
 HEADING_RATIO = 1.15  # font size over body size that makes a line a heading
-MAX_HEADING_CHARS = 80  # as the text reader: a longer line is a sentence, not a heading
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-－—–‐ー－〜~・\(（\[［]*(?:p\.?|P\.?|ページ|頁)?\s*[0-9０-９]{1,4}\s*(?:[/／]\s*[0-9０-９]{1,4})?"

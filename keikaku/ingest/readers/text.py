@@ -30,9 +30,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import split_marker, strip_bullet
-
-MAX_HEADING_CHARS = 80
+from keikaku.ingest.markers import MAX_HEADING_CHARS, split_marker, strip_bullet
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST = re.compile(r"^(\s*)([-*+]|・)\s+(.*)$")
