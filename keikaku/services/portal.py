@@ -20,6 +20,7 @@ from keikaku.core import similarity
 from keikaku.core.pillars import PILLAR_CODES, PILLARS, PRIORITY_AREA_NAMES, PRIORITY_AREAS
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import _measures_qs, measure_to_core
+from keikaku.services.stamps import history_max_sql
 from keikaku.web.plans import models as m
 
 FLAGS = ("priority", "reposted")
@@ -337,29 +338,19 @@ for _model in _PAGE_MODELS:
 
 
 def _history_sql() -> str:
-    return ", ".join(
-        f"(SELECT MAX({connection.ops.quote_name(x.history.model._meta.pk.column)})"
-        f" FROM {connection.ops.quote_name(x.history.model._meta.db_table)})"
-        for x in _HISTORY_MODELS
-    )
+    return history_max_sql(_HISTORY_MODELS)
 
 
 def plan_page_stamp(plan_id: int) -> tuple:
-    """What a cached public page of this plan depends on, in one query: the plan's update time and revision,
-    the newest history row of organisations, departments, plans, measures and KPIs (any save or delete in
-    any process — plan_save, a revision, a department merge, an edit in the admin — moves one of them) and
-    this process's count of saves and deletes of every model the page shows. Raises NotFound when the plan
-    is not published."""
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT p.updated_at, p.revision, {_history_sql()} FROM {m.Plan._meta.db_table} p"  # noqa: S608 - names from models
-            " WHERE p.id = %s AND p.status = 'published'",
-            [int(plan_id)],
-        )
-        row = cur.fetchone()
-    if row is None:
+    """What a cached public page of this plan depends on (see :func:`public_page_stamp`): the plan's update
+    time and revision, the newest history row of organisations, departments, plans, measures and KPIs (any
+    save or delete in any process — plan_save, a revision, a department merge, an edit in the admin — moves
+    one of them) and this process's count of saves and deletes of every model the page shows. Raises
+    NotFound when the plan is not published."""
+    stamp = public_page_stamp(plan_id=plan_id)
+    if stamp is None:
         raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}")
-    return (*row, _generation[0])
+    return stamp
 
 
 def public_page_stamp(*, plan_id: int | None = None, measure_id: int | None = None) -> tuple | None:

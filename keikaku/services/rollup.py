@@ -20,6 +20,7 @@ from keikaku.core.pillars import pillar_label
 from keikaku.services.errors import NotFound
 from keikaku.services.people import can, membership
 from keikaku.services.plans import plan_get
+from keikaku.services.stamps import history_max_sql
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import models as gm
 
@@ -307,11 +308,6 @@ def change_stamp() -> tuple[int | None, ...]:
     """The newest history row of every model a dashboard shows (one query) and this process's change
     count: any save, bulk save with history, delete or plan revision — in any process — moves it, so a
     dashboard cached under it is never stale."""
-    parts = ", ".join(
-        f"(SELECT MAX({connection.ops.quote_name(m.history.model._meta.pk.column)})"
-        f" FROM {connection.ops.quote_name(m.history.model._meta.db_table)})"
-        for m in _STAMPED
-    )
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {parts}")  # noqa: S608 - table names from the models, no user input
+        cur.execute(f"SELECT {history_max_sql(_STAMPED)}")  # noqa: S608 - table names from the models, no user input
         return (*cur.fetchone(), _generation[0])
