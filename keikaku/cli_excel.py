@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from keikaku import cli_clock
 
 
 def _setup() -> None:
@@ -71,7 +72,7 @@ def cmd_progress_import(args: argparse.Namespace) -> int:
             print(f"keikaku: {f}: {e.strerror}", file=sys.stderr)
             return 2
     try:
-        res = progress_workbook_import(user, period, files, now=datetime.now(UTC), submit=args.submit)
+        res = progress_workbook_import(user, period, files, now=cli_clock.now(), submit=args.submit)
     except WorkbookRejected as e:
         for p in e.problems:
             print(str(p))
@@ -90,7 +91,7 @@ def cmd_evaluation_report(args: argparse.Namespace) -> int:
 
     user = _user(args.user)
     plan = plan_visible(user, args.plan)
-    today = date.today()
+    today = cli_clock.today()
     fy = args.fy or default_year(plan, today)
     data = evaluation_report_render(evaluation_report(user, plan, fy, today=today), args.to)
     if args.output:

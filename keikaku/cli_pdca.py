@@ -17,9 +17,10 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from keikaku.web.bootstrap import migrate
 
     migrate()
+    from keikaku import cli_clock
     from keikaku.services.progress import reminders_send
 
-    today = args.today or date.today()
+    today = args.today or cli_clock.today()
     res = reminders_send(today=today, days_before=args.days_before)
     print(
         f"{today.isoformat()}: 督促メール {res.messages} 通（報告期間 {res.periods}、遅延 {res.late_measures} 施策）"

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
 from keikaku.core import rollup as r
@@ -208,7 +209,12 @@ def plan_rollup(
         rep = reports.get(ms.pk)
         status = rep.status if rep else ""
         kind = (kinds_of.get(status, "other") if rep else "unreported") or "other"
-        submitted = rep.submitted_at.date() if rep and rep.submitted_at and rep.state != State.DRAFT else None
+        # the submission's date where the organisation is (settings.TIME_ZONE), as ``today`` is
+        submitted = (
+            timezone.localdate(rep.submitted_at)
+            if rep and rep.submitted_at and rep.state != State.DRAFT
+            else None
+        )
         when = r.timeliness(period.due_date if period else None, submitted, today)
         kpi_rows = []
         for k in ms.kpis_list:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from keikaku.services.errors import NotFound, PermissionDenied
 from keikaku.services.people import token_create, token_revoke
+from keikaku.web import clock
 from keikaku.web.accounts.models import ApiToken, Membership
 
 
@@ -45,7 +44,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _profile(request, form, status=400)
-    _row, token = token_create(request.user, form.cleaned_data["name"], now=datetime.now(UTC))
+    _row, token = token_create(request.user, form.cleaned_data["name"], now=clock.now())
     return _profile(request, TokenForm(), new_token=token)
 
 

@@ -7,7 +7,7 @@ Every write names the ``revision`` it read; a stale write is answered with HTTP 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,20 +21,17 @@ from keikaku.services import progress as svc
 from keikaku.services.errors import ServiceError
 from keikaku.services.people import can, token_authenticate
 from keikaku.services.plans import plan_get
+from keikaku.web import clock
 from keikaku.web.progress import models as gm
 
 router = Router(tags=["pdca"])
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class TokenAuth(HttpBearer):
     openapi_description = "API トークン (/accounts/profile/ で発行) / API token"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token, now=_now())
+        user = token_authenticate(token, now=clock.now())
         if user is not None:
             request.user = user
         return user
@@ -260,7 +257,7 @@ def report_save(request: HttpRequest, period_id: int, measure_id: int, body: Rep
         period,
         data,
         revision=body.revision,
-        now=_now(),
+        now=clock.now(),
         submit=body.submit,
     )
     return _report_out(r)
@@ -270,7 +267,7 @@ def _action(request: HttpRequest, report_id: int, body: ActionIn, fn: Any, **kw:
     r = _call(svc.report_get, report_id)
     if not can(request.user, "plan.view", r.measure.plan):
         raise HttpError(404, "進捗報告がありません / no such report")
-    return _report_out(_call(fn, request.user, r, revision=body.revision, now=_now(), **kw))
+    return _report_out(_call(fn, request.user, r, revision=body.revision, now=clock.now(), **kw))
 
 
 @router.post("/progress/{report_id}/submit", response=ReportOut, auth=WRITE, summary="提出 / submit")
@@ -324,7 +321,7 @@ def evaluation_save(request: HttpRequest, measure_id: int, fiscal_year: int, bod
         rationale=body.rationale,
         merge_into=target,
         revision=body.revision,
-        now=_now(),
+        now=clock.now(),
     )
     return _eval_out(e)
 

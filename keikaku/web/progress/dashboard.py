@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -30,13 +29,10 @@ from keikaku.services.rollup import (
     plan_visible,
     status_kinds,
 )
+from keikaku.web import clock
 
 # a rendered dashboard is kept this long, keyed by everything it shows (change_stamp: any edit)
 CACHE_SECONDS = 600
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -211,7 +207,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         period = plan.reporting_periods.filter(pk=period_id).first()
         if period is None:
             raise Http404("no such period in this plan")
-    today = _today()
+    today = clock.today()
     member = can(request.user, "manage", plan.organisation)
     key = "pdca-dashboard:" + _digest(
         (

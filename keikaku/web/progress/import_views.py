@@ -6,8 +6,6 @@ with the uploader's id next to the file); a path never comes from the form."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keikaku.services import imports as svc
 from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied
+from keikaku.web import clock
 from keikaku.web.progress.guards import guarded
 
 SESSION_KEY = "keikaku_imports"
@@ -29,10 +28,6 @@ class UploadForm(forms.Form):
         label=gettext_lazy("計画書のファイル"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(svc.ACCEPTED_SUFFIXES)}),
     )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _limit_mb() -> str:
@@ -67,7 +62,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, status=400)
     upload = form.cleaned_data["document"]
     try:
-        preview = svc.import_preview(request.user, upload.name, upload.chunks(), now=_now())
+        preview = svc.import_preview(request.user, upload.name, upload.chunks(), now=clock.now())
     except svc.ImportFailed as e:
         return _form_page(request, form, status=400, error=str(e))
     except InvalidDocument as e:
@@ -103,6 +98,6 @@ def import_save(request: HttpRequest) -> HttpResponse:
         svc.upload_discard(token)
         request.session[SESSION_KEY] = [t for t in pending if t != token]
         return redirect("progress:import")
-    plan = svc.import_store(request.user, token, now=_now())
+    plan = svc.import_store(request.user, token, now=clock.now())
     request.session[SESSION_KEY] = [t for t in pending if t != token]
     return redirect("progress:plan", plan_id=plan.pk)

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +25,7 @@ from keikaku.services.excel import (
 from keikaku.services.progress import period_get
 from keikaku.services.reports import FORMATS, default_year, evaluation_report, evaluation_report_render
 from keikaku.services.rollup import plan_visible
+from keikaku.web import clock
 from keikaku.web.progress.guards import guarded
 
 MAX_UPLOAD_FILES = 50
@@ -50,7 +49,7 @@ def evaluation_report_view(request: HttpRequest, plan_id: int, fmt: str) -> Http
         return HttpResponseBadRequest(
             b"400: fy must be a fiscal year such as 2025", content_type="text/plain"
         )
-    today = timezone.localdate()
+    today = clock.today()
     fy = int(raw) if raw else default_year(plan, today)
     report = evaluation_report(request.user, plan, fy, today=today)
     data = evaluation_report_render(report, fmt)
@@ -102,7 +101,7 @@ def workbooks(request: HttpRequest, period_id: int) -> HttpResponse:
                     request.user,
                     period,
                     payload,
-                    now=datetime.now(UTC),
+                    now=clock.now(),
                     submit=request.POST.get("submit") == "on",
                 )
                 context["result"] = result

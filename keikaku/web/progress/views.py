@@ -4,7 +4,6 @@ revision); a stale write comes back as a form error."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -20,14 +19,11 @@ from keikaku.services.imports import may_import
 from keikaku.services.people import can, department_merge, organisations_of, require
 from keikaku.services.plans import plan_get, plan_publish
 from keikaku.services.revision import plan_diff, plan_revise
+from keikaku.web import clock
 from keikaku.web.plans import models as pm
 from keikaku.web.progress import forms as f
 from keikaku.web.progress import models as gm
 from keikaku.web.progress.guards import guarded
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _visible_plan(request: HttpRequest, plan_id: int) -> pm.Plan:
@@ -85,7 +81,7 @@ def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     reports = {r.measure_id: r for r in svc.reports_visible(request.user, plan, period)} if period else {}
     measures = list(plan.measures.order_by("order"))
     member = can(request.user, "manage", plan.organisation)
-    late = {m.pk for m in svc.late_measures(period, today=_now().date())} if period and member else set()
+    late = {m.pk for m in svc.late_measures(period, today=clock.today())} if period and member else set()
     rows = [
         {
             "measure": m,
@@ -147,7 +143,7 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
                 state=form.cleaned_data["state"],
                 due_date=form.cleaned_data["due_date"],
-                now=_now(),
+                now=clock.now(),
             )
             return redirect(f"/manage/plans/{period.plan_id}/?period={period.pk}")
         except ServiceError as e:
@@ -199,7 +195,7 @@ def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpRe
                 period,
                 data,
                 revision=cd["revision"],
-                now=_now(),
+                now=clock.now(),
                 submit="submit" in request.POST,
             )
             return redirect(f"/manage/reports/{saved.pk}/")
@@ -242,11 +238,11 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
         rev, comment = form.cleaned_data["revision"], form.cleaned_data["comment"]
         try:
             if action == "submit":
-                svc.progress_submit(request.user, report, revision=rev, now=_now())
+                svc.progress_submit(request.user, report, revision=rev, now=clock.now())
             elif action == "approve":
-                svc.progress_approve(request.user, report, revision=rev, now=_now(), comment=comment)
+                svc.progress_approve(request.user, report, revision=rev, now=clock.now(), comment=comment)
             else:
-                svc.progress_return(request.user, report, revision=rev, now=_now(), comment=comment)
+                svc.progress_return(request.user, report, revision=rev, now=clock.now(), comment=comment)
             return redirect(f"/manage/reports/{report.pk}/")
         except ServiceError as e:
             status = _refused(form, e)
@@ -279,7 +275,7 @@ def evaluation_edit(request: HttpRequest, measure_id: int, fiscal_year: int) -> 
                 rationale=cd["rationale"],
                 merge_into=target,
                 revision=cd["revision"],
-                now=_now(),
+                now=clock.now(),
             )
             return redirect(f"/manage/plans/{measure.plan_id}/")
         except ServiceError as e:
@@ -331,7 +327,7 @@ def plan_revise_view(request: HttpRequest, plan_id: int) -> HttpResponse:
             new = plan_revise(
                 request.user,
                 plan,
-                now=_now(),
+                now=clock.now(),
                 fiscal_year=form.cleaned_data["fiscal_year"],
                 revision=form.cleaned_data["revision"],
             )
@@ -354,7 +350,7 @@ def plan_publish_view(request: HttpRequest, plan_id: int) -> HttpResponse:
                 request.user,
                 plan,
                 revision=form.cleaned_data["revision"],
-                now=_now(),
+                now=clock.now(),
                 publish=request.POST.get("action") != "withdraw",
             )
             return redirect(f"/manage/plans/{plan.pk}/")
