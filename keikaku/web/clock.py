@@ -5,7 +5,7 @@
 on what is due or late between 00:00 and 09:00 JST on a server that runs in UTC. Services never read a
 clock: they take ``now`` / ``today`` as parameters, and the caller passes these.
 
-A test pins the instant with ``override_settings(KEIKAKU_NOW=datetime(..., tzinfo=UTC))``; unset (the
+A test pins the instant with ``override_settings(CLOCK_PINNED_NOW=datetime(..., tzinfo=UTC))``; unset (the
 product), it is the real time.
 """
 
@@ -19,7 +19,7 @@ from django.conf import settings
 
 def now() -> datetime:
     """The current instant, aware, in UTC."""
-    pinned: datetime | None = getattr(settings, "KEIKAKU_NOW", None)
+    pinned: datetime | None = getattr(settings, "CLOCK_PINNED_NOW", None)
     return pinned.astimezone(UTC) if pinned is not None else datetime.now(UTC)
 
 

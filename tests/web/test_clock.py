@@ -44,7 +44,7 @@ def _overdue_on_dashboard(p: People) -> int:
     return int(m.group(1))
 
 
-@override_settings(TIME_ZONE="Asia/Tokyo", KEIKAKU_NOW=AFTER_MIDNIGHT_JST)
+@override_settings(TIME_ZONE="Asia/Tokyo", CLOCK_PINNED_NOW=AFTER_MIDNIGHT_JST)
 def test_after_midnight_in_tokyo_both_pages_call_the_period_late(people: People) -> None:
     assert people.period_a.due_date == DUE
     assert clock.today() == date(2026, 5, 1)
@@ -53,14 +53,14 @@ def test_after_midnight_in_tokyo_both_pages_call_the_period_late(people: People)
     assert _overdue_on_dashboard(people) == measures
 
 
-@override_settings(TIME_ZONE="Asia/Tokyo", KEIKAKU_NOW=BEFORE_MIDNIGHT_JST)
+@override_settings(TIME_ZONE="Asia/Tokyo", CLOCK_PINNED_NOW=BEFORE_MIDNIGHT_JST)
 def test_before_midnight_in_tokyo_neither_page_does(people: People) -> None:
     assert clock.today() == DUE
     assert _late_on_manage_page(people) == 0
     assert _overdue_on_dashboard(people) == 0
 
 
-@override_settings(TIME_ZONE="UTC", KEIKAKU_NOW=AFTER_MIDNIGHT_JST)
+@override_settings(TIME_ZONE="UTC", CLOCK_PINNED_NOW=AFTER_MIDNIGHT_JST)
 def test_today_follows_the_configured_time_zone() -> None:
     assert clock.today() == DUE
     assert clock.now() == AFTER_MIDNIGHT_JST
