@@ -24,6 +24,7 @@ from keikaku.ingest.markers import MAX_HEADING_CHARS
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ReaderError",
+    "check_ooxml_package",
     "detect_format",
     "group_lines",
     "join_wrapped",
@@ -41,6 +42,12 @@ MAX_BYTES_ENV = "KEIKAKU_IMPORT_MAX_BYTES"
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text", ""}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+PPTX_EXTENSIONS = {".pptx", ".pptm"}
+_PACKAGE_PARTS = (
+    (XLSX_EXTENSIONS, "xl/workbook.xml", "XLSX"),
+    (PPTX_EXTENSIONS, "ppt/presentation.xml", "PPTX"),
+)
 
 # ---------------------------------------------------------------------------------------------
 # number markers, bullets, footnotes — the same rules as the text reader (keikaku.ingest.markers)
@@ -188,7 +195,9 @@ _HTML_SNIFF = re.compile(
 
 
 def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
-    """Return "pdf", "docx", "html" or "text" from the first bytes and the extension, or raise."""
+    """Return "pdf", "docx", "xlsx", "pptx", "html" or "text" from the first bytes and the extension,
+    or raise. ZIP files are told apart by their parts: word/document.xml (DOCX), [Content_Types].xml with
+    xl/workbook.xml (XLSX) or ppt/presentation.xml (PPTX)."""
     suffix = suffix.lower()
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -203,24 +212,33 @@ def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
                 ) from exc
             if "word/document.xml" in names:
                 return "docx"
-            kind = (
-                "Excel (.xlsx)"
-                if any(n.startswith("xl/") for n in names)
-                else "PowerPoint (.pptx)"
-                if any(n.startswith("ppt/") for n in names)
-                else None
-            )
-            if kind:
-                raise _err("unsupported", f"{kind} には対応していません", f"unsupported format: {kind}")
+            # an Office Open XML package names its parts in [Content_Types].xml
+            package = "[Content_Types].xml" in names
+            if package and "xl/workbook.xml" in names:
+                return "xlsx"
+            if package and "ppt/presentation.xml" in names:
+                return "pptx"
             if suffix == ".docx":
                 raise _err(
                     "corrupt",
                     "DOCX ファイルが壊れています (word/document.xml がありません)",
                     "corrupt DOCX: word/document.xml is missing",
                 )
+            for ext, part, label in _PACKAGE_PARTS:
+                if package and suffix in ext:
+                    raise _err(
+                        "corrupt",
+                        f"{label} ファイルが壊れています ({part} がありません)",
+                        f"corrupt {label}: {part} is missing",
+                    )
             raise _err(
                 "unsupported", "対応していない形式の ZIP ファイルです", "unsupported format: a ZIP archive"
             )
+        # no path: the extension, else the part names in the first local file headers
+        if suffix in XLSX_EXTENSIONS or (b"xl/" in head and b"word/" not in head):
+            return "xlsx"
+        if suffix in PPTX_EXTENSIONS or (b"ppt/" in head and b"word/" not in head):
+            return "pptx"
         return "docx"
     if head.startswith(_OLE_MAGIC):
         if _ENCRYPTED_PACKAGE in head or (path is not None and _ole_is_encrypted(path)):
@@ -231,8 +249,8 @@ def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
             )
         raise _err(
             "unsupported",
-            "旧形式の Office 文書 (.doc/.xls) には対応していません。.docx で保存し直してください",
-            "legacy Office formats (.doc/.xls) are not supported; save as .docx",
+            "旧形式の Office 文書 (.doc/.xls/.ppt) には対応していません。.docx/.xlsx/.pptx で保存し直してください",
+            "legacy Office formats (.doc/.xls/.ppt) are not supported; save as .docx/.xlsx/.pptx",
         )
     if suffix == ".pdf":
         raise _err(
@@ -242,6 +260,13 @@ def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
         raise _err(
             "corrupt", "DOCX ファイルが壊れています (ZIP ではありません)", "corrupt DOCX: not a ZIP archive"
         )
+    for ext, _part, label in _PACKAGE_PARTS:
+        if suffix in ext:
+            raise _err(
+                "corrupt",
+                f"{label} ファイルが壊れています (ZIP ではありません)",
+                f"corrupt {label}: not a ZIP archive",
+            )
     if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _err(
             "unsupported", "対応していない形式のファイルです (バイナリ)", "unsupported format: binary file"
@@ -261,6 +286,37 @@ def _ole_is_encrypted(path: Path) -> bool:
     with path.open("rb") as fh:
         data = fh.read(4 * 1024 * 1024)
     return _ENCRYPTED_PACKAGE in data
+
+
+def check_ooxml_package(path: Path, label: str, max_unpacked_bytes: int | None = None) -> None:
+    """Before an XLSX / PPTX reader opens a file: a password-protected one (an OLE container) →
+    ``encrypted``, not a ZIP → ``corrupt``, expanding beyond ``max_unpacked_bytes`` (a ZIP bomb) →
+    ``too_large``."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if head.startswith(_OLE_MAGIC):
+            if _ole_is_encrypted(path):
+                raise _err(
+                    "encrypted",
+                    "パスワードで保護された文書です。保護を解除してから取り込んでください",
+                    f"the {label} file is password-protected (encrypted Office file)",
+                )
+            raise _err(
+                "unsupported",
+                "旧形式の Office 文書 (.xls/.ppt) には対応していません。.xlsx/.pptx で保存し直してください",
+                "legacy Office formats (.xls/.ppt) are not supported; save as .xlsx/.pptx",
+            )
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _err("corrupt", f"{label} ファイルが壊れています", f"corrupt {label}: {exc}") from exc
+    if max_unpacked_bytes is not None and unpacked > max_unpacked_bytes:
+        raise _err(
+            "too_large",
+            f"{label} の展開後サイズが大きすぎます ({unpacked:,} バイト)",
+            f"{label} expands to {unpacked:,} bytes, over the limit",
+        )
 
 
 def read_document(path: Path, *, max_bytes: int | None = None) -> ReadResult:
@@ -296,6 +352,14 @@ def read_document(path: Path, *, max_bytes: int | None = None) -> ReadResult:
         from keikaku.ingest.readers.docx import read_docx
 
         return read_docx(path, max_unpacked_bytes=limit * 20)
+    if fmt == "xlsx":
+        from keikaku.ingest.readers.xlsx import read_xlsx
+
+        return read_xlsx(path, max_unpacked_bytes=limit * 20)
+    if fmt == "pptx":
+        from keikaku.ingest.readers.pptx import read_pptx
+
+        return read_pptx(path, max_unpacked_bytes=limit * 20)
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xe3\x80\x80"):
         raise _err("empty", "ファイルが空です (空白のみ)", "the file is empty (whitespace only)")
