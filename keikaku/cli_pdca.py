@@ -39,9 +39,9 @@ def cmd_user(args: argparse.Namespace) -> int:
     migrate()
     from django.contrib.auth import get_user_model
 
+    from keikaku.db.plans import models as pm
     from keikaku.services.errors import ServiceError
     from keikaku.services.people import membership_set
-    from keikaku.web.plans import models as pm
 
     org = None
     if args.org:

@@ -21,6 +21,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services.people import membership_set, token_create
 from keikaku.services.plans import plan_save
 from keikaku.services.progress import (
@@ -30,8 +32,6 @@ from keikaku.services.progress import (
     progress_approve,
     progress_save,
 )
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 from tests.factories import XSS, make_measure, make_plan
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

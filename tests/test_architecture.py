@@ -1,4 +1,15 @@
-"""Coding rules as tests: pure core, no import cycles, small files."""
+"""Coding rules as tests: a layer table, no import cycles, small files.
+
+The layers (an arrow reads "is imported by"):
+
+    core ← export ← ingest ← services ← web, cli
+    core ← db ← services                  (db: the Django models and migrations)
+
+Every ``import`` counts: at module scope, inside a function, under ``if TYPE_CHECKING`` — a lazy import
+hides a dependency from the reader, not from the program. ``from package import name`` depends on
+``package.name`` when that is a module, else on the package's ``__init__``; a package and its own modules
+get no exemption.
+"""
 
 from __future__ import annotations
 
@@ -7,77 +18,194 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "keikaku"
-FORBIDDEN_IN_CORE = (
-    "django",
-    "ninja",
-    "argparse",
-    "click",
-    "typer",
-    "keikaku.web",
-    "keikaku.services",
-    "keikaku.cli",
-)
 
+# layer → the layers its modules may import (besides itself, the standard library and third parties)
+LAYERS: dict[str, set[str]] = {
+    "core": set(),  # pure Python: no Django, no CLI library, no other keikaku layer
+    "config": set(),  # reading environment variables (settings.py and the CLI)
+    "export": {"core"},  # writers: plan/report values → JSON, CSV, XLSX, DOCX, PDF
+    "ingest": {"core", "config", "export"},  # readers and extractor (progress_xlsx reads export's layout)
+    "db": {"core"},  # the Django apps' models and migrations
+    "demo": {"core"},  # the sample plans, as data
+    "services": {"core", "config", "export", "ingest", "db", "demo"},  # the use cases
+    "web": {"core", "config", "export", "services", "db"},  # views, forms, templates, API, settings
+    "cli": {"core", "config", "ingest", "services", "web", "db"},  # keikaku/cli.py, keikaku/cli_*.py
+}
+THIRD_PARTY_FORBIDDEN = {
+    "core": ("django", "ninja", "simple_history", "argparse", "click", "typer"),
+    "export": ("django", "ninja"),
+    "ingest": ("django", "ninja"),
+}
+# imports waiting for their owner to move them (keikaku/services/imports.py is edited by the import work):
+# (module, imported module). Delete an entry once the line has changed; a stale entry fails the test.
+PENDING: set[tuple[str, str]] = {
+    ("keikaku.services.imports", "keikaku.web.accounts.models"),
+    ("keikaku.services.imports", "keikaku.web.plans.models"),
+}
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out.extend(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.append(node.module)
-    return out
-
-
-def test_core_imports_neither_django_nor_the_cli() -> None:
-    offenders = []
-    for path in (PKG / "core").rglob("*.py"):
-        for mod in _imports(path):
-            if any(mod == f or mod.startswith(f + ".") for f in FORBIDDEN_IN_CORE):
-                offenders.append(f"{path.relative_to(ROOT)} imports {mod}")
-    assert offenders == []
+# cycles waiting for their owner: a cycle all of whose modules are under one of these packages is
+# reported by test_known_cycles_are_still_there, not failed. keikaku.ingest.readers: the format modules
+# (docx, html, pdf, xlsx …) import shared helpers from the package's __init__, which imports them to
+# dispatch by format — fix: move the helpers to readers/common.py and import them from there.
+PENDING_CYCLES = ("keikaku.ingest.readers",)
 
 
 def _module_name(path: Path) -> str:
-    rel = path.relative_to(ROOT).with_suffix("")
-    parts = list(rel.parts)
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def test_no_import_cycles_between_modules_at_import_time() -> None:
-    """Top-level (module-scope) imports between keikaku modules form no cycle."""
-    graph: dict[str, set[str]] = {}
-    modules = {_module_name(p): p for p in PKG.rglob("*.py") if "migrations" not in p.parts}
-    for name, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        deps = set()
-        for node in tree.body:  # module scope only: imports inside functions are deliberate and lazy
-            mods = []
-            if isinstance(node, ast.Import):
-                mods = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                mods = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            deps.update(m for m in mods if m in modules and m != name)
-        graph[name] = deps
-    color: dict[str, int] = {}
-    cycles: list[str] = []
+MODULES = {_module_name(p): p for p in PKG.rglob("*.py")}
 
-    def visit(n: str, stack: list[str]) -> None:
-        color[n] = 1
-        for d in graph[n]:
-            if color.get(d) == 1 and not n.startswith(d + ".") and not d.startswith(n + "."):
-                cycles.append(" → ".join([*stack[stack.index(d) :], n, d]) if d in stack else f"{n} → {d}")
-            elif d not in color:
-                visit(d, [*stack, d])
-        color[n] = 2
 
-    for n in graph:
-        if n not in color:
-            visit(n, [n])
-    assert cycles == []
+def _is_package(name: str) -> bool:
+    return MODULES[name].name == "__init__.py"
+
+
+def _known(name: str) -> str | None:
+    """The keikaku module ``name`` refers to (the longest known prefix: a.b.Class → a.b), or None."""
+    parts = name.split(".")
+    while parts:
+        if ".".join(parts) in MODULES:
+            return ".".join(parts)
+        parts.pop()
+    return None
+
+
+def imports_of(name: str) -> set[str]:
+    """Every module (keikaku's or not) that module ``name`` imports, anywhere in its body."""
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    package = name if _is_package(name) else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(_known(a.name) or a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                source = ".".join([*base, node.module] if node.module else base)
+            else:
+                source = node.module or ""
+            for a in node.names:
+                sub = f"{source}.{a.name}"
+                out.add(sub if sub in MODULES else (_known(source) or source))
+    out.discard(name)
+    return out
+
+
+def layer_of(name: str) -> str | None:
+    parts = name.split(".")
+    if parts[0] != "keikaku" or len(parts) < 2:
+        return None
+    top = parts[1]
+    return "cli" if top == "cli" or top.startswith("cli_") else top
+
+
+GRAPH = {name: {d for d in imports_of(name) if d in MODULES} for name in MODULES}
+
+
+def test_every_module_is_in_a_layer() -> None:
+    unplaced = sorted(n for n in MODULES if n != "keikaku" and layer_of(n) not in LAYERS)
+    assert unplaced == [], "add the package to LAYERS (and to docs/architecture.md)"
+
+
+def test_the_layer_table() -> None:
+    offenders = []
+    for name in sorted(MODULES):
+        src = layer_of(name)
+        if src is None:
+            continue
+        for dep in sorted(GRAPH[name]):
+            dst = layer_of(dep)
+            if dst is None or dst == src or dst in LAYERS[src] or (name, dep) in PENDING:
+                continue
+            offenders.append(f"{name} ({src}) imports {dep} ({dst})")
+    assert offenders == []
+
+
+def test_pending_exceptions_are_still_needed() -> None:
+    stale = sorted(p for p in PENDING if p[0] not in MODULES or p[1] not in GRAPH[p[0]])
+    assert stale == [], "the import moved: delete it from PENDING"
+
+
+def test_services_import_no_web_module() -> None:
+    offenders = [
+        f"{n} imports {d}"
+        for n in MODULES
+        if layer_of(n) == "services"
+        for d in GRAPH[n]
+        if layer_of(d) == "web" and (n, d) not in PENDING
+    ]
+    assert offenders == []
+
+
+def test_pure_layers_import_no_framework() -> None:
+    offenders = []
+    for name in sorted(MODULES):
+        banned = THIRD_PARTY_FORBIDDEN.get(layer_of(name) or "", ())
+        for mod in imports_of(name):
+            if mod.split(".")[0] in banned:
+                offenders.append(f"{name} imports {mod}")
+    assert offenders == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    counter = 0
+
+    def visit(v: str) -> None:
+        nonlocal counter
+        index[v] = low[v] = counter
+        counter += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def _pending(cycle: list[str]) -> bool:
+    return any(all(n == p or n.startswith(p + ".") for n in cycle) for p in PENDING_CYCLES)
+
+
+def test_no_import_cycles() -> None:
+    """No two keikaku modules import each other, directly or through others, at any depth."""
+    assert [c for c in _cycles(GRAPH) if not _pending(c)] == []
+
+
+def test_known_cycles_are_still_there() -> None:
+    found = {p for c in _cycles(GRAPH) for p in PENDING_CYCLES if _pending(c)}
+    assert set(PENDING_CYCLES) == found, "a pending cycle is gone: delete it from PENDING_CYCLES"
+
+
+def test_the_cycle_finder_finds_a_parent_child_cycle() -> None:
+    graph = {"p": {"p.a"}, "p.a": {"p"}, "q": set()}
+    assert _cycles(graph) == [["p", "p.a"]]
 
 
 def test_no_python_file_over_800_lines() -> None:

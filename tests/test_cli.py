@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from keikaku.cli import main
+from keikaku.db.plans import models as m
 from keikaku.services.plans import dump_document
-from keikaku.web.plans import models as m
 from tests.factories import make_plan
 
 

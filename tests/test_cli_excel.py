@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from keikaku.cli import main
+from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
-from keikaku.web.progress import models as gm
 from tests.people import People, make_people
 
 pytestmark = pytest.mark.django_db

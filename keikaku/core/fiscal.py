@@ -74,6 +74,16 @@ def display(fy: int | None) -> str:
     return f"{wareki(fy)} ({fy})"
 
 
+def fiscal_year_label(fy: int | None, language: str | None = "ja") -> str:
+    """A fiscal year for a page in ``language``: 2025 → 令和7年度 (2025); in English FY2025 (the Japanese
+    era name means little to its readers). 0 and None give ""."""
+    if not fy:
+        return ""
+    if (language or "").startswith("en"):
+        return f"FY{fy}"
+    return display(fy)
+
+
 @dataclass(frozen=True)
 class YearMention:
     year: int  # western year as written (calendar year for 年, fiscal year for 年度)

@@ -6,8 +6,8 @@ from datetime import datetime
 from importlib import resources
 
 from keikaku.core.plan import Plan
+from keikaku.db.plans.models import Plan as PlanRow
 from keikaku.services.plans import plan_save
-from keikaku.web.plans.models import Plan as PlanRow
 
 SAMPLES = ("sample_plan.json", "sample_plan_b.json")
 
@@ -49,8 +49,8 @@ def demo_people(*, now: datetime, password: str = DEMO_PASSWORD) -> list[str]:
     from django.contrib.auth import get_user_model
 
     from keikaku.core.fiscal import fiscal_year_of_date
+    from keikaku.db.progress.models import ReportingPeriod
     from keikaku.services.people import membership_set
-    from keikaku.web.progress.models import ReportingPeriod
 
     plans = [
         PlanRow.objects.filter(title=p.title, organisation__name=p.organisation.name).first()

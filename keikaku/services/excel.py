@@ -21,6 +21,8 @@ from django.db.models import Prefetch
 
 from keikaku.core import rollup as r
 from keikaku.core.fiscal import wareki
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import KpiLine, MeasureBlock, WorkbookSpec, filename, workbook_bytes
 from keikaku.ingest.progress_xlsx import MeasureIn, WorkbookProblem, check, read_workbook
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
@@ -32,8 +34,6 @@ from keikaku.services.progress import (
     progress_save_many,
     status_vocabulary,
 )
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 
 NO_DEPARTMENT = 0
 NO_DEPARTMENT_NAME = "（担当部署の記載なし）"

@@ -23,10 +23,10 @@ from django.db import transaction
 
 from keikaku.core.pillars import PRIORITY_AREAS
 from keikaku.core.schedule import normalise_phase
+from keikaku.db.plans import models as m
+from keikaku.db.search.models import MeasureDocument
 from keikaku.services.errors import Conflict
 from keikaku.services.search import build_document
-from keikaku.web.plans import models as m
-from keikaku.web.search.models import MeasureDocument
 
 # (prefecture, municipalities) — counts as of 2024; they sum to 1,741 (東京都 includes 23 特別区)
 PREFECTURES: tuple[tuple[str, int], ...] = (

@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from keikaku.db.accounts.models import ApiToken, Membership, Role
+from keikaku.db.plans import models as pm
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
-from keikaku.web.accounts.models import ApiToken, Membership, Role
-from keikaku.web.plans import models as pm
 
 ACTIONS = (
     "plan.view",
@@ -49,7 +49,7 @@ _PLANNERS = {Role.ADMIN, Role.EDITOR}
 
 
 def _organisation_of(obj: Any) -> pm.Organisation:
-    from keikaku.web.progress import models as gm
+    from keikaku.db.progress import models as gm
 
     if isinstance(obj, pm.Organisation):
         return obj
@@ -92,7 +92,7 @@ def _reporter_covers(ms: Membership, measure: pm.Measure) -> bool:
 
 def can(user: Any, action: str, obj: Any) -> bool:
     """Whether ``user`` (a Django user or AnonymousUser) may do ``action`` on ``obj``."""
-    from keikaku.web.progress import models as gm
+    from keikaku.db.progress import models as gm
 
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 
 from keikaku.core import plan as core
+from keikaku.db.plans import models as m
 from keikaku.services.errors import NotFound
-from keikaku.web.plans import models as m
 
 
 @dataclass(frozen=True)

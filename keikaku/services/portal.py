@@ -18,10 +18,10 @@ from django.db.models.signals import post_delete, post_save
 from keikaku.core import plan as core
 from keikaku.core import similarity
 from keikaku.core.pillars import PILLAR_CODES, PILLARS, PRIORITY_AREA_NAMES, PRIORITY_AREAS
+from keikaku.db.plans import models as m
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import _measures_qs, measure_to_core
 from keikaku.services.stamps import history_max_sql
-from keikaku.web.plans import models as m
 
 FLAGS = ("priority", "reposted")
 MAX_COMPARE = 5

@@ -22,13 +22,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connections, models, router, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from keikaku.db.accounts.models import Membership, Role
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import reportable_departments, require
 from keikaku.services.rollup import changed, visible_reports
 from keikaku.services.rollup import plan_status_counts as plan_status_counts  # re-exported
-from keikaku.web.accounts.models import Membership, Role
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 
 State = gm.ProgressReport.State
 

@@ -10,11 +10,11 @@ from typing import Any
 from keikaku.core import rollup as r
 from keikaku.core.charts import StatusRow, TrendPoint, kpi_trend_svg, status_bars_svg
 from keikaku.core.fiscal import display, wareki
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.export.report_model import EvaluationReport, PillarRow, ReportKpi, ReportMeasure
 from keikaku.services.errors import ServiceError
 from keikaku.services.rollup import KpiTrend, kpi_trends, plan_rollup
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 
 FORMATS = {
     "html": "text/html; charset=utf-8",

@@ -15,11 +15,11 @@ from typing import Any
 from django.db import transaction
 
 from keikaku.core import plan as core
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, ServiceError
 from keikaku.services.people import require
 from keikaku.services.plans import measure_to_core, plan_export, plan_save
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 
 Decision = gm.Decision
 

@@ -18,12 +18,12 @@ from simple_history.signals import post_create_historical_record
 
 from keikaku.core import rollup as r
 from keikaku.core.pillars import pillar_label
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services.errors import NotFound
 from keikaku.services.people import can, membership
 from keikaku.services.plans import plan_get
 from keikaku.services.stamps import history_max_sql
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 
 State = gm.ProgressReport.State
 

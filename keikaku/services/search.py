@@ -10,7 +10,6 @@ Any query string is accepted: it is capped, and passed only as bound parameters 
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ from typing import Any
 import jaconv
 from django.db import connection, transaction
 
-from keikaku.web.plans import models as pm
-from keikaku.web.search.models import MeasureDocument
+from keikaku.core.facets import facet_tag, facets_for
+from keikaku.db.plans import models as pm
+from keikaku.db.search.models import MeasureDocument
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -112,37 +112,6 @@ def query_terms(query: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- indexing
-
-OPEN_PERIOD_YEARS = 30  # an open-ended plan period ("毎年度見直し") counts for this many years
-
-
-def _tag(prefix: str, value: str) -> str:
-    return prefix + hashlib.md5(value.encode("utf-8")).hexdigest()[:12]
-
-
-def facets_for(
-    *,
-    plan_id: int,
-    prefecture: str,
-    pillars: Iterable[str],
-    priority_areas: Iterable[str],
-    years: Iterable[int],
-    period_start: int | None,
-    period_end: int | None,
-) -> str:
-    """Filter tokens of an index row, ASCII letters and digits between "|" — one token each for the
-    plan, prefecture, pillars, 重点分野 and every fiscal year of the schedule or the plan period."""
-    fys = set(years)
-    if period_start is not None:
-        end = period_end if period_end is not None else period_start + OPEN_PERIOD_YEARS
-        fys.update(range(period_start, min(end, period_start + 100) + 1))
-    tokens = [f"plan{plan_id}"]
-    if prefecture:
-        tokens.append(_tag("pref", prefecture))
-    tokens += [_tag("pillar", p) for p in dict.fromkeys(pillars)]
-    tokens += [_tag("area", a) for a in dict.fromkeys(priority_areas)]
-    tokens += [f"fy{y}" for y in sorted(fys)]
-    return "|" + "|".join(tokens) + "|"
 
 
 def build_document(
@@ -541,11 +510,11 @@ def _facet_tokens(
 ) -> list[str]:
     tokens = []
     if prefecture:
-        tokens.append(_tag("pref", prefecture))
+        tokens.append(facet_tag("pref", prefecture))
     if pillar:
-        tokens.append(_tag("pillar", pillar))
+        tokens.append(facet_tag("pillar", pillar))
     if priority_area:
-        tokens.append(_tag("area", priority_area))
+        tokens.append(facet_tag("area", priority_area))
     if fiscal_year is not None:
         tokens.append(f"fy{int(fiscal_year)}")
     return tokens

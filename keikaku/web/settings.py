@@ -34,6 +34,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "simple_history",
+    # the models and migrations (keikaku/db/): app labels plans, accounts, progress, search
+    "keikaku.db.plans",
+    "keikaku.db.accounts",
+    "keikaku.db.progress",
+    "keikaku.db.search",
+    # the pages, templates and admin (keikaku/web/)
     "keikaku.web.plans",
     "keikaku.web.portal",
     "keikaku.web.api",

@@ -22,11 +22,11 @@ def main(username: str, password: str) -> dict[str, int]:
     bootstrap.migrate()
     from django.contrib.auth import get_user_model
 
+    from keikaku.db.plans import models as pm
+    from keikaku.db.progress import models as gm
     from keikaku.services.people import membership_set
     from keikaku.services.progress import ReportInput, parse_actual, progress_save, status_vocabulary
     from keikaku.services.revision import plan_revise
-    from keikaku.web.plans import models as pm
-    from keikaku.web.progress import models as gm
 
     now = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
     plan = pm.Plan.objects.filter(previous__isnull=True).order_by("pk").first()

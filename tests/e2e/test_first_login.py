@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from keikaku.cli import main
-from keikaku.web.accounts.models import Membership
+from keikaku.db.accounts.models import Membership
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[2] / "keikaku" / "demo" / "sample_plan.json"

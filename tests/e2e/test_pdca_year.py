@@ -22,11 +22,11 @@ from docx import Document
 from openpyxl import load_workbook
 
 from keikaku.cli import main
+from keikaku.db.accounts.models import Membership
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
 from keikaku.ingest.readers.fixtures import write_plan_docx
-from keikaku.web.accounts.models import Membership
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 
 pytestmark = pytest.mark.django_db
 

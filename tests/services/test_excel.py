@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import FIRST_ROW, META_SHEET, SHEET
 from keikaku.services.errors import PermissionDenied
 from keikaku.services.excel import (
@@ -20,7 +21,6 @@ from keikaku.services.excel import (
     progress_workbooks_export,
 )
 from keikaku.services.progress import ActualInput, ReportInput, progress_save
-from keikaku.web.progress import models as gm
 from tests.factories import XSS
 from tests.people import NOW, People
 

@@ -11,12 +11,12 @@ import pytest
 
 from keikaku import cli_national
 from keikaku.core.validation import has_errors, validate_data
+from keikaku.db.plans import models as m
+from keikaku.db.search.models import MeasureDocument
 from keikaku.services.errors import Conflict
 from keikaku.services.national import DEFAULT_GOVERNMENTS, _Maker, check_digit, governments, national_generate
 from keikaku.services.plans import plan_export
 from keikaku.services.search import measure_search
-from keikaku.web.plans import models as m
-from keikaku.web.search.models import MeasureDocument
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError
 
 from keikaku.core import plan as core
+from keikaku.db.plans import models as m
 from keikaku.services.plans import dump_document, plan_export, plan_list, plan_save
-from keikaku.web.plans import models as m
 from tests.factories import make_plan
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, PermissionDenied, ServiceError
 from keikaku.services.people import can, department_merge, token_authenticate, token_create
 from keikaku.services.progress import (
@@ -28,8 +30,6 @@ from keikaku.services.progress import (
     status_vocabulary_set,
 )
 from keikaku.services.revision import plan_diff, plan_revise
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 from tests.people import NOW, People, report_input
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.plans import plan_save
 from keikaku.services.progress import (
@@ -24,8 +26,6 @@ from keikaku.services.progress import (
     progress_save_many,
     progress_submit,
 )
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
 from tests.factories import make_measure, make_plan
 from tests.people import NOW, People, report_input
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from keikaku.core import plan as core
+from keikaku.db.plans import models as m
 from keikaku.services.plans import dump_document, plan_export, plan_save
 from keikaku.services.search import search_index_plan
-from keikaku.web.plans import models as m
 from tests.factories import XSS, make_measure, make_plan, title
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from keikaku.db.plans import models as pm
 from keikaku.ingest.readers import fixtures
 from keikaku.services.imports import uploads_dir
-from keikaku.web.plans import models as pm
 from tests.people import People, make_people
 from tests.web.import_docs import SCRIPT, TOWN, name_alice_org, write_town_plan_docx
 

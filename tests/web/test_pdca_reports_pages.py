@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
 from keikaku.services.progress import ActualInput, ReportInput, progress_save
-from keikaku.web.progress import models as gm
 from tests.factories import XSS
 from tests.people import NOW, People, approve_bob_report, make_people
 

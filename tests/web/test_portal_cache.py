@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from keikaku.db.plans import models as m
 from keikaku.services.plans import plan_save
-from keikaku.web.plans import models as m
 from tests.factories import make_measure, make_plan
 
 pytestmark = pytest.mark.django_db

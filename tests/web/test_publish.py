@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from keikaku.cli import main
-from keikaku.web.plans import models as pm
+from keikaku.db.plans import models as pm
 from tests.people import make_people
 
 

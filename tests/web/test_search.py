@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 
 from keikaku.core import plan as core
+from keikaku.db.plans import models as m
+from keikaku.db.search.models import MeasureDocument
 from keikaku.services.plans import plan_save
 from keikaku.services.search import (
     grams,
@@ -18,8 +20,6 @@ from keikaku.services.search import (
     search_index_plan,
     search_reindex,
 )
-from keikaku.web.plans import models as m
-from keikaku.web.search.models import MeasureDocument
 from tests.factories import XSS, make_measure, make_plan, title
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from keikaku.web.accounts.models import ApiToken, Membership
+from keikaku.db.accounts.models import ApiToken, Membership
 
 
 @admin.register(Membership)

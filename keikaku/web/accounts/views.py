@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from keikaku.db.accounts.models import ApiToken, Membership
 from keikaku.services.errors import NotFound, PermissionDenied
 from keikaku.services.people import token_create, token_revoke
 from keikaku.web import clock
-from keikaku.web.accounts.models import ApiToken, Membership
 
 
 class TokenForm(forms.Form):

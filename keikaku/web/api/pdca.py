@@ -17,12 +17,12 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from keikaku.db.progress import models as gm
 from keikaku.services import progress as svc
 from keikaku.services.errors import ServiceError
 from keikaku.services.people import can, token_authenticate
 from keikaku.services.plans import plan_get
 from keikaku.web import clock
-from keikaku.web.progress import models as gm
 
 router = Router(tags=["pdca"])
 

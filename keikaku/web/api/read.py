@@ -15,11 +15,11 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from keikaku.core.pillars import PRIORITY_AREA_NAMES
+from keikaku.db.plans import models as m
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import measure_to_core, plan_to_core
 from keikaku.services.portal import measure_similar, published_measure, published_plan
 from keikaku.services.search import MAX_LIMIT, MAX_OFFSET, measure_search
-from keikaku.web.plans import models as m
 
 router = Router(tags=["read"])
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from keikaku.web.plans import models as m
+from keikaku.db.plans import models as m
 
 
 class KpiInline(admin.TabularInline):

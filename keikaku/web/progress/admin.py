@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from keikaku.web.progress import models as gm
+from keikaku.db.progress import models as gm
 
 
 class KpiActualInline(admin.TabularInline):

@@ -3,5 +3,7 @@ from django.apps import AppConfig
 
 class ProgressConfig(AppConfig):
     name = "keikaku.web.progress"
-    label = "progress"
+    label = (
+        "web_progress"  # pages, templates and admin; the models are keikaku.db.progress (label "progress")
+    )
     verbose_name = "進行管理 / Progress"

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from keikaku.web.plans import models as pm
-from keikaku.web.progress import models as gm
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 
 
 class RevisionForm(forms.Form):

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
 from keikaku.services import progress as svc
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.imports import may_import
@@ -20,9 +22,7 @@ from keikaku.services.people import can, department_merge, organisations_of, req
 from keikaku.services.plans import plan_get, plan_publish
 from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web import clock
-from keikaku.web.plans import models as pm
 from keikaku.web.progress import forms as f
-from keikaku.web.progress import models as gm
 from keikaku.web.progress.guards import guarded
 
 

@@ -3,6 +3,5 @@ from django.apps import AppConfig
 
 class SearchConfig(AppConfig):
     name = "keikaku.web.search"
-    label = "search"
+    label = "web_search"  # pages, templates and admin; the models are keikaku.db.search (label "search")
     verbose_name = "検索 / Search"
-    default_auto_field = "django.db.models.BigAutoField"

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from keikaku.core.fiscal import display
+from keikaku.core.fiscal import fiscal_year_label
 from keikaku.core.pillars import pillar_label
 from keikaku.services.portal import MeasureRow
 
@@ -31,19 +31,10 @@ PHASES = {
 }
 
 
-def fiscal_year_label(value: int | None) -> str:
-    """2025 → 令和7年度 (2025); in English FY2025 (the Japanese era name means little to its readers)."""
-    if not value:
-        return ""
-    if (get_language() or "").startswith("en"):
-        return f"FY{value}"
-    return display(value)
-
-
 @register.filter
 def fy(value: int | None) -> str:
     """2025 → 令和7年度 (2025) (FY2025 in English)."""
-    return fiscal_year_label(value)
+    return fiscal_year_label(value, get_language())
 
 
 @register.filter

@@ -32,7 +32,7 @@ def _sqlite_fts(columns: dict[str, tuple[str, str]]) -> list[str]:
 
 
 def forwards(apps, schema_editor) -> None:
-    from keikaku.services.search import facets_for
+    from keikaku.core.facets import facets_for
 
     Doc = apps.get_model("search", "MeasureDocument")
     batch = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from keikaku.web.plans.models import Measure, Plan
+from keikaku.db.plans.models import Measure, Plan
 
 
 class MeasureDocument(models.Model):

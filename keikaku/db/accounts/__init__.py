@@ -1,0 +1,1 @@
+"""People, roles per organisation and permissions."""

@@ -1,0 +1,1 @@
+"""Plans: organisations, plans and everything the plan JSON format holds."""

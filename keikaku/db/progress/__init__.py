@@ -1,0 +1,1 @@
+"""PDCA: reporting periods, progress reports, evaluations, roll-ups, Excel round-trip, reports."""

@@ -1,0 +1,1 @@
+"""The search index tables (the use case is keikaku.services.search)."""
