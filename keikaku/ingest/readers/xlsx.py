@@ -169,8 +169,8 @@ def _era(d: dt.date) -> tuple[str, int]:
 def _format_date(value: dt.datetime | dt.date, fmt: str) -> str:
     d = value.date() if isinstance(value, dt.datetime) else value
     with_time = isinstance(value, dt.datetime) and value.time() != dt.time(0)
-    low = fmt.lower()
-    if "g" in _BRACKETS.sub("", low):  # ggge年m月d日: 和暦
+    low = re.sub(r'"[^"]*"', "", _BRACKETS.sub("", fmt.lower()))
+    if "g" in low and low.strip() != "general":  # ggge年m月d日: 和暦
         era, n = _era(d)
         text = f"{era}{'元' if n == 1 else n}年{d.month}月{d.day}日"
     elif "年" in fmt:
