@@ -174,7 +174,7 @@ def test_regions_side_by_side_and_default_sheet_names(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None  # "Sheet": Excel's default name gives no heading
-    rows = [
+    rows: list[list[object]] = [
         ["指標", "現状値", "目標値", None, "用語", "説明"],
         ["公開データ数", 10, 50, None, "BPR", "業務改革"],
     ]
