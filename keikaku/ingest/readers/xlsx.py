@@ -342,7 +342,7 @@ class _SheetReader:
             value = cell.value
             if value is None:
                 continue
-            if any(m[1] <= c <= m[3] and (m[0], m[1]) != (r, c) for m in covering):
+            if covering and any(m[1] <= c <= m[3] and (m[0], m[1]) != (r, c) for m in covering):
                 continue  # hidden under a merged cell
             if isinstance(value, str):
                 if len(value) > self.limits.max_cell_chars:
