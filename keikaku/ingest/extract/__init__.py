@@ -34,7 +34,7 @@ from keikaku.ingest.extract.common import (
 from keikaku.ingest.extract.draft import Draft, find_draft
 from keikaku.ingest.extract.gantt import phase_grid
 from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
-from keikaku.ingest.extract.labelled import labelled_drafts
+from keikaku.ingest.extract.labelled import chain_schedule, labelled_drafts
 from keikaku.ingest.extract.metadata import (
     find_kinds,
     find_organisation,
@@ -44,6 +44,7 @@ from keikaku.ingest.extract.metadata import (
     find_title,
 )
 from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key, pillar_heading
+from keikaku.ingest.extract.prose_kpi import prose_kpis
 from keikaku.ingest.extract.records import (
     BANNER_NO,
     Record,
@@ -297,6 +298,15 @@ class _Extraction:
                     self.stated_pillars.add(id(d))
             self.taken.add(i)
 
+    def prose_fields(self) -> None:
+        """Fields a measure states only in its prose: KPI sentences, a schedule chain
+        (令和8年度 検討 → 令和9～10年度 実施)."""
+        for d in self.drafts:
+            if not d.kpis and d.description:
+                d.add_kpis(prose_kpis(d.description, fallback=d.title))
+            if not d.schedule and d.description:
+                d.schedule = chain_schedule(d.description)
+
     # -- pillars ---------------------------------------------------------------------------------
     def pillars(self, tree: PolicyTree) -> None:
         for code, title in self.mappings:
@@ -418,6 +428,7 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
     ex.templates()
     ex.tables(deferred)
     ex.attach_grids()
+    ex.prose_fields()
     ex.drafts.sort(key=lambda d: d.order)
     tree = PolicyTree(ex.outline, [d.node for d in ex.drafts])
     ex.pillars(tree)

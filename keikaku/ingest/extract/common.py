@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 
 from keikaku.ingest.blocks import Block, BlockKind
+from keikaku.ingest.extract.vocabulary import FIELD_WORDS
 
 # footnote references left in running text by PDF/Word conversion: ^{*29}, ^{※6}, ※10, ¹², *28, <sup>…
 _FOOTNOTE_REFS = [
@@ -172,49 +173,21 @@ def block_text(b: Block) -> str:
 
 # ---- table labels ------------------------------------------------------------------------------
 
+# the label kinds a table's label cell can name (vocabulary.FIELD_WORDS, the one list)
 LABELS: dict[str, tuple[str, ...]] = {
-    "key": ("NO", "NO.", "No", "番号", "項番", "施策番号", "ID"),
-    "title": (
-        "施策",
-        "施策名",
-        "取組名",
-        "取組み名",
-        "事業名",
-        "個別施策",
-        "取組項目",
-        "施策項目",
-        "名称",
-        "取組事項",
-    ),
-    "description": (
-        "内容",
-        "概要",
-        "目的",
-        "取組",
-        "取組み",
-        "取組内容",
-        "事業内容",
-        "説明",
-        "取組の概要",
-        "施策の概要",
-    ),
-    "example": ("事業例", "具体例", "取組例", "主な事業", "主な取組", "具体的な取組"),
-    "schedule": ("スケジュール", "工程", "実施時期", "年次計画", "ロードマップ"),
-    "department": (
-        "担当",
-        "担当課",
-        "担当部署",
-        "担当部局",
-        "所管",
-        "所管課",
-        "所管部署",
-        "関係課",
-        "担当課室",
-    ),
-    "pillar": ("柱", "基本的施策", "基本法の施策", "官民データ", "分類"),
-    "baseline": ("現状値", "基準値", "現況値", "策定時", "現状値等", "基準値等"),
-    "target": ("目標値", "目標値等"),
-    "background": ("現状と課題", "現状・課題", "現状及び課題", "課題", "背景", "現状"),
+    kind: FIELD_WORDS[kind]
+    for kind in (
+        "key",
+        "title",
+        "description",
+        "example",
+        "schedule",
+        "department",
+        "pillar",
+        "baseline",
+        "target",
+        "background",
+    )
 }
 # "目標値（令和8年度）", "現状値(R5)": the label with the year its value is for
 LABEL_YEAR = re.compile(r"[（(][^（）()]*(?:年|r\s*[0-9]|h\s*[0-9]|[0-9]{4})[^（）()]*[)）]$")

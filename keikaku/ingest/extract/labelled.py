@@ -35,47 +35,23 @@ from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.kpi import bracket_unit, parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.outline import Outline
 from keikaku.ingest.extract.prose import prose_schedule
+from keikaku.ingest.extract.vocabulary import (
+    FIELD_WORDS,
+    MEASURE_HEADING_WORDS,
+    NARRATIVE_HEADING_WORDS,
+    kind_of,
+)
 from keikaku.ingest.markers import split_marker
 
-LABEL_WORDS: dict[str, tuple[str, ...]] = {
-    "department": (
-        "担当課",
-        "担当部署",
-        "担当部局",
-        "担当部課",
-        "担当課室",
-        "担当部",
-        "担当",
-        "所管課",
-        "所管部署",
-        "所管部局",
-        "所管",
-        "主管課",
-        "実施主体",
-        "推進主体",
-        "関係課",
-        "実施部署",
-    ),
-    "kpi": ("KPI", "成果指標", "数値目標", "目標指標", "評価指標", "活動指標", "指標", "目標"),
-    "baseline": ("現状値", "基準値", "現況値", "現状", "現況", "策定時"),
-    "target": ("目標値", "目標年度の値"),
-    "schedule": (
-        "スケジュール",
-        "実施時期",
-        "実施予定",
-        "実施年度",
-        "工程表",
-        "工程",
-        "年次計画",
-        "ロードマップ",
-    ),
-    "description": ("取組内容", "取組の内容", "取組概要", "事業内容", "事業概要", "内容", "概要", "説明"),
-}
+# the kinds of label line a measure carries (words from the one vocabulary)
+LABEL_KINDS = ("department", "kpi", "baseline", "target", "schedule", "description")
+LABEL_WORDS: dict[str, tuple[str, ...]] = {kind: FIELD_WORDS[kind] for kind in LABEL_KINDS}
 _WORDS = sorted(((w, k) for k, ws in LABEL_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
 _ALT = "|".join(re.escape(w) for w, _ in _WORDS)
 _KIND = {w: k for w, k in _WORDS}
 _LABEL = re.compile(
     rf"^(?:[【〔＜<〈《\[［(（]\s*(?P<a>{_ALT})\s*[】〕＞>〉》\]］)）]"
+    rf"|[【〔＜<〈《\[［]\s*(?P<d>{_ALT})\s*[:：]\s*(?P<inner>[^】〕＞>〉》\]］]*)[】〕＞>〉》\]］]\s*$"
     rf"|[■□◆◇●○◎▼▽▶►★☆・]\s*(?P<b>{_ALT})(?=[\s　:：]|$)"
     rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
     re.DOTALL,
@@ -84,10 +60,8 @@ _LABEL = re.compile(
 _INNER_LABEL = re.compile(
     rf"(?<=.)(?=[【〔＜<〈《\[［]\s*(?:{_ALT})\s*[】〕＞>〉》\]］])|(?<=[。．])(?=(?:{_ALT})\s*[:：])"
 )
-_MEASURE_CHAPTER = re.compile(r"施策|取組|取り組み|事業|アクション|推進項目|具体")
-_NARRATIVE_CHAPTER = re.compile(
-    r"概要|目的|趣旨|背景|位置付け|位置づけ|期間|体制|現状|課題|用語|はじめに|策定"
-)
+_MEASURE_CHAPTER = re.compile("|".join(MEASURE_HEADING_WORDS))
+_NARRATIVE_CHAPTER = re.compile("|".join(NARRATIVE_HEADING_WORDS))
 _LIGHT_BULLETS = ("・", "-", "*", "+", "‐", "－")
 _ITEM_SYMBOLS = "■□◆◇●○◎▶►★☆"
 DEFINING = ("department", "kpi", "baseline", "target", "schedule")
@@ -105,8 +79,12 @@ def label_of(b: Block) -> tuple[str, str] | None:
     m = _LABEL.match(nfkc(text[:1]) + text[1:] if text[:1] in "（［" else text)
     if not m:
         return None
-    word = m.group("a") or m.group("b") or m.group("c")
-    return _KIND[word], m.group("rest").strip()
+    word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+    rest = (m.group("inner") if m.group("d") else m.group("rest")).strip()
+    kind = _KIND[word]
+    if kind == "target" and rest and not re.match(r"^[0-9０-９.．]", rest):
+        kind = "kpi"  # 【目標】交付率 65％→90％: a whole KPI statement under a target word
+    return kind, rest
 
 
 def _title_like(b: Block) -> bool:
@@ -213,9 +191,15 @@ class LabelledMeasure:
         return entries, deadline
 
 
+# '令和9～10年度': the era written once for both ends of a range
+_ERA_RANGE = re.compile(
+    r"(?P<era>令和|平成|R|H)\s*(?P<a>[0-9]{1,2})(?:年度?)?\s*[～〜~\-－ー―]\s*(?P<b>[0-9]{1,2})年度"
+)
+
+
 def schedule_entries(text: str) -> list[ScheduleEntry]:
     """'令和6年度 検討、令和7年度～令和8年度 実施' → 2024 検討, 2025 実施, 2026 実施."""
-    s = nfkc(clean_text(text))
+    s = _ERA_RANGE.sub(r"\g<era>\g<a>年度～\g<era>\g<b>年度", nfkc(clean_text(text)))
     years = find_years(s)
     out: dict[int, str] = {}
     pending: list[int] = []  # years waiting for their word: '令和6年度、令和7年度 検討', a range's start
@@ -226,7 +210,7 @@ def schedule_entries(text: str) -> list[ScheduleEntry]:
             pending.extend(range(y.fiscal_year, years[n + 1].fiscal_year))
             continue
         word = strip_arrows(re.sub(r"^[\s:：、,。]+|[\s、,。]+$", "", between)).strip(" 　:：、,。")
-        word = re.sub(r"^(?:から|より|以降)\s*", "", word)
+        word = re.sub(r"^(?:[～〜~]\s*[:：]?|から|より|以降)\s*", "", word)
         pending.append(y.fiscal_year)
         if not word:
             continue
@@ -236,6 +220,23 @@ def schedule_entries(text: str) -> list[ScheduleEntry]:
     return [
         ScheduleEntry(fiscal_year=fy, written=w, phase=normalise_phase(w)) for fy, w in sorted(out.items())
     ]
+
+
+_CHAIN_ARROW = re.compile(r"[→⇒＞>]|━|―>")
+
+
+def chain_schedule(text: str) -> list[ScheduleEntry]:
+    """A schedule written as a chain on one line of prose: '令和8年度 検討 → 令和9～10年度 実施'.
+    Only a line naming two or more years joined by arrows counts."""
+    for line in nfkc(text).split("\n"):
+        line = _ERA_RANGE.sub(r"\g<era>\g<a>年度～\g<era>\g<b>年度", line)
+        if len(_CHAIN_ARROW.findall(line)) >= 1 and len(find_years(line)) >= 2:
+            parts = _CHAIN_ARROW.split(line)
+            if sum(1 for p in parts if find_years(p)) >= 2:
+                entries = schedule_entries("、".join(p.strip() for p in parts))
+                if entries:
+                    return entries
+    return []
 
 
 def _chapter_context(outline: Outline, i: int) -> tuple[bool, bool]:
@@ -317,8 +318,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
     close(len(blocks))
     out: list[LabelledMeasure] = []
     for c in cands:
-        if not c.labels or not c.title or c.titles_inside:
-            continue  # titles between the labels: template measures (template.py) under one heading
+        if not c.labels or not c.title or c.titles_inside or kind_of(c.title):
+            continue  # a heading that is a field's label (スケジュール, 指標) names no measure  # titles between the labels: template measures (template.py) under one heading
         in_measures, narrative = _chapter_context(outline, c.title_index)
         if narrative:
             continue

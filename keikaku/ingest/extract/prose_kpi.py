@@ -1,0 +1,113 @@
+"""KPIs stated as sentences in a measure's prose, as plain plans write them:
+
+    電子申請の件数を令和９年度までに年間800件に増やします（現状：令和６年度 250件）。
+        → indicator 電子申請の件数, baseline 250件 (FY2024), target 年間800件 (FY2027)
+    公開データセット数は、2027年度までに50件を目指します（2024年度実績：6件）。
+        → indicator 公開データセット数, baseline 6件 (FY2024), target 50件 (FY2027)
+    成果指標は「スマホ教室の参加者数」とし、令和10年度までに累計300人を目標とします。
+        → indicator スマホ教室の参加者数, target 累計300人 (FY2028)
+
+A sentence counts only when it names a fiscal year as a deadline (までに / 末 / を目標) and a quantity
+after it; a bracket holding a baseline word of the vocabulary (現状 / 実績 / 基準値 …) and a quantity gives
+the baseline. The parts are read into one
+:class:`Kpi` with the KPI parser's indicator cleaning and direction rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from keikaku.core.fiscal import find_years
+from keikaku.core.plan import Kpi, Value
+from keikaku.ingest.extract.kpi import clean_indicator, infer_direction
+from keikaku.ingest.extract.vocabulary import FIELD_WORDS
+
+_BASE_WORDS = "|".join(
+    re.escape(unicodedata.normalize("NFKC", w))
+    for w in sorted({*FIELD_WORDS["baseline"], "実績", "基準"}, key=len, reverse=True)
+)
+_BASE_BRACKET = re.compile(rf"[（(](?P<inner>[^（）()]*(?:{_BASE_WORDS})[^（）()]*)[）)]")
+_NAMED = re.compile(
+    r"(?:成果指標|評価指標|活動指標|指標|KPI|目標指標)(?:名)?\s*(?:は|を|として)\s*[「『](?P<ind>[^」』]{2,60})[」』]"
+)
+_DEADLINE = re.compile(r"^\s*(?:末)?\s*(?:まで(?:に)?|を目途に|を目標に|には|に)\s*")
+_QTY = re.compile(
+    r"(?P<rate>年間|累計|延べ|毎年度?)?\s*(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)\s*"
+    r"(?P<unit>%|件|人|回|か所|箇所|カ所|ヶ所|ケ所|施設|団体|校|手続|業務|システム|台|枚|時間|日|分|世帯|社|事業所|講座|種類|データセット|項目)"
+)
+_LEAD = re.compile(r"^.*?(?:、|。|は|では|として|について)(?=[^、。]*$)")
+_INDICATOR_END = re.compile(r"\s*(?:を|は|が|について)\s*$")
+
+
+def _sentences(text: str) -> list[str]:
+    s = unicodedata.normalize("NFKC", text or "")
+    return [p.strip() for p in re.split(r"(?<=[。])|\n", s) if p.strip()]
+
+
+def _baseline(sentence: str) -> tuple[str, Value | None]:
+    """(sentence without its baseline bracket, the baseline it states or None)."""
+    m = _BASE_BRACKET.search(sentence)
+    if not m:
+        return sentence, None
+    inner = m.group("inner")
+    q = _QTY.search(inner)
+    if not q:
+        return sentence, None
+    years = find_years(inner)
+    value = Value(value=_value(q), fiscal_year=years[-1].fiscal_year if years else None)
+    return sentence[: m.start()] + sentence[m.end() :], value
+
+
+def _value(q: re.Match[str]) -> str:
+    return f"{q.group('rate') or ''}{q.group('num')}{q.group('unit')}"
+
+
+def _indicator_before(text: str) -> str:
+    """'…増やします。電子申請の件数を' → '電子申請の件数'; '公開データセット数は、' → '公開データセット数'."""
+    s = text.rstrip(" 、,")
+    s = _INDICATOR_END.sub("", s).rstrip(" 、,")
+    s = _LEAD.sub("", s)
+    return s.strip(" 、,「」")
+
+
+def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
+    """The KPI one sentence states, or None (see the module docstring)."""
+    s, baseline = _baseline(unicodedata.normalize("NFKC", sentence))
+    for y in find_years(s):
+        after = s[y.end :]
+        d = _DEADLINE.match(after)
+        if not d:
+            continue
+        rest = after[d.end() :]
+        q = _QTY.search(rest[:40])
+        if not q:
+            continue
+        named = _NAMED.search(s)
+        indicator = named.group("ind") if named else _indicator_before(s[: y.start])
+        if len(indicator) < 3:
+            # '2027年度までに50件の公開を目指します': what the quantity counts, else the measure
+            tail = re.match(r"の([^、。を]{2,30})を", rest[q.end() :])
+            indicator = tail.group(1) if tail else (fallback or "")
+        indicator = clean_indicator(indicator)
+        if not indicator:
+            return None
+        target = Value(value=_value(q), fiscal_year=y.fiscal_year)
+        return Kpi(
+            indicator=indicator,
+            unit=q.group("unit"),
+            baseline=baseline,
+            targets=[target],
+            direction=infer_direction(indicator, target, baseline),
+        )
+    return None
+
+
+def prose_kpis(text: str, fallback: str | None = None) -> list[Kpi]:
+    """Every KPI sentence in a description, in order."""
+    out: list[Kpi] = []
+    for sentence in _sentences(text):
+        k = kpi_sentence(sentence, fallback)
+        if k is not None:
+            out.append(k)
+    return out

@@ -1,0 +1,267 @@
+"""The one vocabulary of plan documents: for each kind of field, every word real plans label it with.
+
+Every recogniser (label lines, box labels, property tables, row-table headers, prose) reads its words
+from here; none keeps a list of its own. To teach the importer a new spelling, add it to the kind it
+names — that is all (see docs/import.md, 「語彙」).
+
+Kinds (``FIELD_WORDS``):
+
+==============  =====================================================================================
+key             the measure's number as written (No. / 番号 / 施策番号)
+title           the measure's name (施策名 / 取組名 / 事業名)
+description     what the measure does (内容 / 概要 / 取組内容 / めざす姿 …)
+example         examples under a measure (事業例 / 主な取組)
+department      who is responsible (担当課 / 所管部署 / 実施主体 / 推進主体 …)
+kpi             an indicator (KPI / 成果指標 / 評価指標 / 指標名 / 数値目標 …)
+baseline        the indicator's starting value (現状値 / 基準値 / 実績値 …)
+target          the indicator's target value (目標値 / 到達目標 …)
+schedule        the yearly schedule (スケジュール / 工程表 / 年次計画 / ロードマップ …)
+pillar          the law's basic measure a measure serves (柱 / 基本法の条項 / 関連条項 …)
+area            the national plan's 重点分野
+background      the current situation (現状と課題 / 背景)
+==============  =====================================================================================
+
+Words are compared after NFKC and without spaces (``squash``). A word ending in ``*`` matches as a
+prefix (``担当*`` is 担当課, 担当部署, 担当係 …). Unknown words are never errors: a recogniser that
+meets a label it does not know keeps its text as description.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "key": ("No", "No.", "NO", "NO.", "番号", "項番", "施策番号", "取組番号", "整理番号", "通番", "ID", "#"),
+    "title": (
+        "施策",
+        "施策名",
+        "個別施策",
+        "施策項目",
+        "取組名",
+        "取組み名",
+        "取り組み名",
+        "取組項目",
+        "取組事項",
+        "事業",
+        "事業名",
+        "アクション",
+        "アクション名",
+        "名称",
+        "項目",
+        "項目名",
+    ),
+    "description": (
+        "内容",
+        "概要",
+        "説明",
+        "目的",
+        "取組内容",
+        "取組の内容",
+        "取組概要",
+        "取組の概要",
+        "取組",
+        "取組み",
+        "事業内容",
+        "事業概要",
+        "施策の概要",
+        "施策内容",
+        "施策の内容",
+        "具体的な内容",
+        "めざす姿",
+        "目指す姿",
+        "目指すべき姿",
+    ),
+    "example": ("事業例", "具体例", "取組例", "主な事業", "主な取組", "具体的な取組", "主な取組内容"),
+    "department": (
+        "担当",
+        "担当課",
+        "担当部署",
+        "担当部局",
+        "担当部課",
+        "担当課室",
+        "担当課等",
+        "担当部",
+        "担当係",
+        "担当所属",
+        "所管",
+        "所管課",
+        "所管部署",
+        "所管部局",
+        "主管課",
+        "主管部署",
+        "主担当",
+        "主担当課",
+        "実施主体",
+        "推進主体",
+        "実施機関",
+        "実施部署",
+        "関係課",
+        "関係部署",
+        "関係課等",
+        "作成課",
+        "所属",
+        "所属名",
+        "課名",
+        "部署",
+        "部署名",
+        "担当部署名",
+    ),
+    "kpi": (
+        "KPI",
+        "成果指標",
+        "評価指標",
+        "活動指標",
+        "目標指標",
+        "重要業績評価指標",
+        "指標",
+        "指標名",
+        "数値目標",
+        "目標項目",
+        "成果目標",
+        "KPIの例",
+    ),
+    "baseline": (
+        "現状値",
+        "現況値",
+        "基準値",
+        "実績値",
+        "現状",
+        "現況",
+        "策定時",
+        "策定時の値",
+        "当初値",
+        "現状値等",
+        "基準値等",
+    ),
+    "target": ("目標値", "目標", "到達目標", "目標値等", "目標年度の値", "目標水準"),
+    "target_year": ("目標年度", "目標年次", "目標時期", "達成年度", "達成時期"),
+    "schedule": (
+        "スケジュール",
+        "取組スケジュール",
+        "実施スケジュール",
+        "工程",
+        "工程表",
+        "年次計画",
+        "年度別計画",
+        "年度計画",
+        "実施予定",
+        "実施時期",
+        "実施年度",
+        "実施期間",
+        "取組期間",
+        "ロードマップ",
+        "目標時期",
+    ),
+    "pillar": (
+        "柱",
+        "施策の柱",
+        "基本的施策",
+        "基本法の施策",
+        "基本法",
+        "基本法の条項",
+        "関連条項",
+        "根拠条文",
+        "官民データ",
+        "官民データ活用推進基本法",
+        "分類",
+    ),
+    "area": ("重点分野",),
+    "background": ("現状と課題", "現状・課題", "現状及び課題", "課題", "背景"),
+}
+
+# a heading that names a list of measures (施策の一覧 / 重点取組 / アクションプラン …)
+MEASURE_HEADING_WORDS: tuple[str, ...] = (
+    "施策",
+    "取組",
+    "取り組み",
+    "事業",
+    "アクション",
+    "推進項目",
+    "具体",
+    "実施項目",
+    "プロジェクト",
+)
+# a heading of a narrative chapter (計画の概要 / 計画の期間 / 推進体制 …)
+NARRATIVE_HEADING_WORDS: tuple[str, ...] = (
+    "概要",
+    "目的",
+    "趣旨",
+    "背景",
+    "位置付け",
+    "位置づけ",
+    "期間",
+    "体制",
+    "現状",
+    "課題",
+    "用語",
+    "はじめに",
+    "策定",
+)
+# flags written in brackets after or before a title
+PRIORITY_WORDS: tuple[str, ...] = ("重点取組", "重点取り組み", "重点施策", "重点事業", "重点項目", "重点")
+PRIORITY_MARKS = "★◎"
+REPOSTED_WORDS: tuple[str, ...] = ("再掲",)
+
+# department name endings: a word ending so is an organisational unit
+DEPARTMENT_ENDINGS: tuple[str, ...] = (
+    "課",
+    "室",
+    "局",
+    "部",
+    "所",
+    "館",
+    "センター",
+    "係",
+    "班",
+    "本部",
+    "委員会",
+    "事務局",
+    "園",
+    "署",
+    "庁",
+    "グループ",
+    "チーム",
+    "担当",
+    "機構",
+    "公社",
+    "協議会",
+    "団",
+    "会",
+)
+
+_WS = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def words(*kinds: str) -> tuple[str, ...]:
+    """All words of the given kinds, longest first (so that a regex alternation tries 担当課 before 担当)."""
+    out = {w for k in kinds for w in FIELD_WORDS[k]}
+    return tuple(sorted(out, key=lambda w: (-len(w), w)))
+
+
+def alternation(*kinds: str) -> str:
+    """A regex alternation of the kinds' words (NFKC forms and as written), longest first."""
+    ws = set(words(*kinds))
+    ws |= {unicodedata.normalize("NFKC", w) for w in ws}
+    return "|".join(re.escape(w) for w in sorted(ws, key=lambda w: (-len(w), w)))
+
+
+_LOOKUP: dict[str, str] = {}
+for _kind, _ws in FIELD_WORDS.items():
+    for _w in _ws:
+        _LOOKUP.setdefault(_squash(_w), _kind)
+
+
+@lru_cache(maxsize=8192)
+def kind_of(label: str) -> str | None:
+    """The kind a whole label names (``"担当部署" → "department"``), exact after NFKC; else None."""
+    return _LOOKUP.get(_squash(label).rstrip(":："))
+
+
+def is_word(label: str, kind: str) -> bool:
+    return kind_of(label) == kind
