@@ -26,24 +26,30 @@ from dataclasses import dataclass, field
 from keikaku.core.fiscal import column_header_year, find_years
 from keikaku.ingest.blocks import Cell, Table
 from keikaku.ingest.extract.common import clean_text, memo, pillar_letters, squash
+from keikaku.ingest.extract.vocabulary import FIELD_WORDS, NOT_MEASURE_COLUMNS, alternation, kind_of, words
 
-TITLE_HEAD = re.compile(r"施策|取組|取り組み|事業|項目|名称|計画|内容")
-DESC_HEAD = re.compile(r"内容|概要|説明|目的")
-KPI_HEAD = re.compile(r"KPI|ＫＰＩ|指標")
-DEPT_HEAD = re.compile(r"担当|所管|部署|主管|関係課|実施主体|実施機関|担当部局")
-PILLAR_HEAD = re.compile(r"官民データ|柱|基本的施策|基本法|分類")
+# each column kind's words come from the one vocabulary; a header cell names a kind when it holds one
+# of its words (search, not equality: 担当課名, 目標値（R9）, 主な取組内容)
+TITLE_HEAD = re.compile(alternation("title") + r"|取組|取り組み|計画")
+# (a description word found inside a title word — 取組 in 取組名 — cannot tell them apart in a header)
+DESC_HEAD = re.compile(
+    "|".join(re.escape(w) for w in words("description") if not any(w in t for t in words("title")))
+)
+KPI_HEAD = re.compile(alternation("kpi"))
+DEPT_HEAD = re.compile(alternation("department") + r"|関係課")
+PILLAR_HEAD = re.compile(alternation("pillar"))
 GROUP_HEAD = re.compile(r"^(?:区分|分野|基本方針|基本目標|施策の柱|方針|施策分野|大項目|政策|施策の方向)$")
 TARGET_HEAD = re.compile(r"目標")
-BASE_HEAD = re.compile(r"現況|現状値|現状|基準|実績|策定時")
+BASE_HEAD = re.compile(alternation("baseline") + r"|基準|実績")
 REVIEW_HEAD = re.compile(r"方向性|評価|進捗状況")
 RELATED_HEAD = re.compile(r"関連|対応する|該当")
-_KEY_HEADS = {"no", "no.", "番号", "項番", "#", "id", "通番", "施策番号", "取組番号", "整理番号"}
+_KEY_HEADS = {w.lower() for w in FIELD_WORDS["key"]}
 _PRIORITY_HEADS = {"重点", "重点取組", "重点施策", "重点事業", "重点項目"}
-TARGET_YEAR_HEAD = re.compile(r"^(?:目標|達成)(?:年度|年次|時期)$")
+TARGET_YEAR_HEAD = re.compile(rf"^(?:{alternation('target_year')})$")
 _BARE_FY = re.compile(r"^(\d{1,2})年度$")
 PRIORITY_MARKS = re.compile(r"^[○●◎〇✓✔★]$")
 # a header cell merged over the fiscal-year columns below it (実施スケジュール over R5 | R6 …)
-SPAN_HEAD = re.compile(r"スケジュール|工程|実施時期|実施年度|年次計画|年度別|計画期間|取組期間")
+SPAN_HEAD = re.compile(alternation("schedule") + r"|年度別|計画期間")
 
 
 @dataclass
@@ -68,6 +74,7 @@ class Columns:
     key_only: bool = False  # rows name their measure by No. only (the title column is the key column)
     width: int = 0
     heads: list[str] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)  # columns of labels no kind names: kept as description
 
     @property
     def has_values(self) -> bool:
@@ -157,6 +164,26 @@ def is_header_cell(text: str) -> bool:
     )
 
 
+def is_header_row(row: list[str]) -> bool:
+    """A table's first row is a header when it names at least two column kinds and its other cells are
+    short labels too (an unknown label — 備考, 根拠, 連携先 — is kept as a column, never a reason to
+    drop the table)."""
+    own = [c for c in row if c]
+    if len(own) < 2 or any(kind_of(c) in NOT_MEASURE_COLUMNS for c in own):
+        return False
+    known = sum(1 for c in own if is_header_cell(c))
+    labels = sum(1 for c in own if _label_shaped(c))
+    return known >= 2 and labels == len(own)
+
+
+def _label_shaped(text: str) -> bool:
+    """Short, no sentence, no number of its own: a column label of any kind."""
+    s = squash(text)
+    if header_year(text) is not None:
+        return True
+    return 0 < len(s) <= 20 and "。" not in s and not re.search(r"[0-9]", s)
+
+
 def _header_row(cells: list[Cell], row: list[str]) -> bool:
     """A further header row: years or labels under the first row, its title cell empty or merged from above."""
     if not cells or not (cells[0].is_span_copy or not row[0]):
@@ -173,7 +200,7 @@ def analyse(table: Table) -> Columns | None:
         return None
     width = max(len(r) for r in grid)
     head0 = grid[0]
-    if sum(1 for c in head0 if c) < 2 or not all(is_header_cell(c) for c in head0 if c):
+    if not is_header_row(head0):
         return None
     if any(REVIEW_HEAD.search(squash(c)) for c in head0):
         return None
@@ -246,7 +273,27 @@ def analyse(table: Table) -> Columns | None:
     if cols.has_values and cols.years and cols.kpi is None:
         # a target table whose years sit under 現況 / 目標: not a schedule
         cols.years = {}
+    used = {c for c in _assigned(cols) if c is not None}
+    cols.extra = [c for c, h in enumerate(heads) if squash(h) and c not in used]
     return cols
+
+
+def _assigned(cols: Columns) -> list[int | None]:
+    return [
+        cols.title,
+        cols.description,
+        cols.kpi,
+        cols.department,
+        cols.pillar,
+        cols.target,
+        cols.baseline,
+        cols.target_year_col,
+        cols.key,
+        cols.priority,
+        cols.group,
+        *cols.years,
+        *cols.more_targets,
+    ]
 
 
 def _year(text: str) -> int | None:

@@ -188,6 +188,9 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
             desc = _cell(subcells, cols.description) if first else _own(sub, cols.description)
             if desc:
                 desc_parts.append(desc)
+            for c in cols.extra if first else ():
+                if _cell(subcells, c):
+                    desc_parts.append(f"{cols.heads[c]}：{_cell(subcells, c)}")
             kpis.extend(_row_kpis(sub, subcells, cols, first))
         for k in kpis:
             k.provenance = prov

@@ -23,12 +23,14 @@ from keikaku.ingest.extract.kpi import infer_direction, parse_deadline, parse_kp
 from keikaku.ingest.extract.labelled import kpi_with_values
 from keikaku.ingest.extract.labelled import label_of as any_label_of
 from keikaku.ingest.extract.tables import QUANTITY
+from keikaku.ingest.extract.vocabulary import alternation
 from keikaku.ingest.markers import split_marker
 
+# box labels by kind (the one vocabulary); a schedule box may also be headed by a target time (実施目標)
 _LABEL_WORDS = {
-    "kpi": r"KPI|ＫＰＩ|成果指標|数値目標|目標指標|評価指標|活動指標|指標",
-    "schedule": r"(?:取組|実施|工程)?スケジュール|工程表?|実施時期|年次計画|ロードマップ|実施目標|目標時期",
-    "department": r"担当課|担当部署|担当|所管課",
+    "kpi": alternation("kpi"),
+    "schedule": alternation("schedule", "target_year") + r"|実施目標",
+    "department": alternation("department"),
 }
 _OPEN = r"[<＜〈《【\[［]"
 _CLOSE = r"[>＞〉》】\]］]"

@@ -19,6 +19,8 @@ schedule        the yearly schedule (スケジュール / 工程表 / 年次計�
 pillar          the law's basic measure a measure serves (柱 / 基本法の条項 / 関連条項 …)
 area            the national plan's 重点分野
 background      the current situation (現状と課題 / 背景)
+date            a date column (年月 / 日付): the table is a chronology, not measures
+term            a term column (用語): the table is a glossary, not measures
 ==============  =====================================================================================
 
 Words are compared after NFKC and without spaces (``squash``). A word ending in ``*`` matches as a
@@ -169,7 +171,13 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "area": ("重点分野",),
     "background": ("現状と課題", "現状・課題", "現状及び課題", "課題", "背景"),
+    # a column of dates makes a chronology (沿革), not a list of measures
+    "date": ("年月", "年月日", "日付", "月日", "年", "沿革"),
+    # a column of terms makes a glossary (用語集), not a list of measures
+    "term": ("用語", "語句", "用語名", "単語", "略語"),
 }
+# column kinds that make a table something other than measures
+NOT_MEASURE_COLUMNS = ("date", "term")
 
 # a heading that names a list of measures (施策の一覧 / 重点取組 / アクションプラン …)
 MEASURE_HEADING_WORDS: tuple[str, ...] = (
