@@ -418,7 +418,7 @@ def _style(seed: int, layout: str | None, fmt: str | None) -> Style:
         layout=layout, fmt=fmt, era=rng.choice(ERAS), chapter_num=rng.choice(CHAPTER_NUM), policy_num=policy_num,
         measure_num=measure_num, label_form=rng.choice(LABEL_FORMS), value_newline=rng.random() < 0.15, syn=syn,
         kpi_style=kpi_style, sched_style=sched_style, grid_cells=rng.choice(["words", "words", "marks", "arrows", "span"]),
-        dept_style=dept_style, pillar_style=pillar_style, dept_sep=rng.choice(["、", "、", "・", "／", "　"]),
+        dept_style=dept_style, pillar_style=pillar_style, dept_sep=rng.choice(["、", "、", "・", "／"]),
         field_order=field_order, heading_markup=rng.choice(markup), chain_arrow=rng.choice(["→", " → ", "⇒", "　▶　"]),
         toc=rng.random() < 0.5, toc_measures=rng.random() < 0.5, footer=rng.random() < 0.6,
         prev_plan=rng.random() < 0.6, glossary=rng.random() < 0.3, title_row=rng.random() < 0.4,

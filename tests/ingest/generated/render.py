@@ -343,7 +343,7 @@ def _rowtable(plan: GenPlan, ms: list[GenMeasure]) -> El:
     head1 = _row(
         Cell("No.", sp),
         Cell(s.syn["title"], sp),
-        Cell(s.syn["desc"], sp),
+        *([Cell(s.syn["desc"], sp)] if plan.seed % 3 else []),
         Cell(s.syn["dept"], sp),
         Cell(s.syn["kpi"] if s.syn["kpi"] not in ("KPI",) else "KPI（指標）", sp),
         Cell(f"{s.syn['baseline']}（{g.fy(bfy, era)}）" if bfy else s.syn["baseline"], sp),
@@ -370,7 +370,7 @@ def _rowtable(plan: GenPlan, ms: list[GenMeasure]) -> El:
                 row += [
                     Cell(m.key, n),
                     Cell(m.title, n),
-                    Cell(m.description, n),
+                    *([Cell(m.description, n)] if plan.seed % 3 else []),
                     Cell(g.depts(s, m.departments), n),
                 ]
             if k is None:
@@ -543,9 +543,7 @@ def _rowspans_hidden(rows: list[list[Cell]]) -> list[list[Cell | None]]:
             while (i, j) in taken:
                 out.append(None)
                 j += 1
-            if c.colspan == 0:
-                out.append(None)
-                j += 1
+            if c.colspan == 0:  # a placeholder for a position a span covers (taken above)
                 continue
             out.append(c)
             for di in range(c.rowspan):
@@ -652,12 +650,13 @@ def _font() -> str:
 
 def _pdf(plan: GenPlan, els: list[El], path: Path) -> None:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _font()
+    size = landscape(A4) if plan.style.layout in ("rowtable", "gantt") else A4  # A4横 for wide tables
     body = ParagraphStyle("b", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
     cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
     head = {n: ParagraphStyle(f"h{n}", fontName=font, fontSize=sz, leading=sz * 1.5, spaceBefore=6, spaceAfter=4)
@@ -684,37 +683,31 @@ def _pdf(plan: GenPlan, els: list[El], path: Path) -> None:
                 [Paragraph(esc(c.text), cell) if c else "" for c in r] + [""] * (width - len(r)) for r in grid
             ]
             ts = [("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                  ("VALIGN", (0, 0), (-1, -1), "TOP")]  # fmt: skip
+                  ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                  ("RIGHTPADDING", (0, 0), (-1, -1), 2)]  # fmt: skip
             if el[2]:
                 ts.append(("BACKGROUND", (0, 0), (-1, el[2] - 1), colors.HexColor("#dde8f3")))
             for i, r in enumerate(grid):
                 for j, c in enumerate(r):
                     if c is not None and (c.rowspan > 1 or c.colspan > 1):
                         ts.append(("SPAN", (j, i), (j + c.colspan - 1, i + c.rowspan - 1)))
-            total = 170 * mm
-            if width == 2:
-                widths = [total * 0.25, total * 0.75]
-            else:
-                narrow = [
-                    j
-                    for j in range(width)
-                    if all(len(r[j].text) <= 6 for r in grid[1:] if j < len(r) and r[j])
-                ]
-                wide = width - len(narrow)
-                nw = min(16 * mm, total / width)
-                widths = [
-                    nw if j in narrow else (total - nw * len(narrow)) / max(wide, 1) for j in range(width)
-                ]
+            total = size[0] - 40 * mm
+            # a column's width follows its longest text (a title column wide, a year column narrow)
+            weight = [
+                min(max([len(r[j].text) for r in grid[el[2] :] if j < len(r) and r[j]] or [3]), 16) + 5
+                for j in range(width)
+            ]
+            widths = [total * w / sum(weight) for w in weight]
             story += [Spacer(1, 2 * mm), Table(data, colWidths=widths, style=TableStyle(ts), repeatRows=el[2] or 0),
                       Spacer(1, 3 * mm)]  # fmt: skip
 
     def page(canvas, doc) -> None:
         if plan.style.footer:
             canvas.setFont(font, 8)
-            canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {doc.page} -")
-            canvas.drawRightString(A4[0] - 20 * mm, A4[1] - 12 * mm, plan.title)
+            canvas.drawCentredString(size[0] / 2, 12 * mm, f"- {doc.page} -")
+            canvas.drawRightString(size[0] - 20 * mm, size[1] - 12 * mm, plan.title)
 
-    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+    doc = SimpleDocTemplate(str(path), pagesize=size, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=20 * mm, bottomMargin=20 * mm, title=plan.title)  # fmt: skip
     doc.build(story, onFirstPage=page, onLaterPages=page)
 
