@@ -402,10 +402,21 @@ class _SheetReader:
                 if texts:
                     self._text(r, texts[0][1])
             return None
+
+        def spans_down(r: int) -> bool:
+            return any((m := self.origins.get((r, c))) is not None and m[2] > r for c, _ in row_texts(r))
+
+        def title_row(r: int, below: int) -> bool:
+            """A row above the table: one cell ("令和7年度 アクションプラン"), or two beside a row three
+            times as full (the title and "（単位：千円）" over the header)."""
+            n = len(row_texts(r))
+            return not spans_down(r) and (n == 1 or (n == 2 and len(row_texts(below)) >= 6))
+
         # a title above the table is text, not a table row
         peeled = False
-        while len(rows) > 1 and (text := lone(rows[0])) is not None and row_texts(rows[0])[0][0] == left:
-            self._text(rows[0], text)
+        while len(rows) > 1 and title_row(rows[0], rows[1]):
+            for _, cell_text in row_texts(rows[0]):
+                self._text(rows[0], cell_text)
             rows.pop(0)
             peeled = True
         if peeled:

@@ -196,6 +196,27 @@ def test_regions_side_by_side_and_default_sheet_names(tmp_path: Path) -> None:
     assert [(b.loc.index, b.loc.line_end) for b in blocks] == [(1, 2), (1, 2), (4, 5)]
 
 
+def test_title_rows_above_a_table(tmp_path: Path) -> None:
+    # a title typed into a middle cell (not merged), then the title beside "（単位：件）" with no empty row
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["C1"] = "みどり市アクションプラン"
+    ws["A2"] = "施策の一覧"
+    ws["F2"] = "（単位：件）"
+    ws.append(["No.", "施策名", "担当課", "KPI", "目標値", "R7"])
+    ws.append([1, "オンライン申請の拡充", "デジタル推進課", "手続数", 120, "実施"])
+    wb.save(tmp_path / "titles.xlsx")
+    blocks = read_xlsx(tmp_path / "titles.xlsx").blocks
+    assert [(b.kind, b.text) for b in blocks if b.kind != BlockKind.TABLE] == [
+        (BlockKind.PARAGRAPH, "みどり市アクションプラン"),
+        (BlockKind.PARAGRAPH, "施策の一覧"),
+        (BlockKind.PARAGRAPH, "（単位：件）"),
+    ]
+    (table,) = _tables(blocks)
+    assert table.table is not None and table.table.texts()[0][:2] == ["No.", "施策名"]
+
+
 def test_values_as_written() -> None:
     assert format_value(120.0) == "120"
     assert format_value(7) == "7"
