@@ -37,30 +37,22 @@ def cmd_user(args: argparse.Namespace) -> int:
     from keikaku.web.bootstrap import migrate
 
     migrate()
-    from django.contrib.auth import get_user_model
-
-    from keikaku.db.plans import models as pm
-    from keikaku.services.errors import ServiceError
-    from keikaku.services.people import membership_set
+    from keikaku.services.errors import NotFound, ServiceError
+    from keikaku.services.people import department_lookup, membership_set, organisation_lookup, user_upsert
 
     org = None
-    if args.org:
-        qs = pm.Organisation.objects.all()
-        matches = list(qs.filter(pk=int(args.org)) if args.org.isdigit() else qs.filter(name=args.org))
-        if len(matches) != 1:
-            print(f"団体が見つかりません / no single organisation: {args.org}", file=sys.stderr)
-            return 3
-        org = matches[0]
-    if args.role and org is None:
-        print("--role には --org が必要です / --role needs --org", file=sys.stderr)
-        return 2
-    depts = []
-    for name in args.department or []:
-        d = pm.Department.objects.filter(organisation=org, name=name).first() if org else None
-        if d is None:
-            print(f"部署が見つかりません / no such department: {name}", file=sys.stderr)
-            return 3
-        depts.append(d)
+    try:
+        if args.org:
+            org = organisation_lookup(args.org)
+        if args.role and org is None:
+            print("--role には --org が必要です / --role needs --org", file=sys.stderr)
+            return 2
+        depts = [department_lookup(org, name) for name in args.department or []] if org else []
+        if args.department and org is None:
+            raise NotFound(f"部署が見つかりません / no such department: {args.department[0]}")
+    except NotFound as e:
+        print(str(e), file=sys.stderr)
+        return 3
     password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -69,23 +61,14 @@ def cmd_user(args: argparse.Namespace) -> int:
         if password != getpass("もう一度 / again: "):
             print("パスワードが一致しません / passwords differ", file=sys.stderr)
             return 2
-    User = get_user_model()
-    user, created = User.objects.get_or_create(username=args.name, defaults={"email": args.email or ""})
-    if args.email:
-        user.email = args.email
-    if args.superuser:
-        user.is_staff = user.is_superuser = True
-    if password:
-        user.set_password(password)
-    elif created:
-        user.set_unusable_password()
-    user.save()
-    if org is not None and args.role:
-        try:
+    try:
+        res = user_upsert(None, args.name, email=args.email, password=password, superuser=args.superuser)
+        user, created = res.user, res.created
+        if org is not None and args.role:
             membership_set(user, org, args.role, depts)
-        except ServiceError as e:
-            print(str(e), file=sys.stderr)
-            return 2
+    except ServiceError as e:
+        print(str(e), file=sys.stderr)
+        return 2
     what = "作成" if created else "更新"
     role = f" {org.name}: {args.role}" if org is not None and args.role else ""
     print(f"利用者を{what}しました / user {'created' if created else 'updated'}: {user.username}{role}")

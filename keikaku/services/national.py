@@ -258,7 +258,7 @@ def _store_batch(
         [
             m.Plan(organisation=orgs[g.code], title=p["title"], kinds=p["kinds"], published=p["published"],
                    period_start=p["period_start"], period_end=p["period_end"], period_note=p["period_note"],
-                   version="1.0", status="published", created_at=now, updated_at=now)
+                   version="1.0", status=m.PUBLISHED, created_at=now, updated_at=now)
             for g, p in plans_data
         ]
     )  # fmt: skip

@@ -99,10 +99,10 @@ def can(user: Any, action: str, obj: Any) -> bool:
     ms = membership(user, _organisation_of(obj))
     r = ms.role if ms else None
     if action == "plan.view":
-        return obj.status == "published" or r is not None
+        return obj.is_published or r is not None
     if action == "progress.view":
         assert isinstance(obj, gm.ProgressReport)
-        public = obj.state == gm.ProgressReport.State.APPROVED and obj.measure.plan.status == "published"
+        public = obj.state == gm.ProgressReport.State.APPROVED and obj.measure.plan.is_published
         return public or r is not None
     if action == "progress.edit":
         if r in _PLANNERS:
@@ -209,12 +209,15 @@ def _hash(token: str) -> str:
 
 
 def token_create(
-    user: Any, name: str, *, now: datetime, expires_at: datetime | None = None
+    actor: Any, name: str, *, now: datetime, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """A new API token for ``user``; returns the row and the token text (shown once, stored hashed)."""
+    """A new API token of ``actor``'s own (an active login); returns the row and the token text (shown
+    once, stored hashed)."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied("ログインが必要です / log in first")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
-        user=user,
+        user=actor,
         name=name[:100] or "token",
         prefix=token[:10],
         token_hash=_hash(token),
@@ -243,6 +246,58 @@ def token_revoke(actor: Any, token_id: int) -> None:
         raise PermissionDenied("他人のトークンです / not your token")
     row.revoked = True
     row.save(update_fields=["revoked"])
+
+
+@dataclass(frozen=True)
+class UserUpsert:
+    user: Any
+    created: bool
+
+
+@transaction.atomic
+def user_upsert(
+    actor: Any,
+    username: str,
+    *,
+    email: str | None = None,
+    password: str | None = None,
+    superuser: bool = False,
+) -> UserUpsert:
+    """Create the login ``username`` or update it: ``email`` when given, ``superuser`` (may use /admin/)
+    when true, ``password`` when given — a new login without one gets an unusable password (it signs in
+    once one is set). ``actor``: None for the operator at the server's command line, else a superuser."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("利用者を作れるのは管理者だけです / only a superuser manages logins")
+    if not username or len(username) > 150:
+        raise ServiceError(f"利用者名が不正です / bad login name: {username!r}")
+    user, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email or ""})
+    if email:
+        user.email = email
+    if superuser:
+        user.is_staff = user.is_superuser = True
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    return UserUpsert(user, created)
+
+
+def organisation_lookup(name_or_id: str) -> pm.Organisation:
+    """The one organisation named ``name_or_id`` (or with that id); NotFound when none or several."""
+    qs = pm.Organisation.objects.all()
+    matches = list(qs.filter(pk=int(name_or_id)) if name_or_id.isdigit() else qs.filter(name=name_or_id))
+    if len(matches) != 1:
+        raise NotFound(f"団体が見つかりません / no single organisation: {name_or_id}")
+    return matches[0]
+
+
+def department_lookup(organisation: pm.Organisation, name: str) -> pm.Department:
+    """The organisation's department called ``name``; NotFound otherwise."""
+    d = pm.Department.objects.filter(organisation=organisation, name=name).first()
+    if d is None:
+        raise NotFound(f"部署が見つかりません / no such department: {name}")
+    return d
 
 
 def user_get(username: str) -> Any:

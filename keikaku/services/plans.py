@@ -1,4 +1,4 @@
-"""Use cases on plans: plan_save, plan_export, plan_list, plan_get, catalogue_save."""
+"""Use cases on plans: plan_save, plan_export, plan_list, plan_get, plan_publish, catalogue_save."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from keikaku.core import plan as core
 from keikaku.db.plans import models as m
 from keikaku.services.errors import NotFound
+from keikaku.services.rows import Rows
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,13 @@ class PlanSummary:
     period_end: int | None
     measures: int
     status: str
+    organisation_id: int = 0
+    version: str | None = None
+    published: str = ""  # 公表年月 as written (YYYY-MM)
+
+    @property
+    def status_label(self) -> str:
+        return dict(m.Plan.STATUS).get(self.status, self.status)
 
 
 def organisation_find(org: core.Organisation) -> m.Organisation | None:
@@ -88,7 +96,7 @@ def plan_save(
     plan: core.Plan,
     *,
     now: datetime,
-    status: str = "published",
+    status: str = m.PUBLISHED,
     source_bytes: bytes | None = None,
     previous: m.Plan | None = None,
 ) -> m.Plan:
@@ -336,25 +344,43 @@ def plan_export(plan_id: int) -> core.Plan:
     return plan_to_core(plan_get(plan_id))
 
 
-def plan_list(*, prefecture: str | None = None, public_only: bool = False) -> list[PlanSummary]:
+def _plan_summary(p: m.Plan) -> PlanSummary:
+    return PlanSummary(
+        id=p.pk,
+        title=p.title,
+        organisation=p.organisation.name,
+        prefecture=p.organisation.prefecture,
+        period_start=p.period_start,
+        period_end=p.period_end,
+        measures=p.n,
+        status=p.status,
+        organisation_id=p.organisation_id,
+        version=p.version,
+        published=p.published,
+    )
+
+
+def plan_list(
+    *,
+    prefecture: str | None = None,
+    organisation: int | None = None,
+    organisations: list[m.Organisation] | None = None,
+    public_only: bool = False,
+) -> Rows[PlanSummary]:
+    """Plans with their measure counts, by prefecture, organisation, newest period first: all of them, of
+    one ``prefecture``, one ``organisation`` (id) or of ``organisations`` (a member's); ``public_only``:
+    published plans only. Lazy: a slice is one query."""
     qs = m.Plan.objects.select_related("organisation").annotate(n=Count("measures"))
     if prefecture:
         qs = qs.filter(organisation__prefecture=prefecture)
+    if organisation is not None:
+        qs = qs.filter(organisation_id=organisation)
+    if organisations is not None:
+        qs = qs.filter(organisation__in=organisations)
     if public_only:
-        qs = qs.filter(status="published")
-    return [
-        PlanSummary(
-            id=p.pk,
-            title=p.title,
-            organisation=p.organisation.name,
-            prefecture=p.organisation.prefecture,
-            period_start=p.period_start,
-            period_end=p.period_end,
-            measures=p.n,
-            status=p.status,
-        )
-        for p in qs.order_by("organisation__prefecture", "organisation__name", "-period_start", "pk")
-    ]
+        qs = qs.published()
+    order = ("organisation__prefecture", "organisation__name", "-period_start", "pk")
+    return Rows(qs.order_by(*order), _plan_summary)
 
 
 @transaction.atomic
@@ -392,7 +418,7 @@ def plan_publish(
         raise Conflict(
             "他の人がこの計画を更新しました。画面を読み直してください / the plan was changed by someone else; reload"
         )
-    row.status = "published" if publish else "draft"
+    row.status = m.PUBLISHED if publish else m.DRAFT
     row.revision += 1
     row.updated_at = now
     row.save(update_fields=["status", "revision", "updated_at"])

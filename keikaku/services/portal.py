@@ -69,7 +69,7 @@ def organisations_by_prefecture(*, prefecture: str | None = None) -> list[Prefec
     """Organisations with published plans, grouped by prefecture; versions linked by ``previous`` folded
     under their newest version. One query."""
     qs = (
-        m.Plan.objects.filter(status="published")
+        m.Plan.objects.published()
         .select_related("organisation")
         .annotate(n=Count("measures"))
         .order_by("organisation__prefecture", "organisation__name", "-period_start", "-pk")
@@ -105,7 +105,7 @@ def organisations_by_prefecture(*, prefecture: str | None = None) -> list[Prefec
 def prefectures() -> list[tuple[str, int]]:
     """Prefectures with published plans and how many organisations each has."""
     qs = (
-        m.Organisation.objects.filter(plans__status="published")
+        m.Organisation.objects.filter(plans__status=m.PUBLISHED)
         .values_list("prefecture")
         .annotate(n=Count("id", distinct=True))
         .order_by("prefecture")
@@ -118,7 +118,7 @@ def prefectures() -> list[tuple[str, int]]:
 
 def published_plan(plan_id: int) -> m.Plan:
     try:
-        row = m.Plan.objects.select_related("organisation").get(pk=plan_id, status="published")
+        row = m.Plan.objects.published().select_related("organisation").get(pk=plan_id)
     except (m.Plan.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}") from None
     return row
@@ -215,10 +215,8 @@ class PlanPage:
 
 
 def _header(row: m.Plan) -> PlanHeader:
-    nexts = list(row.next_versions.filter(status="published").order_by("pk").values_list("pk", flat=True))
-    prev = (
-        row.previous_id if row.previous_id and row.previous and row.previous.status == "published" else None
-    )
+    nexts = list(row.next_versions.published().order_by("pk").values_list("pk", flat=True))
+    prev = row.previous_id if row.previous_id and row.previous and row.previous.is_published else None
     return PlanHeader(
         id=row.pk,
         title=row.title,
@@ -403,11 +401,7 @@ class MeasurePage:
 
 def published_measure(measure_id: int) -> m.Measure:
     try:
-        return (
-            _measures_qs()
-            .select_related("plan__organisation", "policy")
-            .get(pk=measure_id, plan__status="published")
-        )
+        return _measures_qs().select_related("plan__organisation", "policy").published().get(pk=measure_id)
     except (m.Measure.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(f"施策 {measure_id} はありません / no measure with id {measure_id}") from None
 
@@ -440,7 +434,8 @@ def measure_similar(measure_id: int, *, limit: int = 5, minimum: float = 0.1) ->
     counts.pop(row.pk, None)
     ranked = sorted(counts, key=lambda i: (-counts[i], i))[: MAX_CANDIDATES * 2]
     rows = list(
-        m.Measure.objects.filter(pk__in=ranked, plan__status="published")
+        m.Measure.objects.published()
+        .filter(pk__in=ranked)
         .exclude(plan_id=row.plan_id)
         .select_related("plan__organisation")
         .only(
@@ -646,7 +641,7 @@ def plans_compare(
 def plan_choices() -> list[tuple[int, str]]:
     """(id, "organisation: title") of every published plan, for the comparison form."""
     qs = (
-        m.Plan.objects.filter(status="published")
+        m.Plan.objects.published()
         .select_related("organisation")
         .order_by("organisation__prefecture", "organisation__name", "-period_start", "pk")
     )

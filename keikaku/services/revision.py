@@ -105,7 +105,7 @@ def plan_revise(
         new_doc = core.Plan.model_validate(new_doc.model_dump())
     except ValueError as e:
         raise ServiceError(f"次の版を作れません / cannot build the next version: {e}") from None
-    new = plan_save(new_doc, now=now, status="draft", previous=plan)
+    new = plan_save(new_doc, now=now, status=pm.DRAFT, previous=plan)
     new_rows = list(new.measures.order_by("order"))
     lineage = []
     for ms in rows:

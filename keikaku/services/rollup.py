@@ -45,7 +45,7 @@ def plan_visible(user: Any, plan_id: Any) -> pm.Plan:
 def visible_reports(user: Any, plan: pm.Plan):
     qs = gm.ProgressReport.objects.filter(measure__plan=plan)
     if membership(user, plan.organisation) is None:
-        if plan.status != "published":
+        if not plan.is_published:
             return qs.none()
         qs = qs.filter(state=State.APPROVED)
     return qs

@@ -572,7 +572,7 @@ def measure_search(
         return empty
     if not terms and not (prefecture or pillar or priority_area or fiscal_year is not None):
         return empty
-    drafts = list(pm.Plan.objects.exclude(status="published").values_list("pk", flat=True))
+    drafts = list(pm.Plan.objects.unpublished().values_list("pk", flat=True))
     if connection.vendor == "sqlite":
         tokens = _facet_tokens(prefecture, pillar, priority_area, fiscal_year)
         total, capped, found = _sqlite_ids(terms, tokens, drafts, limit, offset)

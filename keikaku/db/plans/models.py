@@ -52,8 +52,22 @@ class Department(models.Model):
         return self.name
 
 
+PUBLISHED = "published"  # Plan.status: everyone sees it (the portal, the API, open data)
+DRAFT = "draft"  # Plan.status: the organisation's members only
+
+
+class PlanQuerySet(models.QuerySet):
+    def published(self) -> PlanQuerySet:
+        return self.filter(status=PUBLISHED)
+
+    def unpublished(self) -> PlanQuerySet:
+        return self.exclude(status=PUBLISHED)
+
+
 class Plan(models.Model):
-    STATUS = [("draft", "下書き"), ("published", "公開")]
+    PUBLISHED = PUBLISHED
+    DRAFT = DRAFT
+    STATUS = [(DRAFT, "下書き"), (PUBLISHED, "公開")]
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField("計画名", max_length=500)
@@ -63,7 +77,7 @@ class Plan(models.Model):
     period_end = models.IntegerField("終了年度", null=True, blank=True)
     period_note = models.TextField("期間の注記", null=True, blank=True)
     version = models.CharField("版", max_length=50, null=True, blank=True)
-    status = models.CharField("状態", max_length=20, choices=STATUS, default="published")
+    status = models.CharField("状態", max_length=20, choices=STATUS, default=PUBLISHED)
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
     )
@@ -75,6 +89,7 @@ class Plan(models.Model):
         "改訂番号", default=1, help_text="楽観的排他制御 / optimistic lock"
     )
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "-period_start", "title"]
@@ -83,6 +98,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
 
 
 class SourceFile(models.Model):
@@ -135,6 +154,12 @@ class Policy(models.Model):
         return f"{self.key} {self.title}"
 
 
+class MeasureQuerySet(models.QuerySet):
+    def published(self) -> MeasureQuerySet:
+        """Measures of published plans."""
+        return self.filter(plan__status=PUBLISHED)
+
+
 class Measure(models.Model):
     """施策 / 取組."""
 
@@ -156,6 +181,7 @@ class Measure(models.Model):
     departments = models.ManyToManyField(Department, through="MeasureDepartment", related_name="measures")
     revision = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["order"])
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order"]

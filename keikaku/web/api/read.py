@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -16,8 +15,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from keikaku.core.pillars import PRIORITY_AREA_NAMES
 from keikaku.db.plans import models as m
+from keikaku.services.directory import measure_list, organisation_get, organisation_list
 from keikaku.services.errors import NotFound
-from keikaku.services.plans import measure_to_core, plan_to_core
+from keikaku.services.plans import measure_to_core, plan_list, plan_to_core
 from keikaku.services.portal import measure_similar, published_measure, published_plan
 from keikaku.services.search import MAX_LIMIT, MAX_OFFSET, measure_search
 
@@ -165,44 +165,7 @@ class SearchParams(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-def _plan_out(p: m.Plan) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "title": p.title,
-        "organisation_id": p.organisation_id,
-        "organisation": p.organisation.name,
-        "prefecture": p.organisation.prefecture,
-        "period_start": p.period_start,
-        "period_end": p.period_end,
-        "version": p.version,
-        "published": p.published,
-        "measures": p.n,
-    }
-
-
-def _plans_qs() -> QuerySet[m.Plan]:
-    return (
-        m.Plan.objects.filter(status="published").select_related("organisation").annotate(n=Count("measures"))
-    )
-
-
 # ---------------------------------------------------------------- endpoints
-
-
-class _Mapped:
-    """A queryset mapped to output dicts lazily: the paginator slices and counts it, only one page is built."""
-
-    def __init__(self, qs: QuerySet, fn: Any) -> None:
-        self.qs, self.fn = qs, fn
-
-    def __getitem__(self, s: slice) -> list[Any]:
-        return [self.fn(x) for x in self.qs[s]]
-
-    def all(self) -> QuerySet:
-        return self.qs.all()
-
-    def __len__(self) -> int:
-        return self.qs.count()
 
 
 @router.get(
@@ -212,25 +175,7 @@ class _Mapped:
 )
 @paginate(Pagination)
 def organisations(request: HttpRequest, prefecture: str | None = Query(None, max_length=20)) -> Any:
-    qs = (
-        m.Organisation.objects.annotate(n=Count("plans", filter=Q(plans__status="published")))
-        .filter(n__gt=0)
-        .order_by("prefecture", "name", "pk")
-    )
-    if prefecture:
-        qs = qs.filter(prefecture=prefecture)
-    return _Mapped(qs, _org_out)
-
-
-def _org_out(o: m.Organisation) -> dict[str, Any]:
-    return {
-        "id": o.pk,
-        "name": o.name,
-        "prefecture": o.prefecture,
-        "kind": o.kind,
-        "code": o.code,
-        "plans": o.n,
-    }
+    return organisation_list(prefecture=prefecture)
 
 
 @router.get(
@@ -238,24 +183,10 @@ def _org_out(o: m.Organisation) -> dict[str, Any]:
 )
 def organisation_detail(request: HttpRequest, organisation_id: int) -> Any:
     _check_id(organisation_id, "団体")
-    org = m.Organisation.objects.filter(pk=organisation_id).first()
-    plans = (
-        list(_plans_qs().filter(organisation_id=organisation_id).order_by("-period_start", "-pk"))
-        if org
-        else []
-    )
-    if org is None or not plans:
-        raise HttpError(
-            404, f"団体 {organisation_id} はありません / no organisation with id {organisation_id}"
-        )
-    return {
-        "id": org.pk,
-        "name": org.name,
-        "prefecture": org.prefecture,
-        "kind": org.kind,
-        "code": org.code,
-        "plans": [_plan_out(p) for p in plans],
-    }
+    try:
+        return organisation_get(organisation_id)
+    except NotFound as e:
+        raise HttpError(404, str(e)) from None
 
 
 @router.get("/plans", response=list[PlanOut], summary="公開計画の一覧 / published plans")
@@ -265,12 +196,7 @@ def plans(
     prefecture: str | None = Query(None, max_length=20),
     organisation: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> Any:
-    qs = _plans_qs().order_by("organisation__prefecture", "organisation__name", "-period_start", "pk")
-    if prefecture:
-        qs = qs.filter(organisation__prefecture=prefecture)
-    if organisation:
-        qs = qs.filter(organisation_id=organisation)
-    return _Mapped(qs, _plan_out)
+    return plan_list(prefecture=prefecture, organisation=organisation or None, public_only=True)
 
 
 @router.get("/plans/{plan_id}", response=dict[str, Any], summary="計画 (plan JSON) / a plan as plan JSON")
@@ -279,31 +205,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Any:
     return plan_to_core(row).model_dump(mode="json", exclude_none=True)
 
 
-def _measure_out(ms: m.Measure) -> dict[str, Any]:
-    return {
-        "id": ms.pk,
-        "plan_id": ms.plan_id,
-        "key": ms.key,
-        "title": ms.title,
-        "description": ms.description,
-        "pillars": [r.code for r in ms.pillar_refs.all()],
-        "priority_areas": list(ms.priority_areas or []),
-        "priority": ms.priority,
-        "reposted": ms.reposted,
-        "departments": [d.written for d in ms.department_links.all()],
-    }
-
-
 @router.get("/plans/{plan_id}/measures", response=list[MeasureOut], summary="計画の施策 / measures of a plan")
 @paginate(Pagination)
 def plan_measures(request: HttpRequest, plan_id: int) -> Any:
-    row = _published_plan(plan_id)
-    qs = (
-        m.Measure.objects.filter(plan=row)
-        .prefetch_related("pillar_refs", "department_links")
-        .order_by("order")
-    )
-    return _Mapped(qs, _measure_out)
+    _check_id(plan_id, "計画")
+    try:
+        return measure_list(plan_id)
+    except NotFound as e:
+        raise HttpError(404, str(e)) from None
 
 
 @router.get("/measures/{measure_id}", response=MeasureDetail, summary="施策 / a measure")

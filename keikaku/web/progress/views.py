@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.services import history
 from keikaku.services import progress as svc
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.imports import may_import
 from keikaku.services.people import can, department_merge, organisations_of, require
-from keikaku.services.plans import plan_get, plan_publish
+from keikaku.services.plans import plan_get, plan_list, plan_publish
 from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web import clock
 from keikaku.web.progress import forms as f
@@ -56,11 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     orgs = organisations_of(request.user)
-    plans = (
-        pm.Plan.objects.filter(organisation__in=orgs)
-        .select_related("organisation")
-        .order_by("organisation__name", "-period_start", "pk")
-    )
+    plans = plan_list(organisations=orgs).fetch()
     ctx = {"orgs": orgs, "plans": plans, "may_import": may_import(request.user)}
     return render(request, "progress/index.html", ctx)
 
@@ -288,31 +285,18 @@ def evaluation_edit(request: HttpRequest, measure_id: int, fiscal_year: int) -> 
 def measure_history(request: HttpRequest, measure_id: int) -> HttpResponse:
     """Who changed what and when: the measure, its KPIs, its progress reports and evaluations."""
     measure = svc.measure_get(measure_id)
-    require(request.user, "history.view", measure.plan)
-    entries: list[dict[str, Any]] = []
-
-    def add(kind: str, qs: Any) -> None:
-        for h in qs.select_related("history_user"):
-            prev = h.prev_record
-            changed = [c.field for c in h.diff_against(prev).changes] if prev else []
-            entries.append(
-                {
-                    "when": h.history_date,
-                    "who": h.history_user,
-                    "kind": kind,
-                    "type": h.get_history_type_display(),
-                    "label": str(h.instance) if not kind.startswith("KPI ") else h.kpi_id,
-                    "fields": changed,
-                }
-            )
-
-    add(gettext("計画"), measure.plan.history.all())
-    add(gettext("施策"), measure.history.all())
-    add("KPI", pm.Kpi.history.filter(measure_id=measure.pk))
-    add(gettext("進捗報告"), gm.ProgressReport.history.filter(measure_id=measure.pk))
-    add("KPI " + gettext("実績"), gm.KpiActual.history.filter(report__measure_id=measure.pk))
-    add(gettext("評価"), gm.Evaluation.history.filter(measure_id=measure.pk))
-    entries.sort(key=lambda e: e["when"], reverse=True)
+    kinds = {
+        "plan": gettext("計画"),
+        "measure": gettext("施策"),
+        "kpi": "KPI",
+        "report": gettext("進捗報告"),
+        "actual": "KPI " + gettext("実績"),
+        "evaluation": gettext("評価"),
+    }
+    entries = [
+        {"when": e.when, "who": e.who, "kind": kinds[e.kind], "type": e.type, "fields": e.fields}
+        for e in history.measure_history(request.user, measure)
+    ]
     return render(request, "progress/history.html", {"measure": measure, "entries": entries})
 
 

@@ -1,0 +1,72 @@
+"""measure_history: who changed what and when — a measure, its plan, its KPIs, its progress reports,
+their KPI actuals and its evaluations — newest first, in one query per kind of record (never one per row).
+
+simple_history's ``prev_record`` asks the database once per record; here each kind's records are read
+once and every record is compared with the previous record of the same object in memory (the same rule:
+the latest record with an earlier ``history_date``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from keikaku.db.plans import models as pm
+from keikaku.db.progress import models as gm
+from keikaku.services.people import require
+
+# kinds of record, in the order the page lists records of the same instant
+KINDS = ("plan", "measure", "kpi", "report", "actual", "evaluation")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str  # the username, "" when the change was made outside a login (CLI, import)
+    kind: str  # one of KINDS
+    type: str  # created / changed / deleted, in the active language
+    fields: list[str]  # the fields that changed (empty for a creation)
+
+
+def _entries(kind: str, qs: Any) -> list[HistoryEntry]:
+    rows = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+    by_object: dict[Any, list[Any]] = defaultdict(list)
+    for h in rows:
+        by_object[h.id].append(h)
+    prev: dict[int, Any] = {}
+    for records in by_object.values():
+        for i, h in enumerate(records):
+            j = i - 1
+            while j >= 0 and records[j].history_date == h.history_date:  # same instant: not "before"
+                j -= 1
+            prev[h.history_id] = records[j] if j >= 0 else None
+    out = []
+    for h in reversed(rows):  # newest first, as the history tables are ordered
+        before = prev[h.history_id]
+        out.append(
+            HistoryEntry(
+                when=h.history_date,
+                who=h.history_user.get_username() if h.history_user else "",
+                kind=kind,
+                type=str(h.get_history_type_display()),
+                fields=[c.field for c in h.diff_against(before).changes] if before else [],
+            )
+        )
+    return out
+
+
+def measure_history(actor: Any, measure: pm.Measure) -> list[HistoryEntry]:
+    """The change history around ``measure``, newest first. Members of the plan's organisation only."""
+    require(actor, "history.view", measure.plan)
+    entries = [
+        *_entries("plan", measure.plan.history.all()),
+        *_entries("measure", measure.history.all()),
+        *_entries("kpi", pm.Kpi.history.filter(measure_id=measure.pk)),
+        *_entries("report", gm.ProgressReport.history.filter(measure_id=measure.pk)),
+        *_entries("actual", gm.KpiActual.history.filter(report__measure_id=measure.pk)),
+        *_entries("evaluation", gm.Evaluation.history.filter(measure_id=measure.pk)),
+    ]
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
