@@ -38,6 +38,20 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+# '2027（令和9）年度' / '令和9（2027）年度': one year written twice
+_DOUBLE_YEAR = re.compile(
+    r"(?P<w>[0-9]{4})\s*\((?:令和|平成|R|H)\s*(?:[0-9]{1,2}|元)\)\s*(?P<suf>年度|年)"
+    r"|(?:令和|平成|R|H)\s*(?:[0-9]{1,2}|元)\s*\((?P<w2>[0-9]{4})\)\s*(?P<suf2>年度|年)"
+)
+
+
+def one_year_form(text: str) -> str:
+    """NFKC text with double-written years reduced to one: '2027(令和9)年度' → '2027年度'."""
+    return _DOUBLE_YEAR.sub(
+        lambda m: f"{m.group('w') or m.group('w2')}{m.group('suf') or m.group('suf2')}", nfkc(text)
+    )
+
+
 _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]+")
 

@@ -33,7 +33,7 @@ from keikaku.ingest.extract.common import (
 )
 from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.kpi import bracket_unit, parse_deadline, parse_kpi_text
-from keikaku.ingest.extract.outline import Outline
+from keikaku.ingest.extract.outline import Outline, pillars_stated
 from keikaku.ingest.extract.prose import prose_schedule
 from keikaku.ingest.extract.vocabulary import (
     FIELD_WORDS,
@@ -44,14 +44,14 @@ from keikaku.ingest.extract.vocabulary import (
 from keikaku.ingest.markers import split_marker
 
 # the kinds of label line a measure carries (words from the one vocabulary)
-LABEL_KINDS = ("department", "kpi", "baseline", "target", "schedule", "description")
+LABEL_KINDS = ("department", "kpi", "baseline", "target", "schedule", "description", "pillar")
 LABEL_WORDS: dict[str, tuple[str, ...]] = {kind: FIELD_WORDS[kind] for kind in LABEL_KINDS}
 _WORDS = sorted(((w, k) for k, ws in LABEL_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
 _ALT = "|".join(re.escape(w) for w, _ in _WORDS)
 _KIND = {w: k for w, k in _WORDS}
 _LABEL = re.compile(
     rf"^(?:[【〔＜<〈《\[［(（]\s*(?P<a>{_ALT})\s*[】〕＞>〉》\]］)）]"
-    rf"|[【〔＜<〈《\[［]\s*(?P<d>{_ALT})\s*[:：]\s*(?P<inner>[^】〕＞>〉》\]］]*)[】〕＞>〉》\]］]\s*$"
+    rf"|[【〔＜<〈《\[［(（]\s*(?P<d>{_ALT})\s*[:：]\s*(?P<inner>[^】〕＞>〉》\]］)）]*)[】〕＞>〉》\]］)）]\s*$"
     rf"|[■□◆◇●○◎▼▽▶►★☆・]\s*(?P<b>{_ALT})(?=[\s　:：]|$)"
     rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
     re.DOTALL,
@@ -351,6 +351,10 @@ def labelled_drafts(
         d.add_departments(split_departments(lm.departments_text))
         d.add_kpis(lm.kpis())
         d.schedule, d.deadline_fy = lm.schedule()
+        for text in lm.texts("pillar"):
+            codes = pillars_stated(text)
+            if codes is not None:
+                d.set_pillars(codes)
         if not d.schedule and "schedule" not in lm.kinds:
             d.schedule = prose_schedule(lm.description, end_fy)
         out.append(d)

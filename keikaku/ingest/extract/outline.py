@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from keikaku.core.plan import Policy
 from keikaku.ingest.blocks import Block, BlockKind
-from keikaku.ingest.extract.common import clean_title, pillar_from_name, squash
+from keikaku.ingest.extract.common import clean_title, nfkc, pillar_from_name, pillar_letters, squash
 from keikaku.ingest.markers import Marker, split_marker
 
 # the pillars' everyday names (core/pillars.py short names); a heading is a pillar heading when, without
@@ -53,6 +53,35 @@ def pillar_heading(title: str) -> str | None:
     if found is None or _FILLER.sub("", s):
         return None
     return found
+
+
+# the law's articles for the five basic measures of local governments (基本法 第10条1項 … 第15条1項)
+ARTICLE_PILLARS = {10: "A", 11: "B", 13: "C", 14: "D", 15: "E"}
+_ARTICLE = re.compile(r"第?\s*([0-9]{1,2})\s*条")
+_NONE_STATED = re.compile(r"^(?:その他.*|該当なし|なし|対象外|[-‐―—ー－]+)$")
+
+
+def pillars_stated(text: str) -> list[str] | None:
+    """The pillars a measure's own pillar label names — letters (A, C), the law's articles (第11条,
+    第13条関係), the pillars' names (オープンデータの推進, 情報格差の是正) — or ['other'] when it says none
+    of them (その他, 該当なし); None when the text names nothing recognisable."""
+    s = nfkc(clean_title(text)[0]).strip(" :：")
+    if not s:
+        return None
+    letters = pillar_letters(s)
+    if letters:
+        return letters
+    codes = {ARTICLE_PILLARS[int(n)] for n in _ARTICLE.findall(s) if int(n) in ARTICLE_PILLARS}
+    if not codes:
+        for piece in re.split(r"[、,，/／]|及び|および", s):
+            code = pillar_heading(piece) or pillar_from_name(piece)
+            if code and code != "other":
+                codes.add(code)
+    if codes:
+        return sorted(codes)
+    if _NONE_STATED.match(squash(s)):
+        return ["other"]
+    return None
 
 
 @dataclass

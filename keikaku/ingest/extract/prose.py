@@ -15,10 +15,10 @@ import re
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import ScheduleEntry
 from keikaku.core.schedule import normalise_phase
-from keikaku.ingest.extract.common import nfkc
+from keikaku.ingest.extract.common import one_year_form
 
 # what follows a year: a range end, an open start, or a single year
-_PARTICLE = re.compile(r"^\s*(?P<p>にかけて|から|より|以降|に|中に|には|内に)\s*(?P<rest>[^、。,]*)")
+_PARTICLE = re.compile(r"^\s*(?P<p>にかけて|から|より|以降|に|中に|には|内に)\s*(?P<rest>[^。]*)")
 _RANGE_JOIN = re.compile(r"^\s*(?:から|～|〜|~|－|-)\s*$")
 _GENERIC_VERB = re.compile(r"^(?:行[いうえっ]|実施|進め|図[りる]|取り組[みむ])")
 _VERB_END = re.compile(
@@ -47,7 +47,7 @@ def _phase(rest: str) -> str | None:
 def prose_schedule(text: str, end_fy: int | None = None) -> list[ScheduleEntry]:
     """Schedule entries from sentences in a description; [] when it has no phase sentence."""
     out: dict[int, str] = {}
-    for sentence in re.split(r"[。\n]", nfkc(text)):
+    for sentence in re.split(r"[。\n]", one_year_form(text)):
         years = find_years(sentence)
         n = 0
         while n < len(years):
@@ -59,10 +59,12 @@ def prose_schedule(text: str, end_fy: int | None = None) -> list[ScheduleEntry]:
                 tail_from = years[n + 1].end
                 n += 1
             n += 1
-            m = _PARTICLE.match(sentence[tail_from:])
+            upto = years[n].start if n < len(years) else len(sentence)
+            m = _PARTICLE.match(sentence[tail_from:upto])
             if not m:
                 continue
-            phase = _phase(m.group("rest"))
+            # the clause up to the next year: '本格実施、拡充を行い、' → '本格実施、拡充を行い'
+            phase = _phase(m.group("rest").rstrip(" 、,"))
             if phase is None:
                 continue
             if m.group("p") in ("から", "より", "以降") and stop == start:

@@ -20,6 +20,7 @@ import unicodedata
 
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, Value
+from keikaku.ingest.extract.common import one_year_form
 from keikaku.ingest.extract.kpi import clean_indicator, infer_direction
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS
 
@@ -41,7 +42,7 @@ _INDICATOR_END = re.compile(r"\s*(?:を|は|が|について)\s*$")
 
 
 def _sentences(text: str) -> list[str]:
-    s = unicodedata.normalize("NFKC", text or "")
+    s = one_year_form(text)
     return [p.strip() for p in re.split(r"(?<=[。])|\n", s) if p.strip()]
 
 
@@ -73,7 +74,7 @@ def _indicator_before(text: str) -> str:
 
 def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
     """The KPI one sentence states, or None (see the module docstring)."""
-    s, baseline = _baseline(unicodedata.normalize("NFKC", sentence))
+    s, baseline = _baseline(one_year_form(sentence))
     for y in find_years(s):
         after = s[y.end :]
         d = _DEADLINE.match(after)
@@ -84,7 +85,13 @@ def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
         if not q:
             continue
         named = _NAMED.search(s)
-        indicator = named.group("ind") if named else _indicator_before(s[: y.start])
+        between = re.sub(r"^(?:の|、)|(?:を|は|が|の)$", "", rest[: q.start()].strip()).strip()
+        if named:
+            indicator = named.group("ind")
+        elif len(between) >= 3:
+            indicator = between  # '2027年度までに端末を活用している学級の割合100%を目指します'
+        else:
+            indicator = _indicator_before(s[: y.start])
         if len(indicator) < 3:
             # '2027年度までに50件の公開を目指します': what the quantity counts, else the measure
             tail = re.match(r"の([^、。を]{2,30})を", rest[q.end() :])
