@@ -135,6 +135,7 @@ def _import_one(path: Path, args: argparse.Namespace) -> int:
     try:
         if args.to == "json":
             doc = document_read(path)
+            _warn_reader(path, doc)
             sys.stdout.write(dump_document(doc))
             return EXIT_OK
         result = plan_import(
@@ -148,6 +149,7 @@ def _import_one(path: Path, args: argparse.Namespace) -> int:
             _err(f"{path}: {p}")
         _err("nothing stored / 保存しませんでした")
         return EXIT_INVALID
+    _warn_reader(path, result.document)
     for line in result.summary_lines():
         print(line)
     if result.stored_id is not None:
@@ -156,6 +158,13 @@ def _import_one(path: Path, args: argparse.Namespace) -> int:
         for p in result.problems:
             print(f"  {p}")
     return EXIT_OK
+
+
+def _warn_reader(path: Path, doc: object) -> None:
+    """What the reader could not read as written (no text layer, dropped headers, a table it skipped)."""
+    source = getattr(doc, "source", None)
+    for w in (source.warnings if source is not None else None) or []:
+        _err(f"{path}: 注意 / warning: {w}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -198,6 +198,10 @@ class SourceDocument(_Model):
     format: str | None = None
     sha256: str | None = None
     pages: int | None = None
+    warnings: list[str] | None = Field(
+        default=None,
+        description="what the reader could not read as written (読み取りの注意), with page or line",
+    )
 
 
 class Plan(_Model):

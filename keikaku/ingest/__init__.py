@@ -8,12 +8,34 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections import Counter
 from pathlib import Path
 
 from keikaku.core.plan import Catalogue, Plan, SourceDocument
-from keikaku.ingest.blocks import ReaderError
+from keikaku.ingest.blocks import BlockKind, ReaderError, ReadResult
 
-__all__ = ["ReaderError", "import_document"]
+__all__ = ["NoMeasuresFound", "ReaderError", "import_document"]
+
+
+class NoMeasuresFound(ReaderError):
+    """The document was read but no measure was found in it: never an empty plan that looks like success."""
+
+    def __init__(self, result: ReadResult) -> None:
+        kinds = Counter(b.kind for b in result.blocks)
+        ja = (
+            f"施策が見つかりませんでした（読み取れたもの: 見出し {kinds[BlockKind.HEADING]} 件、"
+            f"表 {kinds[BlockKind.TABLE]} 件、段落 {kinds[BlockKind.PARAGRAPH] + kinds[BlockKind.LIST_ITEM]} 件）。"
+            "計画の文書か、施策の書き方が読み取れる形かを確かめてください"
+        )
+        en = (
+            f"no measures found (read {kinds[BlockKind.HEADING]} headings, {kinds[BlockKind.TABLE]} tables, "
+            f"{kinds[BlockKind.PARAGRAPH] + kinds[BlockKind.LIST_ITEM]} paragraphs)"
+        )
+        super().__init__(f"{ja} / {en}", code="no_measures")
+
+
+log = logging.getLogger(__name__)
 
 
 def _sha256(path: Path) -> str | None:
@@ -41,11 +63,21 @@ def import_document(
     path = Path(path)
     name = filename or path.name
     result = read_document(path, max_bytes=max_bytes)
-    source = SourceDocument(filename=name, format=result.format, sha256=_sha256(path), pages=result.pages)
+    log.debug("%s: %s, %d blocks, %d warnings", name, result.format, len(result.blocks), len(result.warnings))
+    source = SourceDocument(
+        filename=name,
+        format=result.format,
+        sha256=_sha256(path),
+        pages=result.pages,
+        warnings=list(result.warnings) or None,
+    )
     catalogue = extract_catalogue(result, name)
     if catalogue is not None:
         catalogue.source = source
         return catalogue
     plan = extract_plan(result, name)
+    if not plan.measures:
+        raise NoMeasuresFound(result)
     plan.source = source
+    log.info("%s: %d measures", name, len(plan.measures))
     return plan

@@ -100,7 +100,7 @@ def plan_import(path: Path, *, now: datetime, store: bool = True, status: str = 
 
 # ---- the web import: upload → review → store as draft ------------------------------------------
 
-ACCEPTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+ACCEPTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".pptx")
 UPLOAD_TTL = timedelta(days=1)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 _META = "upload.json"
