@@ -32,7 +32,7 @@ class NoMeasuresFound(ReaderError):
             f"no measures found (read {kinds[BlockKind.HEADING]} headings, {kinds[BlockKind.TABLE]} tables, "
             f"{kinds[BlockKind.PARAGRAPH] + kinds[BlockKind.LIST_ITEM]} paragraphs)"
         )
-        super().__init__(f"{ja} / {en}", code="no_measures")
+        super().__init__(f"{ja} / {en}", code="not_a_plan")
 
 
 log = logging.getLogger(__name__)

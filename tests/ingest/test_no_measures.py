@@ -25,7 +25,7 @@ def test_no_measures_is_an_error_naming_what_was_read(tmp_path: Path) -> None:
     path.write_text(NEWSLETTER, encoding="utf-8")
     with pytest.raises(NoMeasuresFound) as exc:
         import_document(path)
-    assert exc.value.code == "no_measures"
+    assert exc.value.code == "not_a_plan"
     assert "施策が見つかりませんでした" in str(exc.value)
     assert "段落" in str(exc.value) and "見出し" in str(exc.value)
 
