@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from keikaku.core.plan import Plan
+
+T = TypeVar("T")
 
 BOM = "\ufeff"
 TABLES = ("measures", "kpis", "schedule")
@@ -52,6 +55,11 @@ def safe_cell(value: object) -> str:
     return text
 
 
+def _or_none(items: Sequence[T]) -> Sequence[T | None]:
+    """``items``, or one None (a KPI without targets still gets its row)."""
+    return items if items else [None]
+
+
 def _rows(plan: Plan, table: str) -> tuple[Sequence[str], Iterable[Sequence[object]]]:
     if table == "measures":
         return MEASURE_COLUMNS, (
@@ -87,7 +95,7 @@ def _rows(plan: Plan, table: str) -> tuple[Sequence[str], Iterable[Sequence[obje
             )
             for m in plan.measures
             for k in m.kpis
-            for t in (k.targets or [None])
+            for t in _or_none(k.targets)
         )
     if table == "schedule":
         return SCHEDULE_COLUMNS, (

@@ -10,6 +10,7 @@ class ServiceError(Exception):
 
     exit_code = 2
     http_status = 400
+    item: int | None = None  # a batch use case (progress_save_many): which entry failed
 
 
 class NotFound(ServiceError):

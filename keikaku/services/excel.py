@@ -26,7 +26,7 @@ from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import KpiLine, MeasureBlock, WorkbookSpec, filename, workbook_bytes
 from keikaku.ingest.progress_xlsx import MeasureIn, WorkbookProblem, check, read_workbook
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
-from keikaku.services.people import can, membership, reportable_departments
+from keikaku.services.people import Actor, can, membership, reportable_departments
 from keikaku.services.progress import (
     ActualInput,
     ReportInput,
@@ -64,7 +64,7 @@ class ImportResult:
     empty: int  # measures left blank
 
 
-def _departments_allowed(actor: Any, period: gm.ReportingPeriod) -> set[int] | None:
+def _departments_allowed(actor: Actor, period: gm.ReportingPeriod) -> set[int] | None:
     """Department ids ``actor`` may report for (None = all); PermissionDenied for outsiders and viewers."""
     org = period.plan.organisation
     if membership(actor, org) is None:
@@ -90,7 +90,7 @@ def _measures(period: gm.ReportingPeriod, department_id: int | None = None) -> l
     return list(qs)
 
 
-def department_workbooks(actor: Any, period: gm.ReportingPeriod) -> list[DepartmentWorkbook]:
+def department_workbooks(actor: Actor, period: gm.ReportingPeriod) -> list[DepartmentWorkbook]:
     """The workbooks ``actor`` may download for ``period``: one per department with measures."""
     allowed = _departments_allowed(actor, period)
     counts: dict[int, int] = {}
@@ -192,7 +192,9 @@ def workbook_spec(period: gm.ReportingPeriod, department_id: int) -> WorkbookSpe
     )
 
 
-def progress_workbook_export(actor: Any, period: gm.ReportingPeriod, department_id: int) -> tuple[str, bytes]:
+def progress_workbook_export(
+    actor: Actor, period: gm.ReportingPeriod, department_id: int
+) -> tuple[str, bytes]:
     allowed = _departments_allowed(actor, period)
     if allowed is not None and department_id not in allowed:
         raise PermissionDenied("この部署の進捗を報告する権限がありません / not your department")
@@ -202,7 +204,7 @@ def progress_workbook_export(actor: Any, period: gm.ReportingPeriod, department_
     return filename(spec), workbook_bytes(spec)
 
 
-def progress_workbooks_export(actor: Any, period: gm.ReportingPeriod) -> list[tuple[str, bytes]]:
+def progress_workbooks_export(actor: Actor, period: gm.ReportingPeriod) -> list[tuple[str, bytes]]:
     """Every workbook ``actor`` may download for ``period`` as (file name, bytes)."""
     out = []
     for w in department_workbooks(actor, period):
@@ -233,7 +235,7 @@ def _same_as_stored(m: MeasureIn, rep: gm.ProgressReport | None) -> bool:
 
 
 def progress_workbook_import(
-    actor: Any,
+    actor: Actor,
     period: gm.ReportingPeriod,
     files: Sequence[tuple[str, bytes]],
     *,
@@ -297,7 +299,7 @@ def progress_workbook_import(
         if _same_as_stored(m, rep):
             unchanged += 1
             continue
-        where = dict(file=name, sheet="進捗報告", row=m.row, column="G")
+        where: dict[str, Any] = {"file": name, "sheet": "進捗報告", "row": m.row, "column": "G"}
         if m.measure_id in claimed:
             problems.append(
                 WorkbookProblem(

@@ -15,7 +15,7 @@ from typing import Any
 
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
-from keikaku.services.people import require
+from keikaku.services.people import Actor, require
 
 # kinds of record, in the order the page lists records of the same instant
 KINDS = ("plan", "measure", "kpi", "report", "actual", "evaluation")
@@ -57,7 +57,7 @@ def _entries(kind: str, qs: Any) -> list[HistoryEntry]:
     return out
 
 
-def measure_history(actor: Any, measure: pm.Measure) -> list[HistoryEntry]:
+def measure_history(actor: Actor, measure: pm.Measure) -> list[HistoryEntry]:
     """The change history around ``measure``, newest first. Members of the plan's organisation only."""
     require(actor, "history.view", measure.plan)
     entries = [

@@ -21,17 +21,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from keikaku.db.accounts.models import ApiToken, Membership, Role
 from keikaku.db.plans import models as pm
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
+
+# Who acts in a use case: a login, the anonymous public, or None — the operator at the server's command
+# line (keikaku load / import / publish / user), who may do anything the command offers.
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 ACTIONS = (
     "plan.view",
@@ -144,7 +150,7 @@ def reportable_departments(user: Any, organisation: pm.Organisation) -> list[int
 
 @transaction.atomic
 def membership_set(
-    user: Any, organisation: pm.Organisation, role_: str, departments: list[pm.Department] = ()
+    user: Any, organisation: pm.Organisation, role_: str, departments: Sequence[pm.Department] = ()
 ) -> Membership:
     """Give a user a role in an organisation (replacing an earlier one)."""
     if role_ not in Role.values:
@@ -173,7 +179,7 @@ class MergeResult:
 
 @transaction.atomic
 def department_merge(
-    actor: Any, keep: pm.Department, alias: pm.Department, *, now: datetime | None = None
+    actor: Actor, keep: pm.Department, alias: pm.Department, *, now: datetime | None = None
 ) -> MergeResult:
     """Merge ``alias`` into ``keep``: measure links and reporters move, the alias name is recorded."""
     require(actor, "department.merge", keep.organisation)
@@ -209,11 +215,11 @@ def _hash(token: str) -> str:
 
 
 def token_create(
-    actor: Any, name: str, *, now: datetime, expires_at: datetime | None = None
+    actor: Actor, name: str, *, now: datetime, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """A new API token of ``actor``'s own (an active login); returns the row and the token text (shown
     once, stored hashed)."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         raise PermissionDenied("ログインが必要です / log in first")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
@@ -238,7 +244,7 @@ def token_authenticate(token: str, *, now: datetime) -> Any | None:
     return row.user
 
 
-def token_revoke(actor: Any, token_id: int) -> None:
+def token_revoke(actor: Actor, token_id: int) -> None:
     row = ApiToken.objects.filter(pk=token_id).first()
     if row is None:
         raise NotFound(f"no token {token_id}")
@@ -256,7 +262,7 @@ class UserUpsert:
 
 @transaction.atomic
 def user_upsert(
-    actor: Any,
+    actor: Actor,
     username: str,
     *,
     email: str | None = None,

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from keikaku.core import plan as core
 from keikaku.db.plans import models as m
 from keikaku.services.errors import NotFound
+from keikaku.services.people import Actor
 from keikaku.services.rows import Rows
 
 
@@ -401,9 +402,7 @@ def dump_document(doc: core.Plan | core.Catalogue) -> str:
 
 
 @transaction.atomic
-def plan_publish(
-    actor: object | None, plan: m.Plan, *, revision: int, now: datetime, publish: bool = True
-) -> m.Plan:
+def plan_publish(actor: Actor, plan: m.Plan, *, revision: int, now: datetime, publish: bool = True) -> m.Plan:
     """Publish a draft plan (or withdraw a published one, ``publish=False``). Planners of its organisation only.
 
     ``revision`` is the plan's revision as the caller read it; a stale one raises Conflict.

@@ -26,7 +26,7 @@ from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
-from keikaku.services.people import reportable_departments, require
+from keikaku.services.people import Actor, reportable_departments, require
 from keikaku.services.rollup import changed, visible_reports
 from keikaku.services.rollup import plan_status_counts as plan_status_counts  # re-exported
 
@@ -41,7 +41,7 @@ def status_vocabulary(organisation: pm.Organisation) -> list[tuple[str, str]]:
     return [(r.label, r.kind) for r in rows] if rows else list(gm.DEFAULT_STATUSES)
 
 
-def status_vocabulary_set(actor: Any, organisation: pm.Organisation, words: list[tuple[str, str]]) -> None:
+def status_vocabulary_set(actor: Actor, organisation: pm.Organisation, words: list[tuple[str, str]]) -> None:
     require(actor, "period.manage", organisation)
     if not words or len({w for w, _ in words}) != len(words):
         raise ServiceError("状況の語が空か重複しています / empty or duplicate status words")
@@ -56,17 +56,17 @@ def status_vocabulary_set(actor: Any, organisation: pm.Organisation, words: list
 # ---- helpers -------------------------------------------------------------------------------------
 
 
-def _by(actor: Any) -> Any:
+def _by(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _save(obj: Any, actor: Any, **kw: Any) -> None:
+def _save(obj: Any, actor: Actor, **kw: Any) -> None:
     if _by(actor) is not None:
         obj._history_user = actor
     obj.save(**kw)
 
 
-def _locked(model: type, pk: int, revision: int | None) -> Any:
+def _locked(model: type[Any], pk: int, revision: int | None) -> Any:
     """Re-read a row for update and check that nobody saved it since the caller read ``revision``."""
     obj = model.objects.select_for_update().filter(pk=pk).first()
     if obj is None:
@@ -104,7 +104,7 @@ def measure_get(measure_id: Any) -> pm.Measure:
 
 @transaction.atomic
 def period_create(
-    actor: Any, plan: pm.Plan, fiscal_year: int, *, quarter: int | None = None, due_date: date | None = None
+    actor: Actor, plan: pm.Plan, fiscal_year: int, *, quarter: int | None = None, due_date: date | None = None
 ) -> gm.ReportingPeriod:
     require(actor, "period.manage", plan)
     if quarter is not None and not 1 <= quarter <= 4:
@@ -120,7 +120,7 @@ def period_create(
 
 @transaction.atomic
 def period_update(
-    actor: Any,
+    actor: Actor,
     period: gm.ReportingPeriod,
     *,
     revision: int,
@@ -226,7 +226,12 @@ _CREATED_MEANWHILE = "同時に別の人が報告を作成しました / someone
 
 
 def _apply(
-    report: gm.ProgressReport, data: ReportInput, evidence: list[str], actor: Any, now: datetime, submit: bool
+    report: gm.ProgressReport,
+    data: ReportInput,
+    evidence: list[str],
+    actor: Actor,
+    now: datetime,
+    submit: bool,
 ) -> None:
     """The fields an edit sets on a report (single and bulk paths alike)."""
     report.status = data.status
@@ -255,7 +260,7 @@ def _actual_changed(row: gm.KpiActual, a: ActualInput, kpi_unit: str) -> bool:
 
 @transaction.atomic
 def progress_save(
-    actor: Any,
+    actor: Actor,
     measure: pm.Measure,
     period: gm.ReportingPeriod,
     data: ReportInput,
@@ -323,13 +328,13 @@ def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields
 
 
 def _item_error(err: ServiceError, item: int) -> ServiceError:
-    err.item = item  # type: ignore[attr-defined] - which entry of the batch failed
+    err.item = item  # which entry of the batch failed
     return err
 
 
 @transaction.atomic
 def progress_save_many(
-    actor: Any,
+    actor: Actor,
     period: gm.ReportingPeriod,
     items: Sequence[ReportSave],
     *,
@@ -458,7 +463,7 @@ _REPORT_FIELDS = [
 
 @transaction.atomic
 def progress_submit(
-    actor: Any, report: gm.ProgressReport, *, revision: int, now: datetime
+    actor: Actor, report: gm.ProgressReport, *, revision: int, now: datetime
 ) -> gm.ProgressReport:
     require(actor, "progress.edit", report.measure)
     _check_open(report.period)
@@ -475,7 +480,7 @@ def progress_submit(
 
 @transaction.atomic
 def progress_review(
-    actor: Any, report: gm.ProgressReport, *, approve: bool, revision: int, now: datetime, comment: str = ""
+    actor: Actor, report: gm.ProgressReport, *, approve: bool, revision: int, now: datetime, comment: str = ""
 ) -> gm.ProgressReport:
     """Approve, or return with a comment (required), a submitted report."""
     require(actor, "progress.review", report.measure.plan)
@@ -493,12 +498,12 @@ def progress_review(
 
 
 def progress_approve(
-    actor: Any, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str = ""
+    actor: Actor, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str = ""
 ):
     return progress_review(actor, report, approve=True, revision=revision, now=now, comment=comment)
 
 
-def progress_return(actor: Any, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str):
+def progress_return(actor: Actor, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str):
     return progress_review(actor, report, approve=False, revision=revision, now=now, comment=comment)
 
 
@@ -594,7 +599,7 @@ def reminders_send(*, today: date, days_before: int = 7) -> ReminderResult:
 
 @transaction.atomic
 def evaluation_save(
-    actor: Any,
+    actor: Actor,
     measure: pm.Measure,
     fiscal_year: int,
     *,

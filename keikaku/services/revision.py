@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -18,7 +18,7 @@ from keikaku.core import plan as core
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, ServiceError
-from keikaku.services.people import require
+from keikaku.services.people import Actor, require
 from keikaku.services.plans import measure_to_core, plan_export, plan_save
 
 Decision = gm.Decision
@@ -31,6 +31,16 @@ def _latest_evaluations(plan: pm.Plan, fiscal_year: int | None) -> dict[int, gm.
     return {e.measure_id: e for e in qs}  # the latest year wins
 
 
+def _decision_target(ms: pm.Measure, e: gm.Evaluation | None) -> tuple[gm.Decision, int | None]:
+    """The evaluation's decision (継続 when none) and the measure it carries over to: itself when
+    continued or revised, the one it merges into, else None."""
+    decision = cast(gm.Decision, Decision(e.decision) if e else Decision.CONTINUE)
+    carried, merged = decision in gm.CARRIED, decision == Decision.MERGE  # (no narrowing of ``decision``)
+    if carried:
+        return decision, ms.pk
+    return decision, (e.merge_into_id if merged and e is not None else None)
+
+
 def _next_version(v: str | None) -> str:
     if v and v.strip().isdigit():
         return str(int(v) + 1)
@@ -39,7 +49,7 @@ def _next_version(v: str | None) -> str:
 
 @transaction.atomic
 def plan_revise(
-    actor: Any,
+    actor: Actor,
     plan: pm.Plan,
     *,
     now: datetime,
@@ -67,10 +77,7 @@ def plan_revise(
     reviews: list[core.Evaluation] = []
     for ms in rows:
         e = evals.get(ms.pk)
-        decision = Decision(e.decision) if e else Decision.CONTINUE
-        target = (
-            ms.pk if decision in gm.CARRIED else (e.merge_into_id if decision == Decision.MERGE else None)
-        )
+        decision, target = _decision_target(ms, e)
         ref = None
         if target in position:
             ref = new_measures[position[target]].key
@@ -109,11 +116,8 @@ def plan_revise(
     new_rows = list(new.measures.order_by("order"))
     lineage = []
     for ms in rows:
-        e = evals.get(ms.pk)
-        decision = Decision(e.decision) if e else Decision.CONTINUE
-        target = (
-            ms.pk if decision in gm.CARRIED else (e.merge_into_id if decision == Decision.MERGE else None)
-        )
+        ev = evals.get(ms.pk)
+        decision, target = _decision_target(ms, ev)
         lineage.append(
             gm.MeasureLineage(
                 from_plan=plan,
@@ -121,7 +125,7 @@ def plan_revise(
                 from_measure=ms,
                 to_measure=new_rows[position[target]] if target in position else None,
                 decision=decision,
-                evaluation=e,
+                evaluation=ev,
             )
         )
     gm.MeasureLineage.objects.bulk_create(lineage)

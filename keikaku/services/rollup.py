@@ -7,6 +7,7 @@ of the plan's organisation see every report, everyone else only approved reports
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -223,7 +224,7 @@ def plan_rollup(
             target, att = kpi_attainment(k, q, fy)
             kpi_rows.append(KpiRow(k, target, q.written if q else "", att))
         top = tops.get(ms.policy_id) if ms.policy_id else None
-        groups = {
+        groups: dict[str, Sequence[tuple[str, str]]] = {
             "pillar": [(code, pillar_label(code)) for code in ms.pillar_codes],
             "policy": [(str(top.pk), f"{top.key} {top.title}")] if top else [],
             "department": [(str(did), name) for did, name in ms.department_pairs],

@@ -395,23 +395,26 @@ def _sqlite_ids(
             )
         trigram = bool(long)
         table = "search_fts" if trigram else "search_fts_bigram"
+        title_e: str
+        all_e: str | None
+        rest_e: str | None
         if not terms:
-            title_q, all_q, rest_q = finish(facets(False), False), None, None
+            title_e, all_e, rest_e = finish(facets(False), False), None, None
         else:
             parts = long or short
             title_cols, all_cols = (
                 ("title", "title body") if trigram else ("title_grams", "title_grams body_grams")
             )
-            title_q = finish(_and([_col(title_cols, parts), facets(trigram)]), trigram)
+            title_e = finish(_and([_col(title_cols, parts), facets(trigram)]), trigram)
             all_expr = _and([_col(all_cols, parts), facets(trigram)])
-            all_q = finish(all_expr, trigram)
-            rest_q = finish(f"({all_expr}) NOT ({_col(title_cols, parts)})", trigram)
+            all_e = finish(all_expr, trigram)
+            rest_e = finish(f"({all_expr}) NOT ({_col(title_cols, parts)})", trigram)
         result = _tiers(
             lambda e, cap: count_of(table, e, cap),
             lambda e, n, skip: ids_of(table, e, n, skip),
-            title_q,
-            all_q,
-            rest_q,
+            title_e,
+            all_e,
+            rest_e,
             limit,
             offset,
         )

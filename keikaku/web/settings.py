@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -83,10 +84,10 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", "")
     if url:
-        return dj_database_url.parse(url, conn_max_age=env_int("KEIKAKU_DB_CONN_MAX_AGE", 60))
+        return dict(dj_database_url.parse(url, conn_max_age=env_int("KEIKAKU_DB_CONN_MAX_AGE", 60)))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -130,7 +130,7 @@ def coverage(request: HttpRequest, plan_id: int) -> HttpResponse:
         for code, counts, total in zip(cov.pillars, cov.counts, cov.pillar_totals, strict=True)
     ]
     chart = svg.heatmap_svg(
-        [r["label"] for r in rows],
+        [str(r["label"]) for r in rows],
         [a or _("未設定") for a in cov.areas],
         cov.counts,
         title=_("柱 × 重点分野の施策数: %(plan)s") % {"plan": cov.plan.title},

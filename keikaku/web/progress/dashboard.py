@@ -164,7 +164,7 @@ def _body(request: HttpRequest, plan: Any, period: Any, kpi_id: int | None, toda
     if chosen is None:
         with_actual = [row["kpi"].pk for row in kpi_rows if row["actual"]]
         chosen = (with_actual or all_kpis or [None])[0]
-    trend_svg, trend_table, trend = "", [], None
+    trend_svg, trend, trend_table = "", None, []  # type: tuple[str, KpiTrend | None, list[Any]]
     if chosen is not None:
         trend = kpi_trends(request.user, plan, [chosen]).get(chosen)
         if trend is not None:
