@@ -5,8 +5,9 @@
     python3 dev.py test    # install into .venv (with test tools), run ruff, mypy and the whole test suite
 
 The test run repeats every database test on PostgreSQL when KEIKAKU_TEST_DATABASE_URL is set.
-Browser tests use Debian's chromium and axe-core from npm; where they are missing and this is a Debian
-machine run as root, they are installed (apt-get / npm); elsewhere those tests skip with a reason.
+Browser tests use Debian's chromium and axe-core from npm, the office-layout tests LibreOffice (soffice)
+and poppler; where they are missing and this is a Debian machine run as root, they are installed
+(apt-get / npm), so no test skips there for a missing tool; elsewhere those tests skip with a reason.
 """
 
 from __future__ import annotations
@@ -65,12 +66,31 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(digest)
 
 
-def ensure_browser_tools() -> None:
-    """Chromium + a Japanese font (Debian packages) and axe-core (npm), only where missing."""
-    missing = [pkg for pkg, path in (("chromium", "/usr/bin/chromium"),) if not Path(path).exists()]
+# Debian packages the tests use, each with the file that shows it is there: Chromium (browser tests),
+# LibreOffice Writer (office documents converted to PDF/HTML as municipalities publish them), poppler
+# (pdftoppm/pdftotext) and the Japanese font the PDF exports embed.
+DEBIAN_TOOLS = [
+    ("chromium", "/usr/bin/chromium"),
+    ("libreoffice-writer-nogui", "/usr/bin/soffice"),
+    ("poppler-utils", "/usr/bin/pdftoppm"),
+]
+
+
+def missing_debian_packages() -> list[str]:
+    missing = [pkg for pkg, path in DEBIAN_TOOLS if not Path(path).exists()]
     if not list(Path("/usr/share/fonts").rglob("ipaex*.ttf")):
         missing.append("fonts-ipaexfont")
-    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+    return missing
+
+
+def can_apt_install() -> bool:
+    return bool(shutil.which("apt-get")) and hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def ensure_browser_tools() -> None:
+    """The Debian packages of DEBIAN_TOOLS and the font, and axe-core (npm), only where missing."""
+    missing = missing_debian_packages()
+    if missing and can_apt_install():
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         if run("apt-get", "install", "-y", "-q", *missing, env=env, check=False) != 0:
             run("apt-get", "update", "-q", env=env, check=False)
