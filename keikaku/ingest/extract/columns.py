@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from keikaku.core.fiscal import column_header_year, find_years
 from keikaku.ingest.blocks import Cell, Table
 from keikaku.ingest.extract.common import clean_text, memo, pillar_letters, squash
+from keikaku.ingest.extract.outline import pillars_stated
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS, NOT_MEASURE_COLUMNS, alternation, kind_of, words
 
 # each column kind's words come from the one vocabulary; a header cell names a kind when it holds one
@@ -75,6 +76,7 @@ class Columns:
     width: int = 0
     heads: list[str] = field(default_factory=list)
     extra: list[int] = field(default_factory=list)  # columns of labels no kind names: kept as description
+    pillar_marks: dict[int, str] = field(default_factory=dict)  # column of ● marks → the pillar it stands for
 
     @property
     def has_values(self) -> bool:
@@ -189,7 +191,17 @@ def _header_row(cells: list[Cell], row: list[str]) -> bool:
     if not cells or not (cells[0].is_span_copy or not row[0]):
         return False
     own = [t for c, t in zip(cells, row, strict=False) if not c.is_span_copy and t]
-    return bool(own) and all(is_header_cell(t) for t in own)
+    # years, labels, or the law's articles / pillar names under a span (関連条項 over 第10条 … 第15条)
+    return bool(own) and all(is_header_cell(t) or _mark_head(t) is not None for t in own)
+
+
+def _mark_head(text: str) -> str | None:
+    """The pillar a column of marks stands for: its header names one article (第11条) or one pillar."""
+    s = squash(text)
+    if not s or len(s) > 30:
+        return None
+    codes = pillars_stated(text)
+    return codes[0] if codes and len(codes) == 1 and codes[0] != "other" else None
 
 
 def analyse(table: Table) -> Columns | None:
@@ -202,8 +214,8 @@ def analyse(table: Table) -> Columns | None:
     head0 = grid[0]
     if not is_header_row(head0):
         return None
-    if any(REVIEW_HEAD.search(squash(c)) for c in head0):
-        return None
+    if any(REVIEW_HEAD.search(squash(c)) and head_kind(c) != "kpi" for c in head0):
+        return None  # a review of a previous plan (評価 / 方向性), not measures — 評価指標 is a KPI column
     n_head = 1
     while n_head < len(grid) - 1 and _header_row(cells[n_head], grid[n_head]):
         n_head += 1
@@ -222,6 +234,10 @@ def analyse(table: Table) -> Columns | None:
     for c, h in enumerate(heads):
         kind = head_kind(h)
         s = squash(h)
+        mark = _mark_head(h)
+        if mark is not None and _marks_column(body, c) and any(squash(r[c]) for r in body if c < len(r)):
+            cols.pillar_marks[c] = mark  # ● under 第11条 / オープンデータ: the row serves that pillar
+            continue
         if kind == "key" and cols.key is None:
             cols.key = c
         elif kind == "priority" and cols.priority is None and _marks_column(body, c):
@@ -293,6 +309,7 @@ def _assigned(cols: Columns) -> list[int | None]:
         cols.group,
         *cols.years,
         *cols.more_targets,
+        *cols.pillar_marks,
     ]
 
 

@@ -214,7 +214,8 @@ def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
     if qs:
         m = _pick_quantity(s, qs)
         fy = deadline or (years[-1].fiscal_year if years else default_year)
-        return Value(value=_value_text(m), fiscal_year=fy)
+        rate = _RATE_BEFORE.search(s[: m.start()])  # '年間12,917件': the rate word belongs to the value
+        return Value(value=(rate.group(1) if rate else "") + _value_text(m), fiscal_year=fy)
     rest = qualitative_target(re.sub(r"\s+", " ", _strip_years(s)).strip(" 、,。.()（）:：→⇒"))
     fy = deadline or (years[-1].fiscal_year if years else default_year)
     if not rest:
@@ -222,6 +223,7 @@ def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
     return Value(value=rest, fiscal_year=fy)
 
 
+_RATE_BEFORE = re.compile(r"(年間|月間|累計|延べ|毎年度?)\s*$")
 _VERB_END = re.compile(r"(?:を達成|を目指す|を図る)?(?:する|させる|します|させます|される|できる)?[。.]*$")
 _REACH = re.compile(
     r"(?:^|[をのはが、])(?P<goal>[^をのはが、]{1,15}?)(?:へ|に)(?:準拠|到達|達成|移行|対応|引き上げ|引上げ)$"
@@ -419,11 +421,15 @@ def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kp
         # the indicator is what precedes the goal quantity ('…件数40件を達成', '…件数を40件に')
         m = _pick_quantity(body, body_qs)
         indicator = clean_indicator(_TRAILING_PARTICLES.sub("", body[: m.start()]))
+        if target is not None and indicator in ("年間", "月間", "累計", "延べ", "毎年", "毎年度"):
+            # nothing but the rate word before the value: it names the KPI ('累計 500人' → 累計, 500人)
+            target = target.model_copy(update={"value": target.value.removeprefix(indicator)})
         rate = _RATE_WORD.search(indicator)
         if rate and rate.start() > 0 and target is not None and target.value:
             # '…の枚数 年間8,000枚': the rate word belongs to the value, not the indicator
             indicator = indicator[: rate.start()].rstrip()
-            target = target.model_copy(update={"value": rate.group(1) + target.value})
+            if not target.value.startswith(rate.group(1)):
+                target = target.model_copy(update={"value": rate.group(1) + target.value})
         after = body[m.end() :]
         if after.startswith("の") and len(_VERB_END.sub("", after)) > 2:
             # the quantity qualifies what follows: '対象施設10施設のオンライン予約を開始' → '対象施設の…を開始'

@@ -197,6 +197,8 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         pillars = None
         if cols.pillar is not None and cols.pillar < len(cells):
             pillars = pillar_letters(cells[cols.pillar]) or []
+        elif cols.pillar_marks:
+            pillars = sorted({code for c, code in cols.pillar_marks.items() if squash(_cell(cells, c))})
         group_text = clean_title(_cell(cells, cols.group))[0] if cols.group is not None else banner
         out.append(
             Row(
