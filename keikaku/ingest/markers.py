@@ -7,9 +7,12 @@ because NFKC turns ① into 1 and Ⅱ into II.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from keikaku.ingest.blocks import Cell, ReaderError
 
 _DIG = r"[0-9０-９]"
 _CIRCLED = r"[①-⑳㉑-㉟]"
@@ -37,7 +40,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "bracket",
         re.compile(
-            rf"^(?:【\s*{_ITEM_WORD}?\s*{_DIG}{{1,2}}\s*】|[\[［〔＜<〈]\s*{_ITEM_WORD}\s*{_DIG}{{1,2}}\s*[\]］〕＞>〉])"
+            rf"^(?:【\s*(?:{_ITEM_WORD}\s*)?{_DIG}{{1,2}}\s*】|[\[［〔＜<〈]\s*{_ITEM_WORD}\s*{_DIG}{{1,2}}\s*[\]］〕＞>〉])"
         ),
     ),
     ("chapter", re.compile(rf"^第\s*(?:{_DIG}+|[一二三四五六七八九十]+)\s*[章節部編]")),
@@ -75,6 +78,74 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # every reader: a marked line longer than this (or containing 。) is a sentence, not a heading
 MAX_HEADING_CHARS = 80
 
+
+def limit_setting(name: str, default: int) -> int:
+    """A reader limit from the environment (a positive integer; unset, empty or invalid → default).
+
+    Read when a document is read, not at import, so a changed setting applies to the next import."""
+    raw = os.environ.get(name, "").strip().replace("_", "")
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# HTML (and HTML embedded in text) nested deeper than this is refused: ReaderError("too_complex")
+MAX_NESTING_ENV = "KEIKAKU_IMPORT_MAX_NESTING"
+DEFAULT_MAX_NESTING = 256
+
+
+def max_nesting() -> int:
+    return limit_setting(MAX_NESTING_ENV, DEFAULT_MAX_NESTING)
+
+
+# a table whose grid (rows × widest row, merged cells counted in every position they cover) is larger
+# than this is refused: ReaderError("too_large")
+MAX_TABLE_CELLS_ENV = "KEIKAKU_IMPORT_MAX_TABLE_CELLS"
+DEFAULT_MAX_TABLE_CELLS = 200_000
+
+
+def limit_error(code: str, ja: str, en: str) -> ReaderError:
+    return ReaderError(f"{ja} / {en}", code=code)
+
+
+def nesting_error(depth: int, limit: int) -> ReaderError:
+    return limit_error(
+        "too_complex",
+        f"HTML の入れ子が深すぎます ({depth:,} 段以上、上限 {limit:,} 段)",
+        f"HTML nested too deeply ({depth:,}+ levels, limit {limit:,}; set {MAX_NESTING_ENV})",
+    )
+
+
+def fit_table(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Check a reader's table before anything expands it into a grid (Table.grid).
+
+    A row span running past the last row is cut to the rows there are (as HTML does); then the grid
+    the table would fill — rows × the most positions any row's cells (its own and those spanning into
+    it from above) cover — must stay within KEIKAKU_IMPORT_MAX_TABLE_CELLS, else ReaderError."""
+    n = len(rows)
+    limit = limit_setting(MAX_TABLE_CELLS_ENV, DEFAULT_MAX_TABLE_CELLS)
+    covered = [0] * (n + 1)  # difference array: positions covered per row
+    for r, row in enumerate(rows):
+        for cell in row:
+            cell.colspan = max(1, cell.colspan)
+            cell.rowspan = max(1, min(cell.rowspan, n - r))
+            covered[r] += cell.colspan
+            covered[r + cell.rowspan] -= cell.colspan
+    width = run = 0
+    for r in range(n):
+        run += covered[r]
+        width = max(width, run)
+    if n * width > limit:
+        raise limit_error(
+            "too_large",
+            f"表が大きすぎます ({n:,} 行 × {width:,} 列、上限 {limit:,} セル)",
+            f"table too large ({n:,} rows × {width:,} columns, limit {limit:,} cells; set {MAX_TABLE_CELLS_ENV})",
+        )
+    return rows
+
+
 BULLETS = "・●○◎■□◆◇▶▷►▸✓✔※-–—*"
 
 
@@ -110,7 +181,10 @@ class Marker:
 
 
 def split_marker(text: str) -> tuple[Marker | None, str]:
-    """Split a leading number marker from text: "(1) 背景" → (Marker("(1)"), "背景")."""
+    """Split a leading number marker from text: "(1) 背景" → (Marker("(1)"), "背景").
+
+    No recursion and no nested quantifiers: every pattern is anchored and runs in time linear in the
+    text (a long run of blanks after 【 once backtracked quadratically)."""
     s = text.lstrip(" \t　")
     for kind, pat in _PATTERNS:
         m = pat.match(s)

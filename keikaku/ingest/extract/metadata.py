@@ -192,25 +192,39 @@ def find_sections(blocks: list[Block], outline: Outline, skip_nodes: set[int]) -
         return []
     top = styles.most_common(1)[0][0]
     sections: list[Section] = []
-    tops = [k for k, n in enumerate(outline.nodes) if n.style == top]
-    for k in tops:
-        node = outline.nodes[k]
-        start = node.index + 1
-        nxt = [outline.nodes[t].index for t in tops if outline.nodes[t].index > node.index]
-        end = nxt[0] if nxt else len(blocks)
-        texts = [
-            clean_text(b.text)
-            for b in blocks[start:end]
-            if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
-        ]
-        kind = None
-        for name, pat in _SECTION_KINDS:
-            if re.search(pat, node.title):
-                kind = name
-                break
+    # one pass: each top-level heading's prose runs to the next one's (in block order), so every block
+    # is read once (a rescan per heading took 26 s on 25,000 lines)
+    tops = sorted((n for n in outline.nodes if n.style == top), key=lambda n: n.index)
+    ends = [n.index for n in tops[1:]] + [len(blocks)]
+    for node, end in zip(tops, ends, strict=True):
+        text = _section_text(blocks, node.index + 1, max(end, node.index + 1))
         sections.append(
             Section(
-                key=node.key, title=node.title or node.key or "?", kind=kind, text="\n".join(texts)[:20000]
+                key=node.key, title=node.title or node.key or "?", kind=_section_kind(node.title), text=text
             )
         )
     return sections
+
+
+_SECTION_TEXT_CHARS = 20000
+
+
+def _section_text(blocks: list[Block], start: int, end: int) -> str:
+    """The section's paragraphs and list items, one a line, cut at _SECTION_TEXT_CHARS."""
+    texts: list[str] = []
+    size = 0
+    for b in blocks[start:end]:
+        if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+            continue
+        texts.append(clean_text(b.text))
+        size += len(texts[-1]) + 1
+        if size > _SECTION_TEXT_CHARS:
+            break
+    return "\n".join(texts)[:_SECTION_TEXT_CHARS]
+
+
+def _section_kind(title: str) -> str | None:
+    for name, pat in _SECTION_KINDS:
+        if re.search(pat, title):
+            return name
+    return None

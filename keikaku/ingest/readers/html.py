@@ -3,19 +3,26 @@
 Encoding: a byte-order mark wins, then ``<meta charset>`` / ``http-equiv`` content type, then UTF-8,
 then Shift_JIS (always decoded as cp932, the superset Windows and most sites really use), then EUC-JP.
 Navigation, page header/footer, scripts and styles are dropped.
+
+Hostile input: the tree is walked with explicit stacks (no recursion), and a document nested deeper
+than KEIKAKU_IMPORT_MAX_NESTING is refused — first by a cheap scan of the markup before parsing
+(:func:`check_nesting`: lexbor's parse time grows with the square of the depth), then exactly while
+walking. Tables go through :func:`keikaku.ingest.markers.fit_table` (KEIKAKU_IMPORT_MAX_TABLE_CELLS).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.markers import fit_table, max_nesting, nesting_error
 from keikaku.ingest.readers import classify, group_lines, join_wrapped, split_marker, table_text, tidy_spaces
 from keikaku.ingest.readers.docx import bold_heading
 from keikaku.ingest.readers.emphasis import with_bold
@@ -45,6 +52,114 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 _WS_NEWLINE = re.compile(r"[ \t\r\f\v]*\n[\s]*")
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)\s*(pt|px)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# nesting, estimated from the markup before parsing
+
+_TAG_OPEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)|<!--")
+_VOID = {
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr", "image",
+}  # fmt: skip
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+# an opened tag closes an open one of these first (searched near the top of the stack, within a scope)
+_CLOSES: dict[str, tuple[set[str], set[str]]] = {
+    "li": ({"li"}, {"ul", "ol", "menu"}),
+    "dt": ({"dt", "dd"}, {"dl"}),
+    "dd": ({"dt", "dd"}, {"dl"}),
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "tr": ({"tr"}, {"table", "thead", "tbody", "tfoot"}),
+    "thead": ({"thead", "tbody", "tfoot"}, {"table"}),
+    "tbody": ({"thead", "tbody", "tfoot"}, {"table"}),
+    "tfoot": ({"thead", "tbody", "tfoot"}, {"table"}),
+    "table": ({"table"}, {"td", "th", "caption"}),
+    "option": ({"option"}, {"select"}),
+    "a": ({"a"}, {"td", "th", "table"}),
+}
+_CLOSES_P = {
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "li",
+    "dd", "dt", "listing",
+}  # fmt: skip
+_SCOPE_WINDOW = 16
+
+
+def _truncate_at(stack: list[str], counts: Counter[str], wanted: set[str], scope: set[str]) -> None:
+    for k in range(len(stack) - 1, max(-1, len(stack) - 1 - _SCOPE_WINDOW), -1):
+        if stack[k] in wanted:
+            for tag in stack[k:]:
+                counts[tag] -= 1
+            del stack[k:]
+            return
+        if stack[k] in scope:
+            return
+
+
+def estimated_depth(text: str, stop: int) -> int:
+    """How deep the elements of an HTML text nest, scanned from its tags without building a tree:
+    void elements, raw text (script, style), comments, end tags and the usual implied end tags (a new
+    <li>, <td>, <tr> or <p> closes the open one; a block closes an open <p>) are followed closely
+    enough for real documents. Returns as soon as the depth passes ``stop``."""
+    stack: list[str] = []
+    counts: Counter[str] = Counter()
+    deepest = 0
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _TAG_OPEN.search(text, pos)
+        if m is None:
+            break
+        if m.group(0) == "<!--":
+            end = text.find("-->", m.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        closing, tag = m.group(1), m.group(2).lower()
+        gt = text.find(">", m.end())
+        pos = m.end() if gt < 0 else gt + 1
+        if closing:
+            if counts[tag] > 0:
+                while stack:
+                    top = stack.pop()
+                    counts[top] -= 1
+                    if top == tag:
+                        break
+            continue
+        if tag in _VOID:
+            continue
+        if gt > 0 and text[gt - 1] == "/" and (counts["svg"] or counts["math"]):
+            continue  # self-closing, honoured in SVG and MathML only
+        if tag in _CLOSES_P and counts["p"]:
+            _truncate_at(stack, counts, {"p"}, {"button", "table", "td", "th"})
+        if tag in _CLOSES:
+            _truncate_at(stack, counts, *_CLOSES[tag])
+        if tag in _RAW_TEXT:
+            end_raw = re.compile(rf"</{tag}\b", re.IGNORECASE).search(text, pos)
+            if end_raw is None:
+                break
+            pos = end_raw.end()
+            continue
+        stack.append(tag)
+        counts[tag] += 1
+        deepest = max(deepest, len(stack))
+        if deepest > stop:
+            break
+    return deepest
+
+
+def check_nesting(text: str) -> None:
+    """ReaderError("too_complex") when the markup nests deeper than KEIKAKU_IMPORT_MAX_NESTING (with
+    the html/body/tbody levels the parser adds)."""
+    limit = max_nesting()
+    if "<" not in text:
+        return
+    depth = estimated_depth(text, limit) + 3
+    if depth > limit:
+        raise nesting_error(depth, limit)
 
 
 def _font_size(node: LexborNode) -> float | None:
@@ -99,6 +214,8 @@ class _Reader:
         self._inline: list[str] = []
         self._bold: list[str] = []  # text of <b>/<strong> runs since the last block (a style hint)
         self._bold_heads: dict[int, float | None] = {}  # block index → font size of a bold-only <p>
+        self._depth = 0  # block elements open around the node being read
+        self._limit = max_nesting()
 
     # -- inline text ----------------------------------------------------------------------
     def inline_text(self, node: LexborNode) -> str:
@@ -109,29 +226,48 @@ class _Reader:
         return "\n".join(ln for ln in lines if ln)
 
     def _collect(self, node: LexborNode, parts: list[str]) -> None:
-        for child in node.iter(include_text=True):
+        """Append the text of node's children to parts (an explicit stack, no recursion): inline
+        elements run on, block elements are set off by newlines, bold runs are noted."""
+        stack: list[tuple[Iterator[LexborNode], Callable[[], None] | None]] = [
+            (iter(node.iter(include_text=True)), None)
+        ]
+        while stack:
+            children, on_close = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if on_close is not None:
+                    on_close()
+                continue
             tag = child.tag
             if tag == "-text":
                 parts.append(_collapse(child.text(deep=False) or ""))
-            elif tag == "br":
-                parts.append("\n")
-            elif tag in DROP_TAGS or tag in ("rt", "rp", "-comment"):
                 continue
-            elif tag in INLINE_TAGS:
+            if tag == "br":
+                parts.append("\n")
+                continue
+            if tag in DROP_TAGS or tag in ("rt", "rp", "-comment"):
+                continue
+            if self._depth + len(stack) >= self._limit:
+                raise nesting_error(self._depth + len(stack), self._limit)
+            close: Callable[[], None] | None = None
+            if tag in INLINE_TAGS:
                 if tag == "img":
                     alt = (child.attributes.get("alt") or "").strip()
                     if alt:
                         parts.append(alt)
                 if tag in ("b", "strong"):
                     start = len(parts)
-                    self._collect(child, parts)
-                    self._bold.extend(t for t in "".join(parts[start:]).split("\n"))
-                else:
-                    self._collect(child, parts)
+
+                    def close(start: int = start) -> None:
+                        self._bold.extend(t for t in "".join(parts[start:]).split("\n"))
             else:
                 parts.append("\n")
-                self._collect(child, parts)
-                parts.append("\n")
+
+                def close() -> None:
+                    parts.append("\n")
+
+            stack.append((iter(child.iter(include_text=True)), close))
 
     # -- blocks ---------------------------------------------------------------------------
     def emit(self, kind: BlockKind, text: str, **kw: object) -> None:
@@ -158,6 +294,30 @@ class _Reader:
             self.emit_lines("\n".join(ln for ln in lines if ln), "div")
 
     def walk(self, node: LexborNode) -> None:
+        self._run(self._walk(node))
+
+    def block(self, node: LexborNode, tag: str) -> None:
+        self._run(self._block(node, tag))
+
+    def _run(self, start: Iterator[LexborNode]) -> None:
+        """Read block elements with an explicit stack: each handler is a generator that yields the
+        block elements inside it (a <div>'s children, a nested list) to be read before it goes on."""
+        stack = [start]
+        base = self._depth
+        try:
+            while stack:
+                self._depth = base + len(stack)
+                inner = next(stack[-1], None)
+                if inner is None:
+                    stack.pop()
+                    continue
+                if self._depth >= self._limit:
+                    raise nesting_error(self._depth, self._limit)
+                stack.append(self._block(inner, inner.tag or ""))
+        finally:
+            self._depth = base
+
+    def _walk(self, node: LexborNode) -> Iterator[LexborNode]:
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -172,10 +332,10 @@ class _Reader:
                 self._inline.append("".join(parts))
             else:
                 self.flush_inline()
-                self.block(child, tag)
+                yield child  # read as a block (see _run)
         self.flush_inline()
 
-    def block(self, node: LexborNode, tag: str) -> None:
+    def _block(self, node: LexborNode, tag: str) -> Iterator[LexborNode]:
         self._bold.clear()
         if tag in HEADING_TAGS:
             text = " ".join(self.inline_text(node).split("\n"))
@@ -195,7 +355,7 @@ class _Reader:
             else:
                 self.emit_lines(text, "p")
         elif tag in ("ul", "ol", "menu"):
-            self.list_items(node, tag)
+            yield from self.list_items(node, tag)
         elif tag == "dl":
             self.definitions(node)
         elif tag == "table":
@@ -207,7 +367,7 @@ class _Reader:
         elif tag == "hr":
             return
         else:
-            self.walk(node)
+            yield from self._walk(node)
 
     def bold_levels(self) -> None:
         """Bold-only headings get levels by font size (largest = 1) when sizes differ."""
@@ -250,7 +410,8 @@ class _Reader:
             if child.tag in tags:
                 yield child
 
-    def list_items(self, node: LexborNode, tag: str) -> None:
+    def list_items(self, node: LexborNode, tag: str) -> Iterator[LexborNode]:
+        """Each <li> as a list item; lists, tables and <dl> inside it are yielded to be read after it."""
         ordered = tag == "ol"
         try:
             n = int(node.attributes.get("start") or 1)
@@ -280,8 +441,7 @@ class _Reader:
             if rest:
                 self.emit(BlockKind.LIST_ITEM, tidy_spaces(rest), marker=marker, style="li")
             n += 1
-            for sub in nested:
-                self.block(sub, sub.tag)
+            yield from nested
 
     def table(self, node: LexborNode) -> None:
         rows: list[list[Cell]] = []
@@ -296,7 +456,7 @@ class _Reader:
         rows = [r for r in rows if r]
         if rows:
             loc = Location(index=len(self.blocks))
-            table = Table(rows=rows, caption=caption)
+            table = Table(rows=fit_table(rows), caption=caption)
             self.blocks.append(Block(BlockKind.TABLE, table_text(rows), loc=loc, table=table, style="table"))
 
     def _row(self, tr: LexborNode) -> list[Cell]:
@@ -349,6 +509,7 @@ def read_html(source: bytes | str | Path) -> ReadResult:
         text, encoding = decode_html(source)
     else:
         text, encoding = source, "str"
+    check_nesting(text)
     try:
         tree = LexborHTMLParser(text)
     except Exception as exc:  # selectolax raises plain exceptions on parser failure

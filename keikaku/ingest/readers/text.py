@@ -11,28 +11,52 @@ Recognises, line by line:
 - running page numbers ("- 3 -", "3/40", "P.3", a bare "3" in an increasing run) and running headers
   (a short line repeated next to page numbers or form feeds) are dropped;
 - list items ("- ", "* ", "+ ", "・") with their inner marker ("- ① …" → marker "①");
-- tables: Markdown pipe tables, tab-separated rows (as text converted from PDF/Word gives them) and HTML
-  ``<table>`` embedded in the text (parsed with selectolax; rowspan/colspan kept as cell spans);
+- tables: Markdown pipe tables, tab-separated rows (as text converted from PDF/Word gives them), HTML
+  ``<table>`` embedded in the text (parsed with selectolax; rowspan/colspan kept as cell spans) and
+  tables drawn with box-drawing characters (┌─┬─┐ │ ├─┼─┤ └─┴─┘, ╔═╦═╗ …) or ASCII (+---+ |): rows
+  split at the separator lines, a cell's wrapped lines within one row joined, a cell whose bars span
+  several columns of the borders kept as a column span;
 - footnote definitions ("※7 用語", "¹ 説明", "[^1]: 説明"); a short "※7 用語" line takes the paragraph
   that follows it as its definition.
 
-Every block carries its 1-based line span. Bytes are decoded as UTF-8 (BOM allowed), else cp932.
+Every block carries its 1-based line span; a form feed (\f, as pdftotext writes between pages) is a
+page break, and when the text has one every block carries its page too. Bytes are decoded as UTF-8
+(BOM allowed), else cp932.
+
+Hostile input: every loop advances at least one line per turn (the tests feed lines of tabs and
+Unicode line separators), the regular expressions run in linear time, embedded HTML is checked for
+nesting (KEIKAKU_IMPORT_MAX_NESTING) and every table for size (KEIKAKU_IMPORT_MAX_TABLE_CELLS).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import MAX_HEADING_CHARS, split_marker, strip_bullet
+from keikaku.ingest.markers import (
+    DEFAULT_MAX_TABLE_CELLS,
+    MAX_HEADING_CHARS,
+    MAX_TABLE_CELLS_ENV,
+    fit_table,
+    limit_error,
+    limit_setting,
+    max_nesting,
+    nesting_error,
+    split_marker,
+    strip_bullet,
+)
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# "# 見出し ##": the closing hashes are cut in code (a lazy group before "\s*#*\s*$" backtracked
+# cubically on a line of blanks)
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LIST = re.compile(r"^(\s*)([-*+]|・)\s+(.*)$")
 _LIST_DOT = re.compile(r"^(\s*)・(.*)$")
 _FOOTNOTE = re.compile(r"^(※\s*[0-9０-９]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\^[^\]]+\]:)\s*(.*)$")
@@ -63,40 +87,69 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp932")
     except UnicodeDecodeError as e:
-        raise ReaderError("テキストの文字コードを判別できません (UTF-8 / Shift_JIS 以外)", "encoding") from e
+        raise ReaderError(
+            "テキストの文字コードを判別できません (UTF-8 / Shift_JIS 以外) / unknown text encoding (not UTF-8 or Shift_JIS)",
+            "encoding",
+        ) from e
+
+
+def _parse_html(html: str) -> HTMLParser:
+    """Parse an HTML fragment after checking its nesting (lexbor's parse time grows with the square
+    of the depth: 100,000 nested <div> take a minute)."""
+    from keikaku.ingest.readers.html import check_nesting
+
+    check_nesting(html)
+    return HTMLParser(html)
 
 
 def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment; <li>, <p>, <br> become line breaks."""
     if "<" not in fragment:
         return fragment.strip()
-    tree = HTMLParser(f"<div>{fragment}</div>")
+    tree = _parse_html(f"<div>{fragment}</div>")
     root = tree.body or tree.root
     if root is None:
         return re.sub(r"<[^>]+>", "", fragment).strip()
     return _node_text(root).strip()
 
 
+_INLINE_BLANKS = re.compile(r"[ \t\u00a0]+")
+
+
+def _tidy_lines(text: str) -> str:
+    lines = [_INLINE_BLANKS.sub(" ", ln).strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
 def _node_text(node: Node) -> str:
-    parts: list[str] = []
-    for child in node.iter(include_text=True):
+    """A node's text, lists, tables and block elements on lines of their own; each element's text
+    tidied (blanks squeezed, lines trimmed) before it joins its parent's. Walked with an explicit
+    stack, at most KEIKAKU_IMPORT_MAX_NESTING deep."""
+    limit = max_nesting()
+    # per open element: its children, the text collected so far, what wraps it in its parent
+    stack: list[tuple[object, list[str], str]] = [(node.iter(include_text=True), [], "")]
+    while True:
+        children, parts, _wrap = stack[-1]
+        child = next(children, None)  # type: ignore[call-overload]
+        if child is None:
+            _, done, wrap = stack.pop()
+            text = _tidy_lines("".join(done))
+            if not stack:
+                return text
+            stack[-1][1].append(wrap + text + wrap)
+            continue
         if child.tag == "-text":
             parts.append(child.text_content or "")
             continue
-        if child.tag in ("ul", "ol", "table"):
-            parts.append("\n" + _node_text(child) + "\n")
-        elif child.tag in _BLOCK_TAGS:
-            parts.append("\n" + _node_text(child) + "\n")
-        else:
-            parts.append(_node_text(child))
-    text = "".join(parts)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
-    return "\n".join(ln for ln in lines if ln)
+        if len(stack) >= limit:
+            raise nesting_error(len(stack), limit)
+        wrap = "\n" if child.tag in ("ul", "ol", "table") or child.tag in _BLOCK_TAGS else ""
+        stack.append((child.iter(include_text=True), [], wrap))
 
 
 def parse_html_tables(html: str) -> list[Table]:
     """Every top-level <table> in an HTML fragment, with rowspan/colspan as cell spans."""
-    tree = HTMLParser(html)
+    tree = _parse_html(html)
     tables: list[Table] = []
     for t in tree.css("table"):
         parent = t.parent
@@ -128,7 +181,7 @@ def parse_html_tables(html: str) -> list[Table]:
                 rows.append(cells)
         cap = t.css_first("caption")
         if rows:
-            tables.append(Table(rows=rows, caption=_node_text(cap) if cap else None))
+            tables.append(Table(rows=fit_table(rows), caption=_node_text(cap) if cap else None))
     return tables
 
 
@@ -189,7 +242,13 @@ def starts_block(text: str) -> bool:
 
 def _is_plain(line: str) -> bool:
     s = line.strip(" \t　\u00a0")
-    return bool(s) and "\t" not in line and not s.startswith(("|", "<", "#", "- ", "* ", "+ ", "・"))
+    return (
+        bool(s)
+        and "\t" not in line
+        and not s.startswith(("|", "<", "#", "- ", "* ", "+ ", "・"))
+        and not ("\u2500" <= s[0] <= "\u257f")
+        and not _is_box_border(s)
+    )
 
 
 def usual_width(lines: list[str]) -> int | None:
@@ -200,10 +259,15 @@ def usual_width(lines: list[str]) -> int | None:
     if len(widths) < 3:
         return None
     counts = Counter(widths)
+    keys = sorted(counts)
+    upto = [0]  # upto[k]: lines narrower than keys[k] (prefix sums: linear, not one pass per width)
+    for k in keys:
+        upto.append(upto[-1] + counts[k])
     best: tuple[int, int] | None = None
-    for w in sorted(counts, reverse=True):
-        window = sum(c for x, c in counts.items() if w - WIDTH_TOLERANCE <= x <= w)
-        above = sum(c for x, c in counts.items() if x > w)
+    for w in reversed(keys):
+        hi = upto[bisect.bisect_right(keys, w)]
+        window = hi - upto[bisect.bisect_left(keys, w - WIDTH_TOLERANCE)]
+        above = upto[-1] - hi
         if window >= 3 and window >= 0.1 * len(widths) and above <= max(1, 0.1 * window):
             if best is None or window > best[1]:
                 best = (w, window)
@@ -236,10 +300,16 @@ def running_lines(lines: list[str]) -> set[int]:
         s = ln.strip(" \t　\f")
         if 2 <= len(s) <= 60 and _is_plain(ln) and not starts_block(s):
             seen.setdefault(s, []).append(i)
+    marks = sorted(breaks)
+
+    def near_break(i: int) -> bool:
+        k = bisect.bisect_left(marks, i - 3)
+        return k < len(marks) and marks[k] <= i + 3
+
     for occ in seen.values():
         if len(occ) < 3:
             continue
-        near = [i for i in occ if any(abs(i - b) <= 3 for b in breaks)]
+        near = [i for i in occ if near_break(i)]
         if len(near) >= 0.5 * len(occ):
             drop.update(occ[1:])
     return drop
@@ -259,9 +329,24 @@ def _split_pipe_row(line: str) -> list[str]:
     return [c.replace("\\|", "|") for c in cells]
 
 
+def _pages(lines: list[str]) -> list[int] | None:
+    """The page each line starts on, counting form feeds (a \f before a line's text opens a new
+    page for it); None when the text has no form feed."""
+    if not any("\f" in ln for ln in lines):
+        return None
+    out: list[int] = []
+    page = 1
+    for ln in lines:
+        lead = len(ln) - len(ln.lstrip())
+        out.append(page + ln[:lead].count("\f"))
+        page += ln.count("\f")
+    return out
+
+
 class _TextReader:
     def __init__(self, text: str) -> None:
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.page_of = _pages(self.lines)
         self.dropped = running_lines(self.lines)
         self.lines = [ln.replace("\f", "") for ln in self.lines]
         self.width = usual_width([ln for i, ln in enumerate(self.lines) if i not in self.dropped])
@@ -273,13 +358,21 @@ class _TextReader:
     def flush(self, end: int) -> None:
         if not self.para:
             return
-        text = ""
+        # the _join rule, built as a list: one paragraph may be the whole file
+        out: list[str] = []
+        tail = ""
         for ln in self.para:
             hard = ln.endswith("  ")
-            text = _join(text, ln.strip())
+            piece = ln.strip()
+            if piece:
+                if tail.isascii() and tail.isalnum() and piece[0].isascii() and piece[0].isalnum():
+                    out.append(" ")
+                out.append(piece)
+                tail = piece[-1]
             if hard:
-                text += "\n"
-        text = text.strip()
+                out.append("\n")
+                tail = "\n"
+        text = "".join(out).strip()
         if text:
             self.blocks.append(Block(BlockKind.PARAGRAPH, text, Location(self.para_start, end)))
         self.para = []
@@ -289,28 +382,53 @@ class _TextReader:
 
     # -- main loop ---------------------------------------------------------------------------
     def read(self) -> list[Block]:
+        blocks = self._read()
+        if self.page_of is None:
+            return blocks
+        pages = self.page_of
+        return [
+            replace(b, loc=replace(b.loc, page=pages[min(b.loc.line_start or 1, len(pages)) - 1]))
+            for b in blocks
+        ]
+
+    def pages(self) -> int | None:
+        if self.page_of is None:
+            return None
+        used = [p for p, ln in zip(self.page_of, self.lines, strict=True) if ln.strip()]
+        return max(used, default=1)
+
+    def _read(self) -> list[Block]:
         lines = self.lines
         i = 0
         n = len(lines)
         while i < n:
             raw = lines[i]
             line = raw.rstrip("\n")
-            stripped = line.strip(" \t　\u00a0")
+            # one notion of blank everywhere (str.strip: tabs, U+2028, U+0085 …): a table reader
+            # that saw a blank line where this loop saw text returned without advancing, forever
+            stripped = line.strip()
             lineno = i + 1
             if i in self.dropped:
                 i += 1
                 continue
             if "<table" in line.lower():
                 self.flush(lineno - 1)
-                i = self._html_table(i)
+                i = max(self._html_table(i), i + 1)
                 continue
+            if _is_box_line(stripped):
+                end, box = self._box_table(i)
+                if box is not None:
+                    self.flush(lineno - 1)
+                    self.add(box)
+                    i = max(end, i + 1)
+                    continue
             if "\t" in line and stripped:
                 self.flush(lineno - 1)
-                i = self._tab_table(i)
+                i = max(self._tab_table(i), i + 1)
                 continue
             if stripped.startswith("|") and stripped.count("|") >= 2:
                 self.flush(lineno - 1)
-                i = self._pipe_table(i)
+                i = max(self._pipe_table(i), i + 1)
                 continue
             if not stripped:
                 self.flush(lineno - 1)
@@ -319,7 +437,7 @@ class _TextReader:
             m = _MD_HEADING.match(stripped)
             if m:
                 self.flush(lineno - 1)
-                marker, rest = split_marker(_unescape(m.group(2)))
+                marker, rest = split_marker(_unescape(m.group(2).rstrip().rstrip("#").rstrip()))
                 self.add(
                     Block(
                         BlockKind.HEADING,
@@ -418,10 +536,12 @@ class _TextReader:
     def _tab_table(self, i: int) -> int:
         rows: list[list[Cell]] = []
         start = i
+        budget = _CellBudget()
         while i < len(self.lines):
             line = self.lines[i]
             if "\t" not in line or not line.strip() or "<table" in line.lower():
                 break
+            budget.take(line.count("\t") + 1)
             cells = [_clean_cell(c) for c in line.split("\t")]
             if not _DASH_ONLY.match("".join(cells)):
                 while len(cells) > 1 and not cells[-1] and len(rows) and len(cells) > len(rows[0]):
@@ -430,25 +550,78 @@ class _TextReader:
             i += 1
         if rows:
             self.add(
-                Block(BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=Table(rows=rows))
+                Block(
+                    BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=Table(fit_table(rows))
+                )
             )
         return i
 
     def _pipe_table(self, i: int) -> int:
         rows: list[list[Cell]] = []
         start = i
+        budget = _CellBudget()
         while i < len(self.lines):
             s = self.lines[i].strip()
             if not (s.startswith("|") and s.count("|") >= 2):
                 break
+            budget.take(s.count("|"))
             if not _PIPE_SEP.match(s):
                 rows.append([Cell(_clean_cell(_unescape(c))) for c in _split_pipe_row(s)])
             i += 1
         if rows:
             self.add(
-                Block(BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=Table(rows=rows))
+                Block(
+                    BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=Table(fit_table(rows))
+                )
             )
         return i
+
+    def _box_table(self, i: int) -> tuple[int, Block | None]:
+        """A table drawn with box-drawing characters or ASCII (+---+ / | a | b |) from line i: the
+        end line and the table block, or (i, None) when the lines there draw no table (a lone rule,
+        a tree of ├── branches)."""
+        start = i
+        borders: list[str] = []
+        segments: list[list[str]] = [[]]
+        budget = _CellBudget()
+        while i < len(self.lines) and i not in self.dropped:
+            s = self.lines[i].strip()
+            if _is_box_border(s):
+                borders.append(s)
+                if segments[-1]:
+                    segments.append([])
+            elif _is_box_row(s):
+                budget.take(sum(s.count(v) for v in _VERTICALS))
+                segments[-1].append(s)
+            else:
+                break
+            i += 1
+        segments = [seg for seg in segments if seg]
+        if not segments:
+            return start, None
+        stops, wide_box = _layout(borders, [line for seg in segments for line in seg])
+        # separators between body rows: each stretch between two rules is one row (its lines are one
+        # cell's wrapped text); only a header rule: a line opens a row unless its first cell is empty
+        per_line = len(segments) < 3
+        rows: list[list[Cell]] = []
+        for seg in segments:
+            row: list[Cell] | None = None
+            for line in seg:
+                cells = _box_cells(line, stops, wide_box)
+                if row is None or (per_line and cells[0].text):
+                    row = cells
+                    rows.append(row)
+                    continue
+                for k, cell in enumerate(cells):
+                    if k < len(row):
+                        row[k].text = _join(row[k].text, cell.text)
+                    else:
+                        row.append(cell)
+        rows = [r for r in rows if any(c.text for c in r)]
+        if not rows:
+            return i, None
+        table = Table(fit_table(rows))
+        return i, Block(BlockKind.TABLE, _table_text(rows), Location(start + 1, i), table=table, style="box")
 
     def _html_table(self, i: int) -> int:
         start = i
@@ -475,6 +648,117 @@ class _TextReader:
         if after_text:
             self.add(Block(BlockKind.PARAGRAPH, after_text, Location(i, i)))
         return i
+
+
+class _CellBudget:
+    """Counts a text table's cells as they are read: ReaderError past KEIKAKU_IMPORT_MAX_TABLE_CELLS,
+    before a line of millions of tabs becomes millions of cells."""
+
+    def __init__(self) -> None:
+        self.left = limit_setting(MAX_TABLE_CELLS_ENV, DEFAULT_MAX_TABLE_CELLS)
+        self.limit = self.left
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise limit_error(
+                "too_large",
+                f"表が大きすぎます (上限 {self.limit:,} セル)",
+                f"table too large (limit {self.limit:,} cells; set {MAX_TABLE_CELLS_ENV})",
+            )
+
+
+# -- tables drawn with box-drawing characters (U+2500–U+257F) or ASCII -------------------------
+_VERTICALS = "│┃║┆┇┊┋╎╏|"
+_HORIZONTALS = "─━═┄┅┈┉╌╍-="
+_BOX_CHARS = re.compile(r"^[\u2500-\u257f \u3000]+$")
+_ASCII_BORDER = re.compile(r"^\+(?:[-=:]+\+)+$")
+_BOX_LEADS = "┌┍┎┏├┝┞┟┠┡┢┣└┕┖┗╔╞╟╠╚╒╓╘╙" + _VERTICALS[:-1] + "+|"
+
+
+def _is_box_border(s: str) -> bool:
+    """A rule of a drawn table: box-drawing characters only (with a horizontal run), or +---+---+."""
+    if not s:
+        return False
+    if s[0] == "+":
+        return bool(_ASCII_BORDER.match(s))
+    return bool(_BOX_CHARS.match(s)) and any(h in s for h in _HORIZONTALS)
+
+
+def _is_box_row(s: str) -> bool:
+    """A row line of a drawn table: opens with a vertical bar and has another one after it."""
+    return bool(s) and s[0] in _VERTICALS and sum(s.count(v) for v in _VERTICALS) >= 2
+
+
+def _is_box_line(stripped: str) -> bool:
+    """A line that may open a drawn table: a rule, or a row opening with a box-drawing bar (a row
+    opening with ASCII "|" stays a Markdown pipe table unless a +---+ rule comes first)."""
+    return (
+        bool(stripped)
+        and stripped[0] in _BOX_LEADS
+        and (_is_box_border(stripped) or (stripped[0] != "|" and _is_box_row(stripped)))
+    )
+
+
+def _width(ch: str, wide_box: bool) -> int:
+    """Display columns of a character; box-drawing characters (East Asian width "ambiguous") are
+    two columns in a Japanese editor's font and one in most others."""
+    if "\u2500" <= ch <= "\u257f":
+        return 2 if wide_box else 1
+    return display_width(ch)
+
+
+def _bars(line: str, wide_box: bool) -> list[tuple[int, int]]:
+    """(display column, character index) of each vertical bar in a row line."""
+    out: list[tuple[int, int]] = []
+    col = 0
+    for k, ch in enumerate(line):
+        if ch in _VERTICALS:
+            out.append((col, k))
+        col += _width(ch, wide_box)
+    return out
+
+
+def _column_stops(borders: list[str], wide_box: bool) -> list[int]:
+    """Display columns of the junctions (┬ ┼ ┐ + …) in a table's rules: its column boundaries."""
+    stops: set[int] = set()
+    for border in borders:
+        col = 0
+        for ch in border:
+            if ch not in _HORIZONTALS and ch not in " \u3000":
+                stops.add(col)
+            col += _width(ch, wide_box)
+    return sorted(stops)
+
+
+def _layout(borders: list[str], lines: list[str]) -> tuple[list[int], bool]:
+    """The column stops and the box-character width under which the rows' bars meet the rules."""
+    best: tuple[int, list[int], bool] | None = None
+    for wide in (True, False):
+        stops = _column_stops(borders, wide)
+        marks = set(stops)
+        hits = sum(1 for line in lines for col, _ in _bars(line, wide) if col in marks)
+        if best is None or hits > best[0]:
+            best = (hits, stops, wide)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _box_cells(line: str, stops: list[int], wide_box: bool) -> list[Cell]:
+    """The cells of a row line; a cell whose bars enclose junctions of the rules spans their columns."""
+    bars = _bars(line, wide_box)
+    cells: list[Cell] = []
+    for (c0, k0), (c1, k1) in zip(bars, bars[1:], strict=False):
+        span = 1
+        lo, hi = bisect.bisect_left(stops, c0 - 1), bisect.bisect_right(stops, c1 + 1)
+        if stops and lo < hi and abs(stops[lo] - c0) <= 1 and abs(stops[hi - 1] - c1) <= 1:
+            span = max(1, hi - lo - 1)
+        cells.append(Cell(_clean_cell(line[k0 + 1 : k1]), colspan=span))
+    if bars and bars[-1][1] < len(line) - 1:  # a row not closed on the right
+        rest = _clean_cell(line[bars[-1][1] + 1 :])
+        if rest:
+            cells.append(Cell(rest))
+    return cells or [Cell(_clean_cell(line))]
 
 
 def _unescape(s: str) -> str:
@@ -518,15 +802,18 @@ def read_text(path_or_bytes: str | Path | bytes, filename: str | None = None) ->
         try:
             data = p.read_bytes()
         except OSError as e:
-            raise ReaderError(f"ファイルを読めません: {p.name} ({e.strerror})", "io") from e
+            raise ReaderError(
+                f"ファイルを読めません: {p.name} ({e.strerror}) / cannot read the file", "io"
+            ) from e
         name = filename or p.name
     if not data.strip():
-        raise ReaderError(f"空のファイルです: {name}", "empty")
+        raise ReaderError(f"空のファイルです: {name} / the file is empty", "empty")
     if b"\x00" in data[:4096]:
-        raise ReaderError(f"テキストファイルではありません: {name}", "unsupported")
+        raise ReaderError(f"テキストファイルではありません: {name} / not a text file", "unsupported")
     text = decode(data)
-    blocks = _TextReader(text).read()
+    reader = _TextReader(text)
+    blocks = reader.read()
     if not blocks:
-        raise ReaderError(f"本文がありません: {name}", "empty")
+        raise ReaderError(f"本文がありません: {name} / the document has no text", "empty")
     fmt = "md" if name.lower().endswith((".md", ".markdown")) else "txt"
-    return ReadResult(blocks=blocks, format=fmt)
+    return ReadResult(blocks=blocks, format=fmt, pages=reader.pages())
