@@ -34,7 +34,7 @@ from keikaku.ingest.extract.common import (
 from keikaku.ingest.extract.draft import Draft, find_draft
 from keikaku.ingest.extract.gantt import phase_grid
 from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
-from keikaku.ingest.extract.labelled import chain_schedule, labelled_drafts
+from keikaku.ingest.extract.labelled import chain_schedule, labelled_drafts, schedule_entries
 from keikaku.ingest.extract.metadata import (
     find_kinds,
     find_organisation,
@@ -196,6 +196,10 @@ class _Extraction:
         for text in rec.values.get("department", []):
             d.add_departments(split_departments(text))
         for text in rec.values.get("schedule", []):
+            entries = schedule_entries(text) or chain_schedule(text)
+            if entries and not d.schedule:
+                d.schedule = entries  # '令和7年度：検討 令和8～9年度：実施' in a 年次計画 cell
+                continue
             fy = parse_deadline(text)
             if fy:
                 d.deadline_fy = fy

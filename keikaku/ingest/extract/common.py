@@ -193,6 +193,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     for kind in (
         "key",
         "title",
+        "kpi",
         "description",
         "example",
         "schedule",
