@@ -1,5 +1,5 @@
 """The public directory, as lists a caller pages through: organisations with published plans, one
-organisation with its plans, the measures of a published plan. The read API (keikaku.web.api.read)
+organisation with its plans, the measures of a published plan. The read API (web/api/read.py)
 shows these; plan lists are keikaku.services.plans.plan_list."""
 
 from __future__ import annotations
