@@ -206,3 +206,69 @@ def column_header_year(text: str, era_hint: str | None = None) -> int | None:
 def fiscal_year_of_date(year: int, month: int) -> int:
     """The fiscal year a calendar date falls in: 2021-03 → 2020."""
     return year - 1 if month <= 3 else year
+
+
+@dataclass(frozen=True)
+class FiscalRange:
+    """A span of fiscal years written in text: 令和7年度～令和11年度, 令和7～11年度, 2025年4月から2030年3月まで,
+    令和7年度から5年間. Positions refer to the NFKC-normalised text (as in :func:`find_years`)."""
+
+    start_fy: int
+    end_fy: int
+    start: int
+    end: int
+
+
+_DASH = r"[～〜~\-－―ー]"
+_CONNECTOR = re.compile(rf"^(?:{_DASH}|から|より)$")
+# 令和7～11年度, R7～R11, 平成31～令和5年度, 令和元～5年度: the first year's era (and 年度) left out
+_SHORT_RANGE = re.compile(
+    rf"(?P<era>{_ERA_NAMES}|(?<![A-Za-z])[RH])\s*(?P<a>\d{{1,2}}|元)\s*(?:年度)?\s*(?:{_DASH}|から)\s*"
+    rf"(?:同|(?P<era2>{_ERA_NAMES}|[RH]))?\s*(?P<b>\d{{1,2}})\s*年度"
+)
+# 令和7年度から5年間, 令和7年度を初年度とする5か年, 2025年度からの5年間
+_DURATION = re.compile(
+    r"^\s*(?:から(?:の)?|より|を(?:初年度|始期|開始年度)と(?:する|した|し)、?)\s*(?:向こう|今後)?\s*"
+    r"(?P<n>\d{1,2})\s*(?:か|ヵ|ヶ|ケ|カ|箇|カ)?\s*年(?:間|計画)?"
+)
+_MAX_SPAN = 15
+
+
+def find_fiscal_ranges(text: str) -> list[FiscalRange]:
+    """Every span of fiscal years in text, in order.
+
+    A month range follows the fiscal year: 令和7年4月～令和10年3月 is FY2025–2027 (a range ending in March
+    ends the fiscal year before). A span is at most 15 years; one whose end is before its start is not a span.
+    """
+    s = normalise_digits(text)
+    out: list[FiscalRange] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(a: int, b: int, start: int, end: int) -> None:
+        if any(x < end and start < y for x, y in taken):
+            return
+        out.append(FiscalRange(a, b, start, end))
+        taken.append((start, end))
+
+    for m in _SHORT_RANGE.finditer(s):
+        try:
+            a = era_to_western(m.group("era"), 1 if m.group("a") == "元" else int(m.group("a")))
+            b = era_to_western(m.group("era2") or m.group("era"), int(m.group("b")))
+        except FiscalYearError:
+            continue
+        if 0 < b - a <= _MAX_SPAN:
+            add(a, b, m.start(), m.end())
+    ys = find_years(s)
+    for y1, y2 in zip(ys, ys[1:], strict=False):
+        if not _CONNECTOR.match(re.sub(r"[\s\)）]|年度", "", s[y1.end : y2.start])):
+            continue
+        a, b = y1.fiscal_year, y2.fiscal_year
+        months = y1.month is not None or y2.month is not None
+        if 0 < b - a <= _MAX_SPAN or (months and a == b):
+            add(a, b, y1.start, y2.end)
+    for y in ys:
+        d = _DURATION.match(s[y.end :])
+        if d and 1 <= int(d.group("n")) <= _MAX_SPAN:
+            add(y.fiscal_year, y.fiscal_year + int(d.group("n")) - 1, y.start, y.end + d.end())
+    out.sort(key=lambda r: r.start)
+    return out

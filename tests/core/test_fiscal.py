@@ -11,6 +11,7 @@ from keikaku.core.fiscal import (
     column_header_year,
     display,
     era_to_western,
+    find_fiscal_ranges,
     find_years,
     fiscal_year_of_date,
     normalise_digits,
@@ -215,3 +216,42 @@ def test_errors() -> None:
         western_to_era(1800)
     assert era_to_western("R", 7) == 2025
     assert era_to_western("h", 31) == 2019
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("令和7年度～令和11年度", [(2025, 2029)]),
+        ("令和7～11年度", [(2025, 2029)]),
+        ("令和７年度から同１１年度まで", [(2025, 2029)]),
+        ("R7～R11", [(2025, 2029)]),
+        ("平成31～令和5年度", [(2019, 2023)]),
+        ("平成31年度～平成35年度", [(2019, 2023)]),
+        ("令和元～５年度", [(2019, 2023)]),
+        ("令和7年4月～令和10年3月", [(2025, 2027)]),
+        ("2025年4月から2030年3月まで", [(2025, 2029)]),
+        ("令和7年4月～令和8年3月", [(2025, 2025)]),
+        ("令和7年度から5年間", [(2025, 2029)]),
+        ("令和7年度を初年度とする5か年計画", [(2025, 2029)]),
+        ("2025（令和7）年度～2029（令和11）年度", [(2025, 2029)]),
+        ("令和7年度（2025年度）から令和11年度（2029年度）まで", [(2025, 2029)]),
+        ("前計画（令和2～5年度）に続き、令和6年度から令和9年度まで", [(2020, 2023), (2024, 2027)]),
+        ("令和7年度、令和9年度", []),
+        ("令和9年度から令和7年度", []),
+        ("令和7年度から開始し", []),
+    ],
+)
+def test_fiscal_ranges(text: str, spans: list[tuple[int, int]]) -> None:
+    assert [(r.start_fy, r.end_fy) for r in find_fiscal_ranges(text)] == spans
+
+
+@given(FYS.filter(lambda y: 2019 <= y <= 2080), st.integers(min_value=1, max_value=15))
+def test_fiscal_range_of_written_years(start: int, years: int) -> None:
+    end = start + years - 1
+    text = f"{wareki(start)}から{wareki(end)}まで"
+    if years == 1:
+        assert find_fiscal_ranges(text) == []
+    else:
+        assert [(r.start_fy, r.end_fy) for r in find_fiscal_ranges(text)] == [(start, end)]
+    months = f"{start}年4月～{end + 1}年3月"
+    assert [(r.start_fy, r.end_fy) for r in find_fiscal_ranges(months)] == [(start, end)]

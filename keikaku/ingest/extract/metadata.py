@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from keikaku.core.fiscal import find_years, parse_year_month
+from keikaku.core.fiscal import find_fiscal_ranges, find_years, parse_year_month
 from keikaku.core.plan import Organisation, OrganisationKind, Period, PlanKind, Section
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_text, nfkc, squash
@@ -18,6 +18,17 @@ PREFECTURES = (
 ).split()
 
 _PLAN_WORD = re.compile(r"計画|プラン|戦略|ビジョン")
+# a line that names a plan ends with the plan word (before a version, a status or a subtitle in brackets)
+_NAMES_PLAN = re.compile(
+    r"(?:計画|プラン|戦略|ビジョン|アクションプラン)(?:書|編)?"
+    r"(?:\s*[（(【〔\[][^）)】〕\]]{0,20}[）)】〕\]])*\s*(?:[～〜\-－―].*[～〜\-－―]?)?$"
+)
+# cover lines that are not the title: a date, a status, a draft mark, a page header or number
+_STATUS = re.compile(
+    r"^[（(【〔\[<＜]?\s*(?:案|素案|原案|最終案|概要版?|本編|資料編?|別冊|パブリック・?コメント(?:用|案|版)?|意見募集(?:用|版)?|"
+    r"策定|改定|改訂|公表|[0-9０-９]+)\s*[）)】〕\]>＞]?$"
+)
+_ORDINAL = r"第\s*[0-9０-９一二三四五六七八九十]+\s*(?:次|期)"
 _ORG = re.compile(
     r"^(?P<org>[^\s　「『（(]{1,12}?(?:都|道|府|県|市|区|町|村))"
     r"(?=官民|情報|デジタル|ＤＸ|DX|地域|第|の|電子|ＩＣＴ|ICT|ＩＴ|IT|行政|スマート|データ|自治体|\s|$)"
@@ -51,36 +62,105 @@ def cover_blocks(blocks: list[Block], limit: int = 15) -> list[Block]:
     return out
 
 
+def _names_plan(text: str) -> bool:
+    """A line that is a plan's name: 〇〇市DX推進計画, …計画（第2次）, …計画 ～副題～; not 計画の策定にあたって."""
+    t = squash(text)
+    if not 4 <= len(t) <= 60 or t.endswith(("。", "．")) or "・・・" in t or "…" in t:
+        return False
+    return bool(_NAMES_PLAN.search(t)) and not find_years(t[:4])
+
+
+def _org_line(text: str) -> bool:
+    """A cover line that is only an organisation (ひなた市, みずほ県, あおば郡ことり町) or 第2次."""
+    t = squash(text)
+    if re.fullmatch(_ORDINAL, t):
+        return True
+    t = re.sub(rf"^{_ORDINAL}", "", t)
+    return bool(2 <= len(t) <= 12 and not re.search(r"[0-9]", t) and t[-1] in "都道府県市区町村")
+
+
 def find_title(blocks: list[Block]) -> str | None:
-    for b in cover_blocks(blocks) or blocks[:10]:
-        if b.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH):
-            continue
-        t = clean_text(b.text).split("\n")[0].strip()
-        if 4 <= len(t) <= 60 and _PLAN_WORD.search(t) and not find_years(t[:4]):
-            return t
+    """The plan's title: the first heading (then paragraph) on the cover that names a plan; an organisation
+    line just above it (ひなた市 / デジタル推進計画) is part of it. An xlsx sheet name is the title only if
+    nothing else names a plan."""
+    cover = cover_blocks(blocks) or blocks[:10]
+    lines = [
+        (b, clean_text(b.text).split("\n")[0].strip())
+        for b in cover
+        if b.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)
+    ]
+    for want_heading in (True, False):
+        for n, (b, t) in enumerate(lines):
+            if b.style == "sheet" or (want_heading and b.kind != BlockKind.HEADING):
+                continue
+            if _names_plan(t):
+                return _with_prefix(lines[:n], t)
     for b in blocks[:40]:
+        t = clean_text(b.text).split("\n")[0].strip()
+        if b.kind == BlockKind.HEADING and b.style != "sheet" and _names_plan(t):
+            return t
+    for b in cover:
         t = clean_text(b.text).split("\n")[0].strip()
         if b.kind == BlockKind.HEADING and 4 <= len(t) <= 60 and _PLAN_WORD.search(t):
             return t
     return None
 
 
+def _with_prefix(before: list[tuple[Block, str]], title: str) -> str:
+    """A title split over lines: the organisation (and 第n次) lines right above it join it, unless the title
+    already starts with an organisation."""
+    if _ORG.match(re.sub(rf"^{_ORDINAL}", "", nfkc(title).replace(" ", ""))):
+        return title
+    parts: list[str] = []
+    for _, t in reversed(before[-2:]):
+        if not _org_line(t) or _STATUS.match(squash(t)):
+            break
+        parts.insert(0, squash(t))
+    return "".join(parts) + title if parts else title
+
+
+def _organisation_name(text: str) -> str | None:
+    """The government a plan title starts with, without 第n次 / 第n期, brackets or plan words."""
+    t = nfkc(text).replace(" ", "").replace("\u3000", "")
+    t = re.sub(r"^(?:[【\[〔(（<＜][^】\]〕)）>＞]{0,12}[】\]〕)）>＞])+", "", t)  # 【概要版】, （仮称）
+    t = re.sub(rf"^{_ORDINAL}", "", t)
+    m = _ORG.match(t)
+    return _local_name(m.group("org")) if m else None
+
+
+def _local_name(name: str) -> str:
+    """みずほ県ことり町 → ことり町; あおば郡ことり町 → ことり町 (no 全国地方公共団体コード is read, so the 郡
+    is not kept); a prefecture stays itself."""
+    if name in PREFECTURES:
+        return name
+    for p in PREFECTURES:
+        if name.startswith(p) and len(name) - len(p) >= 2:
+            name = name[len(p) :]
+            break
+    else:
+        m = re.match(r"^(.{2,4}?県)(.{2,})$", name)
+        if m and m.group(2)[-1] in "市区町村":
+            name = m.group(2)
+    m = re.match(r"^(.{1,5}?郡)(.{2,})$", name)
+    if m and m.group(2)[-1] in "町村":
+        name = m.group(2)
+    return name
+
+
 def find_organisation(title: str, blocks: list[Block]) -> Organisation | None:
-    name = None
-    m = _ORG.match(nfkc(title).replace(" ", ""))
-    if m:
-        name = m.group("org")
+    name = _organisation_name(title)
     if name is None:
         for b in cover_blocks(blocks):
             s = squash(b.text)
-            if 2 <= len(s) <= 8 and s[-1] in "都道府県市区町村":
-                name = s
-                break
+            if 2 <= len(s) <= 12 and s[-1] in "都道府県市区町村" and not re.search(r"[0-9]", s):
+                name = _organisation_name(s)
+                if name:
+                    break
     if name is None:
         return None
     kind: OrganisationKind | None = None
     prefecture: str | None = None
-    if name in PREFECTURES:
+    if name in PREFECTURES or name.endswith("県"):
         kind, prefecture = OrganisationKind.PREFECTURE, name
     else:
         kind = _KIND_BY_SUFFIX.get(name[-1])
@@ -136,45 +216,175 @@ def find_kinds(title: str, blocks: list[Block]) -> list[PlanKind]:
     return kinds
 
 
-_RANGE = re.compile(r"[～〜~ー\-－―]|から")
+# who a period belongs to: this plan, or another one it mentions (a previous plan, the national plan …)
+_OWN_PLAN = re.compile(r"本計画|この計画|当計画|本プラン|このプラン|本戦略|本ビジョン|本市計画")
+_OTHER_PLAN = re.compile(
+    r"前計画|前期計画|旧計画|現行計画|従前の計画|従来の計画|これまでの計画|前回の計画|前回計画|次期計画|前プラン|"
+    r"前戦略|前ビジョン|第[1一]次|第[1一]期|国の計画|県の計画|国計画|県計画"
+)
+_QUOTED = re.compile(r"[「『]([^」』]{2,40})[」』]")
+_NAME_BEFORE = re.compile(r"([^、。，,\s「」『』（）()：:]{2,40}(?:計画|プラン|戦略|ビジョン|構想))$")
+_PERIOD_LABEL = re.compile(r"^[■◆●○・【〔\[<＜]?\s*(?:計画)?(?:期間|年度)\s*[】〕\]>＞]?\s*[:：]?")
+_NO_END = re.compile(
+    r"(?:計画)?期間(?:は|を|について(?:は)?)?(?:特に)?(?:定め|設け)(?:ず|ない|ません)|"
+    r"(?:終期|期限)(?:は|を)?(?:定め|設け)(?:ず|ない|ません)"
+)
+_STARTS = re.compile(r"^\s*(?:から|より|を(?:初年度|始期|開始年度)と|に(?:開始|策定)|開始)")
+# headings of the part about a previous plan: its period is not this plan's
+_PAST_SECTION = re.compile(r"前計画|前期計画|旧計画|これまでの|振り返り|経緯|沿革|進捗状況|成果と課題|評価")
 
 
-def find_period(blocks: list[Block], outline: Outline) -> Period:
-    candidates: list[str] = []
-    for b in cover_blocks(blocks, 20):
-        candidates.append(clean_text(b.text))
+def _plan_name_matches(name: str, title: str) -> bool:
+    n, t = squash(name), squash(title)
+    return len(n) >= 4 and (n in t or t in n) and not _OTHER_PLAN.search(n)
+
+
+def _owner(s: str, lo: int, at: int, title: str) -> str | None:
+    """'own', 'other' or None: whose period the span at ``at`` in sentence ``s`` is, by the plan named nearest
+    before it (after ``lo``). A span in brackets right after a plan's name belongs to that plan."""
+    depth, open_at = 0, None
+    for k in range(at - 1, lo - 1, -1):
+        ch = s[k]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                open_at = k
+                break
+            depth -= 1
+    if open_at is not None:
+        head = s[lo:open_at].rstrip()
+        name = None
+        q = re.search(r"[「『]([^」』]{2,40})[」』]$", head)
+        if q:
+            name = q.group(1)
+        else:
+            m = _NAME_BEFORE.search(head)
+            if m:
+                name = m.group(1)
+        if name is not None:
+            if _OWN_PLAN.search(name[-4:]) or _plan_name_matches(name, title):
+                return "own"
+            return "other"
+    window = s[lo:at]
+    marks: list[tuple[int, str]] = [(m.end(), "own") for m in _OWN_PLAN.finditer(window)]
+    marks += [
+        (m.end(), "other") for m in _OTHER_PLAN.finditer(window) if not _plan_name_matches(m.group(), title)
+    ]
+    for m in _QUOTED.finditer(window):
+        if _PLAN_WORD.search(m.group(1)):
+            marks.append((m.end(), "own" if _plan_name_matches(m.group(1), title) else "other"))
+    if title and len(squash(title)) >= 4:
+        k = window.find(squash(title))
+        if k >= 0:
+            marks.append((k + len(squash(title)), "own"))
+    return max(marks)[1] if marks else None
+
+
+def _period_statements(blocks: list[Block], outline: Outline) -> list[tuple[str, int, bool, bool]]:
+    """(text, block index, on the cover, in a section about the period) for every block that may state it."""
+    cover = {id(b) for b in cover_blocks(blocks, 20)}
+    out: list[tuple[str, int, bool, bool]] = []
     for i, b in enumerate(blocks):
-        if b.kind != BlockKind.PARAGRAPH:
+        nid = outline.context[i] if i < len(outline.context) else None
+        chain = [outline.nodes[n].title for n in outline.chain(nid)]
+        in_period = any("期間" in t and not _PAST_SECTION.search(t) for t in chain)
+        if chain and _PAST_SECTION.search(chain[-1]) and not in_period:
+            in_period = False
+        if b.kind == BlockKind.TABLE and b.table is not None:
+            for row in b.table.texts():
+                cells = [clean_text(c) for c in row if c.strip()]
+                if len(cells) >= 2 and re.search(r"(?:計画)?期間$", squash(cells[0])):
+                    out.append((f"{squash(cells[0])}：{'　'.join(cells[1:])}", i, id(b) in cover, in_period))
             continue
-        t = clean_text(b.text)
-        nid = outline.context[i]
-        in_period_section = nid is not None and "期間" in outline.nodes[nid].title
-        if "計画期間" in t or "期間" in t and in_period_section or in_period_section:
-            candidates.append(t)
-    note = None
-    for t in candidates:
-        s = nfkc(t)
-        if re.search(r"期間を定め(?:ず|ない)|期間は定め", s):
-            sentence = next((x + "。" for x in s.split("。") if "期間" in x), s)
-            return Period(note=sentence.strip())
-        ys = [y for y in find_years(s) if y.is_fiscal or True]
-        if len(ys) >= 2:
-            for a, b2 in zip(ys, ys[1:], strict=False):
-                between = s[a.end : b2.start]
-                if _RANGE.search(between) and len(between) <= 8 and 0 < b2.fiscal_year - a.fiscal_year <= 15:
-                    if "期間" in s and len(s) > 40:
-                        note = s.strip()
-                    return Period(start_fy=a.fiscal_year, end_fy=b2.fiscal_year, note=note)
-        if "期間" in s and len(s) > 40:
-            start = re.search(r"(?:開始|始期)[^。]*?", s)
-            end = re.search(r"(?:終了|終期)[^。]*", s)
-            ys = find_years(s)
-            if start and end and ys:
-                sy = next((y.fiscal_year for y in ys if y.start >= start.start()), None)
-                ey = next((y.fiscal_year for y in ys if y.start >= end.start()), None)
-                if sy and ey and sy <= ey:
-                    return Period(start_fy=sy, end_fy=ey, note=s.strip())
-    return Period()
+        if b.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM):
+            continue
+        out.append((clean_text(b.text), i, id(b) in cover, in_period))
+    return out
+
+
+def find_period(blocks: list[Block], outline: Outline, title: str | None = None) -> Period:
+    """The plan's own period (計画期間), in fiscal years.
+
+    Every span of years in a statement that may be about the period is a candidate: a sentence about
+    本計画 / この計画 / the plan's title, a 計画期間 label (on the cover, in a table), a sentence in the
+    chapter on the period. A span tied to another plan (「…計画」（計画期間：…）, 前計画, 第1次, 旧計画,
+    これまでの計画) is never the plan's. The chapter on the period wins over a label, a label over a sentence
+    elsewhere. A plan without an end (計画期間は定めず、毎年度見直します) gives its start year, if written,
+    and the sentence as the note.
+    """
+    if title is None:
+        title = find_title(blocks) or ""
+    best: tuple[int, int, Period] | None = None  # (score, -order, period)
+    order = 0
+    for text, _, on_cover, in_period in _period_statements(blocks, outline):
+        para = nfkc(text)
+        if not re.search(r"[0-9]|元年|期間|定め", para):
+            continue
+        sentences = [x for x in re.split(r"(?<=。)", para) if x.strip()]
+        for sent in sentences:
+            order += 1
+            label = bool(_PERIOD_LABEL.match(sent)) and len(sent) <= 60 and "期間" in sent[:8]
+            cands: list[tuple[int, Period]] = []
+            lo = 0
+            ranges = find_fiscal_ranges(sent)
+            for r in ranges:
+                owner = _owner(sent, lo, r.start, title)
+                lo = r.end
+                if owner == "other":
+                    continue
+                note = para.strip() if "期間" in para and len(para) > 40 else None
+                cands.append(
+                    (
+                        _period_score(owner, in_period, label, on_cover, sent, r.start),
+                        Period(start_fy=r.start_fy, end_fy=r.end_fy, note=note),
+                    )
+                )
+            no_end = _NO_END.search(sent)
+            if no_end and _owner(sent, 0, no_end.start(), title) != "other":
+                start = next((y.fiscal_year for y in find_years(sent) if _STARTS.match(sent[y.end :])), None)
+                score = _period_score(_owner(sent, 0, len(sent), title), in_period, label, on_cover, sent, 0)
+                cands.append((score + 1, Period(start_fy=start, note=sent.strip())))
+            if not ranges and "期間" in sent and len(sent) > 20:
+                p = _start_end_sentence(sent, para)
+                if p is not None:
+                    cands.append((_period_score("own", in_period, label, on_cover, sent, 0), p))
+            for score, period in cands:
+                if score <= 0:
+                    continue
+                if best is None or (score, -order) > best[:2]:
+                    best = (score, -order, period)
+    return best[2] if best else Period()
+
+
+def _period_score(owner: str | None, in_period: bool, label: bool, on_cover: bool, sent: str, at: int) -> int:
+    """How surely a span states the plan's own period; 0: not a statement of it."""
+    score = 0
+    if in_period:
+        score += 50
+    if label:
+        score += 30
+    if owner == "own" and ("期間" in sent or "年間" in sent or "対象" in sent or "か年" in sent):
+        score += 30
+    if on_cover and len(sent) <= 40:
+        score += 10
+    if score and "期間" in sent[: at + 2]:
+        score += 5
+    return score
+
+
+def _start_end_sentence(s: str, para: str) -> Period | None:
+    """開始年度は令和4年度とし、終了年度は…令和7年度までとします → 2022–2025 (the sentence is the note)."""
+    start = re.search(r"開始|始期", s)
+    end = re.search(r"終了|終期", s)
+    ys = find_years(s)
+    if not (start and end and ys):
+        return None
+    sy = next((y.fiscal_year for y in ys if y.start >= start.start()), None)
+    ey = next((y.fiscal_year for y in ys if y.start >= end.start()), None)
+    if sy and ey and sy <= ey:
+        return Period(start_fy=sy, end_fy=ey, note=para.strip())
+    return None
 
 
 def find_sections(blocks: list[Block], outline: Outline, skip_nodes: set[int]) -> list[Section]:
