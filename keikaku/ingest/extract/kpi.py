@@ -22,6 +22,7 @@ import unicodedata
 
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Direction, Kpi, Value
+from keikaku.ingest.extract.common import one_year_form
 
 # units plans count in; longest first when matched
 UNITS: tuple[str, ...] = (
@@ -394,7 +395,7 @@ def parse_kpi_text(
     indicator.
     """
     out: list[Kpi] = []
-    for item in split_kpi_items(text, split_commas=split_commas):
+    for item in split_kpi_items(one_year_form(text), split_commas=split_commas):
         kpi = _parse_item(item, default_year, clean_indicator(indicator) if indicator else None)
         if kpi is not None:
             out.append(kpi)

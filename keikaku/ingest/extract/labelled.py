@@ -35,6 +35,7 @@ from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.kpi import bracket_unit, parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.outline import Outline, pillars_stated
 from keikaku.ingest.extract.prose import prose_schedule
+from keikaku.ingest.extract.prose_kpi import prose_kpis
 from keikaku.ingest.extract.vocabulary import (
     FIELD_WORDS,
     MEASURE_HEADING_WORDS,
@@ -78,7 +79,10 @@ def label_of(b: Block) -> tuple[str, str] | None:
         return None
     m = _LABEL.match(nfkc(text[:1]) + text[1:] if text[:1] in "（［" else text)
     if not m:
-        return None
+        bare = kind_of(
+            text
+        )  # a label alone on its line, its items below ('ロードマップ' / '・令和7年度：検討')
+        return (bare, "") if bare in LABEL_KINDS and b.kind != BlockKind.HEADING else None
     word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
     rest = (m.group("inner") if m.group("d") else m.group("rest")).strip()
     kind = _KIND[word]
@@ -172,6 +176,8 @@ class LabelledMeasure:
             # 指標 / 現状値 / 目標値 on separate label lines: one KPI
             indicator = out.pop().indicator if out and not out[-1].targets else self.title
             out.extend(parse_kpi_text(kpi_with_values(indicator, base, target), indicator=self.title))
+        if not out:  # no KPI label: a KPI sentence in the prose or description
+            out = prose_kpis("\n".join([*self.prose, *self.texts("description")]), fallback=self.title)
         return out
 
     def schedule(self) -> tuple[list[ScheduleEntry], int | None]:
@@ -237,6 +243,17 @@ def chain_schedule(text: str) -> list[ScheduleEntry]:
                 if entries:
                     return entries
     return []
+
+
+def _prose_after(kind: str, b: Block, text: str) -> bool:
+    """A full sentence that follows a department / schedule / pillar label's items belongs to the prose
+    (a KPI sentence after the 〔ロードマップ〕 lines), not to that label."""
+    return (
+        kind in ("department", "schedule", "pillar")
+        and b.kind == BlockKind.PARAGRAPH
+        and text.rstrip().endswith("。")
+        and len(text) > 20
+    )
 
 
 def _chapter_context(outline: Outline, i: int) -> tuple[bool, bool]:
@@ -311,8 +328,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         text = clean_text(b.text)
         if _title_like(b) and (current is not None or not cur.prose):
             cur.titles_inside += 1
-        if current is None:
-            cur.prose.append(text)
+        if current is None or (current and _prose_after(cur.labels[-1][0], b, text)):
+            cur.prose.append(text)  # a sentence after a list label's items is the measure's prose again
         else:
             current.append(text)
     close(len(blocks))
