@@ -5,6 +5,12 @@
   ("(1)", "①", "ア", "1-1" …) unless the text carries its own marker;
 - tables keep merged cells as spans (``w:gridSpan`` → colspan, ``w:vMerge`` → rowspan);
 - text boxes become blocks after their anchor paragraph; footnotes come last as footnote blocks.
+
+Hostile input: numbers in attributes are read leniently (a malformed one counts as absent), spans are
+clamped to the table's grid, every table goes through :func:`~keikaku.ingest.markers.fit_table`
+(KEIKAKU_IMPORT_MAX_TABLE_CELLS), an XML part larger than KEIKAKU_IMPORT_MAX_DOCX_XML_BYTES unpacked
+is refused before it is parsed, and whatever a malformed part still breaks becomes
+ReaderError("corrupt").
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
 from keikaku.ingest.readers import (
     classify,
     group_lines,
@@ -41,6 +48,20 @@ W_VAL = w("val")
 _HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*([1-9])$", re.IGNORECASE)
 _TITLE_STYLES = {"title", "表題", "タイトル"}
 _LIST_STYLE = re.compile(r"^(?:list|箇条書き|段落番号)", re.IGNORECASE)
+
+# an XML part (document.xml, styles.xml …) larger than this unpacked is refused before lxml parses it
+# (a tree costs ~125 bytes per element: 32 MB of <w:p/> is 600 MB of memory)
+MAX_XML_BYTES_ENV = "KEIKAKU_IMPORT_MAX_DOCX_XML_BYTES"
+DEFAULT_MAX_XML_BYTES = 32 * 1024 * 1024
+MAX_COLUMNS = 1000  # a grid span without a table grid (tblGrid) to clamp it to: at most this
+_INT = re.compile(r"[+-]?[0-9]{1,9}")
+
+
+def _int(value: str | None, default: int, lo: int = -(10**6), hi: int = 10**6) -> int:
+    """An attribute's integer, clamped to [lo, hi]; absent or malformed ("abc", "²", "1e9") → default."""
+    if value is None or not _INT.fullmatch(value.strip()):
+        return default
+    return max(lo, min(hi, int(value)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,7 +96,10 @@ def _kanji_count(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
-    """One level's counter in a Word number format (numFmt)."""
+    """One level's counter in a Word number format (numFmt); outside 0–999 always decimal (a start
+    value of 999,999,999 in upperLetter would be a marker of 38 million letters)."""
+    if not 0 <= n <= 999:
+        return str(n)
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
         return _CIRCLED[n - 1]
     if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
@@ -134,14 +158,14 @@ class Numbering:
         for an in root.iter(w("abstractNum")):
             levels: dict[int, _Level] = {}
             for lvl in an.iter(w("lvl")):
-                ilvl = int(lvl.get(w("ilvl"), "0"))
+                ilvl = _int(lvl.get(w("ilvl")), 0, 0, 9)
                 fmt = lvl.find(w("numFmt"))
                 txt = lvl.find(w("lvlText"))
                 start = lvl.find(w("start"))
                 levels[ilvl] = _Level(
                     fmt=fmt.get(W_VAL, "decimal") if fmt is not None else "decimal",
                     text=txt.get(W_VAL, "") if txt is not None else "",
-                    start=int(start.get(W_VAL, "1")) if start is not None else 1,
+                    start=_int(start.get(W_VAL), 1, 0, 32767) if start is not None else 1,
                 )
             out.abstract[an.get(w("abstractNumId"), "")] = levels
         for num in root.iter(w("num")):
@@ -150,7 +174,7 @@ class Numbering:
             for ov in num.iter(w("lvlOverride")):
                 so = ov.find(w("startOverride"))
                 if so is not None:
-                    overrides[int(ov.get(w("ilvl"), "0"))] = int(so.get(W_VAL, "1"))
+                    overrides[_int(ov.get(w("ilvl")), 0, 0, 9)] = _int(so.get(W_VAL), 1, 0, 32767)
             if ref is not None:
                 out.nums[num.get(w("numId"), "")] = (ref.get(W_VAL, ""), overrides)
         return out
@@ -219,11 +243,11 @@ class _Styles:
                     ilvl = np_.find(w("ilvl"))
                     num[sid] = (
                         np_.find(w("numId")).get(W_VAL, ""),
-                        int(ilvl.get(W_VAL, "0")) if ilvl is not None else 0,
+                        _int(ilvl.get(W_VAL), 0, 0, 9) if ilvl is not None else 0,
                     )
                 ol = ppr.find(w("outlineLvl"))
                 if ol is not None:
-                    outline[sid] = int(ol.get(W_VAL, "9"))
+                    outline[sid] = _int(ol.get(W_VAL), 9, 0, 9)
         return cls(names, parents, num, outline)
 
     def inherited(self, sid: str, table: dict[str, Any]) -> Any:
@@ -313,7 +337,7 @@ def bold_heading(text: str, bold: list[str]) -> bool:
 
 def _size(p: Any) -> float | None:
     """The largest run font size (points) set directly on a paragraph's runs."""
-    sizes = [int(sz.get(W_VAL, "0")) / 2 for sz in p.iter(w("sz")) if sz.get(W_VAL, "").isdigit()]
+    sizes = [v / 2 for sz in p.iter(w("sz")) if (v := _int(sz.get(W_VAL), -1, -1, 3276)) >= 0]
     return max(sizes) if sizes else None
 
 
@@ -324,6 +348,8 @@ class _Reader:
         self.styles = _Styles.from_document(document)
         self.blocks: list[Block] = []
         self.index = 0
+        self._depth = 0
+        self._limit = max_nesting()
         self.bold_levels = self._bold_levels(document.element.body)
 
     def _bold_levels(self, body: Any) -> dict[float, int]:
@@ -339,6 +365,17 @@ class _Reader:
         self.blocks.append(Block(kind=kind, text=text, loc=Location(index=self.index), **kw))
 
     def body(self, container: Any) -> None:
+        """Paragraphs and tables in order; content controls and text boxes nest (lxml parses at most
+        256 levels, and KEIKAKU_IMPORT_MAX_NESTING bounds these)."""
+        self._depth += 1
+        try:
+            if self._depth > self._limit:
+                raise nesting_error(self._depth, self._limit)
+            self._body(container)
+        finally:
+            self._depth -= 1
+
+    def _body(self, container: Any) -> None:
         for child in container.iterchildren():
             if child.tag == W_P:
                 self.paragraph(child)
@@ -361,7 +398,7 @@ class _Reader:
             nid = np_.find(w("numId"))
             lvl = np_.find(w("ilvl"))
             num_id = nid.get(W_VAL) if nid is not None else None
-            ilvl = int(lvl.get(W_VAL, "0")) if lvl is not None else 0
+            ilvl = _int(lvl.get(W_VAL), 0, 0, 9) if lvl is not None else 0
         if num_id is None:
             inherited = self.styles.inherited(style_id, self.styles.num)
             if inherited:
@@ -379,7 +416,7 @@ class _Reader:
         ppr = p.find(w("pPr"))
         ol = ppr.find(w("outlineLvl")) if ppr is not None else None
         lvl = (
-            int(ol.get(W_VAL, "9"))
+            _int(ol.get(W_VAL), 9, 0, 9)
             if ol is not None
             else self.styles.inherited(style_id, self.styles.outline)
         )
@@ -445,15 +482,19 @@ class _Reader:
             self.body(box)
 
     def table(self, tbl: Any) -> Table:
-        # grid: row → list of (col, colspan, vmerge, text)
-        raw_rows: list[list[tuple[int, int, str | None, str]]] = []
+        """Rows of cells; ``gridSpan`` → colspan (clamped to the table grid), a ``vMerge`` restart
+        and the continue cells below it at the same grid column → rowspan (one pass down the rows)."""
+        grid = tbl.find(w("tblGrid"))
+        n_cols = len(grid.findall(w("gridCol"))) if grid is not None else 0
+        widest = n_cols if n_cols > 0 else MAX_COLUMNS
+        rows: list[list[Cell]] = []
+        merging: dict[int, Cell] = {}  # grid column → the cell a vertical merge started there
         for tr in tbl.iterchildren(W_TR):
-            col = 0
             trpr = tr.find(w("trPr"))
             gb = trpr.find(w("gridBefore")) if trpr is not None else None
-            if gb is not None:
-                col = int(gb.get(W_VAL, "0"))
-            row = []
+            col = _int(gb.get(W_VAL), 0, 0, widest) if gb is not None else 0
+            out: list[Cell] = []
+            continued: set[int] = set()
             for tc in tr.iterchildren(W_TC, w("sdt")):
                 cells = [tc] if tc.tag == W_TC else list(tc.iter(W_TC))
                 for cell in cells:
@@ -462,29 +503,25 @@ class _Reader:
                     if tcpr is not None:
                         gs = tcpr.find(w("gridSpan"))
                         if gs is not None:
-                            span = max(int(gs.get(W_VAL, "1")), 1)
+                            span = _int(gs.get(W_VAL), 1, 1, widest)
                         vm = tcpr.find(w("vMerge"))
                         if vm is not None:
                             vmerge = vm.get(W_VAL) or "continue"
-                    row.append((col, span, vmerge, self.cell_text(cell)))
+                    if vmerge == "continue":
+                        above = merging.get(col)
+                        if above is not None:
+                            above.rowspan += 1
+                            continued.add(col)
+                    else:
+                        made = Cell(self.cell_text(cell), colspan=span)
+                        out.append(made)
+                        if vmerge == "restart":
+                            merging[col] = made
+                            continued.add(col)
                     col += span
-            raw_rows.append(row)
-        rows: list[list[Cell]] = []
-        for r, row in enumerate(raw_rows):
-            out: list[Cell] = []
-            for col, span, vmerge, text in row:
-                if vmerge == "continue":
-                    continue
-                rowspan = 1
-                if vmerge == "restart":
-                    for below in raw_rows[r + 1 :]:
-                        hit = next((c for c in below if c[0] == col), None)
-                        if hit is None or hit[2] != "continue":
-                            break
-                        rowspan += 1
-                out.append(Cell(text, rowspan=rowspan, colspan=span))
+            merging = {c: cell for c, cell in merging.items() if c in continued}
             rows.append(out)
-        return Table(rows=rows)
+        return Table(rows=fit_table(rows))
 
     def cell_text(self, tc: Any) -> str:
         lines: list[str] = []
@@ -525,15 +562,28 @@ def read_docx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> R
     from docx.opc.exceptions import PackageNotFoundError
 
     path = Path(source)
+    xml_limit = limit_setting(MAX_XML_BYTES_ENV, DEFAULT_MAX_XML_BYTES)
     try:
         with zipfile.ZipFile(path) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
+            infos = zf.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            # zipfile never inflates a member past its declared size, so the directory can be trusted
+            big = next(
+                (i for i in infos if i.filename.endswith((".xml", ".rels")) and i.file_size > xml_limit), None
+            )
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReaderError(f"DOCX ファイルが壊れています / corrupt DOCX: {exc}", code="corrupt") from exc
     if max_unpacked_bytes is not None and unpacked > max_unpacked_bytes:
         raise ReaderError(
             f"DOCX の展開後サイズが大きすぎます ({unpacked:,} バイト) / DOCX expands to {unpacked:,} bytes, over the limit",
             code="too_large",
+        )
+    if big is not None:
+        raise limit_error(
+            "too_large",
+            f"DOCX の XML 部品が大きすぎます ({big.filename}: 展開後 {big.file_size:,} バイト、上限 {xml_limit:,} バイト)",
+            f"DOCX part too large ({big.filename}: {big.file_size:,} bytes unpacked, limit {xml_limit:,};"
+            f" set {MAX_XML_BYTES_ENV})",
         )
     try:
         document = docx.Document(str(path))
@@ -543,8 +593,15 @@ def read_docx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> R
         raise ReaderError(
             f"DOCX ファイルを解析できません / cannot parse DOCX: {exc}", code="corrupt"
         ) from exc
-    reader = _Reader(document)
-    reader.body(document.element.body)
+    try:
+        reader = _Reader(document)
+        reader.body(document.element.body)
+    except ReaderError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, NotImplementedError) as exc:
+        # a part python-docx loaded but whose content breaks the reading (a relationship to the wrong
+        # kind of part, an element where another is required)
+        raise ReaderError(f"DOCX ファイルが壊れています / corrupt DOCX: {exc}", code="corrupt") from exc
     try:
         reader.footnotes()
     except Exception as exc:  # footnotes are optional: a broken part costs only them

@@ -413,8 +413,8 @@ class _Reader:
     def list_items(self, node: LexborNode, tag: str) -> Iterator[LexborNode]:
         """Each <li> as a list item; lists, tables and <dl> inside it are yielded to be read after it."""
         ordered = tag == "ol"
-        try:
-            n = int(node.attributes.get("start") or 1)
+        try:  # clamped: start="999999999999" would be a roman numeral of a billion M's
+            n = max(-(10**6), min(int(node.attributes.get("start") or 1), 10**6))
         except ValueError:
             n = 1
         kind = (node.attributes.get("type") or "1").strip()
@@ -481,6 +481,8 @@ def _span(raw: str | None) -> int:
 
 
 def _ol_marker(n: int, kind: str) -> str:
+    if n < 1 or n > 9999:
+        return f"{n}."
     if kind in ("a", "A"):
         letter = chr(ord("a") + (n - 1) % 26)
         return (letter.upper() if kind == "A" else letter) + "."

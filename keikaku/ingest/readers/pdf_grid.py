@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 from typing import Any, Protocol
@@ -62,7 +63,7 @@ class GridTable:
     columns: list[float]
 
 
-def _runs(raw: Any, text: str, lines: list[LineLike], em: float) -> list[Run]:
+def _runs(raw: Any, text: str, lines: Sequence[LineLike], em: float) -> list[Run]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
 
     def box(i: int) -> tuple[float, float] | None:
@@ -132,7 +133,7 @@ def _column(cols: list[float], x: float, tol: float) -> int | None:
 
 def _fits(row: list[Run], cols: list[float], tol: float) -> list[int] | None:
     """The column of each run when every run starts at a column and ends before the next one."""
-    out = []
+    out: list[int] = []
     for run in row:
         k = _column(cols, run.x0, tol)
         if k is None or (k + 1 < len(cols) and run.x1 > cols[k + 1] - 0.5 * tol):
@@ -200,7 +201,7 @@ def _build(rows: list[list[Run]], cols: list[float], tol: float) -> tuple[Table,
     return Table(rows=table_rows), grid
 
 
-def find_grid_tables(textpage: Any, lines: list[LineLike]) -> list[GridTable]:
+def find_grid_tables(textpage: Any, lines: Sequence[LineLike]) -> list[GridTable]:
     """Unruled tables on a page (call only when no ruled table was found there)."""
     # cheap test first: lines with a blank inside, or lines side by side at one height
     tops = sorted(ln.top for ln in lines)

@@ -1,0 +1,454 @@
+"""Hostile input: one bad upload must never hang or crash the importer.
+
+Every hostile file is generated here (tiny files: raw PDF bytes with zlib, python-docx with zipfile
+edits, plain text and HTML). Each is read in a child process under an address-space limit (1 GB) and
+a timeout, so a regression fails the test instead of hanging the suite or taking the machine's memory;
+the child reports a normal result or the ReaderError's code as JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+MEMORY = 1 << 30
+TIMEOUT = 60
+
+_CHILD = """
+import json, resource, sys
+limit = int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from pathlib import Path
+from keikaku.ingest.blocks import ReaderError
+path = Path(sys.argv[1])
+try:
+    if sys.argv[2] == "import":
+        from keikaku.ingest import import_document
+        import_document(path)
+        print(json.dumps({"ok": True}))
+    else:
+        from keikaku.ingest.readers import read_document
+        r = read_document(path)
+        print(json.dumps({"ok": True, "kinds": [str(b.kind) for b in r.blocks], "pages": r.pages,
+                          "texts": [b.text for b in r.blocks][:50]}))
+except ReaderError as e:
+    print(json.dumps({"ok": False, "code": e.code, "message": str(e)}))
+"""
+
+
+def read_hostile(
+    path: Path, env: dict[str, str] | None = None, *, how: str = "read", timeout: float = TIMEOUT
+) -> dict[str, Any]:
+    """Read a file in a child process (1 GB address space, a timeout); its result as a dict."""
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(path), how, str(MEMORY)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{path.name}: still reading after {timeout} s")
+    assert proc.returncode == 0, f"{path.name}: exit {proc.returncode}\n{proc.stderr[-3000:]}"
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["seconds"] = time.monotonic() - started
+    return out
+
+
+def refused(path: Path, code: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    out = read_hostile(path, env)
+    assert not out["ok"], f"{path.name} was read: {out}"
+    assert out["code"] == code, out
+    ja, _, en = out["message"].partition(" / ")
+    assert ja and en, f"not bilingual: {out['message']}"
+    return out
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# text
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u0085", "\u2029", "\x1c", "\x0b"])
+def test_tab_and_unicode_line_separator_line_ends(tmp_path: Path, sep: str) -> None:
+    out = read_hostile(write(tmp_path, "sep.txt", "\t" + sep))
+    assert out["ok"] or out["code"] == "empty"
+    out = read_hostile(write(tmp_path, "sep2.txt", f"本文\n\t{sep}\n続き\n\t{sep}\t\n"))
+    assert out["ok"]
+
+
+def test_markdown_heading_with_a_long_run_of_blanks(tmp_path: Path) -> None:
+    out = read_hostile(write(tmp_path, "h.md", "# a" + " " * 50_000 + "x\n"), timeout=20)
+    assert out["ok"] and out["kinds"] == ["heading"]
+
+
+def test_bracket_marker_with_a_long_run_of_blanks(tmp_path: Path) -> None:
+    out = read_hostile(write(tmp_path, "b.txt", "【" + "\u3000" * 50_000 + "基本方針\n"), timeout=20)
+    assert out["ok"]
+
+
+def test_line_of_a_million_tabs(tmp_path: Path) -> None:
+    refused(write(tmp_path, "tabs.txt", "a" + "\t" * 1_000_000 + "b\n"), "too_large")
+
+
+def test_pipe_table_too_large(tmp_path: Path) -> None:
+    refused(write(tmp_path, "pipes.md", ("|" + "a|" * 1000 + "\n") * 300), "too_large")
+
+
+def test_running_lines_and_widths_stay_linear(tmp_path: Path) -> None:
+    lines = []
+    for k in range(40_000):
+        lines += ["ひなた市デジタル推進計画", f"- {k % 999 + 1} -", "あ" * (10 + k % 300)]
+    out = read_hostile(write(tmp_path, "run.txt", "\n".join(lines)), timeout=40)
+    assert out["ok"]
+
+
+def test_one_paragraph_of_two_hundred_thousand_lines(tmp_path: Path) -> None:
+    out = read_hostile(write(tmp_path, "para.txt", ("あ" * 40 + "\n") * 200_000), timeout=40)
+    assert out["ok"]
+
+
+def test_deep_html_in_markdown(tmp_path: Path) -> None:
+    refused(
+        write(tmp_path, "deep.md", "# 表\n\n<table><tr><td>" + "<div>" * 5000 + "x\n</table>\n"),
+        "too_complex",
+    )
+
+
+def test_huge_box_table(tmp_path: Path) -> None:
+    text = "┌" + "─┬" * 2000 + "─┐\n" + ("│" + "a│" * 2000 + "\n") * 200
+    refused(write(tmp_path, "box.txt", text), "too_large")
+
+
+def test_form_feeds_only(tmp_path: Path) -> None:
+    out = read_hostile(write(tmp_path, "ff.txt", "\f" * 100_000 + "本文\n"))
+    assert out["ok"] and out["pages"] == 100_001
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<table><tr><td>" * 500, "<div>" * 500, "<div>" * 200_000, "<span>" * 300 + "x", "<ul><li>" * 400],
+)
+def test_deep_html_is_refused_quickly(tmp_path: Path, body: str) -> None:
+    out = refused(write(tmp_path, "deep.html", "<html><body>" + body + "x"), "too_complex")
+    assert out["seconds"] < 20
+
+
+def test_deep_html_under_a_raised_limit_reads_without_recursion(tmp_path: Path) -> None:
+    path = write(tmp_path, "deep.html", "<html><body>" + "<div>" * 3000 + "本文" + "<ul><li>項目" * 300)
+    out = read_hostile(path, {"KEIKAKU_IMPORT_MAX_NESTING": "10000"})
+    assert out["ok"] and "本文" in out["texts"]
+
+
+def test_ordinary_nesting_is_read(tmp_path: Path) -> None:
+    html = "<html><body>" + "<div><section><p>段落</p>" * 40 + "</section></div>" * 40
+    html += "<p>" + "<p>一<li>二<td>三" * 2000  # unclosed p/li/td close themselves: not deep
+    out = read_hostile(write(tmp_path, "ok.html", html))
+    assert out["ok"]
+
+
+def test_ordered_list_start_of_a_trillion(tmp_path: Path) -> None:
+    path = write(tmp_path, "ol.html", '<html><body><ol type="I" start="999999999999"><li>項目</li></ol>')
+    out = read_hostile(path, timeout=20)
+    assert out["ok"]
+
+
+def test_html_table_of_huge_spans(tmp_path: Path) -> None:
+    rows = '<tr><td colspan="1000" rowspan="1000">x</td></tr>' * 300
+    refused(write(tmp_path, "span.html", f"<html><body><table>{rows}</table>"), "too_large")
+
+
+def test_html_rowspan_past_the_table_is_cut(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "cut.html", '<html><body><table><tr><td rowspan="65534">a</td><td>b</td></tr></table>'
+    )
+    out = read_hostile(path)
+    assert out["ok"] and out["kinds"] == ["table"]
+
+
+def test_unclosed_comments_and_scripts(tmp_path: Path) -> None:
+    html = "<html><body><p>本文</p>" + "<!--" * 50_000 + "<script>" * 50_000
+    out = read_hostile(write(tmp_path, "c.html", html), timeout=30)
+    assert out["ok"]
+
+
+# ---------------------------------------------------------------------------------------------
+# DOCX
+
+
+def _docx() -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("ひなた市DX推進計画", 1)
+    d.add_paragraph("電子申請の推進", style="List Number")
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "施策", "担当"
+    t.cell(1, 0).text, t.cell(1, 1).text = "電子申請", "情報政策課"
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _edit(data: bytes, member: str, change: Any) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            z.writestr(info.filename, change(body) if info.filename == member else body)
+    return out.getvalue()
+
+
+def _first_tcpr(extra: bytes) -> Any:
+    return lambda x: x.replace(b"<w:tcPr>", b"<w:tcPr>" + extra, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "member", "change"),
+    [
+        ("gridspan_text", "word/document.xml", _first_tcpr(b'<w:gridSpan w:val="abc"/>')),
+        ("gridspan_huge", "word/document.xml", _first_tcpr(b'<w:gridSpan w:val="999999999"/>')),
+        ("gridspan_negative", "word/document.xml", _first_tcpr(b'<w:gridSpan w:val="-5"/>')),
+        ("vmerge_odd", "word/document.xml", _first_tcpr(b'<w:vMerge w:val="sideways"/>')),
+        (
+            "gridbefore_text",
+            "word/document.xml",
+            lambda x: x.replace(b"<w:tr>", b'<w:tr><w:trPr><w:gridBefore w:val="x"/></w:trPr>', 1),
+        ),
+        ("ilvl_text", "word/numbering.xml", lambda x: x.replace(b'w:ilvl="0"', b'w:ilvl="zz"')),
+        (
+            "start_huge",
+            "word/numbering.xml",
+            lambda x: re.sub(rb'<w:start w:val="\d+"/>', b'<w:start w:val="999999999"/>', x),
+        ),
+        (
+            "numfmt_letters",
+            "word/numbering.xml",
+            lambda x: re.sub(rb'w:val="decimal"', b'w:val="upperLetter"', x),
+        ),
+        (
+            "sz_superscript",
+            "word/document.xml",
+            lambda x: x.replace(b"<w:r>", '<w:r><w:rPr><w:b/><w:sz w:val="²"/></w:rPr>'.encode(), 1),
+        ),
+    ],
+)
+def test_malformed_docx_values_read_normally(tmp_path: Path, name: str, member: str, change: Any) -> None:
+    data = _edit(_docx(), member, change)
+    if name == "start_huge":
+        data = _edit(
+            data, "word/numbering.xml", lambda x: re.sub(rb'w:val="decimal"', b'w:val="upperLetter"', x)
+        )
+    out = read_hostile(write(tmp_path, f"{name}.docx", data))
+    assert out["ok"], out
+
+
+@pytest.mark.parametrize(
+    ("name", "member", "change"),
+    [
+        (
+            "rel_missing",
+            "word/_rels/document.xml.rels",
+            lambda x: x.replace(b'Target="numbering.xml"', b'Target="nothere.xml"'),
+        ),
+        (
+            "rel_directory",
+            "word/_rels/document.xml.rels",
+            lambda x: x.replace(b'Target="styles.xml"', b'Target="../"'),
+        ),
+        ("rels_truncated", "word/_rels/document.xml.rels", lambda x: x[:-20]),
+        ("styles_garbage", "word/styles.xml", lambda x: b"not xml"),
+        ("document_garbage", "word/document.xml", lambda x: x[: len(x) // 2]),
+    ],
+)
+def test_broken_docx_parts_are_corrupt(tmp_path: Path, name: str, member: str, change: Any) -> None:
+    refused(write(tmp_path, f"{name}.docx", _edit(_docx(), member, change)), "corrupt")
+
+
+def test_numbering_rel_to_wrong_part_is_read_or_corrupt(tmp_path: Path) -> None:
+    data = _edit(
+        _docx(),
+        "word/_rels/document.xml.rels",
+        lambda x: x.replace(b'Target="numbering.xml"', b'Target="styles.xml"'),
+    )
+    out = read_hostile(write(tmp_path, "wrongpart.docx", data))
+    assert out["ok"] or out["code"] == "corrupt"
+
+
+def test_docx_xml_bomb(tmp_path: Path) -> None:
+    body = b"<w:p/>" * (40 * 1024 * 1024 // 6)
+    data = _edit(_docx(), "word/document.xml", lambda x: x.replace(b"<w:body>", b"<w:body>" + body, 1))
+    assert len(data) < 1_000_000
+    refused(write(tmp_path, "bomb.docx", data), "too_large")
+
+
+def test_docx_wide_spans_without_grid(tmp_path: Path) -> None:
+    row = b'<w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>'
+    table = b"<w:tbl>" + row * 400 + b"</w:tbl>"
+    data = _edit(_docx(), "word/document.xml", lambda x: x.replace(b"<w:body>", b"<w:body>" + table, 1))
+    refused(write(tmp_path, "wide.docx", data), "too_large")
+
+
+def test_docx_long_vertical_merge_is_linear(tmp_path: Path) -> None:
+    first = b'<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>'
+    more = b"<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
+    table = b"<w:tbl>" + first + more * 30_000 + b"</w:tbl>"
+    data = _edit(_docx(), "word/document.xml", lambda x: x.replace(b"<w:body>", b"<w:body>" + table, 1))
+    out = read_hostile(write(tmp_path, "merge.docx", data), timeout=40)
+    assert out["ok"] or out["code"] == "too_large"
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF (raw bytes)
+
+
+def _pdf(streams: list[bytes], *, pages: int = 1, raw: bool = False) -> bytes:
+    """A minimal PDF: ``pages`` pages, all drawing the given content streams (Flate-compressed unless
+    ``raw``: then each stream is already compressed)."""
+    objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + k} 0 R" for k in range(pages)).encode()
+    objs.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages))
+    font = 3 + pages + len(streams)
+    contents = b" ".join(b"%d 0 R" % (3 + pages + k) for k in range(len(streams)))
+    for _ in range(pages):
+        objs.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [%s] "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (contents, font)
+        )
+    for body in streams:
+        data = body if raw else zlib.compress(body)
+        objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _spaces_deflated(megabytes: int) -> bytes:
+    """A zlib stream of ``megabytes`` MB of spaces built from one flushed block repeated (about 1 KB
+    per MB), with the right checksum."""
+    chunk = b" " * (1 << 20)
+    c = zlib.compressobj(9)
+    first = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    last = c.compress(chunk) + c.flush()
+    adler = 1
+    for _ in range(megabytes):
+        adler = zlib.adler32(chunk, adler)
+    return first + block * (megabytes - 2) + last[:-4] + adler.to_bytes(4, "big")
+
+
+def test_pdf_gigabyte_of_spaces(tmp_path: Path) -> None:
+    stream = b"BT /F1 12 Tf 72 720 Td (Plan) Tj ET\n" + zlib.decompress(_spaces_deflated(4))[:0]
+    data = _pdf([zlib.compress(stream), _spaces_deflated(1024)], raw=True)
+    assert len(data) < 1_500_000
+    out = refused(write(tmp_path, "spaces.pdf", data), "too_large")
+    assert out["seconds"] < 30
+
+
+def test_pdf_two_million_text_operators(tmp_path: Path) -> None:
+    data = _pdf([b"BT /F1 1 Tf 10 10 Td " + b"(a) Tj " * 2_000_000 + b"ET"])
+    assert len(data) < 100_000
+    refused(write(tmp_path, "ops.pdf", data), "too_large")
+
+
+def test_pdf_objects_counted_after_load_over_several_streams(tmp_path: Path) -> None:
+    part = b"BT /F1 10 Tf 72 720 Td " + b"(a) Tj " * 60 + b"ET"
+    path = write(tmp_path, "split.pdf", _pdf([part, part, part]))
+    refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_PAGE_OBJECTS": "100"})
+    assert read_hostile(path)["ok"]
+
+
+def test_pdf_characters_per_page(tmp_path: Path) -> None:
+    path = write(tmp_path, "chars.pdf", _pdf([b"BT /F1 10 Tf 72 720 Td (" + b"x" * 500 + b") Tj ET"]))
+    refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_PAGE_CHARS": "100"})
+
+
+def test_pdf_pages(tmp_path: Path) -> None:
+    path = write(tmp_path, "pages.pdf", _pdf([b"BT /F1 10 Tf 72 720 Td (Plan) Tj ET"], pages=5))
+    refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_PAGES": "3"})
+    assert read_hostile(path)["pages"] == 5
+
+
+def test_pdf_content_total(tmp_path: Path) -> None:
+    body = b"BT /F1 10 Tf 72 720 Td (Plan) Tj ET\n" + b"%" + b" " * 3_000_000 + b"\n"
+    path = write(tmp_path, "total.pdf", _pdf([body, body]))
+    refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_CONTENT_BYTES": "5000000"})
+    refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_STREAM_BYTES": "1000000"})
+
+
+def test_pdf_dense_ruling_grid_stays_quick(tmp_path: Path) -> None:
+    rules = b"".join(b"%d 100 m %d 700 l S " % (50 + x, 50 + x) for x in range(0, 500, 2))
+    rules += b"".join(b"50 %d m 550 %d l S " % (100 + y, 100 + y) for y in range(0, 600, 2))
+    text = (
+        b"BT /F1 1 Tf "
+        + b"".join(b"1 0 0 1 %d %d Tm (a) Tj " % (51 + k % 498, 101 + k // 498 * 2) for k in range(20_000))
+        + b"ET"
+    )
+    out = read_hostile(write(tmp_path, "grid.pdf", _pdf([rules + text])), timeout=60)
+    assert out["ok"] or out["code"] in ("too_large", "needs_ocr")
+
+
+def test_pdf_lzw_and_run_length_streams_are_bounded(tmp_path: Path) -> None:
+    from keikaku.ingest.readers.pdf import _lzw, _run_length
+
+    # run-length: 128 copies of one byte per two input bytes
+    assert len(_run_length(b"\x81 " * 1000, 10_000)) == 128 * 79
+    assert len(_run_length(b"\x81 " * 100_000, 10_000)) <= 10_000 + 128
+    # LZW: a clear code, "ab" repeated, end of data
+    codes = [256, 97, 98, 258, 260, 259, 257]
+    bits = "".join(format(c, "09b") for c in codes)
+    bits += "0" * (-len(bits) % 8)
+    data = int(bits, 2).to_bytes(len(bits) // 8, "big")
+    assert _lzw(data, 1000) == b"ab" + b"ab" + b"aba" + b"ba"
+
+
+# ---------------------------------------------------------------------------------------------
+# the extractor's one pass over sections
+
+
+def test_find_sections_is_linear() -> None:
+    from keikaku.ingest.extract.metadata import find_sections
+    from keikaku.ingest.extract.outline import build_outline
+    from keikaku.ingest.readers.text import read_text
+
+    lines = []
+    for k in range(1, 12_501):
+        lines += [f"第{k}章 見出し", "本文です。"]
+    blocks = read_text("\n".join(lines).encode("utf-8")).blocks
+    outline = build_outline(blocks)
+    started = time.monotonic()
+    sections = find_sections(blocks, outline, set())
+    assert time.monotonic() - started < 3
+    assert len(sections) == 12_500
+    assert sections[-1].text == "本文です。"
