@@ -260,7 +260,8 @@ def find_fiscal_ranges(text: str) -> list[FiscalRange]:
             add(a, b, m.start(), m.end())
     ys = find_years(s)
     for y1, y2 in zip(ys, ys[1:], strict=False):
-        if not _CONNECTOR.match(re.sub(r"[\s\)）]|年度", "", s[y1.end : y2.start])):
+        # 令和7年4月1日から令和12年3月31日まで: the day is no part of the connector
+        if not _CONNECTOR.match(re.sub(r"[\s\)）]|年度|\d{1,2}\s*日", "", s[y1.end : y2.start])):
             continue
         a, b = y1.fiscal_year, y2.fiscal_year
         months = y1.month is not None or y2.month is not None

@@ -21,7 +21,17 @@ _PLAN_WORD = re.compile(r"計画|プラン|戦略|ビジョン")
 # a line that names a plan ends with the plan word (before a version, a status or a subtitle in brackets)
 _NAMES_PLAN = re.compile(
     r"(?:計画|プラン|戦略|ビジョン|アクションプラン)(?:書|編)?"
-    r"(?:\s*[（(【〔\[][^）)】〕\]]{0,20}[）)】〕\]])*\s*(?:[～〜\-－―].*[～〜\-－―]?)?$"
+    r"(?:\s*[（(【〔\[][^）)】〕\]]{0,20}[）)】〕\]])*"
+    r"\s*(?:[0-9]{4}(?:\s*[～〜\-－―]\s*[0-9]{2,4})?|ver\.?\s*[0-9.]+|[～〜\-－―].*[～〜\-－―]?)?$",
+    re.IGNORECASE,
+)
+# a status word written before the title on the same line: パブリックコメント用　ひなた市DX推進計画（素案）
+_STATUS_PREFIX = re.compile(
+    r"^(?:パブリック・?コメント(?:用|案|版)?|意見募集(?:用|版)?|[（(【〔]\s*(?:素案|原案|案)\s*[）)】〕])\s+"
+)
+# a line under the title that is part of it: （第2次）, 第3期, 改訂版
+_TITLE_TAIL = re.compile(
+    r"^[（(【〔]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]+\s*(?:次|期|版)|改訂版|改定版)\s*[）)】〕]?$"
 )
 # cover lines that are not the title: a date, a status, a draft mark, a page header or number
 _STATUS = re.compile(
@@ -31,7 +41,8 @@ _STATUS = re.compile(
 _ORDINAL = r"第\s*[0-9０-９一二三四五六七八九十]+\s*(?:次|期)"
 _ORG = re.compile(
     r"^(?P<org>[^\s　「『（(]{1,12}?(?:都|道|府|県|市|区|町|村))"
-    r"(?=官民|情報|デジタル|ＤＸ|DX|地域|第|の|電子|ＩＣＴ|ICT|ＩＴ|IT|行政|スマート|データ|自治体|\s|$)"
+    r"(?=官民|情報|デジタル|ＤＸ|DX|地域|第|の|電子|ＩＣＴ|ICT|ＩＴ|IT|ＡＩ|AI|IoT|行政|スマート|データ|自治体|オープン|"
+    r"教育|総合|高度|未来|協働|共創|全庁|業務|新|次期|\s|・|$)"
 )
 _KIND_BY_SUFFIX = {
     "市": OrganisationKind.CITY,
@@ -65,7 +76,7 @@ def cover_blocks(blocks: list[Block], limit: int = 15) -> list[Block]:
 def _names_plan(text: str) -> bool:
     """A line that is a plan's name: 〇〇市DX推進計画, …計画（第2次）, …計画 ～副題～; not 計画の策定にあたって."""
     t = squash(text)
-    if not 4 <= len(t) <= 60 or t.endswith(("。", "．")) or "・・・" in t or "…" in t:
+    if not 4 <= len(t) <= 60 or t.endswith(("。", "．")) or "・・・" in t or "…" in t or t[0] in "～〜":
         return False
     return bool(_NAMES_PLAN.search(t)) and not find_years(t[:4])
 
@@ -94,6 +105,10 @@ def find_title(blocks: list[Block]) -> str | None:
             if b.style == "sheet" or (want_heading and b.kind != BlockKind.HEADING):
                 continue
             if _names_plan(t):
+                t = _STATUS_PREFIX.sub("", t)
+                after = lines[n + 1][1] if n + 1 < len(lines) else ""
+                if _TITLE_TAIL.match(squash(after)) and not re.search(_ORDINAL, nfkc(t)):
+                    t += after.strip()
                 return _with_prefix(lines[:n], t)
     for b in blocks[:40]:
         t = clean_text(b.text).split("\n")[0].strip()
@@ -110,6 +125,9 @@ def _with_prefix(before: list[tuple[Block, str]], title: str) -> str:
     """A title split over lines: the organisation (and 第n次) lines right above it join it, unless the title
     already starts with an organisation."""
     if _ORG.match(re.sub(rf"^{_ORDINAL}", "", nfkc(title).replace(" ", ""))):
+        above = squash(before[-1][1]) if before else ""
+        if re.fullmatch(_ORDINAL, above) and not re.match(_ORDINAL, nfkc(title)):
+            return above + title
         return title
     parts: list[str] = []
     for _, t in reversed(before[-2:]):
@@ -125,26 +143,28 @@ def _organisation_name(text: str) -> str | None:
     t = re.sub(r"^(?:[【\[〔(（<＜][^】\]〕)）>＞]{0,12}[】\]〕)）>＞])+", "", t)  # 【概要版】, （仮称）
     t = re.sub(rf"^{_ORDINAL}", "", t)
     m = _ORG.match(t)
-    return _local_name(m.group("org")) if m else None
+    return m.group("org") if m else None
 
 
-def _local_name(name: str) -> str:
-    """みずほ県ことり町 → ことり町; あおば郡ことり町 → ことり町 (no 全国地方公共団体コード is read, so the 郡
-    is not kept); a prefecture stays itself."""
+def _local_name(name: str) -> tuple[str, str | None]:
+    """(the government, the prefecture written before it): みずほ県ことり町 → (ことり町, みずほ県);
+    あおば郡ことり町 → (ことり町, None) (no 全国地方公共団体コード is read, so the 郡 is not kept);
+    a prefecture stays itself."""
     if name in PREFECTURES:
-        return name
+        return name, None
+    prefecture = None
     for p in PREFECTURES:
         if name.startswith(p) and len(name) - len(p) >= 2:
-            name = name[len(p) :]
+            name, prefecture = name[len(p) :], p
             break
     else:
         m = re.match(r"^(.{2,4}?県)(.{2,})$", name)
         if m and m.group(2)[-1] in "市区町村":
-            name = m.group(2)
+            name, prefecture = m.group(2), m.group(1)
     m = re.match(r"^(.{1,5}?郡)(.{2,})$", name)
     if m and m.group(2)[-1] in "町村":
         name = m.group(2)
-    return name
+    return name, prefecture
 
 
 def find_organisation(title: str, blocks: list[Block]) -> Organisation | None:
@@ -158,13 +178,14 @@ def find_organisation(title: str, blocks: list[Block]) -> Organisation | None:
                     break
     if name is None:
         return None
+    name, written = _local_name(name)
     kind: OrganisationKind | None = None
     prefecture: str | None = None
     if name in PREFECTURES or name.endswith("県"):
         kind, prefecture = OrganisationKind.PREFECTURE, name
     else:
         kind = _KIND_BY_SUFFIX.get(name[-1])
-        prefecture = _prefecture_mentioned(blocks, name)
+        prefecture = written or _prefecture_mentioned(blocks, name)
     return Organisation(name=name, prefecture=prefecture, kind=kind)
 
 
@@ -223,7 +244,13 @@ _OTHER_PLAN = re.compile(
     r"前戦略|前ビジョン|第[1一]次|第[1一]期|国の計画|県の計画|国計画|県計画"
 )
 _QUOTED = re.compile(r"[「『]([^」』]{2,40})[」』]")
-_NAME_BEFORE = re.compile(r"([^、。，,\s「」『』（）()：:]{2,40}(?:計画|プラン|戦略|ビジョン|構想))$")
+_NAME_BEFORE = re.compile(
+    r"([^、。，,\s「」『』（）()：:]{2,40}?(?:計画|プラン|戦略|ビジョン|構想))(?:の(?:計画)?(?:期間|年度))?$"
+)
+# 〇〇計画の計画期間は…: the period of the plan named
+_PERIOD_OF = re.compile(
+    r"([^、。，,\s「」『』（）()：:]{2,40}?(?:計画|プラン|戦略|ビジョン|構想))[」』]?の(?:計画)?(?:期間|年度)"
+)
 _PERIOD_LABEL = re.compile(r"^[■◆●○・【〔\[<＜]?\s*(?:計画)?(?:期間|年度)\s*[】〕\]>＞]?\s*[:：]?")
 _NO_END = re.compile(
     r"(?:計画)?期間(?:は|を|について(?:は)?)?(?:特に)?(?:定め|設け)(?:ず|ない|ません)|"
@@ -235,8 +262,20 @@ _PAST_SECTION = re.compile(r"前計画|前期計画|旧計画|これまでの|�
 
 
 def _plan_name_matches(name: str, title: str) -> bool:
-    n, t = squash(name), squash(title)
-    return len(n) >= 4 and (n in t or t in n) and not _OTHER_PLAN.search(n)
+    """A plan named in the text is this plan: its title, or the title's plan words (自治体DX推進計画) after
+    本市の / 町の."""
+    n = re.sub(r"^[「『]|[」』]$", "", squash(name))
+    n = re.sub(r"^(?:本|当)?(?:市|町|村|区|県|都|府|道)の", "", n)
+    t = squash(title)
+    if not t or len(n) < 4 or any(m.group() not in t for m in _OTHER_PLAN.finditer(n)):
+        return False
+    return n in t or t in n
+
+
+def _plan_owner(name: str, title: str) -> str:
+    if _OWN_PLAN.search(name[-4:]) or _plan_name_matches(name, title):
+        return "own"
+    return "other"
 
 
 def _owner(s: str, lo: int, at: int, title: str) -> str | None:
@@ -263,14 +302,11 @@ def _owner(s: str, lo: int, at: int, title: str) -> str | None:
             if m:
                 name = m.group(1)
         if name is not None:
-            if _OWN_PLAN.search(name[-4:]) or _plan_name_matches(name, title):
-                return "own"
-            return "other"
+            return _plan_owner(name, title)
     window = s[lo:at]
     marks: list[tuple[int, str]] = [(m.end(), "own") for m in _OWN_PLAN.finditer(window)]
-    marks += [
-        (m.end(), "other") for m in _OTHER_PLAN.finditer(window) if not _plan_name_matches(m.group(), title)
-    ]
+    marks += [(m.end(), _plan_owner(m.group(1), title)) for m in _PERIOD_OF.finditer(window)]
+    marks += [(m.end(), "other") for m in _OTHER_PLAN.finditer(window) if m.group() not in squash(title)]
     for m in _QUOTED.finditer(window):
         if _PLAN_WORD.search(m.group(1)):
             marks.append((m.end(), "own" if _plan_name_matches(m.group(1), title) else "other"))
@@ -281,8 +317,11 @@ def _owner(s: str, lo: int, at: int, title: str) -> str | None:
     return max(marks)[1] if marks else None
 
 
-def _period_statements(blocks: list[Block], outline: Outline) -> list[tuple[str, int, bool, bool]]:
-    """(text, block index, on the cover, in a section about the period) for every block that may state it."""
+def _period_statements(
+    blocks: list[Block], outline: Outline, title: str
+) -> list[tuple[str, int, bool, bool]]:
+    """(text, block index, on the cover, in a section about the period) for every block that may state it;
+    a table gives its 計画期間 rows, and in the chapter on the period the rows about this plan (本計画 | …)."""
     cover = {id(b) for b in cover_blocks(blocks, 20)}
     out: list[tuple[str, int, bool, bool]] = []
     for i, b in enumerate(blocks):
@@ -294,7 +333,13 @@ def _period_statements(blocks: list[Block], outline: Outline) -> list[tuple[str,
         if b.kind == BlockKind.TABLE and b.table is not None:
             for row in b.table.texts():
                 cells = [clean_text(c) for c in row if c.strip()]
-                if len(cells) >= 2 and re.search(r"(?:計画)?期間$", squash(cells[0])):
+                head = squash(cells[0]) if cells else ""
+                if len(cells) >= 2 and (
+                    re.search(r"(?:計画)?期間$", head)
+                    or in_period
+                    and _PLAN_WORD.search(head)
+                    and _plan_owner(head, title) == "own"
+                ):
                     out.append((f"{squash(cells[0])}：{'　'.join(cells[1:])}", i, id(b) in cover, in_period))
             continue
         if b.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM):
@@ -317,7 +362,7 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
         title = find_title(blocks) or ""
     best: tuple[int, int, Period] | None = None  # (score, -order, period)
     order = 0
-    for text, _, on_cover, in_period in _period_statements(blocks, outline):
+    for text, _, on_cover, in_period in _period_statements(blocks, outline, title):
         para = nfkc(text)
         if not re.search(r"[0-9]|元年|期間|定め", para):
             continue

@@ -141,6 +141,16 @@ def test_period_is_not_read_from_a_measures_schedule() -> None:
         ("計画期間は、令和7年度を初年度とする5か年とします。", (2025, 2029)),
         ("計画期間は、2025（令和7）年度～2029（令和11）年度とします。", (2025, 2029)),
         ("計画期間は、令和7年度から令和9年度までとし、毎年度見直しを行います。", (2025, 2027)),
+        ("計画期間は、令和7年4月1日から令和12年3月31日までとします。", (2025, 2029)),
+        ("【計画期間】R7～R9", (2025, 2027)),
+        (
+            "国の自治体DX推進計画の期間（令和3年度～令和7年度）に合わせ、令和5年度から令和7年度までとします。",
+            (2023, 2025),
+        ),
+        (
+            "第6次総合計画の計画期間は令和3年度から令和12年度までです。本計画は令和7年度から令和9年度までを対象とします。",
+            (2025, 2027),
+        ),
     ],
 )
 def test_period_statement_forms(statement: str, expected: tuple[int, int]) -> None:
@@ -204,6 +214,21 @@ def test_period_from_a_cover_table_row(tmp_path: Path) -> None:
     assert _period(read_document(tmp_path / "minato.docx").blocks) == (2025, 2027)
 
 
+def test_period_from_a_table_of_plans_in_the_period_chapter(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("みなと区情報化推進計画", style="Title")
+    d.add_paragraph("計画の期間", style="Heading 1")
+    d.add_paragraph("関連する計画の期間は次のとおりです。")
+    t = d.add_table(rows=3, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "みなと区基本構想", "令和3年度～令和12年度"
+    t.cell(1, 0).text, t.cell(1, 1).text = "本計画", "令和7年度～令和10年度"
+    t.cell(2, 0).text, t.cell(2, 1).text = "みなと区情報化推進計画（前計画）", "令和2年度～令和6年度"
+    d.save(str(tmp_path / "minato.docx"))
+    assert _period(read_document(tmp_path / "minato.docx").blocks) == (2025, 2028)
+
+
 # ---------------------------------------------------------------------------------------------------
 # organisation
 
@@ -220,12 +245,19 @@ def test_period_from_a_cover_table_row(tmp_path: Path) -> None:
         ("あおば郡ことり町情報化計画", "ことり町", OrganisationKind.TOWN),
         ("みずほ県ことり町情報化計画", "ことり町", OrganisationKind.TOWN),
         ("ゆめの村地域情報化計画", "ゆめの村", OrganisationKind.VILLAGE),
+        ("あさひ村山市DX推進計画", "あさひ村山市", OrganisationKind.CITY),
+        ("ひなた市オープンデータ推進計画", "ひなた市", OrganisationKind.CITY),
     ],
 )
 def test_organisation_from_the_title(title: str, name: str, kind: OrganisationKind) -> None:
     org = find_organisation(title, _blocks(f"{title}\n令和7年3月\n"))
     assert org is not None
     assert (org.name, org.kind) == (name, kind)
+
+
+def test_organisation_keeps_the_prefecture_written_before_it() -> None:
+    org = find_organisation("みずほ県ことり町情報化計画", _blocks("みずほ県ことり町情報化計画\n"))
+    assert org is not None and (org.name, org.prefecture) == ("ことり町", "みずほ県")
 
 
 def test_organisation_from_a_cover_line_when_the_title_has_none() -> None:
@@ -248,6 +280,24 @@ def test_title_skips_status_lines_and_joins_a_split_cover_title() -> None:
 ひなた市 企画課
 """
     assert find_title(_blocks(text)) == "ひなた市デジタル推進計画"
+
+
+@pytest.mark.parametrize(
+    ("cover", "title"),
+    [
+        ("第2次\nひなた市情報化推進計画\n令和7年3月", "第2次ひなた市情報化推進計画"),
+        ("ひなた市情報化推進計画\n（第2次）\n令和7年3月", "ひなた市情報化推進計画（第2次）"),
+        ("パブリックコメント用　ひなた市DX推進計画（素案）\n令和7年1月", "ひなた市DX推進計画（素案）"),
+        ("～みんなでつくるデジタル計画～\nひなた市DX推進計画\n", "ひなた市DX推進計画"),
+        ("ひなた市DX推進計画 2025-2029\nひなた市", "ひなた市DX推進計画 2025-2029"),
+        (
+            "ひなた市\nデジタル・トランスフォーメーション推進アクションプラン\n",
+            "ひなた市デジタル・トランスフォーメーション推進アクションプラン",
+        ),
+    ],
+)
+def test_title_cover_forms(cover: str, title: str) -> None:
+    assert find_title(_blocks(cover + "\n")) == title
 
 
 def test_title_is_not_a_chapter_heading_about_the_plan() -> None:
