@@ -31,6 +31,11 @@ PRIORITY_FLAG = re.compile(
 )
 REPOST_FLAG = re.compile(r"[【\[［(（〔<＜]\s*再掲[^】\]］)）〕>＞]{0,12}[】\]］)）〕>＞]")
 
+# a measure key written in brackets: 【1-1】 ［2］ 〔3-2〕
+BRACKET_KEY = re.compile(
+    r"^\s*[【\[［〔]\s*([0-9０-９]{1,3}(?:\s*[-‐－ー−の]\s*[0-9０-９]{1,3}){0,3})\s*[】\]］〕]\s*"
+)
+
 SENTENCE_END = ("。", "．", "ます", "です", "する", "した")
 
 
@@ -95,6 +100,7 @@ def clean_title(text: str) -> tuple[str, bool, bool]:
     reposted = bool(REPOST_FLAG.search(s))
     s = PRIORITY_FLAG.sub("", s)
     s = REPOST_FLAG.sub("", s)
+    s = BRACKET_KEY.sub("", s, count=1)  # 【1-1】 opening a title is its key, not part of it
     s = re.sub(r"^[・●○◎■□◆◇▶▷►✓✔]\s*", "", s)
     s = _SPACES.sub(" ", s)
     # a space between two Japanese characters is an artefact of conversion (underline, footnote mark)

@@ -68,6 +68,19 @@ _ITEM_SYMBOLS = "■□◆◇●○◎▶►★☆"
 DEFINING = ("department", "kpi", "baseline", "target", "schedule")
 
 
+def _whole_kpi(text: str) -> bool:
+    """'交付率 65％→90％' states a whole KPI (an indicator before its first number); '年間41回（R4）',
+    '98%（2026年度）' and '移行完了（2024年度）' are values."""
+    s = nfkc(text)
+    if "までに" in s or s.rstrip().endswith("。"):
+        return True  # a target sentence ('令和7年度までに全ての部署で…を導入する。')
+    m = re.search(r"[0-9]", s)
+    if m is None or any(y.start <= m.start() < y.end for y in find_years(s)):
+        return False
+    pre = re.sub(r"(?:年間|月間|累計|延べ|毎年度?|約|現状値?|現況値?|基準値?)\s*$", "", s[: m.start()])
+    return len(pre.strip(" 　:：(（")) >= 2
+
+
 def label_of(b: Block) -> tuple[str, str] | None:
     """(kind, inline content) when a block is a label line: 【担当】総務課, 目標：…, ■KPI …"""
     if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
@@ -86,7 +99,7 @@ def label_of(b: Block) -> tuple[str, str] | None:
     word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
     rest = (m.group("inner") if m.group("d") else m.group("rest")).strip()
     kind = _KIND[word]
-    if kind == "target" and rest and not re.match(r"^[0-9０-９.．]", rest):
+    if kind == "target" and _whole_kpi(rest):
         kind = "kpi"  # 【目標】交付率 65％→90％: a whole KPI statement under a target word
     return kind, rest
 
@@ -169,13 +182,25 @@ class LabelledMeasure:
 
     def kpis(self) -> list[Kpi]:
         out: list[Kpi] = []
-        for text in self.texts("kpi"):
-            out.extend(parse_kpi_text(text, indicator=self.title))
-        base, target = " ".join(self.texts("baseline")), " ".join(self.texts("target"))
-        if base or target:
-            # 指標 / 現状値 / 目標値 on separate label lines: one KPI
-            indicator = out.pop().indicator if out and not out[-1].targets else self.title
-            out.extend(parse_kpi_text(kpi_with_values(indicator, base, target), indicator=self.title))
+        # label lines in order: each 指標 line opens a KPI; 現状値 / 目標値 lines give the open KPI's values
+        groups: list[dict[str, list[str]]] = []
+        for kind, texts in self.labels:
+            if kind == "kpi" or (kind in ("baseline", "target") and not groups):
+                groups.append({"kpi": [], "baseline": [], "target": []})
+            if kind in ("kpi", "baseline", "target"):
+                if kind != "kpi" and groups[-1][kind]:
+                    groups.append({"kpi": [], "baseline": [], "target": []})  # a second value: a new KPI
+                groups[-1][kind].extend(texts)
+        for g in groups:
+            kpis: list[Kpi] = []
+            for text in g["kpi"]:
+                kpis.extend(parse_kpi_text(text, indicator=self.title))
+            base, target = " ".join(g["baseline"]), " ".join(g["target"])
+            if base or target:
+                # 指標 / 現状値 / 目標値 on separate label lines: one KPI
+                indicator = kpis.pop().indicator if kpis and not kpis[-1].targets else self.title
+                kpis.extend(parse_kpi_text(kpi_with_values(indicator, base, target), indicator=self.title))
+            out.extend(kpis)
         if not out:  # no KPI label: a KPI sentence in the prose or description
             out = prose_kpis("\n".join([*self.prose, *self.texts("description")]), fallback=self.title)
         return out
