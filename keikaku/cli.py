@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 EXIT_OK, EXIT_WARN, EXIT_INVALID = 0, 1, 2
@@ -21,7 +21,9 @@ EXTENSIONS = ("keikaku.cli_national", "keikaku.cli_pdca", "keikaku.cli_excel")
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    from keikaku.cli_clock import now  # the CLI's one clock
+
+    return now()
 
 
 def _err(msg: str) -> None:

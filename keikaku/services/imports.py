@@ -18,11 +18,11 @@ from django.conf import settings
 
 from keikaku.core.plan import Catalogue, Plan
 from keikaku.core.validation import Problem, has_errors, plan_rules
+from keikaku.db.accounts.models import Membership, Role
+from keikaku.db.plans import models as pm
 from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import can
 from keikaku.services.plans import catalogue_save, organisation_find, plan_save
-from keikaku.web.accounts.models import Membership, Role
-from keikaku.web.plans import models as pm
 
 LOW_CONFIDENCE = 0.6
 
