@@ -258,7 +258,7 @@ _NO_END = re.compile(
 )
 _STARTS = re.compile(r"^\s*(?:から|より|を(?:初年度|始期|開始年度)と|に(?:開始|策定)|開始)")
 # headings of the part about a previous plan: its period is not this plan's
-_PAST_SECTION = re.compile(r"前計画|前期計画|旧計画|これまでの|振り返り|経緯|沿革|進捗状況|成果と課題|評価")
+_PAST_SECTION = re.compile(r"前計画|前期計画|旧計画|これまでの|振り返り|経緯|沿革|進捗状況|成果と課題")
 
 
 def _plan_name_matches(name: str, title: str) -> bool:
@@ -327,9 +327,8 @@ def _period_statements(
     for i, b in enumerate(blocks):
         nid = outline.context[i] if i < len(outline.context) else None
         chain = [outline.nodes[n].title for n in outline.chain(nid)]
-        in_period = any("期間" in t and not _PAST_SECTION.search(t) for t in chain)
-        if chain and _PAST_SECTION.search(chain[-1]) and not in_period:
-            in_period = False
+        # the chapter on the period, but not a part of it about the previous plan
+        in_period = any("期間" in t for t in chain) and not any(_PAST_SECTION.search(t) for t in chain)
         if b.kind == BlockKind.TABLE and b.table is not None:
             for row in b.table.texts():
                 cells = [clean_text(c) for c in row if c.strip()]
@@ -369,7 +368,12 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
         sentences = [x for x in re.split(r"(?<=。)", para) if x.strip()]
         for sent in sentences:
             order += 1
-            label = bool(_PERIOD_LABEL.match(sent)) and len(sent) <= 60 and "期間" in sent[:8]
+            # 計画期間：… (or 期間：… on the cover): a label, not a measure's 期間 field
+            label = (
+                bool(_PERIOD_LABEL.match(sent))
+                and len(sent) <= 60
+                and ("計画期間" in sent[:8] or on_cover and "期間" in sent[:8])
+            )
             cands: list[tuple[int, Period]] = []
             lo = 0
             ranges = find_fiscal_ranges(sent)
@@ -381,19 +385,19 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
                 note = para.strip() if "期間" in para and len(para) > 40 else None
                 cands.append(
                     (
-                        _period_score(owner, in_period, label, on_cover, sent, r.start),
+                        _period_score(owner, in_period, label, on_cover, sent, r.start, r.end),
                         Period(start_fy=r.start_fy, end_fy=r.end_fy, note=note),
                     )
                 )
             no_end = _NO_END.search(sent)
             if no_end and _owner(sent, 0, no_end.start(), title) != "other":
                 start = next((y.fiscal_year for y in find_years(sent) if _STARTS.match(sent[y.end :])), None)
-                score = _period_score(_owner(sent, 0, len(sent), title), in_period, label, on_cover, sent, 0)
+                score = _period_score(_owner(sent, 0, len(sent), title), in_period, label, False, sent, 0, 0)
                 cands.append((score + 1, Period(start_fy=start, note=sent.strip())))
             if not ranges and "期間" in sent and len(sent) > 20:
                 p = _start_end_sentence(sent, para)
                 if p is not None:
-                    cands.append((_period_score("own", in_period, label, on_cover, sent, 0), p))
+                    cands.append((_period_score("own", in_period, label, False, sent, 0, 0), p))
             for score, period in cands:
                 if score <= 0:
                     continue
@@ -402,16 +406,25 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
     return best[2] if best else Period()
 
 
-def _period_score(owner: str | None, in_period: bool, label: bool, on_cover: bool, sent: str, at: int) -> int:
-    """How surely a span states the plan's own period; 0: not a statement of it."""
+_SPAN_OF_PLAN = re.compile(
+    r"^\s*(?:まで)?(?:の)?\s*[0-9]{1,2}\s*(?:か|ヵ|ヶ|カ|箇)?\s*年|^\s*(?:まで)?を(?:計画|対象)"
+)
+
+
+def _period_score(
+    owner: str | None, in_period: bool, label: bool, on_cover: bool, sent: str, at: int, end: int
+) -> int:
+    """How surely the span sent[at:end] states the plan's own period; 0: not a statement of it. A sentence
+    about this plan states its period if it says 期間 / 対象 or the span is 〜までの5年間; a line on the
+    cover if it is the span alone."""
     score = 0
     if in_period:
         score += 50
     if label:
         score += 30
-    if owner == "own" and ("期間" in sent or "年間" in sent or "対象" in sent or "か年" in sent):
+    if owner == "own" and ("期間" in sent or "対象" in sent or _SPAN_OF_PLAN.match(sent[end:])):
         score += 30
-    if on_cover and len(sent) <= 40:
+    if on_cover and len(re.sub(r"[\s（）()【】〔〕:：]", "", sent[:at] + sent[end:])) == 0:
         score += 10
     if score and "期間" in sent[: at + 2]:
         score += 5

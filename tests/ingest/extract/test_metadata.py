@@ -128,6 +128,19 @@ def test_period_is_not_read_from_a_measures_schedule() -> None:
     assert _text_period(text) == (None, None)
 
 
+def test_period_own_sentence_with_its_length_and_a_bare_cover_line() -> None:
+    text = """\
+ひなた市DX推進計画
+
+1 はじめに
+本計画は、令和7年度から令和11年度までの5年間に取り組む施策を定めます。
+"""
+    assert _text_period(text) == (2025, 2029)
+    assert _text_period("ひなた市DX推進計画\n令和7年度～令和11年度\nひなた市\n") == (2025, 2029)
+    # a schedule line near the top is not the plan's period
+    assert _text_period("ひなた市DX推進計画\n\n窓口の電子化\n令和7年度～令和9年度　実施\n") == (None, None)
+
+
 @pytest.mark.parametrize(
     ("statement", "expected"),
     [
