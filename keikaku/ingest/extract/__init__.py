@@ -30,6 +30,7 @@ from keikaku.ingest.extract.common import (
     pillar_letters,
     split_departments,
     title_match,
+    trailing_departments,
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
 from keikaku.ingest.extract.gantt import phase_grid
@@ -306,6 +307,10 @@ class _Extraction:
         """Fields a measure states only in its prose: KPI sentences, a schedule chain
         (令和8年度 検討 → 令和9～10年度 実施)."""
         for d in self.drafts:
+            trail = trailing_departments(d.title)
+            if trail is not None:  # 'オープンデータの公開（企画課）': the department closes the title
+                d.title = trail[0]
+                d.add_departments(trail[1])
             if not d.kpis and d.description:
                 d.add_kpis(prose_kpis(d.description, fallback=d.title))
             if not d.schedule and d.description:

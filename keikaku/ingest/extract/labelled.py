@@ -270,6 +270,23 @@ def chain_schedule(text: str) -> list[ScheduleEntry]:
     return []
 
 
+_DEPT_NAME = re.compile(r"(?:課|室|局|部|係|班|センター|事務局|委員会|本部|館|所|署|園)$")
+
+
+def _label_value(kind: str | None, text: str) -> bool:
+    """A short line under a label that is that label's value, not a measure title: a year line under a
+    schedule label ('令和7～8年度：準備'), department names under a department label, a pillar's name."""
+    if kind == "schedule":
+        s = nfkc(text).lstrip("・ ")
+        return bool(re.match(r"^(?:令和|平成|R|H|[0-9]{4}|[0-9]{1,2}年|[→⇒●○◎■━\-～〜~])", s))
+    if kind == "department":
+        names = split_departments(text)
+        return bool(names) and all(_DEPT_NAME.search(n) for n in names)
+    if kind == "pillar":
+        return pillars_stated(text) is not None
+    return False
+
+
 def _prose_after(kind: str, b: Block, text: str) -> bool:
     """A full sentence that follows a department / schedule / pillar label's items belongs to the prose
     (a KPI sentence after the 〔ロードマップ〕 lines), not to that label."""
@@ -351,7 +368,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         if cur is None:
             continue
         text = clean_text(b.text)
-        if _title_like(b) and (current is not None or not cur.prose):
+        kind_now = cur.labels[-1][0] if current is not None and cur.labels else None
+        if _title_like(b) and (current is not None or not cur.prose) and not _label_value(kind_now, text):
             cur.titles_inside += 1
         if current is None or (current and _prose_after(cur.labels[-1][0], b, text)):
             cur.prose.append(text)  # a sentence after a list label's items is the measure's prose again
