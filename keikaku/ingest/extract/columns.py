@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from keikaku.core.fiscal import column_header_year, find_years
 from keikaku.ingest.blocks import Cell, Table
-from keikaku.ingest.extract.common import clean_text, memo, pillar_letters, squash
+from keikaku.ingest.extract.common import clean_text, memo, one_year_form, pillar_letters, squash
 from keikaku.ingest.extract.outline import pillars_stated
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS, NOT_MEASURE_COLUMNS, alternation, kind_of, words
 
@@ -180,10 +180,13 @@ def is_header_row(row: list[str]) -> bool:
 
 def _label_shaped(text: str) -> bool:
     """Short, no sentence, no number of its own: a column label of any kind."""
-    s = squash(text)
+    s = squash(one_year_form(text))
     if header_year(text) is not None:
         return True
-    return 0 < len(s) <= 20 and "。" not in s and not re.search(r"[0-9]", s)
+    without_years = "".join(
+        ch for i, ch in enumerate(s) if not any(y.start <= i < y.end for y in find_years(s))
+    )  # 目標値（令和9年度）: a year in a label is part of the label
+    return 0 < len(s) <= 24 and "。" not in s and not re.search(r"[0-9]", without_years)
 
 
 def _header_row(cells: list[Cell], row: list[str]) -> bool:

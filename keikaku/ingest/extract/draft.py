@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from keikaku.core.plan import Kpi, Measure, PillarRef, PillarSource, Provenance, ScheduleEntry
@@ -10,6 +11,7 @@ from keikaku.ingest.extract.common import contains, squash, title_match
 from keikaku.ingest.markers import normalise_key
 
 MATCH_THRESHOLD = 0.8
+_NO_VALUE = re.compile(r"^(?:[-‐―—−ー－~〜・]+|該当なし|なし|未定)$")
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Draft:
     def add_kpis(self, kpis: list[Kpi]) -> None:
         have = {squash(k.indicator) for k in self.kpis}
         for k in kpis:
+            if not _NO_VALUE.sub("", squash(k.indicator)):
+                continue  # '－' / '―' / '該当なし' in a KPI cell: no KPI
             if squash(k.indicator) not in have:
                 self.kpis.append(k)
                 have.add(squash(k.indicator))
