@@ -16,15 +16,9 @@ line), list items and paragraphs (wrapped lines joined; Japanese without spaces;
 continue on the next page). Coordinates in :class:`Location` are PDF points with ``top`` measured
 from the top of the page (as pdfplumber does).
 
-Hostile input: PDFium parses a page's whole content when it loads the page and aborts the process
-when memory runs out, so the raw file is scanned first (:func:`check_streams`): every stream that
-PDFium would decode to read text (content streams, form XObjects, fonts; not images, attachments or
-metadata) is inflated under a bound and refused past KEIKAKU_IMPORT_MAX_PDF_STREAM_BYTES, all of them
-together past KEIKAKU_IMPORT_MAX_PDF_CONTENT_BYTES, and a content stream whose operators would make
-more than KEIKAKU_IMPORT_MAX_PDF_PAGE_OBJECTS objects is refused too. After PDFium loads a page, its
-objects (forms included) and characters are counted against KEIKAKU_IMPORT_MAX_PDF_PAGE_OBJECTS and
-KEIKAKU_IMPORT_MAX_PDF_PAGE_CHARS before anything is read from them, and a document with more than
-KEIKAKU_IMPORT_MAX_PDF_PAGES pages is refused before any page is loaded.
+Hostile input: the raw file's streams are checked before PDFium loads any page, and each page's
+objects and characters before they are read (``readers/pdf_limits.py``); form XObjects are walked
+with an explicit stack.
 """
 
 from __future__ import annotations
@@ -33,9 +27,7 @@ import bisect
 import ctypes
 import math
 import re
-import zlib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +36,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import MAX_HEADING_CHARS, limit_error, limit_setting
+from keikaku.ingest.markers import MAX_HEADING_CHARS
 from keikaku.ingest.readers import (
     classify,
     join_wrapped,
@@ -55,6 +47,7 @@ from keikaku.ingest.readers import (
 )
 from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars
 from keikaku.ingest.readers.pdf_grid import MIN_COLUMNS, find_grid_tables
+from keikaku.ingest.readers.pdf_limits import check_page, check_pages, check_streams
 from keikaku.ingest.readers.text import starts_block
 
 MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
@@ -62,17 +55,6 @@ MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing,
 MAX_EDGE_PAIRS = 250_000  # horizontal × vertical rules past this: a drawing (pdfplumber pairs them all)
 HEADING_RATIO = 1.15  # font size over body size that makes a line a heading
 
-# limits (environment settings, see docs/settings.md); each refuses the document with a ReaderError
-MAX_STREAM_BYTES_ENV = "KEIKAKU_IMPORT_MAX_PDF_STREAM_BYTES"
-DEFAULT_MAX_STREAM_BYTES = 64 * 1024 * 1024  # one stream, decoded
-MAX_CONTENT_BYTES_ENV = "KEIKAKU_IMPORT_MAX_PDF_CONTENT_BYTES"
-DEFAULT_MAX_CONTENT_BYTES = 512 * 1024 * 1024  # all checked streams together, decoded
-MAX_PAGE_OBJECTS_ENV = "KEIKAKU_IMPORT_MAX_PDF_PAGE_OBJECTS"
-DEFAULT_MAX_PAGE_OBJECTS = 200_000
-MAX_PAGE_CHARS_ENV = "KEIKAKU_IMPORT_MAX_PDF_PAGE_CHARS"
-DEFAULT_MAX_PAGE_CHARS = 200_000
-MAX_PAGES_ENV = "KEIKAKU_IMPORT_MAX_PDF_PAGES"
-DEFAULT_MAX_PAGES = 3000
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-－—–‐ー－〜~・\(（\[［]*(?:p\.?|P\.?|ページ|頁)?\s*[0-9０-９]{1,4}\s*(?:[/／]\s*[0-9０-９]{1,4})?"
@@ -586,201 +568,6 @@ def _assemble(pages: list[_Page]) -> list[Block]:
 
 
 # ---------------------------------------------------------------------------------------------
-# the raw file, before PDFium: stream sizes and operator counts
-
-_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
-_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
-_NAME = re.compile(rb"/([A-Za-z0-9]+)")
-_LENGTH = re.compile(rb"/Length\s+(\d{1,12})(?!\s+\d+\s+R)")
-_NOT_PARSED = re.compile(rb"/Subtype\s*/Image|/Type\s*/(?:EmbeddedFile|Metadata|XRef)|/Subtype\s*/XML")
-_FONT_DATA = re.compile(rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)|/N\s+\d")
-# operators that make a page object: text shown, paths painted, XObjects, inline images, shadings
-_OBJECT_OPS = re.compile(rb"(?<![A-Za-z0-9_/])(?:Tj|TJ|Do|BI|sh|[SsfFBb]\*?)(?![A-Za-z0-9_*])|[)\]>]\s*['\"]")
-_CHUNK = 1 << 20
-
-
-def _inflate(raw: bytes, limit: int) -> bytes | None:
-    d = zlib.decompressobj()
-    out = bytearray()
-    try:
-        for k in range(0, len(raw), _CHUNK):
-            out += d.decompress(raw[k : k + _CHUNK], limit + 1 - len(out))
-            while d.unconsumed_tail and len(out) <= limit:
-                out += d.decompress(d.unconsumed_tail, limit + 1 - len(out))
-            if len(out) > limit or d.eof:
-                break
-    except zlib.error:
-        return bytes(out) if out else None  # PDFium keeps what inflates before the damage
-    return bytes(out)
-
-
-def _lzw(raw: bytes, limit: int) -> bytes:
-    """LZW (/LZWDecode, early change 1), stopping past ``limit`` bytes."""
-    out = bytearray()
-    table = [bytes([i]) for i in range(256)] + [b"", b""]
-    nbits, buf, held, prev = 9, 0, 0, b""
-    for byte in raw:
-        buf, held = (buf << 8) | byte, held + 8
-        while held >= nbits:
-            held -= nbits
-            code = (buf >> held) & ((1 << nbits) - 1)
-            buf &= (1 << held) - 1
-            if code == 256:
-                del table[258:]
-                nbits, prev = 9, b""
-                continue
-            if code == 257:
-                return bytes(out)
-            if code < len(table):
-                entry = table[code]
-                if prev:
-                    table.append(prev + entry[:1])
-            elif code == len(table) and prev:
-                entry = prev + prev[:1]
-                table.append(entry)
-            else:
-                return bytes(out)
-            out += entry
-            if len(out) > limit:
-                return bytes(out)
-            prev = entry
-            if len(table) + 1 >= (1 << nbits) and nbits < 12:
-                nbits += 1
-    return bytes(out)
-
-
-def _run_length(raw: bytes, limit: int) -> bytes:
-    out = bytearray()
-    k = 0
-    while k < len(raw) and len(out) <= limit:
-        n = raw[k]
-        if n == 128:
-            break
-        if n < 128:
-            out += raw[k + 1 : k + 2 + n]
-            k += 2 + n
-        else:
-            out += raw[k + 1 : k + 2] * (257 - n)
-            k += 2
-    return bytes(out)
-
-
-def _decode(raw: bytes, filters: list[bytes], limit: int) -> bytes | None:
-    """A stream's data through its filters, each output cut past ``limit``; None when a filter is not
-    one that can grow the data without bound (images, encryption) or the data does not decode."""
-    from pdfminer.ascii85 import ascii85decode, asciihexdecode
-
-    data: bytes | None = raw
-    for name in filters:
-        if data is None or len(data) > limit:
-            return data
-        if name in (b"FlateDecode", b"Fl"):
-            data = _inflate(data, limit)
-        elif name in (b"LZWDecode", b"LZW"):
-            data = _lzw(data, limit)
-        elif name in (b"RunLengthDecode", b"RL"):
-            data = _run_length(data, limit)
-        elif name in (b"ASCIIHexDecode", b"AHx"):
-            data = asciihexdecode(data)
-        elif name in (b"ASCII85Decode", b"A85"):
-            data = ascii85decode(data)
-        else:
-            return None
-    return data
-
-
-def _too_large(ja: str, en: str) -> ReaderError:
-    return limit_error("too_large", ja, en)
-
-
-def _streams(data: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """(dictionary, raw data) of each stream object in the file, found by its keyword (no xref
-    needed: PDFium repairs a broken xref, so the scan must not rely on one)."""
-    for m in _STREAM.finditer(data):
-        start = m.end()
-        head = data[max(0, m.start() - 4096) : m.start()]
-        obj = head.rfind(b"obj")
-        dictionary = head[obj + 3 :] if obj >= 0 else head
-        end = data.find(b"endstream", start)
-        end = len(data) if end < 0 else end
-        length = _LENGTH.search(dictionary)
-        if length and start + int(length.group(1)) <= end:
-            end = start + int(length.group(1))
-        yield dictionary, data[start:end]
-
-
-def check_streams(data: bytes) -> None:
-    """Refuse a PDF whose streams would make PDFium run out of memory or time: see the module doc."""
-    per_stream = limit_setting(MAX_STREAM_BYTES_ENV, DEFAULT_MAX_STREAM_BYTES)
-    total_limit = limit_setting(MAX_CONTENT_BYTES_ENV, DEFAULT_MAX_CONTENT_BYTES)
-    max_objects = limit_setting(MAX_PAGE_OBJECTS_ENV, DEFAULT_MAX_PAGE_OBJECTS)
-    total = 0
-    for dictionary, raw in _streams(data):
-        if _NOT_PARSED.search(dictionary):
-            continue
-        found = _FILTERS.search(dictionary)
-        filters = _NAME.findall(found.group(1)) if found else []
-        decoded = _decode(raw, filters, per_stream)
-        if decoded is None:
-            continue
-        if len(decoded) > per_stream:
-            raise _too_large(
-                f"PDF の中のストリームが大きすぎます (展開後 {per_stream:,} バイト超)",
-                f"a PDF stream decodes to more than {per_stream:,} bytes (set {MAX_STREAM_BYTES_ENV})",
-            )
-        total += len(decoded)
-        if total > total_limit:
-            raise _too_large(
-                f"PDF の内容が大きすぎます (展開後 合計 {total_limit:,} バイト超)",
-                f"the PDF's streams decode to more than {total_limit:,} bytes (set {MAX_CONTENT_BYTES_ENV})",
-            )
-        if _FONT_DATA.search(dictionary):
-            continue
-        count = 0
-        for _ in _OBJECT_OPS.finditer(decoded):
-            count += 1
-            if count > max_objects:
-                raise _page_objects_error(max_objects)
-
-
-def _page_objects_error(limit: int) -> ReaderError:
-    return _too_large(
-        f"PDF のページの描画命令が多すぎます (1 ページ {limit:,} 個超)",
-        f"a PDF page draws more than {limit:,} objects (set {MAX_PAGE_OBJECTS_ENV})",
-    )
-
-
-def _check_page(page_raw: Any, textpage: Any) -> None:
-    """Count what PDFium made of a page before reading it: objects (inside forms too) and characters."""
-    limit = limit_setting(MAX_PAGE_OBJECTS_ENV, DEFAULT_MAX_PAGE_OBJECTS)
-    todo: list[tuple[int, Any]] = [
-        (pdfium_c.FPDFPage_CountObjects(page_raw), lambda i: pdfium_c.FPDFPage_GetObject(page_raw, i))
-    ]
-    count = 0
-    while todo:
-        n, get = todo.pop()
-        count += max(n, 0)
-        if count > limit:
-            raise _page_objects_error(limit)
-        for i in range(n):
-            obj = get(i)
-            if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
-                todo.append(
-                    (
-                        pdfium_c.FPDFFormObj_CountObjects(obj),
-                        lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j),
-                    )
-                )
-    chars = pdfium_c.FPDFText_CountChars(textpage.raw)
-    char_limit = limit_setting(MAX_PAGE_CHARS_ENV, DEFAULT_MAX_PAGE_CHARS)
-    if chars > char_limit:
-        raise _too_large(
-            f"PDF のページの文字が多すぎます ({chars:,} 文字、上限 {char_limit:,} 文字)",
-            f"a PDF page holds {chars:,} characters (limit {char_limit:,}; set {MAX_PAGE_CHARS_ENV})",
-        )
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 def _open(source: Path | bytes) -> Any:
@@ -817,19 +604,14 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
         n_pages = len(pdf)
         if n_pages == 0:
             raise ReaderError("PDF にページがありません / the PDF has no pages", code="empty")
-        max_pages = limit_setting(MAX_PAGES_ENV, DEFAULT_MAX_PAGES)
-        if n_pages > max_pages:
-            raise _too_large(
-                f"PDF のページが多すぎます ({n_pages:,} ページ、上限 {max_pages:,} ページ)",
-                f"the PDF has {n_pages:,} pages (limit {max_pages:,}; set {MAX_PAGES_ENV})",
-            )
+        check_pages(n_pages)
         for i in range(n_pages):
             page = pdf[i]
             try:
                 width, height = page.get_size()
                 textpage = page.get_textpage()
                 try:
-                    _check_page(page.raw, textpage)
+                    check_page(page.raw, textpage)
                     lines = _page_lines(textpage, i + 1, height)
                     chars += sum(len(ln.text) for ln in lines)
                     record = _Page(i + 1, width, height, lines)

@@ -389,6 +389,63 @@ def test_pdf_objects_counted_after_load_over_several_streams(tmp_path: Path) -> 
     assert read_hostile(path)["ok"]
 
 
+def _form_bomb(draws: int, operators: int) -> bytes:
+    """A page drawing one form XObject ``draws`` times, the form showing ``operators`` strings: PDFium
+    builds the form's objects once per draw."""
+    page = b"q " + b"/Fm1 Do " * draws + b"Q"
+    form = b"BT /F1 1 Tf 10 10 Td " + b"(a) Tj " * operators + b"ET"
+    pc, fc = zlib.compress(page), zlib.compress(form)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 6 0 R >> /XObject << /Fm1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(pc) + pc + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> >> "
+        b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(fc) + fc + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_form_drawn_thousands_of_times(tmp_path: Path) -> None:
+    data = _form_bomb(5000, 1000)
+    assert len(data) < 2000
+    refused(write(tmp_path, "forms.pdf", data), "too_large")
+    assert read_hostile(write(tmp_path, "few.pdf", _form_bomb(3, 50)))["ok"]
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_pdf_form_bomb_written_by_reportlab(tmp_path: Path, encrypted: bool) -> None:
+    """Also when the file is encrypted with an empty user password (PDFium opens it unasked): the
+    streams are decrypted before they are checked."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "rl.pdf"
+    enc = StandardEncryption("", ownerPassword="owner", strength=128) if encrypted else None
+    c = canvas.Canvas(str(path), pageCompression=1, encrypt=enc)
+    c.beginForm("f")
+    for i in range(1000):
+        c.drawString(10, 10 + i % 700, "a")
+    c.endForm()
+    c.drawString(72, 720, "Plan")
+    for _ in range(5000):
+        c.doForm("f")
+    c.showPage()
+    c.save()
+    refused(path, "too_large")
+
+
 def test_pdf_characters_per_page(tmp_path: Path) -> None:
     path = write(tmp_path, "chars.pdf", _pdf([b"BT /F1 10 Tf 72 720 Td (" + b"x" * 500 + b") Tj ET"]))
     refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_PAGE_CHARS": "100"})
@@ -420,7 +477,7 @@ def test_pdf_dense_ruling_grid_stays_quick(tmp_path: Path) -> None:
 
 
 def test_pdf_lzw_and_run_length_streams_are_bounded(tmp_path: Path) -> None:
-    from keikaku.ingest.readers.pdf import _lzw, _run_length
+    from keikaku.ingest.readers.pdf_limits import _lzw, _run_length
 
     # run-length: 128 copies of one byte per two input bytes
     assert len(_run_length(b"\x81 " * 1000, 10_000)) == 128 * 79
