@@ -27,13 +27,12 @@ from keikaku.ingest.extract.common import (
     LABEL_YEAR,
     clean_text,
     clean_title,
-    pillar_letters,
     split_departments,
     title_match,
     trailing_departments,
 )
 from keikaku.ingest.extract.draft import Draft, find_draft
-from keikaku.ingest.extract.gantt import phase_grid
+from keikaku.ingest.extract.gantt import phase_grid, year_row_grid
 from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.labelled import chain_schedule, labelled_drafts, schedule_entries
 from keikaku.ingest.extract.metadata import (
@@ -44,7 +43,14 @@ from keikaku.ingest.extract.metadata import (
     find_sections,
     find_title,
 )
-from keikaku.ingest.extract.outline import Outline, PolicyTree, build_outline, join_key, pillar_heading
+from keikaku.ingest.extract.outline import (
+    Outline,
+    PolicyTree,
+    build_outline,
+    join_key,
+    pillar_heading,
+    pillars_stated,
+)
 from keikaku.ingest.extract.prose_kpi import prose_kpis
 from keikaku.ingest.extract.records import (
     BANNER_NO,
@@ -103,7 +109,7 @@ class _Extraction:
         for i, b in enumerate(self.blocks):
             if b.kind != BlockKind.TABLE or b.table is None:
                 continue
-            grid = phase_grid(b.table)
+            grid = phase_grid(b.table) or year_row_grid(b.table)
             if grid:  # a measure's 年次計画 as a phase × year grid: attached after all recognisers
                 self.grids.append((i, grid))
                 self.taken.add(i)
@@ -205,7 +211,7 @@ class _Extraction:
             if fy:
                 d.deadline_fy = fy
         for text in rec.values.get("pillar", []):
-            codes = pillar_letters(text)
+            codes = pillars_stated(text)  # A, E / 第11条 / オープンデータの推進 / その他
             if codes is not None:
                 d.set_pillars(codes)
                 self.stated_pillars.add(id(d))

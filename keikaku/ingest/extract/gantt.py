@@ -16,7 +16,7 @@ import re
 
 from keikaku.core.fiscal import column_header_year
 from keikaku.core.plan import ScheduleEntry
-from keikaku.core.schedule import is_arrow, is_dash, is_mark, normalise_phase, phase_parts
+from keikaku.core.schedule import fill_schedule, is_arrow, is_dash, is_mark, normalise_phase, phase_parts
 from keikaku.ingest.blocks import Table
 from keikaku.ingest.extract.common import clean_text
 
@@ -65,3 +65,32 @@ def phase_grid(table: Table) -> list[ScheduleEntry] | None:
     return [
         ScheduleEntry(fiscal_year=fy, written=w, phase=normalise_phase(w)) for fy, w in sorted(out.items())
     ]
+
+
+def year_row_grid(table: Table) -> list[ScheduleEntry] | None:
+    """A measure's schedule as one row under a header of fiscal years, with no name column:
+
+        | 令和4年度 | 令和5年度 | 令和6年度 |
+        | 検討      | 実施      | →         |     → 2022 検討, 2023 実施, 2024 実施
+
+    (or marks: ○ ○ ● as written). A merged cell covers every year it spans. None when the table is not
+    one (a header cell that is no year, more than one body row)."""
+    grid = table.grid()
+    if len(grid) != 2:
+        return None
+    header = [clean_text(c.text) for c in grid[0]]
+    years = [column_header_year(h) if h else None for h in header]
+    if sum(1 for y in years if y is not None) < 2 or any(
+        h and y is None for h, y in zip(header, years, strict=True)
+    ):
+        return None
+    cells: list[tuple[int, str]] = []
+    for cell, fy in zip(grid[1], years, strict=False):
+        if fy is None:
+            continue
+        text = "→" if cell.is_span_copy else clean_text(cell.text)
+        if len(text) > 12 or "。" in text:
+            return None
+        cells.append((fy, text))
+    entries = fill_schedule(cells, empty_continues=False)
+    return entries or None

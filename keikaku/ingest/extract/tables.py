@@ -36,12 +36,12 @@ from keikaku.ingest.extract.common import (
     clean_title,
     label_kind,
     pillar_from_name,
-    pillar_letters,
     split_departments,
     squash,
 )
 from keikaku.ingest.extract.draft import block_provenance
 from keikaku.ingest.extract.kpi import infer_direction, kpi_from_row, parse_kpi_text, split_kpi_items
+from keikaku.ingest.extract.outline import pillars_stated
 from keikaku.ingest.markers import split_marker
 
 __all__ = [
@@ -196,7 +196,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
             k.provenance = prov
         pillars = None
         if cols.pillar is not None and cols.pillar < len(cells):
-            pillars = pillar_letters(cells[cols.pillar]) or []
+            pillars = pillars_stated(cells[cols.pillar]) or []
         elif cols.pillar_marks:
             pillars = sorted({code for c, code in cols.pillar_marks.items() if squash(_cell(cells, c))})
         group_text = clean_title(_cell(cells, cols.group))[0] if cols.group is not None else banner
