@@ -6,8 +6,8 @@ Navigation, page header/footer, scripts and styles are dropped.
 
 Hostile input: the tree is walked with explicit stacks (no recursion), and a document nested deeper
 than KEIKAKU_IMPORT_MAX_NESTING is refused — first by a cheap scan of the markup before parsing
-(:func:`check_nesting`: lexbor's parse time grows with the square of the depth), then exactly while
-walking. Tables go through :func:`keikaku.ingest.markers.fit_table` (KEIKAKU_IMPORT_MAX_TABLE_CELLS).
+(:func:`check_nesting`: lexbor's parse time grows with the square of the depth; the scan also refuses
+more than KEIKAKU_IMPORT_MAX_HTML_ELEMENTS elements), then exactly while walking. Tables go through :func:`keikaku.ingest.markers.fit_table` (KEIKAKU_IMPORT_MAX_TABLE_CELLS).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import fit_table, max_nesting, nesting_error
+from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
 from keikaku.ingest.readers import classify, group_lines, join_wrapped, split_marker, table_text, tidy_spaces
 from keikaku.ingest.readers.docx import bold_heading
 from keikaku.ingest.readers.emphasis import with_bold
@@ -57,7 +57,9 @@ _FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)\s*(pt|px)", re.IGNORECASE)
 # ---------------------------------------------------------------------------------------------
 # nesting, estimated from the markup before parsing
 
-_TAG_OPEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)|<!--")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)([^>]*)>?|<!--")
+MAX_ELEMENTS_ENV = "KEIKAKU_IMPORT_MAX_HTML_ELEMENTS"
+DEFAULT_MAX_ELEMENTS = 500_000
 _VOID = {
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
     "link", "meta", "param", "source", "track", "wbr", "image",
@@ -98,29 +100,24 @@ def _truncate_at(stack: list[str], counts: Counter[str], wanted: set[str], scope
             return
 
 
-def estimated_depth(text: str, stop: int) -> int:
+def estimated_depth(text: str, stop: int, max_elements: int | None = None) -> int:
     """How deep the elements of an HTML text nest, scanned from its tags without building a tree:
     void elements, raw text (script, style), comments, end tags and the usual implied end tags (a new
     <li>, <td>, <tr> or <p> closes the open one; a block closes an open <p>) are followed closely
-    enough for real documents. Returns as soon as the depth passes ``stop``."""
+    enough for real documents. Returns as soon as the depth passes ``stop``; raises ReaderError past
+    ``max_elements`` start tags."""
     stack: list[str] = []
     counts: Counter[str] = Counter()
-    deepest = 0
-    pos = 0
-    n = len(text)
-    while pos < n:
-        m = _TAG_OPEN.search(text, pos)
-        if m is None:
-            break
+    deepest = elements = 0
+    tags = _TAG.finditer(text)
+    for m in tags:
         if m.group(0) == "<!--":
             end = text.find("-->", m.end())
             if end < 0:
                 break
-            pos = end + 3
+            tags = _TAG.finditer(text, end + 3)  # the comment's text is skipped, not scanned
             continue
         closing, tag = m.group(1), m.group(2).lower()
-        gt = text.find(">", m.end())
-        pos = m.end() if gt < 0 else gt + 1
         if closing:
             if counts[tag] > 0:
                 while stack:
@@ -129,19 +126,22 @@ def estimated_depth(text: str, stop: int) -> int:
                     if top == tag:
                         break
             continue
+        elements += 1
+        if max_elements is not None and elements > max_elements:
+            raise _elements_error(max_elements)
         if tag in _VOID:
             continue
-        if gt > 0 and text[gt - 1] == "/" and (counts["svg"] or counts["math"]):
+        if m.group(3).endswith("/") and (counts["svg"] or counts["math"]):
             continue  # self-closing, honoured in SVG and MathML only
         if tag in _CLOSES_P and counts["p"]:
             _truncate_at(stack, counts, {"p"}, {"button", "table", "td", "th"})
         if tag in _CLOSES:
             _truncate_at(stack, counts, *_CLOSES[tag])
         if tag in _RAW_TEXT:
-            end_raw = re.compile(rf"</{tag}\b", re.IGNORECASE).search(text, pos)
+            end_raw = re.compile(rf"</{tag}\b", re.IGNORECASE).search(text, m.end())
             if end_raw is None:
                 break
-            pos = end_raw.end()
+            tags = _TAG.finditer(text, end_raw.end())
             continue
         stack.append(tag)
         counts[tag] += 1
@@ -151,13 +151,22 @@ def estimated_depth(text: str, stop: int) -> int:
     return deepest
 
 
+def _elements_error(limit: int) -> ReaderError:
+    return limit_error(
+        "too_complex",
+        f"HTML の要素が多すぎます ({limit:,} 個超)",
+        f"the HTML has more than {limit:,} elements (set {MAX_ELEMENTS_ENV})",
+    )
+
+
 def check_nesting(text: str) -> None:
     """ReaderError("too_complex") when the markup nests deeper than KEIKAKU_IMPORT_MAX_NESTING (with
-    the html/body/tbody levels the parser adds)."""
+    the html/body/tbody levels the parser adds) or has more than KEIKAKU_IMPORT_MAX_HTML_ELEMENTS
+    elements (each costs a parse and a visit)."""
     limit = max_nesting()
     if "<" not in text:
         return
-    depth = estimated_depth(text, limit) + 3
+    depth = estimated_depth(text, limit, limit_setting(MAX_ELEMENTS_ENV, DEFAULT_MAX_ELEMENTS)) + 3
     if depth > limit:
         raise nesting_error(depth, limit)
 

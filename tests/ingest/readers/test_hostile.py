@@ -156,6 +156,13 @@ def test_deep_html_is_refused_quickly(tmp_path: Path, body: str) -> None:
     assert out["seconds"] < 20
 
 
+def test_html_of_too_many_elements(tmp_path: Path) -> None:
+    out = refused(write(tmp_path, "many.html", "<html><body>" + "<p>段落" * 600_000), "too_complex")
+    assert out["seconds"] < 30
+    path = write(tmp_path, "fewer.html", "<html><body>" + "<p>段落" * 1000)
+    assert read_hostile(path, {"KEIKAKU_IMPORT_MAX_HTML_ELEMENTS": "100"})["code"] == "too_complex"
+
+
 def test_deep_html_under_a_raised_limit_reads_without_recursion(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.html", "<html><body>" + "<div>" * 3000 + "本文" + "<ul><li>項目" * 300)
     out = read_hostile(path, {"KEIKAKU_IMPORT_MAX_NESTING": "10000"})
