@@ -244,14 +244,24 @@ class _Extraction:
                 d.add_departments(split_departments(tm.departments_text))
             self.taken.update(range(tm.title_index, tm.end))
 
+    def _owner_before(self, i: int) -> Draft | None:
+        """The measure a small table inside its text belongs to: the nearest measure before block i with
+        no heading between (a 指標 | 現状値 | 目標値 table under the measure's 〔指標〕 label)."""
+        before = [d for d in self.drafts if d.order < i]
+        d = max(before, key=lambda x: x.order, default=None)
+        if d is None or any(self.blocks[k].kind == BlockKind.HEADING for k in range(d.order + 1, i)):
+            return None
+        return d
+
     def tables(self, deferred: list[tuple[int, object]]) -> None:
         for i, cols in deferred:
             b = self.blocks[i]
             if cols.is_targets:  # type: ignore[attr-defined]
+                owner = self._owner_before(i)
                 for tr in read_targets(b, cols, self.source):  # type: ignore[arg-type]
                     found = [find_draft(self.drafts, title=t, key=t) for t in tr.measures]
                     if not tr.measures:
-                        found = [find_draft(self.drafts, title=tr.indicator, key=tr.key)]
+                        found = [find_draft(self.drafts, title=tr.indicator, key=tr.key) or owner]
                     for d in found:
                         if d is not None:
                             d.add_kpis([tr.kpi.model_copy(deep=True)])

@@ -284,6 +284,10 @@ def _label_value(kind: str | None, text: str) -> bool:
         return bool(names) and all(_DEPT_NAME.search(n) for n in names)
     if kind == "pillar":
         return pillars_stated(text) is not None
+    if kind in ("kpi", "baseline", "target"):  # '受講率 61%（令和2年度）→ 100%（令和5年度）'
+        return bool(re.search(r"[0-9０-９%％→⇒]", text))
+    if kind == "description":
+        return text.rstrip().endswith(("。", "ます", "る")) or len(text) > 40
     return False
 
 
