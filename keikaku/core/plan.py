@@ -47,6 +47,7 @@ class PlanKind(StrEnum):
 class PillarSource(StrEnum):
     DOCUMENT = "document"
     INFERRED = "inferred"
+    EDITED = "edited"  # chosen by a person in the editor
 
 
 class Direction(StrEnum):

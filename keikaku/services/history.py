@@ -15,10 +15,11 @@ from typing import Any
 
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.services.changes import measure_changes
 from keikaku.services.people import Actor, require
 
 # kinds of record, in the order the page lists records of the same instant
-KINDS = ("plan", "measure", "kpi", "report", "actual", "evaluation")
+KINDS = ("plan", "measure", "kpi", "report", "actual", "evaluation", "edit")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ def measure_history(actor: Actor, measure: pm.Measure) -> list[HistoryEntry]:
         *_entries("report", gm.ProgressReport.history.filter(measure_id=measure.pk)),
         *_entries("actual", gm.KpiActual.history.filter(report__measure_id=measure.pk)),
         *_entries("evaluation", gm.Evaluation.history.filter(measure_id=measure.pk)),
+    ]
+    entries += [  # the editor's own log: what changed, old → new in Japanese
+        HistoryEntry(when=c.at, who=c.who, kind="edit", type=c.action_label, fields=[c.target, *c.lines])
+        for c in measure_changes(actor, measure)
     ]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

@@ -6,7 +6,8 @@ organisation — and the anonymous public — sees only published plans and appr
 
 Actions (``obj`` in brackets):
   plan.view [Plan]            published → everyone; draft → members
-  plan.edit [Plan]            admin, editor (revise, evaluate, manage the plan)
+  plan.edit [Plan]            admin, editor (edit a draft, submit it for review, revise, manage the plan)
+  plan.approve [Plan]         admin (the approver: approve or return a version in review, publish, withdraw)
   progress.view [ProgressReport]  approved report of a published plan → everyone; else members
   progress.edit [Measure]     admin, editor; reporter for measures of their departments
   progress.review [Plan]      admin, editor (approve / return)
@@ -42,6 +43,7 @@ Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 ACTIONS = (
     "plan.view",
     "plan.edit",
+    "plan.approve",
     "progress.view",
     "progress.edit",
     "progress.review",
@@ -61,8 +63,10 @@ def _organisation_of(obj: Any) -> pm.Organisation:
         return obj
     if isinstance(obj, pm.Plan):
         return obj.organisation
-    if isinstance(obj, pm.Measure):
+    if isinstance(obj, pm.Measure | pm.Section | pm.Policy):
         return obj.plan.organisation
+    if isinstance(obj, pm.Kpi):
+        return obj.measure.plan.organisation
     if isinstance(obj, gm.ProgressReport):
         return obj.measure.plan.organisation
     if isinstance(obj, gm.ReportingPeriod | gm.Evaluation):
@@ -116,7 +120,7 @@ def can(user: Any, action: str, obj: Any) -> bool:
         return r == Role.REPORTER and ms is not None and _reporter_covers(ms, obj)
     if action in ("plan.edit", "progress.review", "evaluation.edit", "department.merge"):
         return r in _PLANNERS
-    if action == "period.manage":
+    if action in ("period.manage", "plan.approve"):
         return r == Role.ADMIN
     # history.view, manage
     return r is not None

@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("keikaku.web.accounts.urls")),
     path("manage/", include("keikaku.web.progress.urls_reports")),
     path("manage/", include("keikaku.web.progress.urls")),
+    path("manage/", include("keikaku.web.progress.urls_editor")),
     path("", include("keikaku.web.portal.urls")),
 ]

@@ -5,6 +5,7 @@ Order fields keep the document's order so that save → export gives back the sa
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -53,7 +54,9 @@ class Department(models.Model):
 
 
 PUBLISHED = "published"  # Plan.status: everyone sees it (the portal, the API, open data)
-DRAFT = "draft"  # Plan.status: the organisation's members only
+DRAFT = "draft"  # Plan.status: the organisation's members only; the only state that may be edited
+REVIEW = "review"  # Plan.status: 確認依頼 — submitted for the approver's review (members only)
+APPROVED = "approved"  # Plan.status: 承認済み — the approver may publish it (members only)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -67,7 +70,10 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     PUBLISHED = PUBLISHED
     DRAFT = DRAFT
-    STATUS = [(DRAFT, "下書き"), (PUBLISHED, "公開")]
+    REVIEW = REVIEW
+    APPROVED = APPROVED
+    # the workflow of a version: 下書き → 確認依頼 → 承認 → 公開 (keikaku.services.workflow)
+    STATUS = [(DRAFT, "下書き"), (REVIEW, "確認依頼"), (APPROVED, "承認済み"), (PUBLISHED, "公開")]
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField("計画名", max_length=500)
@@ -88,6 +94,10 @@ class Plan(models.Model):
     revision = models.PositiveIntegerField(
         "改訂番号", default=1, help_text="楽観的排他制御 / optimistic lock"
     )
+    # 問い合わせ先 shown on the public plan page: {"section": …, "phone": …, "email": …}
+    contact = models.JSONField("問い合わせ先", default=dict, blank=True)
+    # 位置付け: related plans as written (総合計画, 情報化計画, the prefecture's plan …), one per item
+    related_plans = models.JSONField("関連する計画", default=list, blank=True)
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
 
@@ -279,6 +289,31 @@ class PreviousPlanReview(models.Model):
         ordering = ["plan", "order"]
         verbose_name = "前計画の評価"
         verbose_name_plural = "前計画の評価"
+
+
+class PlanChange(models.Model):
+    """One change to a plan version made in the editor or its workflow, as a person reads it: who, when,
+    what (施策「…」), and the changes old → new in Japanese (「目標値: 100件 → 120件」); a workflow step
+    (確認依頼, 承認, 差戻し, 公開, 公開の取り下げ) with the reviewer's comment."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("日時")
+    action = models.CharField("操作", max_length=20)
+    target = models.CharField("対象", max_length=1200, blank=True, default="")
+    lines = models.JSONField("変更内容", default=list, blank=True)
+    comment = models.TextField("コメント", blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "計画の変更"
+        verbose_name_plural = "計画の変更"
+        indexes = [models.Index(fields=["plan", "at"]), models.Index(fields=["measure", "at"])]
 
 
 class Catalogue(models.Model):

@@ -292,6 +292,7 @@ def measure_history(request: HttpRequest, measure_id: int) -> HttpResponse:
         "report": gettext("進捗報告"),
         "actual": "KPI " + gettext("実績"),
         "evaluation": gettext("評価"),
+        "edit": gettext("編集"),
     }
     entries = [
         {"when": e.when, "who": e.who, "kind": kinds[e.kind], "type": e.type, "fields": e.fields}

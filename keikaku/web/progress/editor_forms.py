@@ -1,0 +1,195 @@
+"""Forms of the plan editor (/manage/…/edit/). Every form carries the ``revision`` it was read at; several
+forms share a page, so each has its own prefix (unique ids and names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from keikaku.core.fiscal import fiscal_year_label
+from keikaku.core.pillars import PILLARS, PRIORITY_AREA_OTHER, PRIORITY_AREAS
+from keikaku.db.plans import models as pm
+from keikaku.services.editing import KpiInput, MeasureInput
+from keikaku.web.progress.forms import RevisionForm
+
+FY = {"min_value": 1950, "max_value": 2100}
+# the schedule vocabulary offered in the schedule cells (free text is accepted too)
+PHASE_WORDS = (
+    "検討",
+    "調査",
+    "準備",
+    "策定",
+    "構築",
+    "導入",
+    "実施",
+    "運用",
+    "拡充",
+    "移行",
+    "見直し",
+    "完了",
+    "→",
+    "○",
+)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class MeasureForm(RevisionForm):
+    key = forms.CharField(label=_("番号"), required=False, max_length=100, help_text=_("例: 1-①、(2)"))
+    title = forms.CharField(label=_("施策名"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    policy = forms.TypedChoiceField(label=_("施策体系"), required=False, coerce=int, empty_value=None)
+    pillars = forms.MultipleChoiceField(
+        label=_("柱（官民データ活用推進基本法の基本的施策）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pillars_confirmed = forms.BooleanField(
+        label=_("柱を確認した（取り込み時に推定された柱も確定する）"), required=False
+    )
+    priority_areas = forms.MultipleChoiceField(
+        label=_("重点分野"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    priority = forms.BooleanField(label=_("重点取組"), required=False)
+    reposted = forms.BooleanField(label=_("再掲"), required=False)
+    departments = forms.MultipleChoiceField(
+        label=_("担当部署"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_departments = forms.CharField(
+        label=_("一覧にない担当部署（1 行に 1 つ）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    deadline_fy = forms.IntegerField(label=_("期限年度（西暦）"), required=False, **FY)
+    national_measures = forms.CharField(
+        label=_("関連する国の施策（1 行に 1 つ）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, policies: list[pm.Policy], departments: list[str], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["policy"].choices = [("", gettext("（施策体系に位置付けない）"))] + [
+            (p.pk, "\u3000" * p.depth + f"{p.key} {p.title}"[:120]) for p in policies
+        ]
+        self.fields["pillars"].choices = [
+            (p.code, f"{'その他' if p.code == 'other' else p.code}: {p.short}") for p in PILLARS
+        ]
+        self.fields["priority_areas"].choices = [(a, a) for a in (*PRIORITY_AREAS, PRIORITY_AREA_OTHER)]
+        self.fields["departments"].choices = [(d, d) for d in departments]
+
+    @staticmethod
+    def initial_for(ms: pm.Measure) -> dict[str, Any]:
+        return {
+            "revision": ms.revision,
+            "key": ms.key or "",
+            "title": ms.title,
+            "description": ms.description,
+            "policy": ms.policy_id,
+            "pillars": [r.code for r in ms.pillar_refs.all()],
+            "priority_areas": list(ms.priority_areas),
+            "priority": ms.priority,
+            "reposted": ms.reposted,
+            "departments": [d.written for d in ms.department_links.all()],
+            "deadline_fy": ms.deadline_fy,
+            "national_measures": "\n".join(ms.national_measures),
+        }
+
+    def to_input(self) -> MeasureInput:
+        cd = self.cleaned_data
+        return MeasureInput(
+            title=cd["title"],
+            key=cd["key"],
+            description=cd["description"],
+            policy_id=cd["policy"],
+            pillars=list(cd["pillars"]),
+            pillars_confirmed=cd["pillars_confirmed"],
+            priority_areas=list(cd["priority_areas"]),
+            priority=cd["priority"],
+            reposted=cd["reposted"],
+            departments=[*cd["departments"], *_lines(cd["new_departments"])],
+            deadline_fy=cd["deadline_fy"],
+            national_measures=_lines(cd["national_measures"]),
+        )
+
+
+DIRECTION_CHOICES = [
+    ("", _("（指定しない）")),
+    ("increase", _("増やす")),
+    ("decrease", _("減らす")),
+    ("keep", _("維持する")),
+    ("qualitative", _("実施・完了など（数値でない）")),
+]
+
+
+class KpiForm(RevisionForm):
+    indicator = forms.CharField(label=_("指標"), max_length=1000)
+    unit = forms.CharField(label=_("単位"), required=False, max_length=50, help_text=_("例: 件、%、人"))
+    direction = forms.ChoiceField(label=_("目指す方向"), required=False, choices=DIRECTION_CHOICES)
+    baseline_value = forms.CharField(label=_("基準値"), required=False, max_length=200)
+    baseline_fy = forms.IntegerField(label=_("基準年度（西暦）"), required=False, **FY)
+
+    def __init__(self, *args: Any, targets: int = 2, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.targets = targets
+        for i in range(targets):
+            self.fields[f"target_value_{i}"] = forms.CharField(
+                label=gettext("目標値 %(n)s") % {"n": i + 1}, required=False, max_length=200
+            )
+            self.fields[f"target_fy_{i}"] = forms.IntegerField(
+                label=gettext("目標年度 %(n)s（西暦）") % {"n": i + 1}, required=False, **FY
+            )
+
+    @staticmethod
+    def initial_for(k: pm.Kpi, revision: int) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "revision": revision,
+            "indicator": k.indicator,
+            "unit": k.unit or "",
+            "direction": k.direction or "",
+            "baseline_value": k.baseline_value or "",
+            "baseline_fy": k.baseline_fy,
+        }
+        for i, t in enumerate(k.targets.all()):
+            data[f"target_value_{i}"] = t.value
+            data[f"target_fy_{i}"] = t.fiscal_year
+        return data
+
+    def to_input(self) -> KpiInput:
+        cd = self.cleaned_data
+        return KpiInput(
+            indicator=cd["indicator"],
+            unit=cd["unit"],
+            direction=cd["direction"],
+            baseline_value=cd["baseline_value"],
+            baseline_fy=cd["baseline_fy"],
+            targets=[
+                (cd.get(f"target_value_{i}") or "", cd.get(f"target_fy_{i}")) for i in range(self.targets)
+            ],
+        )
+
+
+class ScheduleForm(RevisionForm):
+    def __init__(self, *args: Any, years: list[int], language: str | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.years = years
+        for fy in years:
+            self.fields[f"fy_{fy}"] = forms.CharField(
+                label=fiscal_year_label(fy, language),
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"list": "phase-words", "size": 12}),
+            )
+
+    def cells(self) -> list[tuple[int, str]]:
+        return [(fy, self.cleaned_data.get(f"fy_{fy}") or "") for fy in self.years]
+
+
+class MoveForm(RevisionForm):
+    step = forms.TypedChoiceField(coerce=int, choices=[(-1, "-1"), (1, "1")], required=False)
+    position = forms.IntegerField(label=_("移動先の順番"), required=False, min_value=1)

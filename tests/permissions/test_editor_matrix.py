@@ -1,0 +1,135 @@
+"""The permission matrix of the plan editor and the version workflow (keikaku/web/progress/urls_editor.py),
+for the same characters as test_matrix.py: Alice (editor 市A), Bob (reporter 市A), Charlie (editor 市B),
+Dana (admin 市A, the approver) and the anonymous resident. 市A's plan is a draft here (only drafts are
+edited). Every route of urls_editor must have a row."""
+
+from __future__ import annotations
+
+import pytest
+
+from keikaku.db.plans import models as pm
+from tests.people import People, make_people
+from tests.permissions.test_matrix import CHARACTERS, Case, _request
+
+pytestmark = pytest.mark.django_db
+
+EDITORS_A = {"alice", "dana"}
+
+
+@pytest.fixture
+def people(db) -> People:
+    p = make_people()
+    pm.Plan.objects.filter(pk=p.plan_a.pk).update(status=pm.DRAFT)
+    p.plan_a.refresh_from_db()
+    return p
+
+
+def _kpi(p: People) -> pm.Kpi:
+    return p.bob_measure.kpis.get()
+
+
+def _measure_form(p: People) -> dict:
+    ms = p.bob_measure
+    return {"revision": str(ms.revision), "title": "変えた施策名", "pillars": ["A"]}
+
+
+def _kpi_form(p: People) -> dict:
+    k = _kpi(p)
+    return {
+        f"kpi{k.pk}-revision": "1",
+        f"kpi{k.pk}-indicator": "変えた指標",
+        f"kpi{k.pk}-target_value_0": "5件",
+    }
+
+
+EDITOR_CASES = [
+    Case("plan editor", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/edit/", EDITORS_A),
+    Case("plan B editor", "GET", lambda p: f"/manage/plans/{p.plan_b.pk}/edit/", {"charlie"}),
+    Case("measure editor", "GET", lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/", EDITORS_A),
+    Case(
+        "save measure",
+        "POST",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/",
+        EDITORS_A,
+        _measure_form,
+    ),
+    Case(
+        "new measure",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/edit/measures/new/",
+        EDITORS_A,
+        lambda p: {"new-revision": str(p.plan_a.revision), "new-title": "新しい施策"},
+    ),
+    Case(
+        "move measure",
+        "POST",
+        lambda p: f"/manage/measures/{p.other_measure.pk}/list/up/",
+        EDITORS_A,
+        lambda p: {"list-revision": str(p.plan_a.revision)},
+    ),
+    Case(
+        "copy measure",
+        "POST",
+        lambda p: f"/manage/measures/{p.other_measure.pk}/list/copy/",
+        EDITORS_A,
+        lambda p: {"list-revision": str(p.plan_a.revision)},
+    ),
+    Case(
+        "delete measure",
+        "POST",
+        lambda p: f"/manage/measures/{p.other_measure.pk}/delete/",
+        EDITORS_A,
+        lambda p: {"delete-revision": "1"},
+    ),
+    Case(
+        "new KPI",
+        "POST",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/kpis/new/",
+        EDITORS_A,
+        lambda p: {"newkpi-revision": "1", "newkpi-indicator": "新しい指標"},
+    ),
+    Case("save KPI", "POST", lambda p: f"/manage/kpis/{_kpi(p).pk}/edit/", EDITORS_A, _kpi_form),
+    Case(
+        "delete KPI",
+        "POST",
+        lambda p: f"/manage/kpis/{_kpi(p).pk}/delete/",
+        EDITORS_A,
+        lambda p: {f"del{_kpi(p).pk}-revision": "1"},
+    ),
+    Case(
+        "save schedule",
+        "POST",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/schedule/",
+        EDITORS_A,
+        lambda p: {"schedule-revision": "1", "schedule-fy_2025": "準備"},
+    ),
+]
+
+
+def test_every_editor_route_is_in_the_matrix() -> None:
+    from keikaku.web.progress.urls_editor import urlpatterns
+
+    covered = {
+        "plan",
+        "measure_new",
+        "measure",
+        "kpi_new",
+        "schedule",
+        "measure_delete",
+        "measure_list",
+        "kpi",
+        "kpi_delete",
+    }
+    assert {p.name for p in urlpatterns} <= covered
+
+
+@pytest.mark.parametrize("who", CHARACTERS)
+@pytest.mark.parametrize("case", EDITOR_CASES, ids=[c.name for c in EDITOR_CASES])
+def test_editor_matrix(people: People, case: Case, who: str) -> None:
+    status, location = _request(people, who, case)
+    to_login = status == 302 and location.startswith("/accounts/login/")
+    if who in case.allowed:
+        expected = case.ok or (302 if case.method == "POST" else 200)
+        assert status == expected and not to_login, f"{who} should be allowed: {status} {location}"
+    else:
+        assert status in (401, 403, 404) or to_login, f"{who} should be refused: {status} {location}"
