@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -141,7 +142,11 @@ def _import_one(path: Path, args: argparse.Namespace) -> int:
             sys.stdout.write(dump_document(doc))
             return EXIT_OK
         result = plan_import(
-            path, now=_now(), store=not args.dry_run, status="draft" if args.draft else "published"
+            path,
+            now=_now(),
+            store=not args.dry_run,
+            status="published" if args.publish else "draft",
+            force=args.force,
         )
     except ImportFailed as e:
         _err(f"{path}: {e}")
@@ -155,7 +160,8 @@ def _import_one(path: Path, args: argparse.Namespace) -> int:
     for line in result.summary_lines():
         print(line)
     if result.stored_id is not None:
-        print(f"  stored as {result.kind} {result.stored_id}")
+        state = "published" if args.publish or result.kind == "catalogue" else "draft"
+        print(f"  stored as {result.kind} {result.stored_id} ({state})")
     if args.verbose:
         for p in result.problems:
             print(f"  {p}")
@@ -171,6 +177,9 @@ def _warn_reader(path: Path, doc: object) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     target = Path(args.path)
+    from keikaku.services.bounded import prestart
+
+    prestart()  # the parse fork server warms the readers while Django starts
     if args.to is None:
         _django()
     else:
@@ -203,11 +212,73 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    _django()
+def _serve_with_worker(args: argparse.Namespace) -> None:
+    """The portal, with the import-job worker beside it as a child process (`keikaku worker`) unless
+    --no-worker (a deployment that runs `keikaku worker` on its own)."""
     from keikaku.web.server import serve
 
-    serve(host=args.host, port=args.port, threads=args.threads, workers=args.workers)
+    worker = None if args.no_worker else _worker_start()
+    try:
+        serve(host=args.host, port=args.port, threads=args.threads, workers=args.workers)
+    finally:
+        if worker is not None:
+            _worker_stop(worker)
+
+
+def _worker_start() -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "keikaku.cli", "worker", "--parent-pid", str(os.getpid())]
+    print("keikaku: 取り込みのワーカーを起動しました / import worker started", file=sys.stderr, flush=True)
+    return subprocess.Popen(cmd)
+
+
+def _worker_stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()  # the worker finishes the document it is reading (bounded by the time limit)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    _serve_with_worker(args)
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background jobs (web imports) until stopped (Ctrl+C / SIGTERM), or until the queue is empty
+    with --batch; with --parent-pid, also when that process has gone (the worker `serve` starts)."""
+    _django()
+    import signal
+    import threading
+    import time
+
+    from keikaku.services.bounded import prestart
+    from keikaku.services.jobs import worker_make
+
+    prestart()  # the parse fork server imports the readers once, for every job
+    worker = worker_make(batch=args.batch, interval=args.interval)
+    if args.parent_pid:
+
+        def watch_parent() -> None:
+            while os.getppid() == args.parent_pid:
+                time.sleep(1)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch_parent, name="keikaku-parent-watch", daemon=True).start()
+    if not args.batch:
+        print(
+            "keikaku: ワーカー待機中 / worker waiting for jobs (Ctrl+C で停止)", file=sys.stderr, flush=True
+        )
+    worker.configure_signals()
+    try:
+        worker.run()
+    except SystemExit as e:  # the worker's signal handler ends the process this way
+        return int(e.code or 0)
+    finally:
+        worker.reset_signals()
     return EXIT_OK
 
 
@@ -221,9 +292,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(line)
     if args.no_serve:
         return EXIT_OK
-    from keikaku.web.server import serve
-
-    serve(host=args.host, port=args.port, threads=args.threads, workers=args.workers)
+    _serve_with_worker(args)
     return EXIT_OK
 
 
@@ -266,7 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a file, or a folder to import every file in it")
     p.add_argument("--to", choices=["json"], help="print the plan JSON instead of storing it")
     p.add_argument("--dry-run", action="store_true", help="read and check, store nothing")
-    p.add_argument("--draft", action="store_true", help="store as draft (not public) for review")
+    p.add_argument("--publish", action="store_true", help="publish at once (default: a draft, not public)")
+    p.add_argument("--draft", action="store_true", help=argparse.SUPPRESS)  # the default since --publish
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="store a document already stored for its organisation as a new version",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="list every warning")
     for name, fn, help_ in (
         ("serve", cmd_serve, "ウェブポータルを起動する / run the web portal"),
@@ -284,6 +359,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="load the sample data and stop")
+        p.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the import-job worker (run `keikaku worker` separately)",
+        )
+    p = add("worker", cmd_worker, "取り込みなどの処理を順に実行する / run background jobs (web imports)")
+    p.add_argument("--batch", action="store_true", help="run the queued jobs, then stop")
+    p.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between looks at the queue (default 1)"
+    )
+    p.add_argument(
+        "--parent-pid", type=int, help=argparse.SUPPRESS
+    )  # `serve` starts it: stop with that process
     add("migrate", cmd_migrate, "データベースを作成・更新する / create or update the database")
     for name in EXTENSIONS:
         try:

@@ -4,11 +4,13 @@ token bound to its uploader) and import_store (the reviewed upload stored as a d
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,19 +22,13 @@ from keikaku.core.plan import Catalogue, Plan
 from keikaku.core.validation import Problem, has_errors, plan_rules
 from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
-from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied, ServiceError
+from keikaku.services.bounded import ImportFailed, ParseTimeout, ParseTooLarge, document_parse
+from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied
 from keikaku.services.people import can
 from keikaku.services.plans import catalogue_save, organisation_find, plan_save
 
 LOW_CONFIDENCE = 0.6
-
-
-class ImportFailed(ServiceError):
-    """The document could not be read or is not a plan."""
-
-    def __init__(self, message: str, code: str = "unreadable") -> None:
-        super().__init__(message)
-        self.code = code
+__all__ = ["ImportFailed", "ParseTimeout", "ParseTooLarge", "document_read", "plan_import"]
 
 
 @dataclass
@@ -41,6 +37,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     stored_id: int | None = None
     kind: str = "plan"
+    duplicate_of: int | None = None  # a stored plan of the same organisation from the same file
 
     def summary_lines(self) -> list[str]:
         d = self.document
@@ -54,29 +51,63 @@ class ImportResult:
             for m in d.measures
             if any(p.source == "inferred" and p.confidence < LOW_CONFIDENCE for p in m.pillars)
         )
-        return [
+        lines = [
             f"{d.organisation.name}: {d.title}",
             f"  measures {len(d.measures)}, KPIs {kpis}, schedule cells {sched}, departments {len(depts)}, "
             f"evaluations {len(d.evaluations)}",
             f"  warnings {sum(1 for p in self.problems if p.severity == 'warning')}, "
             f"low-confidence pillars {low}",
         ]
+        if self.duplicate_of is not None:
+            lines.append(f"  同じ文書を取り込み済み / already stored: plan {self.duplicate_of}")
+        return lines
 
 
-def document_read(path: Path) -> Plan | Catalogue:
-    """Read and extract a document; any reader failure becomes ImportFailed with a clear message."""
-    from keikaku.ingest import import_document
-    from keikaku.ingest.blocks import ReaderError
-
+def document_read(path: Path, *, filename: str | None = None) -> Plan | Catalogue:
+    """Read and extract a document in a bounded child process (keikaku.services.bounded: time and memory
+    limits); any failure becomes ImportFailed (ParseTimeout, ParseTooLarge) with a clear message."""
     max_bytes = getattr(settings, "KEIKAKU_IMPORT_MAX_BYTES", None) if settings.configured else None
-    try:
-        return import_document(path, max_bytes=max_bytes)
-    except ReaderError as e:
-        raise ImportFailed(str(e), e.code) from None
+    return document_parse(path, filename=filename, max_bytes=max_bytes)
 
 
-def plan_import(path: Path, *, now: datetime, store: bool = True, status: str = "published") -> ImportResult:
-    """Import one document. Nothing is stored when it has errors (or when store=False)."""
+class DuplicateDocument(ImportFailed):
+    """The same document (same sha256) is already stored as a plan of the same organisation."""
+
+    def __init__(self, existing: pm.Plan, filename: str) -> None:
+        self.existing = existing
+        super().__init__(
+            f"同じ文書がすでに取り込まれています: 計画 {existing.pk}「{existing.title}」（{existing.get_status_display()}、"
+            f"/manage/plans/{existing.pk}/）。新しい版として保存するときは --force を付けてください"
+            f" / {filename} is already stored as plan {existing.pk}; --force stores it as a new version",
+            "duplicate",
+        )
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def duplicate_find(org: pm.Organisation | None, sha256: str) -> pm.Plan | None:
+    """The newest stored plan of ``org`` whose source document has this sha256 (None: not stored yet)."""
+    if org is None:
+        return None
+    return (
+        pm.Plan.objects.filter(organisation=org, source_file__sha256=sha256)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def plan_import(
+    path: Path, *, now: datetime, store: bool = True, status: str = pm.DRAFT, force: bool = False
+) -> ImportResult:
+    """Import one document (a draft unless ``status`` says otherwise). Nothing is stored when it has
+    errors (or when store=False). The same file already stored for the same organisation raises
+    DuplicateDocument unless ``force``: then it is stored as a new version of that plan."""
     doc = document_read(path)
     if isinstance(doc, Catalogue):
         result = ImportResult(doc, [], kind="catalogue")
@@ -92,9 +123,14 @@ def plan_import(path: Path, *, now: datetime, store: bool = True, status: str = 
     if has_errors(problems):
         raise InvalidDocument(problems)
     result = ImportResult(doc, problems)
+    source_bytes = path.read_bytes()
+    duplicate = duplicate_find(organisation_find(doc.organisation), hashlib.sha256(source_bytes).hexdigest())
+    result.duplicate_of = duplicate.pk if duplicate else None
     if store:
-        source_bytes = path.read_bytes()
-        result.stored_id = plan_save(doc, now=now, status=status, source_bytes=source_bytes).pk
+        if duplicate is not None and not force:
+            raise DuplicateDocument(duplicate, path.name)
+        row = plan_save(doc, now=now, status=status, source_bytes=source_bytes, previous=duplicate)
+        result.stored_id = row.pk
     return result
 
 
@@ -119,6 +155,7 @@ class ImportPreview:
     organisation: pm.Organisation | None
     may_store: bool
     refusal: str = ""
+    duplicate: pm.Plan | None = None  # a stored plan of the same organisation from the same file
 
 
 def uploads_dir() -> Path:
@@ -178,10 +215,18 @@ def uploads_prune(*, now: datetime) -> int:
     return n
 
 
-def import_preview(actor: Any, filename: str, chunks: Iterable[bytes], *, now: datetime) -> ImportPreview:
-    """Save an uploaded document under the data dir (a folder named by a new random token), read and
-    validate it. Unreadable, too large, not a plan or invalid → ImportFailed / InvalidDocument and the file
-    is deleted. Nothing goes into the database."""
+def upload_receive(
+    actor: Any,
+    filename: str,
+    chunks: Iterable[bytes],
+    *,
+    now: datetime,
+    start: Callable[[str], str] | None = None,
+) -> str:
+    """Save an uploaded document under the data dir, in a folder named by a new random token recorded with
+    its uploader; returns the token. Refused (ImportFailed) when its format is not accepted or it grows past
+    KEIKAKU_IMPORT_MAX_BYTES while it arrives (the folder is deleted). Reading it is upload_read's job:
+    ``start(token)`` (keikaku.services.jobs) queues it and returns the job's id, recorded with the upload."""
     _require_importer(actor)
     name = _safe_name(filename)
     if Path(name).suffix not in ACCEPTED_SUFFIXES:
@@ -194,10 +239,9 @@ def import_preview(actor: Any, filename: str, chunks: Iterable[bytes], *, now: d
     folder = uploads_dir() / token
     folder.mkdir(parents=True, mode=0o700)
     try:
-        path = folder / name
         max_bytes = settings.KEIKAKU_IMPORT_MAX_BYTES
         size = 0
-        with path.open("wb") as fh:
+        with (folder / name).open("wb") as fh:
             for chunk in chunks:
                 size += len(chunk)
                 if max_bytes and size > max_bytes:
@@ -207,7 +251,39 @@ def import_preview(actor: Any, filename: str, chunks: Iterable[bytes], *, now: d
                         "too_large",
                     )
                 fh.write(chunk)
-        doc = document_read(path)
+        meta = {"user": actor.pk, "filename": name, "created": now.isoformat()}
+        _write_meta(folder, meta)
+        if start is not None:
+            meta["task"] = start(token)
+            _write_meta(folder, meta)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return token
+
+
+def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
+    """Written whole (a reader in another process never sees half a file)."""
+    tmp = folder / (_META + ".tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, folder / _META)
+
+
+def upload_meta(token: str) -> dict[str, Any]:
+    """The upload's record: user (the uploader's id), filename, created, and what the job added."""
+    return dict(json.loads((_upload_path(token) / _META).read_text(encoding="utf-8")))
+
+
+def upload_read(token: str) -> Plan:
+    """Read and validate an upload (in the bounded child: keikaku.services.bounded) and keep the plan next
+    to it for the review. Unreadable, too large, too slow, not a plan or invalid → ImportFailed /
+    InvalidDocument, and the document file is deleted. Nothing goes into the database. The job's step:
+    upload_receive checked the uploader."""
+    folder = _upload_path(token)
+    name = json.loads((folder / _META).read_text(encoding="utf-8"))["filename"]
+    path = folder / name
+    try:
+        doc = document_read(path, filename=name)
         if isinstance(doc, Catalogue):
             raise ImportFailed(
                 "手引 (施策例のカタログ) です。計画書を選んでください (カタログは keikaku import で取り込みます)"
@@ -219,18 +295,13 @@ def import_preview(actor: Any, filename: str, chunks: Iterable[bytes], *, now: d
                 f"計画として読み取れません (施策が見つかりません) / no measures found: {name} does not look like a plan",
                 "not_a_plan",
             )
-        problems = plan_rules(doc)
-        if has_errors(problems):
-            raise InvalidDocument(problems)
-        (folder / _PLAN).write_text(doc.model_dump_json(), encoding="utf-8")
-        meta = {"user": actor.pk, "filename": name, "created": now.isoformat()}
-        (folder / _META).write_text(json.dumps(meta), encoding="utf-8")
+        if has_errors(plan_rules(doc)):
+            raise InvalidDocument(plan_rules(doc))
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        path.unlink(missing_ok=True)
         raise
-    org = organisation_find(doc.organisation)
-    refusal = _store_refusal(actor, org, doc)
-    return ImportPreview(token, name, doc, problems, org, not refusal, refusal)
+    (folder / _PLAN).write_text(doc.model_dump_json(), encoding="utf-8")
+    return doc
 
 
 def _store_refusal(actor: Any, org: pm.Organisation | None, doc: Plan) -> str:
@@ -247,25 +318,51 @@ def _store_refusal(actor: Any, org: pm.Organisation | None, doc: Plan) -> str:
     return f"「{org}」の計画担当ではないため保存できません / you are not a planner of {org}"
 
 
-def import_get(actor: Any, token: str) -> tuple[Path, Plan, str]:
-    """The upload behind ``token`` if it is ``actor``'s: (file path, plan, file name). Else NotFound."""
+def _own_upload(actor: Any, token: str) -> tuple[Path, dict[str, Any]]:
     folder = _upload_path(token)
     meta = json.loads((folder / _META).read_text(encoding="utf-8"))
     if meta.get("user") != getattr(actor, "pk", None):
         raise NotFound("取り込みが見つかりません / no such upload")
-    path = folder / meta["filename"]
+    return folder, meta
+
+
+def import_owned(actor: Any, token: str) -> dict[str, Any]:
+    """The record of ``actor``'s own upload (NotFound for anyone else's, a forged or an expired token)."""
+    return _own_upload(actor, token)[1]
+
+
+def import_get(actor: Any, token: str) -> ImportPreview:
+    """The read upload behind ``token`` if it is ``actor``'s, ready for review (NotFound otherwise, also
+    while it is still being read): the plan, its warnings, where it would be stored, whether ``actor`` may
+    store it, and a stored plan of the same organisation made from the same file."""
+    folder, meta = _own_upload(actor, token)
+    if not (folder / _PLAN).is_file():
+        raise NotFound("取り込みが見つかりません / no such upload (not read yet)")
     plan = Plan.model_validate_json((folder / _PLAN).read_text(encoding="utf-8"))
-    return path, plan, meta["filename"]
+    org = organisation_find(plan.organisation)
+    refusal = _store_refusal(actor, org, plan)
+    duplicate = None
+    if not refusal and (folder / meta["filename"]).is_file():
+        duplicate = duplicate_find(org, file_sha256(folder / meta["filename"]))
+    return ImportPreview(
+        token, meta["filename"], plan, plan_rules(plan), org, not refusal, refusal, duplicate=duplicate
+    )
 
 
-def import_store(actor: Any, token: str, *, now: datetime) -> pm.Plan:
-    """Store a reviewed upload as a draft plan with its source file, then delete the upload. Only a planner
-    of the organisation the document names (a superuser for a new organisation)."""
+def import_store(actor: Any, token: str, *, now: datetime, force: bool = False) -> pm.Plan:
+    """Store a reviewed upload as a draft plan with its source file, then delete the upload. Only the
+    uploader, as a planner of the organisation the document names (a superuser for a new organisation).
+    The same file already stored for that organisation → DuplicateDocument, unless ``force``: then it is
+    stored as a new version of that plan."""
     _require_importer(actor)
-    path, plan, _ = import_get(actor, token)
-    refusal = _store_refusal(actor, organisation_find(plan.organisation), plan)
-    if refusal:
-        raise PermissionDenied(refusal)
-    row = plan_save(plan, now=now, status="draft", source_bytes=path.read_bytes())
+    preview = import_get(actor, token)
+    if preview.refusal:
+        raise PermissionDenied(preview.refusal)
+    if preview.duplicate is not None and not force:
+        raise DuplicateDocument(preview.duplicate, preview.filename)
+    path = uploads_dir() / token / preview.filename
+    row = plan_save(
+        preview.plan, now=now, status=pm.DRAFT, source_bytes=path.read_bytes(), previous=preview.duplicate
+    )
     upload_discard(token)
     return row

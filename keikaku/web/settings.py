@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "simple_history",
+    "django_tasks",  # background jobs (web imports): the database backend, run by `keikaku worker`
+    "django_tasks_db",
     # the models and migrations (keikaku/db/): app labels plans, accounts, progress, search
     "keikaku.db.plans",
     "keikaku.db.accounts",
@@ -137,6 +139,8 @@ KEIKAKU_PAGE_CACHE_SECONDS = env_int("KEIKAKU_PAGE_CACHE_SECONDS", 300)
 # how long a process trusts a page's data stamp (saves in other processes show after this; 0 = ask every time)
 KEIKAKU_PAGE_STAMP_SECONDS = env_int("KEIKAKU_PAGE_STAMP_SECONDS", 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# background jobs (keikaku.services.jobs): rows in the database (SQLite or PostgreSQL), run by `keikaku worker`
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

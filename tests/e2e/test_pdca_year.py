@@ -67,7 +67,7 @@ def test_a_whole_pdca_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], s
     assert main(["import", str(doc), "--to", "json"]) == 0
     preview = json.loads(capsys.readouterr().out)
     assert preview["organisation"]["name"] == "みどり市" and len(preview["measures"]) == 2
-    assert main(["import", str(doc)]) == 0
+    assert main(["import", "--publish", str(doc)]) == 0  # imports are drafts unless --publish
     capsys.readouterr()
     imported = pm.Plan.objects.get(title="みどり市デジタル推進計画")
     page = anon.get(f"/plans/{imported.pk}/").content.decode()

@@ -64,11 +64,28 @@ def _upload(p: People) -> dict:
 
 
 def _uploaded_token(p: People, client: Client) -> dict:
-    """The token of the same upload made first in this client's session (a placeholder when the upload
-    is refused)."""
+    """The token of the same upload made first by this client's user, read by its job (the job's function
+    as the worker calls it; tests/web/test_import_jobs.py runs the real worker), or a placeholder when the
+    upload is refused."""
+    from keikaku.services.jobs import import_read
+
     r = client.post("/manage/import/", _upload(p))
-    m = re.search(r'name="token" value="([^"]+)"', r.content.decode()) if r.status_code == 200 else None
+    m = (
+        re.search(r"/manage/import/jobs/([^/]+)/", r.headers.get("Location", ""))
+        if r.status_code == 302
+        else None
+    )
+    if m:
+        import_read.call(m.group(1))
     return {"token": m.group(1) if m else "x" * 32, "action": "save"}
+
+
+def _alices_job(p: People) -> str:
+    """The page of an import job Alice submitted (only she may see it)."""
+    from keikaku.services.jobs import import_submit
+
+    document = _upload(p)["document"]
+    return f"/manage/import/jobs/{import_submit(p.alice, document.name, [document.read()], now=NOW).token}/"
 
 
 @dataclass
@@ -211,7 +228,8 @@ CASES = [
         ok=200,  # the page shows the result
     ),
     Case("import form", "GET", lambda p: "/manage/import/", PLANNERS),
-    Case("import upload for review", "POST", lambda p: "/manage/import/", PLANNERS, _upload, ok=200),
+    Case("import upload (queues a job)", "POST", lambda p: "/manage/import/", PLANNERS, _upload),
+    Case("import job page, Alice's job", "GET", _alices_job, {"alice"}),
     Case(
         "import save 市A plan as draft",
         "POST",
@@ -349,6 +367,7 @@ def test_every_route_is_in_the_matrix() -> None:
         "departments",
         "import",
         "import_save",
+        "import_job",
         "profile",
         "token_new",
     }

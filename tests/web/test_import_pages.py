@@ -1,5 +1,8 @@
-"""/manage/import/: a planner uploads a plan document, reviews what was read and stores it as a draft.
-Real DOCX files (python-docx); bad files come back as the form with the reason and store nothing."""
+"""/manage/import/: a planner uploads a plan document, its job reads it (a real worker, run here in batch
+mode in this process; the parse in its bounded child process), the planner reviews what was read and stores
+it as a draft. Real DOCX files (python-docx); bad files end in the reason, 400, and store nothing.
+
+The tests use ``transactional_db``: the worker checks its database connection as it would between jobs."""
 
 from __future__ import annotations
 
@@ -13,15 +16,16 @@ from django.test import Client, override_settings
 from keikaku.db.plans import models as pm
 from keikaku.ingest.readers import fixtures
 from keikaku.services.imports import uploads_dir
+from keikaku.services.jobs import worker_make
 from tests.people import People, make_people
 from tests.web.import_docs import SCRIPT, TOWN, name_alice_org, write_town_plan_docx
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture
-def people(db, settings, tmp_path: Path) -> People:
+def people(transactional_db, settings, tmp_path: Path) -> People:
     settings.DATA_DIR = tmp_path / "data"
     p = make_people()
     name_alice_org(p)
@@ -39,6 +43,21 @@ def _docx(tmp_path: Path, town: str = TOWN) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type=DOCX)
 
 
+def run_jobs() -> None:
+    """The queued import jobs, run by the worker `keikaku worker` runs, until the queue is empty."""
+    worker_make(batch=True, interval=0).run()
+
+
+def upload(client: Client, document, **headers):
+    """POST the upload, run the job, and GET the job's page (the review when it read a plan)."""
+    r = client.post("/manage/import/", {"document": document}, **headers)
+    if r.status_code != 302:
+        return r
+    assert r["Location"].startswith("/manage/import/jobs/")
+    run_jobs()
+    return client.get(r["Location"], **headers)
+
+
 def _token(page: str) -> str:
     m = re.search(r'name="token" value="([^"]+)"', page)
     assert m, "no token on the review page"
@@ -48,6 +67,11 @@ def _token(page: str) -> str:
 def _uploads() -> list[Path]:
     root = uploads_dir()
     return sorted(root.iterdir()) if root.is_dir() else []
+
+
+def _documents() -> list[Path]:
+    """Uploaded documents still kept (a failed job keeps only its record, to show the reason)."""
+    return [f for d in _uploads() for f in d.iterdir() if f.name not in ("upload.json", "plan.json")]
 
 
 def test_form_is_accessible_and_shows_the_limit(people: People) -> None:
@@ -64,7 +88,7 @@ def test_form_is_accessible_and_shows_the_limit(people: People) -> None:
 def test_alice_uploads_reviews_and_saves_a_draft(people: People, tmp_path: Path) -> None:
     alice = _client(people.alice)
     before = pm.Plan.objects.count()
-    r = alice.post("/manage/import/", {"document": _docx(tmp_path)})
+    r = upload(alice, _docx(tmp_path))
     assert r.status_code == 200
     page = r.content.decode()
     assert f"{TOWN}デジタル推進計画" in page
@@ -90,7 +114,7 @@ def test_alice_uploads_reviews_and_saves_a_draft(people: People, tmp_path: Path)
 
 def test_charlie_cannot_save_the_plan_of_another_organisation(people: People, tmp_path: Path) -> None:
     charlie = _client(people.charlie)
-    r = charlie.post("/manage/import/", {"document": _docx(tmp_path)})
+    r = upload(charlie, _docx(tmp_path))
     assert r.status_code == 200
     page = r.content.decode()
     assert 'value="save"' not in page and "計画担当ではない" in page
@@ -101,19 +125,19 @@ def test_charlie_cannot_save_the_plan_of_another_organisation(people: People, tm
 
 def test_a_new_organisation_needs_a_superuser(people: People, tmp_path: Path) -> None:
     alice = _client(people.alice)
-    page = alice.post("/manage/import/", {"document": _docx(tmp_path, "あおば市")}).content.decode()
+    page = upload(alice, _docx(tmp_path, "あおば市")).content.decode()
     assert "未登録の団体" in page and "システム管理者だけ" in page
     assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 403
     assert not pm.Organisation.objects.filter(name="あおば市").exists()
     people.alice.is_superuser = True
     people.alice.save()
-    page = alice.post("/manage/import/", {"document": _docx(tmp_path, "あおば市")}).content.decode()
+    page = upload(alice, _docx(tmp_path, "あおば市")).content.decode()
     assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 302
     assert pm.Plan.objects.get(organisation__name="あおば市").status == "draft"
 
 
 def test_a_token_is_bound_to_its_session_and_uploader(people: People, tmp_path: Path) -> None:
-    page = _client(people.alice).post("/manage/import/", {"document": _docx(tmp_path)}).content.decode()
+    page = upload(_client(people.alice), _docx(tmp_path)).content.decode()
     token = _token(page)
     # Dana (admin of the same organisation) cannot use Alice's token; forged tokens and paths neither
     dana = _client(people.dana)
@@ -124,7 +148,7 @@ def test_a_token_is_bound_to_its_session_and_uploader(people: People, tmp_path: 
 
 def test_discard_deletes_the_upload(people: People, tmp_path: Path) -> None:
     alice = _client(people.alice)
-    page = alice.post("/manage/import/", {"document": _docx(tmp_path)}).content.decode()
+    page = upload(alice, _docx(tmp_path)).content.decode()
     r = alice.post("/manage/import/save/", {"token": _token(page), "action": "discard"})
     assert r.status_code == 302 and r["Location"] == "/manage/import/"
     assert _uploads() == [] and pm.Plan.objects.count() == 2
@@ -140,22 +164,22 @@ def test_discard_deletes_the_upload(people: People, tmp_path: Path) -> None:
     ],
 )
 def test_bad_files_come_back_with_the_reason(people: People, name: str, content: bytes, message: str) -> None:
-    r = _client(people.alice).post("/manage/import/", {"document": SimpleUploadedFile(name, content)})
+    r = upload(_client(people.alice), SimpleUploadedFile(name, content))
     assert r.status_code == 400
     page = r.content.decode()
     assert 'role="alert"' in page and message in page and "何も保存していません" in page
-    assert pm.Plan.objects.count() == 2 and _uploads() == []
+    assert pm.Plan.objects.count() == 2 and _documents() == []
 
 
 def test_encrypted_pdf_and_too_large_file(people: People, tmp_path: Path) -> None:
     alice = _client(people.alice)
     enc = fixtures.write_plan_pdf(tmp_path / "enc.pdf", encrypt_password="secret")
-    r = alice.post("/manage/import/", {"document": SimpleUploadedFile(enc.name, enc.read_bytes())})
+    r = upload(alice, SimpleUploadedFile(enc.name, enc.read_bytes()))
     assert r.status_code == 400 and "パスワード" in r.content.decode()
     with override_settings(KEIKAKU_IMPORT_MAX_BYTES=1000):
-        r = alice.post("/manage/import/", {"document": _docx(tmp_path)})
+        r = upload(alice, _docx(tmp_path))
     assert r.status_code == 400 and "大きすぎます" in r.content.decode()
-    assert pm.Plan.objects.count() == 2 and _uploads() == []
+    assert pm.Plan.objects.count() == 2 and _documents() == []
 
 
 def test_no_file_is_a_400(people: People) -> None:
@@ -186,7 +210,5 @@ def test_form_and_review_in_english(people: People, tmp_path: Path) -> None:
     alice.cookies["django_language"] = "en"
     page = alice.get("/manage/import/", headers={"accept-language": "en"}).content.decode()
     assert "Import a plan document" in page and "Accepted formats:" in page and " MB." in page
-    page = alice.post(
-        "/manage/import/", {"document": _docx(tmp_path)}, headers={"accept-language": "en"}
-    ).content.decode()
+    page = upload(alice, _docx(tmp_path), headers={"accept-language": "en"}).content.decode()
     assert "Review the import" in page and "Save as draft" in page and "2 measures, 1 KPIs" in page

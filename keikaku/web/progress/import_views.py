@@ -1,8 +1,14 @@
-"""/manage/import/: upload a plan document, review what was read, store it as a draft.
+"""/manage/import/: upload a plan document, follow its import job, review what was read, store it as a draft.
 
-Thin: reading, validation, the temporary file and the permission rules live in keikaku.services.imports.
-The upload is carried to the save request by a random token kept in the uploader's session (and recorded
-with the uploader's id next to the file); a path never comes from the form."""
+Thin: the upload, the job, reading (in a bounded child process, by the worker), validation and the
+permission rules live in keikaku.services.imports and keikaku.services.jobs. The upload is named by a random
+token recorded with its uploader's id: only the uploader sees the job and its review, from any session; a
+path never comes from the form.
+
+The job page refreshes itself while the job runs: htmx polls the status region (``role="status"``, polite)
+and reloads the page when the job has finished; without JavaScript a ``<noscript>`` meta refresh and a
+reload link do the same.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +17,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keikaku.services import imports as svc
-from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied
+from keikaku.services import jobs
+from keikaku.services.errors import InvalidDocument, PermissionDenied
 from keikaku.web import clock
 from keikaku.web.progress.guards import guarded
 
-SESSION_KEY = "keikaku_imports"
-MAX_PENDING = 10
+POLL_SECONDS = 2
 
 
 class UploadForm(forms.Form):
@@ -40,6 +46,7 @@ def _form_page(request: HttpRequest, form: UploadForm, *, status: int, error: st
         "error": error,
         "formats": " / ".join(s.lstrip(".") for s in svc.ACCEPTED_SUFFIXES),
         "limit_mb": _limit_mb(),
+        "jobs": jobs.import_jobs_list(request.user, now=clock.now()),
     }
     return render(request, "progress/import_form.html", ctx, status=status)
 
@@ -52,8 +59,8 @@ def _require_importer(request: HttpRequest) -> None:
 @guarded
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST: read the upload and show the review page (400 with the form again when
-    the file cannot be read as a plan)."""
+    """GET: the upload form and the user's unfinished imports. POST: receive the upload, queue its job and
+    go to the job's page at once (400 with the form again when the file is refused on arrival)."""
     _require_importer(request)
     if request.method == "GET":
         return _form_page(request, UploadForm(), status=200)
@@ -62,15 +69,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, status=400)
     upload = form.cleaned_data["document"]
     try:
-        preview = svc.import_preview(request.user, upload.name, upload.chunks(), now=clock.now())
+        job = jobs.import_submit(request.user, upload.name, upload.chunks(), now=clock.now())
     except svc.ImportFailed as e:
         return _form_page(request, form, status=400, error=str(e))
-    except InvalidDocument as e:
-        return _form_page(request, UploadForm(), status=400, error=str(e))
-    pending = [t for t in request.session.get(SESSION_KEY, []) if t != preview.token][-(MAX_PENDING - 1) :]
-    request.session[SESSION_KEY] = [*pending, preview.token]
+    return redirect("progress:import_job", token=job.token)
+
+
+def _review_context(request: HttpRequest, job: jobs.ImportJob) -> dict:
+    preview = svc.import_get(request.user, job.token)
     plan = preview.plan
-    ctx = {
+    return {
+        "job": job,
         "preview": preview,
         "plan": plan,
         "warnings": [p for p in preview.problems if p.severity == "warning"],
@@ -82,22 +91,44 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         },
         "low_confidence": svc.LOW_CONFIDENCE,
     }
-    return render(request, "progress/import_review.html", ctx)
+
+
+@guarded
+@require_GET
+def import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """The job's page: its progress while it runs (an htmx request gets the status region alone, or a
+    reload when it has finished), the review when it has read the plan, the reason when it could not (400).
+    Only the uploader (404 for anyone else)."""
+    _require_importer(request)
+    job = jobs.import_job_get(request.user, token, now=clock.now())
+    if getattr(request, "htmx", False):
+        if job.finished:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "progress/_import_status.html", {"job": job})
+    if job.state == jobs.READY:
+        return render(request, "progress/import_review.html", _review_context(request, job))
+    ctx = {"job": job, "poll": POLL_SECONDS}
+    return render(request, "progress/import_job.html", ctx, status=400 if job.state == jobs.FAILED else 200)
 
 
 @guarded
 @require_POST
 def import_save(request: HttpRequest) -> HttpResponse:
-    """Store the reviewed upload as a draft (action=save) or throw it away (action=discard)."""
+    """Store the reviewed upload as a draft (action=save; action=save_version stores the same file again
+    as a new version of the plan it was stored as) or throw it away (action=discard)."""
     _require_importer(request)
     token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY, [])
-    if token not in pending:
-        raise NotFound("no such upload in this session")
-    if request.POST.get("action") == "discard":
+    svc.import_owned(request.user, token)  # NotFound for anyone else's upload
+    action = request.POST.get("action")
+    if action == "discard":
         svc.upload_discard(token)
-        request.session[SESSION_KEY] = [t for t in pending if t != token]
         return redirect("progress:import")
-    plan = svc.import_store(request.user, token, now=clock.now())
-    request.session[SESSION_KEY] = [t for t in pending if t != token]
+    try:
+        plan = svc.import_store(request.user, token, now=clock.now(), force=action == "save_version")
+    except svc.DuplicateDocument:
+        return redirect("progress:import_job", token=token)  # the review names the stored plan
+    except InvalidDocument as e:  # pragma: no cover - read and checked before; a rule changed meanwhile
+        return _form_page(request, UploadForm(), status=400, error=str(e))
     return redirect("progress:plan", plan_id=plan.pk)

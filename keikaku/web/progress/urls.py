@@ -10,6 +10,7 @@ urlpatterns = [
     path("", v.index, name="index"),
     path("import/", iv.import_upload, name="import"),
     path("import/save/", iv.import_save, name="import_save"),
+    path("import/jobs/<str:token>/", iv.import_job, name="import_job"),
     path("plans/<int:plan_id>/", v.plan_progress, name="plan"),
     path("plans/<int:plan_id>/periods/new/", v.period_new, name="period_new"),
     path("plans/<int:plan_id>/revise/", v.plan_revise_view, name="revise"),
