@@ -134,6 +134,8 @@ def head_kind(text: str) -> str | None:
         return "key"
     if s in _PRIORITY_HEADS:
         return "priority"
+    if kind_of(s) == "kpi":
+        return "kpi"  # 数値目標 / 成果指標 named exactly: the indicator column
     if KPI_HEAD.search(s) and "値" not in s and not re.search(r"目標(?:年度|時期)", s):
         return "kpi"
     if TARGET_HEAD.search(s):

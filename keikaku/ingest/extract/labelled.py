@@ -25,6 +25,7 @@ from keikaku.core.plan import Kpi, ScheduleEntry
 from keikaku.core.schedule import normalise_phase, strip_arrows
 from keikaku.ingest.blocks import Block, BlockKind, Location
 from keikaku.ingest.extract.common import (
+    BRACKET_KEY,
     clean_text,
     clean_title,
     nfkc,
@@ -120,7 +121,15 @@ def _is_item(b: Block) -> bool:
         return True
     if b.kind == BlockKind.LIST_ITEM:
         return bool(b.marker)
-    return _symbol_item(b) is not None
+    return _symbol_item(b) is not None or _bracket_key(b) is not None
+
+
+def _bracket_key(b: Block) -> str | None:
+    """The key of a paragraph written as '【1-1】統計情報の公開' (a short line, no sentence)."""
+    if b.kind != BlockKind.PARAGRAPH or b.marker or len(b.text) > 60 or "。" in b.text:
+        return None
+    m = BRACKET_KEY.match(b.text)
+    return nfkc(re.sub(r"\s+", "", m.group(1))) if m and b.text[m.end() :].strip() else None
 
 
 def _symbol_item(b: Block) -> str | None:
@@ -362,7 +371,11 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
             title, priority, reposted = clean_title(trail[0] if trail else b.text)
             marker = split_marker((b.marker or "") + " x")[0] if b.marker else None
             cur = LabelledMeasure(
-                i, title=title, key=marker.key if marker else None, priority=priority, reposted=reposted
+                i,
+                title=title,
+                key=marker.key if marker else _bracket_key(b),
+                priority=priority,
+                reposted=reposted,
             )
             if trail is not None:
                 cur.labels.append(("department", ["、".join(trail[1])]))
