@@ -212,3 +212,58 @@ def test_form_and_review_in_english(people: People, tmp_path: Path) -> None:
     assert "Import a plan document" in page and "Accepted formats:" in page and " MB." in page
     page = upload(alice, _docx(tmp_path), headers={"accept-language": "en"}).content.decode()
     assert "Review the import" in page and "Save as draft" in page and "2 measures, 1 KPIs" in page
+
+
+def test_the_job_page_shows_progress_and_refreshes_itself(people: People, tmp_path: Path) -> None:
+    alice = _client(people.alice)
+    r = alice.post("/manage/import/", {"document": _docx(tmp_path)})
+    assert r.status_code == 302
+    job_url = r["Location"]
+    page = alice.get(job_url).content.decode()
+    # queued: a polite status region polled by htmx, a meta refresh without JavaScript, a reload link
+    assert 'role="status"' in page and 'aria-live="polite"' in page and "順番を待っています" in page
+    assert f'hx-get="{job_url}"' in page and 'hx-trigger="every 2s"' in page and "htmx" in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert f'<a href="{job_url}">最新の状態を表示</a>' in page
+    # htmx asks for the status region alone while the job waits
+    part = alice.get(job_url, headers={"HX-Request": "true"})
+    assert part.status_code == 200 and "順番を待っています" in part.content.decode()
+    assert "<html" not in part.content.decode()
+    # the form lists the unfinished import
+    form = alice.get("/manage/import/").content.decode()
+    assert "あなたの取り込み" in form and job_url in form and "順番待ち" in form
+
+    run_jobs()
+    done = alice.get(job_url, headers={"HX-Request": "true"})
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+    review = alice.get(job_url).content.decode()
+    assert "取り込みの確認" in review and 'value="save"' in review and "http-equiv" not in review
+    # the uploader sees the job from another session too; nobody else does
+    other_session = _client(people.alice)
+    assert "取り込みの確認" in other_session.get(job_url).content.decode()
+    for who in (people.dana, people.charlie):
+        assert _client(who).get(job_url).status_code == 404
+    assert _client(people.bob).get(job_url).status_code == 403
+
+
+def test_a_document_stored_already_is_named_and_may_become_a_new_version(
+    people: People, tmp_path: Path
+) -> None:
+    alice = _client(people.alice)
+    first = upload(alice, _docx(tmp_path)).content.decode()
+    r = alice.post("/manage/import/save/", {"token": _token(first), "action": "save"})
+    stored = pm.Plan.objects.get(pk=int(r["Location"].rstrip("/").split("/")[-1]))
+
+    again = upload(alice, _docx(tmp_path))
+    page = again.content.decode()
+    assert "同じ文書を取り込み済みです" in page and f'href="/manage/plans/{stored.pk}/"' in page
+    assert f"計画 {stored.pk}" in page and 'value="save_version"' in page and 'value="save"' not in page
+    token = _token(page)
+    # a plain save does not store a duplicate: back to the review
+    r = alice.post("/manage/import/save/", {"token": token, "action": "save"})
+    assert r.status_code == 302 and r["Location"] == f"/manage/import/jobs/{token}/"
+    assert pm.Plan.objects.count() == 3
+    r = alice.post("/manage/import/save/", {"token": token, "action": "save_version"})
+    version = pm.Plan.objects.order_by("-pk").first()
+    assert version is not None and r["Location"] == f"/manage/plans/{version.pk}/"
+    assert version.previous_id == stored.pk and version.status == "draft" and pm.Plan.objects.count() == 4
