@@ -171,7 +171,7 @@ def _locked_measure(measure: pm.Measure, revision: int) -> pm.Measure:
     return row
 
 
-def _locked_plan(plan: pm.Plan, revision: int) -> pm.Plan:
+def locked_plan(plan: pm.Plan, revision: int) -> pm.Plan:
     row = pm.Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
     if row.revision != revision:
         raise Conflict(
@@ -188,7 +188,7 @@ def _bump_measure(row: pm.Measure, actor: Actor) -> None:
     row.save()
 
 
-def _bump_plan(row: pm.Plan, actor: Actor, now: datetime) -> None:
+def bump_plan(row: pm.Plan, actor: Actor, now: datetime) -> None:
     row.revision += 1
     row.updated_at = now
     if actor is not None and getattr(actor, "is_authenticated", False):
@@ -384,7 +384,7 @@ def measure_create(
 ) -> pm.Measure:
     """Add a measure to a draft plan: at the end, or just after ``after``. ``revision``: the plan's."""
     require(actor, "plan.edit", plan)
-    plan_row = _locked_plan(plan, revision)
+    plan_row = locked_plan(plan, revision)
     data, policy = _clean_measure(plan_row, data)
     if after is not None and after.plan_id != plan_row.pk:
         raise ServiceError("別の計画の施策の後には追加できません。")
@@ -399,7 +399,7 @@ def measure_create(
     _bump_measure(row, actor)  # saved with revision 1
     _set_pillars(row, data)
     _set_departments(row, data.departments)
-    _bump_plan(plan_row, actor, now)
+    bump_plan(plan_row, actor, now)
     lines = log.describe(MEASURE_LABELS, {}, _measure_values(row))
     log.log(actor, plan_row, "create", log.measure_label(row), lines, now=now, measure=row)
     return row
@@ -410,7 +410,7 @@ def measure_copy(actor: Actor, measure: pm.Measure, *, revision: int, now: datet
     """A copy of the measure (KPIs, targets and schedule included) just after it, titled 「（複製）」.
     ``revision``: the plan's."""
     require(actor, "plan.edit", measure.plan)
-    plan_row = _locked_plan(measure.plan, revision)
+    plan_row = locked_plan(measure.plan, revision)
     src = pm.Measure.objects.get(pk=measure.pk)
     _shift_after(plan_row, src.order)
     pillars = list(src.pillar_refs.order_by("order"))
@@ -447,7 +447,7 @@ def measure_copy(actor: Actor, measure: pm.Measure, *, revision: int, now: datet
         pm.ScheduleEntry.objects.create(
             measure=row, order=e.order, fiscal_year=e.fiscal_year, written=e.written, phase=e.phase
         )
-    _bump_plan(plan_row, actor, now)
+    bump_plan(plan_row, actor, now)
     log.log(
         actor,
         plan_row,
@@ -473,7 +473,7 @@ def measure_move(
     """Move a measure in the plan's order: to ``position`` (0 = first), or ``step`` places (-1 up, +1
     down). ``revision``: the plan's."""
     require(actor, "plan.edit", measure.plan)
-    plan_row = _locked_plan(measure.plan, revision)
+    plan_row = locked_plan(measure.plan, revision)
     rows = list(pm.Measure.objects.filter(plan=plan_row).order_by("order", "pk"))
     index = next((i for i, r in enumerate(rows) if r.pk == measure.pk), None)
     if index is None:
@@ -488,7 +488,7 @@ def measure_move(
             pm.Measure.objects.filter(pk=r.pk).update(order=base + i)
         for i, r in enumerate(rows):
             pm.Measure.objects.filter(pk=r.pk).update(order=i)
-        _bump_plan(plan_row, actor, now)
+        bump_plan(plan_row, actor, now)
         line = f"順番: {index + 1} 番目 → {target + 1} 番目"
         log.log(actor, plan_row, "move", log.measure_label(row), [line], now=now, measure=row)
     row.refresh_from_db()
@@ -505,7 +505,7 @@ def measure_delete(actor: Actor, measure: pm.Measure, *, revision: int, now: dat
     if actor is not None and getattr(actor, "is_authenticated", False):
         row._history_user = actor  # type: ignore[attr-defined]
     row.delete()
-    _bump_plan(plan_row, actor, now)
+    bump_plan(plan_row, actor, now)
     log.log(actor, plan_row, "delete", label, [f"削除: {label}"], now=now)
 
 

@@ -199,6 +199,8 @@ class PlanHeader:
     version: str | None
     previous_id: int | None
     next_ids: list[int]
+    contact: dict[str, str] = field(default_factory=dict)  # 問い合わせ先: section, phone, email
+    related_plans: list[str] = field(default_factory=list)  # 位置付け
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,8 @@ def _header(row: m.Plan) -> PlanHeader:
         version=row.version,
         previous_id=prev,
         next_ids=nexts,
+        contact=dict(row.contact or {}),
+        related_plans=list(row.related_plans or []),
     )
 
 

@@ -106,6 +106,70 @@ EDITOR_CASES = [
 ]
 
 
+def _section(p: People) -> pm.Section:
+    return p.plan_a.sections.first()
+
+
+def _policy(p: People) -> pm.Policy:
+    return p.plan_a.policies.first()
+
+
+def _list(p: People) -> dict:
+    return {"list-revision": str(p.plan_a.revision)}
+
+
+STRUCTURE_CASES = [
+    Case("plan fields", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/edit/plan/", EDITORS_A),
+    Case(
+        "save plan fields",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/edit/plan/",
+        EDITORS_A,
+        lambda p: {"plan-revision": str(p.plan_a.revision), "plan-title": "変えた計画名"},
+    ),
+    Case("sections", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/edit/sections/", EDITORS_A),
+    Case(
+        "new section",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/edit/sections/",
+        EDITORS_A,
+        lambda p: {"new-revision": str(p.plan_a.revision), "new-title": "推進体制", "new-text": "本文"},
+    ),
+    Case(
+        "save section",
+        "POST",
+        lambda p: f"/manage/sections/{_section(p).pk}/edit/",
+        EDITORS_A,
+        lambda p: {
+            f"s{_section(p).pk}-revision": str(p.plan_a.revision),
+            f"s{_section(p).pk}-title": "見出し",
+        },
+    ),
+    Case("delete section", "POST", lambda p: f"/manage/sections/{_section(p).pk}/delete/", EDITORS_A, _list),
+    Case("policies", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/edit/policies/", EDITORS_A),
+    Case(
+        "new policy",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/edit/policies/",
+        EDITORS_A,
+        lambda p: {"new-revision": str(p.plan_a.revision), "new-key": "(2)", "new-title": "人材"},
+    ),
+    Case(
+        "rename policy",
+        "POST",
+        lambda p: f"/manage/policies/{_policy(p).pk}/edit/",
+        EDITORS_A,
+        lambda p: {
+            f"p{_policy(p).pk}-revision": str(p.plan_a.revision),
+            f"p{_policy(p).pk}-key": "I",
+            f"p{_policy(p).pk}-title": "方針",
+        },
+    ),
+    Case("delete policy", "POST", lambda p: f"/manage/policies/{_policy(p).pk}/delete/", EDITORS_A, _list),
+]
+EDITOR_CASES += STRUCTURE_CASES
+
+
 def test_every_editor_route_is_in_the_matrix() -> None:
     from keikaku.web.progress.urls_editor import urlpatterns
 
@@ -119,6 +183,13 @@ def test_every_editor_route_is_in_the_matrix() -> None:
         "measure_list",
         "kpi",
         "kpi_delete",
+        "plan_fields",
+        "sections",
+        "section",
+        "section_action",
+        "policies",
+        "policy",
+        "policy_action",
     }
     assert {p.name for p in urlpatterns} <= covered
 

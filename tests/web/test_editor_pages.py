@@ -150,3 +150,58 @@ def test_published_plan_offers_no_forms(people: People) -> None:
     assert "のため編集できません" in html and 'action="/manage/measures/' not in html
     r = alice.post(f"/manage/measures/{p.bob_measure.pk}/edit/", _basic(p.bob_measure, title="x"))
     assert r.status_code == 400
+
+
+def test_plan_fields_sections_policies_pages(people: People) -> None:
+    p = people
+    plan = _draft(p)
+    alice = _client(p.alice)
+    for page in ("plan", "sections", "policies"):
+        html = alice.get(f"/manage/plans/{plan.pk}/edit/{page}/").content.decode()
+        assert XSS not in html and ESCAPED in html, page
+    r = alice.post(
+        f"/manage/plans/{plan.pk}/edit/plan/",
+        {
+            "plan-revision": str(plan.revision),
+            "plan-title": "テスト市の計画",
+            "plan-kinds": ["DX推進計画"],
+            "plan-period_start": "2025",
+            "plan-contact_section": "企画課",
+            "plan-contact_email": "dx@example.jp",
+            "plan-related_plans": "第6次総合計画",
+        },
+    )
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    # Markdown preview: raw HTML stays text, nothing is saved
+    r = alice.post(
+        f"/manage/plans/{plan.pk}/edit/sections/",
+        {
+            "new-revision": str(plan.revision),
+            "new-title": "推進体制",
+            "new-text": "# 体制\n\n- CIO<script>x</script>",
+            "preview": "1",
+        },
+    )
+    html = r.content.decode()
+    assert (
+        r.status_code == 200
+        and "<h3>体制</h3>" in html
+        and "<li>CIO&lt;script&gt;x&lt;/script&gt;</li>" in html
+    )
+    assert plan.sections.count() == 1
+    r = alice.post(
+        f"/manage/plans/{plan.pk}/edit/sections/",
+        {"new-revision": str(plan.revision), "new-title": "推進体制", "new-text": "- CIO"},
+    )
+    assert r.status_code == 302 and plan.sections.count() == 2
+    plan.refresh_from_db()
+    r = alice.post(
+        f"/manage/plans/{plan.pk}/edit/policies/",
+        {"new-revision": str(plan.revision), "new-key": "(2)", "new-title": "人材", "new-parent": ""},
+    )
+    assert r.status_code == 302 and plan.policies.count() == 2
+    # the public page shows the contact and the related plans once published
+    pm.Plan.objects.filter(pk=plan.pk).update(status=pm.PUBLISHED)
+    public = Client().get(f"/plans/{plan.pk}/").content.decode()
+    assert "企画課" in public and "mailto:dx@example.jp" in public and "第6次総合計画" in public

@@ -13,6 +13,7 @@ from keikaku.core.fiscal import fiscal_year_label
 from keikaku.core.pillars import PILLARS, PRIORITY_AREA_OTHER, PRIORITY_AREAS
 from keikaku.db.plans import models as pm
 from keikaku.services.editing import KpiInput, MeasureInput
+from keikaku.services.plan_editing import KINDS, PlanInput
 from keikaku.web.progress.forms import RevisionForm
 
 FY = {"min_value": 1950, "max_value": 2100}
@@ -193,3 +194,108 @@ class ScheduleForm(RevisionForm):
 class MoveForm(RevisionForm):
     step = forms.TypedChoiceField(coerce=int, choices=[(-1, "-1"), (1, "1")], required=False)
     position = forms.IntegerField(label=_("移動先の順番"), required=False, min_value=1)
+
+
+class PlanForm(RevisionForm):
+    title = forms.CharField(label=_("計画名"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    kinds = forms.MultipleChoiceField(
+        label=_("計画の種類"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    period_start = forms.IntegerField(label=_("計画期間の始まり（年度・西暦）"), required=False, **FY)
+    period_end = forms.IntegerField(
+        label=_("計画期間の終わり（年度・西暦）"),
+        required=False,
+        help_text=_("終わりのない計画（毎年度見直し）は空欄"),
+        **FY,
+    )
+    period_note = forms.CharField(label=_("期間の注記"), required=False, max_length=500)
+    published = forms.CharField(label=_("公表年月"), required=False, max_length=7, help_text=_("例: 2025-04"))
+    version = forms.CharField(label=_("版"), required=False, max_length=50)
+    contact_section = forms.CharField(label=_("問い合わせ先（担当課・係）"), required=False, max_length=200)
+    contact_phone = forms.CharField(
+        label=_("問い合わせ先（電話番号）"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    contact_email = forms.EmailField(label=_("問い合わせ先（電子メール）"), required=False, max_length=200)
+    related_plans = forms.CharField(
+        label=_("位置付け: 関連する計画（1 行に 1 つ。例: 第6次総合計画、県の官民データ活用推進計画）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["kinds"].choices = [(k, k) for k in KINDS]
+
+    @staticmethod
+    def initial_for(p: pm.Plan) -> dict[str, Any]:
+        contact = p.contact or {}
+        return {
+            "revision": p.revision,
+            "title": p.title,
+            "kinds": list(p.kinds),
+            "period_start": p.period_start,
+            "period_end": p.period_end,
+            "period_note": p.period_note or "",
+            "published": p.published,
+            "version": p.version or "",
+            "contact_section": contact.get("section", ""),
+            "contact_phone": contact.get("phone", ""),
+            "contact_email": contact.get("email", ""),
+            "related_plans": "\n".join(p.related_plans or []),
+        }
+
+    def to_input(self) -> PlanInput:
+        cd = self.cleaned_data
+        return PlanInput(
+            title=cd["title"],
+            kinds=list(cd["kinds"]),
+            period_start=cd["period_start"],
+            period_end=cd["period_end"],
+            period_note=cd["period_note"],
+            published=cd["published"],
+            version=cd["version"],
+            contact_section=cd["contact_section"],
+            contact_phone=cd["contact_phone"],
+            contact_email=cd["contact_email"],
+            related_plans=_lines(cd["related_plans"]),
+        )
+
+
+class SectionForm(RevisionForm):
+    key = forms.CharField(label=_("番号"), required=False, max_length=50)
+    title = forms.CharField(label=_("見出し"), max_length=500)
+    text = forms.CharField(
+        label=_("本文（Markdown: # 見出し、- 箇条書き、空行で段落）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class PolicyForm(RevisionForm):
+    key = forms.CharField(label=_("番号"), max_length=100, help_text=_("例: I、(1)、1-①"))
+    title = forms.CharField(label=_("名称"), max_length=500)
+
+
+class NewPolicyForm(PolicyForm):
+    parent = forms.TypedChoiceField(label=_("上位の施策体系"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, policies: list[pm.Policy], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["parent"].choices = [("", gettext("（最上位）"))] + [
+            (p.pk, "\u3000" * p.depth + f"{p.key} {p.title}"[:100]) for p in policies
+        ]
+
+
+class PolicyMoveForm(RevisionForm):
+    parent = forms.TypedChoiceField(
+        label=_("移動先（上位の施策体系）"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, policies: list[pm.Policy], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["parent"].choices = [("", gettext("（最上位）"))] + [
+            (p.pk, "\u3000" * p.depth + f"{p.key} {p.title}"[:100]) for p in policies
+        ]

@@ -4,11 +4,19 @@ from django.urls import path
 
 from keikaku.web.progress import editor_views as ev
 from keikaku.web.progress import plan_editor_views as pv
+from keikaku.web.progress import structure_views as sv
 
 app_name = "editor"
 urlpatterns = [
     path("plans/<int:plan_id>/edit/", pv.plan_edit, name="plan"),
     path("plans/<int:plan_id>/edit/measures/new/", pv.measure_new, name="measure_new"),
+    path("plans/<int:plan_id>/edit/plan/", sv.plan_fields, name="plan_fields"),
+    path("plans/<int:plan_id>/edit/sections/", sv.sections, name="sections"),
+    path("sections/<int:section_id>/edit/", sv.section_edit, name="section"),
+    path("sections/<int:section_id>/<str:action>/", sv.section_action, name="section_action"),
+    path("plans/<int:plan_id>/edit/policies/", sv.policies, name="policies"),
+    path("policies/<int:policy_id>/edit/", sv.policy_edit, name="policy"),
+    path("policies/<int:policy_id>/<str:action>/", sv.policy_action, name="policy_action"),
     path("measures/<int:measure_id>/edit/", ev.measure_edit, name="measure"),
     path("measures/<int:measure_id>/edit/kpis/new/", ev.kpi_new, name="kpi_new"),
     path("measures/<int:measure_id>/edit/schedule/", ev.schedule_edit, name="schedule"),
