@@ -14,6 +14,9 @@ from typing import Any
 
 
 def serve(*, host: str = "127.0.0.1", port: int = 8000, threads: int = 8, workers: int = 1) -> None:
+    from keikaku.config import check_serve
+
+    check_serve(host)  # off this machine: no development secret key, no DEBUG (exit 2)
     print(f"keikaku: http://{host}:{port}/ (Ctrl+C で停止 / to stop)", file=sys.stderr, flush=True)
     if workers > 1:
         if os.name != "posix":

@@ -5,23 +5,21 @@ A test (tests/test_docs.py) fails when a ``KEIKAKU_*`` variable read here has no
 
 from __future__ import annotations
 
-import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from keikaku.config import env_bool, env_int, env_list, env_str
+from keikaku.config import env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("KEIKAKU_DATA_DIR", "var")).resolve()
 
 DEBUG = env_bool("KEIKAKU_DEBUG", False)
-_secret = env_str("KEIKAKU_SECRET_KEY", "")
-if not _secret:
-    # embedded use: one process on one machine; a server deployment must set KEIKAKU_SECRET_KEY
-    _secret = "keikaku-embedded-insecure-" + str(DATA_DIR)
-SECRET_KEY = _secret
+# KEIKAKU_SECRET_KEY, else a random key written to DATA_DIR/secret_key on first run (keikaku.config)
+SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("KEIKAKU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEIKAKU_CSRF_TRUSTED_ORIGINS", [])
 
@@ -37,6 +35,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",  # background jobs (web imports): the database backend, run by `keikaku worker`
     "django_tasks_db",
+    "axes",  # login throttling (django-axes): see AXES_* below
     # the models and migrations (keikaku/db/): app labels plans, accounts, progress, search
     "keikaku.db.plans",
     "keikaku.db.accounts",
@@ -53,8 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # outside the page cache: cached pages get the header too
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "keikaku.web.portal.middleware.AnonymousPageCacheMiddleware",  # before sessions: a hit skips the rest
+    # before sessions: a hit skips the rest (it checks ALLOWED_HOSTS first)
+    "keikaku.web.portal.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,7 +65,40 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
+
+# ---- login throttling (django-axes): after KEIKAKU_LOGIN_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked for KEIKAKU_LOGIN_LOCKOUT_MINUTES (0 = until an administrator
+# deletes the attempt in the admin, Axes → Access attempts, or runs `keikaku unlock USER`)
+AUTHENTICATION_BACKENDS = [
+    "keikaku.web.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = max(1, env_int("KEIKAKU_LOGIN_FAILURE_LIMIT", 5))
+_lockout_minutes = env_int("KEIKAKU_LOGIN_LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "keikaku.web.security.lockout_response"  # accounts/lockout.html, HTTP 429
+AXES_VERBOSE = False
+
+# ---- Content-Security-Policy on every response (django-csp): scripts and everything else from this site
+# only, never inline scripts; inline style attributes stay allowed (the coverage table's colours)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "keikaku.web.urls"
 WSGI_APPLICATION = "keikaku.web.wsgi.application"
@@ -183,6 +217,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("KEIKAKU_LOG_LEVEL", "WARNING")},
 }
 
-if os.environ.get("KEIKAKU_SECURE_COOKIES", "") in ("1", "true", "yes"):
+# ---- KEIKAKU_HTTPS: the site is reached over HTTPS only, usually through a web server in front that
+# sets X-Forwarded-Proto (docs/operations.md): secure cookies, HSTS, and requests marked https by that
+# header count as secure. KEIKAKU_SECURE_COOKIES is the older name.
+HTTPS = env_bool("KEIKAKU_HTTPS", env_bool("KEIKAKU_SECURE_COOKIES", False))
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("KEIKAKU_HSTS_SECONDS", 365 * 24 * 3600)

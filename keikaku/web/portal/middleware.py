@@ -10,6 +10,10 @@ revision, the admin — changes it, in this process at once, in other processes 
 costs a cache read (and at most one small query a second per page), before sessions, CSRF, authentication
 and the view run.
 
+The host is checked against ``ALLOWED_HOSTS`` before the cache is read (``request.get_host()`` raises
+DisallowedHost, answered with 400 as everywhere else), and it is part of the key: a page is never served
+to, nor stored from, a host the site does not accept.
+
 Never cached: requests with a session or messages cookie (signed-in visitors), methods other than
 GET/HEAD, pages outside the portal app, responses other than 200, responses that set a cookie or used the
 CSRF token, error pages of unknown or unpublished ids.
@@ -85,6 +89,7 @@ class AnonymousPageCacheMiddleware:
         if stamp is None:
             return None
         parts = (
+            request.get_host(),
             request.get_full_path(),
             get_language_from_request(request),
             request.headers.get("HX-Request", ""),
@@ -93,6 +98,7 @@ class AnonymousPageCacheMiddleware:
         return "portal-anon:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request.get_host()  # ALLOWED_HOSTS before any cache: DisallowedHost → 400
         key = self._key(request)
         if key is None:
             return self.get_response(request)
