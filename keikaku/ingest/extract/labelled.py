@@ -126,7 +126,12 @@ def _is_item(b: Block) -> bool:
 
 def _bracket_key(b: Block) -> str | None:
     """The key of a paragraph written as '【1-1】統計情報の公開' (a short line, no sentence)."""
-    if b.kind != BlockKind.PARAGRAPH or b.marker or len(b.text) > 60 or "。" in b.text:
+    if (
+        b.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING)
+        or b.marker
+        or len(b.text) > 60
+        or "。" in b.text
+    ):
         return None
     m = BRACKET_KEY.match(b.text)
     return nfkc(re.sub(r"\s+", "", m.group(1))) if m and b.text[m.end() :].strip() else None

@@ -32,9 +32,11 @@ from keikaku.ingest.extract.columns import (
 )
 from keikaku.ingest.extract.columns import texts as _texts
 from keikaku.ingest.extract.common import (
+    BRACKET_KEY,
     clean_text,
     clean_title,
     label_kind,
+    nfkc,
     pillar_from_name,
     split_departments,
     squash,
@@ -137,6 +139,10 @@ def _own(row: list[Cell], c: int | None) -> str:
     return clean_text(row[c].text)
 
 
+# a cell holding nothing but a compound key: 4-1-1, 2-3, Ⅱ-1
+_COMPOUND_KEY = re.compile(r"([0-9IVXⅠ-Ⅻ]{1,4}(?:[-‐－ー−][0-9]{1,3}){1,3})")
+
+
 def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
     """Measure rows of a measure / schedule table."""
     table = block.table
@@ -164,6 +170,11 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         refs: tuple[str, ...] = ()
         if not title and marker is not None and not rest.strip():
             refs = tuple(k for k in (marker.key, marker.written) if k)
+        bracket = BRACKET_KEY.fullmatch(cells[cols.title].strip()) or _COMPOUND_KEY.fullmatch(
+            squash(cells[cols.title])
+        )
+        if bracket:  # 【1-1】 or 4-1-1 alone: the row names its measure by key
+            title, refs = "", (nfkc(re.sub(r"\s+", "", bracket.group(1))),)
         if (not title and not refs) or label_kind(title):
             continue
         key_column = key is not None
