@@ -181,8 +181,12 @@ class _Stream:
 
 def _streams(data: bytes) -> Iterator[_Stream]:
     """Each stream object in the file, found by its keyword (no xref needed: PDFium repairs a broken
-    xref, so the scan must not rely on one)."""
+    xref, so the scan must not rely on one). A "stream" keyword inside another stream's data is
+    that data, not a stream: each byte is scanned once."""
+    resume = 0
     for m in _STREAM.finditer(data):
+        if m.start() < resume:
+            continue
         start = m.end()
         head = data[max(0, m.start() - 4096) : m.start()]
         obj = head.rfind(b"obj")
@@ -193,6 +197,7 @@ def _streams(data: bytes) -> Iterator[_Stream]:
         length = _LENGTH.search(dictionary)
         if length and start + int(length.group(1)) <= end:
             end = start + int(length.group(1))
+        resume = end
         yield _Stream(
             int(number.group(1)) if number else None,
             int(number.group(2)) if number else 0,

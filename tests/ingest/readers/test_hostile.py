@@ -163,6 +163,14 @@ def test_html_of_too_many_elements(tmp_path: Path) -> None:
     assert read_hostile(path, {"KEIKAKU_IMPORT_MAX_HTML_ELEMENTS": "100"})["code"] == "too_complex"
 
 
+def test_unclosed_links_around_lists(tmp_path: Path) -> None:
+    """Found by scripts/fuzz_import.py: an <a> left open around a list nests every later list inside
+    it (lexbor's adoption agency keeps the blocks), which took lexbor 20 s to parse."""
+    html = "<html><body><nav><ul>" + '<li><a href="/">トップ</a></li><li><a hrnav><ul>' * 20_000
+    out = refused(write(tmp_path, "links.html", html), "too_complex")
+    assert out["seconds"] < 20
+
+
 def test_deep_html_under_a_raised_limit_reads_without_recursion(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.html", "<html><body>" + "<div>" * 3000 + "本文" + "<ul><li>項目" * 300)
     out = read_hostile(path, {"KEIKAKU_IMPORT_MAX_NESTING": "10000"})
@@ -451,6 +459,15 @@ def test_pdf_form_bomb_written_by_reportlab(tmp_path: Path, encrypted: bool) -> 
     c.showPage()
     c.save()
     refused(path, "too_large")
+
+
+def test_pdf_stream_keywords_inside_stream_data(tmp_path: Path) -> None:
+    """Found by scripts/fuzz_import.py: thousands of "stream" keywords with no endstream after them;
+    each was taken for a stream running to the end of the file (quadratic). A keyword inside another
+    stream's data is that data."""
+    data = _pdf([b"BT /F1 10 Tf 72 720 Td (Plan) Tj ET"]) + (b"stream\n" + b"x" * 1000) * 3000
+    out = read_hostile(write(tmp_path, "keywords.pdf", data), timeout=30)
+    assert out["ok"] and out["seconds"] < 20
 
 
 def test_pdf_characters_per_page(tmp_path: Path) -> None:
