@@ -17,8 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 EXIT_OK, EXIT_WARN, EXIT_INVALID = 0, 1, 2
-# modules that add subcommands with register(subparsers): national dataset, PDCA reminders, Excel round-trip
-EXTENSIONS = ("keikaku.cli_national", "keikaku.cli_pdca", "keikaku.cli_excel")
+# modules that add subcommands with register(subparsers): national dataset, PDCA reminders, Excel round-trip,
+# backup/restore/unlock
+EXTENSIONS = ("keikaku.cli_national", "keikaku.cli_pdca", "keikaku.cli_excel", "keikaku.cli_ops")
 
 
 def _now() -> datetime:
@@ -179,7 +180,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     target = Path(args.path)
     from keikaku.services.bounded import prestart
 
-    prestart()  # the parse fork server warms the readers while Django starts
+    prestart(libraries=target.is_dir())  # the parse fork server warms the extractor while Django starts
     if args.to is None:
         _django()
     else:
@@ -258,7 +259,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from keikaku.services.bounded import prestart
     from keikaku.services.jobs import worker_make
 
-    prestart()  # the parse fork server imports the readers once, for every job
+    prestart(libraries=True)  # the parse fork server imports the readers once, for every job
     worker = worker_make(batch=args.batch, interval=args.interval)
     if args.parent_pid:
 

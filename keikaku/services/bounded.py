@@ -49,8 +49,10 @@ TIMEOUT_ENV = "KEIKAKU_IMPORT_TIMEOUT"
 MEMORY_ENV = "KEIKAKU_IMPORT_MEMORY_MB"
 DEFAULT_TIMEOUT = 120
 DEFAULT_MEMORY_MB = 1024
-# the modules the fork server imports once: this one, and the warm-up (readers' libraries, pillar model)
+# the modules the fork server imports once: this one and the warm-up (pillar model); for a long-lived
+# process (prestart(libraries=True)) also the readers' libraries
 PRELOAD = ["keikaku.services.bounded", "keikaku.services.parse_preload"]
+PRELOAD_LIBRARIES = "keikaku.services.parse_preload_libraries"
 # numerical libraries in the children run one thread each (a fork of a thread pool is not a thread pool,
 # and every idle pool thread costs address space under the limit)
 CHILD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -164,6 +166,7 @@ def _child(
 
 _context_lock = threading.Lock()
 _context: Any = None
+_libraries = False
 
 
 def _mp_context() -> Any:
@@ -175,7 +178,7 @@ def _mp_context() -> Any:
             ctx: Any
             if "forkserver" in multiprocessing.get_all_start_methods():
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(PRELOAD)
+                ctx.set_forkserver_preload([*PRELOAD, PRELOAD_LIBRARIES] if _libraries else PRELOAD)
                 _start_forkserver()
             else:
                 ctx = multiprocessing.get_context("spawn")
@@ -198,9 +201,14 @@ def _start_forkserver() -> None:
                 os.environ.pop(k, None)
 
 
-def prestart() -> None:
-    """Start the parse fork server now: it imports and warms the readers in its own process while the caller
-    goes on (sets up Django); the first parse then finds it ready. Optional: document_parse starts it."""
+def prestart(*, libraries: bool = False) -> None:
+    """Start the parse fork server now: it warms the extractor in its own process while the caller goes on
+    (sets up Django); the first parse then finds it ready. ``libraries``: a long-lived caller (the worker, a
+    folder import) has the server import every reader's libraries too, once for all its documents.
+    Optional: document_parse starts the server when needed (without the libraries)."""
+    global _libraries
+    with _context_lock:
+        _libraries = _libraries or libraries
     _mp_context()
 
 

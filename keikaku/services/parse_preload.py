@@ -1,11 +1,11 @@
 """Imported by the parse fork server only (keikaku.services.bounded): warm what every parse needs, once, so
-that each parse — a fresh fork of the server — starts with the readers' libraries imported and the pillar
-model fitted. Nothing here touches Django. A failure only means the children do the work themselves."""
+that each parse — a fresh fork of the server — starts with the pillar model fitted (the fork server does this
+while the parent sets up Django). Nothing here touches Django. A failure only means the children do the work
+themselves."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import tempfile
 from pathlib import Path
 
@@ -22,14 +22,9 @@ WARM_PLAN = """# 見本市デジタル推進計画
 
 KPI：オンライン手続数 10件（令和6年度）→ 100件（令和9年度）
 """
-# the readers' libraries (each reader imports its own lazily)
-LIBRARIES = ("pypdfium2", "pdfplumber", "docx", "openpyxl", "pptx", "selectolax.lexbor")
 
 
 def warm() -> None:
-    for name in LIBRARIES:
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
     with contextlib.suppress(Exception), tempfile.TemporaryDirectory(prefix="keikaku-warm-") as tmp:
         from keikaku.ingest import import_document
 
