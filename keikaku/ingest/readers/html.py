@@ -49,7 +49,9 @@ _SJIS_NAMES = {
     "csshiftjis",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-_WS_NEWLINE = re.compile(r"[ \t\r\f\v]*\n[\s]*")
+# the lookbehind makes a match start where a run of blanks starts: without it every position inside a
+# long run of blanks not ending in a newline was tried, scanning the rest of the run (quadratic)
+_WS_NEWLINE = re.compile(r"(?<![ \t\r\f\v])[ \t\r\f\v]*\n[\s]*")
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)\s*(pt|px)", re.IGNORECASE)
 

@@ -61,6 +61,9 @@ _PAGE_NUMBER = re.compile(
     r"\s*(?:ページ|頁)?[\s\-－—–‐ー－〜~・\)）\]］]*$"
     r"|^[\s\-－—–‐ー]*[ivxlcIVXLC]{1,6}[\s\-－—–‐ー]*$"
 )
+# _PAGE_NUMBER has runs of blanks and decorations side by side (cubic backtracking on "1" and a long
+# run of blanks): it is only tried on lines as short as a page number is
+_PAGE_NUMBER_CHARS = 40
 _DIGITS = re.compile(r"[0-9０-９]+")
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -361,7 +364,7 @@ def _drop_running(pages: list[_Page]) -> int:
         for line in page.lines:
             found = per_line.get(id(line))
             if found is not None and (
-                _PAGE_NUMBER.match(line.text)
+                (len(line.text) <= _PAGE_NUMBER_CHARS and _PAGE_NUMBER.match(line.text))
                 or (repeated(line) and not (found[0] == "top" and line.top >= frame_top - 1.5))
             ):
                 dropped += 1

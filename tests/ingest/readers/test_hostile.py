@@ -171,6 +171,12 @@ def test_unclosed_links_around_lists(tmp_path: Path) -> None:
     assert out["seconds"] < 20
 
 
+def test_html_text_with_a_long_run_of_blanks(tmp_path: Path) -> None:
+    html = "<html><body><p>本文" + " " * 200_000 + "続き\n終わり</p>"
+    out = read_hostile(write(tmp_path, "blanks.html", html), timeout=20)
+    assert out["ok"] and out["seconds"] < 15
+
+
 def test_deep_html_under_a_raised_limit_reads_without_recursion(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.html", "<html><body>" + "<div>" * 3000 + "本文" + "<ul><li>項目" * 300)
     out = read_hostile(path, {"KEIKAKU_IMPORT_MAX_NESTING": "10000"})
@@ -467,6 +473,13 @@ def test_pdf_stream_keywords_inside_stream_data(tmp_path: Path) -> None:
     stream's data is that data."""
     data = _pdf([b"BT /F1 10 Tf 72 720 Td (Plan) Tj ET"]) + (b"stream\n" + b"x" * 1000) * 3000
     out = read_hostile(write(tmp_path, "keywords.pdf", data), timeout=30)
+    assert out["ok"] and out["seconds"] < 20
+
+
+def test_pdf_footer_line_with_a_long_run_of_blanks(tmp_path: Path) -> None:
+    footer = b"BT /F1 1 Tf 20 20 Td (1" + b"\t" * 3000 + b"x) Tj 0 -2 Td (2" + b"-" * 3000 + b"x) Tj ET "
+    body = b"BT /F1 10 Tf 72 720 Td (Plan) Tj ET "
+    out = read_hostile(write(tmp_path, "footer.pdf", _pdf([body + footer], pages=2)), timeout=30)
     assert out["ok"] and out["seconds"] < 20
 
 
