@@ -34,6 +34,7 @@ MYPY_CLEAN = [
     "keikaku/cli_excel.py",
     "keikaku/cli_national.py",
     "keikaku/cli_pdca.py",
+    "keikaku/cli_ops.py",
     "keikaku/core",
     "keikaku/db",
     "keikaku/demo",
