@@ -219,7 +219,8 @@ def test_backup_while_another_process_writes(tmp_path: Path) -> None:
             assert pk in sources
         assert set(measures) <= set(plans)
         counts.append(len(plans))
-    _keikaku(_env(tmp_path / "restored"), "restore", str(archives[-1]))  # loads: no row without its references
+    # the last one loads: no row without the rows it refers to
+    _keikaku(_env(tmp_path / "restored"), "restore", str(archives[-1]))
     assert (
         counts == sorted(counts) and counts[0] >= 5 and counts[-1] > counts[0]
     )  # taken while plans were added
