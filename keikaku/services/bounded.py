@@ -236,6 +236,7 @@ def document_parse(
         ) from None
     sender.close()
     answer: tuple[str, str, str] | None = None
+    exitcode: int | None = None
     try:
         if receiver.poll(limits.timeout):
             try:
@@ -251,9 +252,15 @@ def document_parse(
             proc.join(2)
             _kill(proc)
         proc.join()
+        exitcode = proc.exitcode
         proc.close()
     if answer is None:
-        raise ParseTooLarge(memory_message(limits, name), "too_large")
+        if (
+            exitcode is not None and exitcode < 0
+        ):  # ended by a signal: the kernel or an allocator out of memory
+            raise ParseTooLarge(memory_message(limits, name), "too_large")
+        log.info("the reader of %s exited with %s without an answer", name, exitcode)
+        raise ImportFailed(internal_message(name, f"exit {exitcode}"), "internal")
     status, code, text = answer
     if status == "ok":
         return Catalogue.model_validate_json(text) if code == "catalogue" else Plan.model_validate_json(text)
