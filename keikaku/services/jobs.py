@@ -82,8 +82,18 @@ def import_submit(actor: Any, filename: str, chunks: Iterable[bytes], *, now: da
         return str(import_read.enqueue(token).id)
 
     imports._require_importer(actor)  # (upload_receive checks again)
+    _finished_jobs_prune(now=now)
     token = imports.upload_receive(actor, filename, chunks, now=now, start=start)
     return import_job_get(actor, token, now=now)
+
+
+def _finished_jobs_prune(*, now: datetime) -> None:
+    """Forget finished import jobs older than their uploads (imports.UPLOAD_TTL), as uploads_prune does."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.finished().filter(
+        task_path=import_read.module_path, finished_at__lt=now - imports.UPLOAD_TTL
+    ).delete()
 
 
 def _result(task_id: str) -> Any | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.test import Client, override_settings
 
 from keikaku.db.plans import models as pm
@@ -267,3 +268,16 @@ def test_a_document_stored_already_is_named_and_may_become_a_new_version(
     version = pm.Plan.objects.order_by("-pk").first()
     assert version is not None and r["Location"] == f"/manage/plans/{version.pk}/"
     assert version.previous_id == stored.pk and version.status == "draft" and pm.Plan.objects.count() == 4
+
+
+def test_finished_jobs_older_than_a_day_are_forgotten(people: People, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    alice = _client(people.alice)
+    upload(alice, SimpleUploadedFile("empty.txt", b""))
+    assert DBTaskResult.objects.count() == 1
+    DBTaskResult.objects.update(finished_at=F("finished_at") - timedelta(days=2))
+    alice.post("/manage/import/", {"document": _docx(tmp_path)})
+    assert DBTaskResult.objects.count() == 1  # the new one
