@@ -27,6 +27,7 @@ from keikaku.ingest.extract.common import (
     LABEL_YEAR,
     clean_text,
     clean_title,
+    contains,
     split_departments,
     title_match,
     trailing_departments,
@@ -71,7 +72,7 @@ from keikaku.ingest.extract.tables import (
     same_columns,
 )
 from keikaku.ingest.extract.template import find_template_measures
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import normalise_key, split_marker
 
 __all__ = ["extract_plan"]
 
@@ -253,6 +254,19 @@ class _Extraction:
             return None
         return d
 
+    def _under_policy(self, drafts: list[Draft], group: str) -> list[Draft]:
+        """The measures whose policy heading (any ancestor) is titled like group; all when none is."""
+        out = []
+        for d in drafts:
+            titles = (
+                [self.outline.nodes[n].title for n in self.outline.chain(d.node)]
+                if d.node is not None
+                else []
+            )
+            if any(title_match(group, t, 0.8) or contains(group, t, 4) for t in titles):
+                out.append(d)
+        return out or drafts
+
     def tables(self, deferred: list[tuple[int, object]]) -> None:
         for i, cols in deferred:
             b = self.blocks[i]
@@ -275,16 +289,22 @@ class _Extraction:
                     d.origin == "row" and (d.order == i or same_columns(self.row_tables[id(d)], cols))  # type: ignore[arg-type]
                 )
             ]
+            last_ref = -1  # rows naming measures by a key used under several policies: in document order
             for row in read_rows(b, cols, self.source):  # type: ignore[arg-type]
                 d = None
                 if row.reposted:
                     pass
                 elif row.ref_keys:
-                    # a row naming its measure by marker only (取組1): joins it, never a new measure
-                    found = [find_draft(others, key=k) for k in row.ref_keys]
-                    d = next((f for f in found if f is not None), None)
+                    # a row naming its measure by marker only (取組1): joins it, never a new measure;
+                    # under a policy banner ((1) under （１）…) among that policy's measures
+                    pool = self._under_policy(others, row.group) if row.group else others
+                    found = [find_draft(pool, key=k) for k in row.ref_keys]
+                    d = next((f for f in found if f is not None), None) or _next_with_key(
+                        pool, row.ref_keys, last_ref
+                    )
                     if d is None:
                         continue
+                    last_ref = d.order
                 elif cols.defines_measures:  # type: ignore[attr-defined]
                     # a table of its own measures joins another source only by a near-identical title
                     d = _same_title(others, row.title)
@@ -399,6 +419,14 @@ class _Extraction:
                     d.full_key = own
                     continue
             d.full_key = join_key(pkey, own or str(counters[pkey]))
+
+
+def _next_with_key(drafts: list[Draft], keys: tuple[str, ...], after: int) -> Draft | None:
+    """The first measure after block `after` whose own key is one of keys: rows of a schedule table
+    that repeat (1), (2) … under each policy name the measures in the order the document gives them."""
+    wanted = {normalise_key(k) for k in keys}
+    same = sorted((d for d in drafts if d.key and normalise_key(d.key) in wanted), key=lambda d: d.order)
+    return next((d for d in same if d.order > after), None)
 
 
 def _same_title(drafts: list[Draft], title: str, threshold: float = 0.9) -> Draft | None:

@@ -139,7 +139,7 @@ def build_outline(blocks: list[Block]) -> Outline:
     for i, b in enumerate(blocks):
         if _opens_level(blocks, i):
             marker, text = heading_marker(b)
-            style = marker.style if marker else (f"h{b.level}" if b.level else "plain")
+            style = _style(marker) if marker else (f"h{b.level}" if b.level else "plain")
             styles = [nodes[s].style for s in stack]
             if style in styles:
                 del stack[styles.index(style) :]
@@ -157,6 +157,13 @@ def build_outline(blocks: list[Block]) -> Outline:
             stack.append(nid)
         context.append(stack[-1] if stack else None)
     return Outline(nodes, context)
+
+
+def _style(marker: Marker) -> str:
+    """A marker's level style; full-width brackets （１） and half-width (1) are two styles, as plans that use
+    both write them at two levels."""
+    fw = marker.written.lstrip()[:1] in "（［【〔"
+    return marker.style + (":fw" if fw and marker.kind.startswith("paren") else "")
 
 
 def _lvl(style: str) -> int:

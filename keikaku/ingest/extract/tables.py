@@ -173,6 +173,9 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         bracket = BRACKET_KEY.fullmatch(cells[cols.title].strip()) or _COMPOUND_KEY.fullmatch(
             squash(cells[cols.title])
         )
+        only, x = split_marker(cells[cols.title].strip() + " x")
+        if not bracket and only is not None and x == "x":
+            title, refs = "", tuple(k for k in (only.key, only.written) if k)  # '(1)' alone: a marker
         if bracket:  # 【1-1】 or 4-1-1 alone: the row names its measure by key
             title, refs = "", (nfkc(re.sub(r"\s+", "", bracket.group(1))),)
         if (not title and not refs) or label_kind(title):
