@@ -402,23 +402,35 @@ def dump_document(doc: core.Plan | core.Catalogue) -> str:
 
 
 @transaction.atomic
-def plan_publish(actor: Actor, plan: m.Plan, *, revision: int, now: datetime, publish: bool = True) -> m.Plan:
-    """Publish a draft plan (or withdraw a published one, ``publish=False``). Planners of its organisation only.
+def plan_publish(
+    actor: Actor, plan: m.Plan, *, revision: int, now: datetime, publish: bool = True, comment: str = ""
+) -> m.Plan:
+    """Publish an approved version (承認 → 公開), or withdraw a published one (``publish=False``: 公開 →
+    下書き). The approver only (``plan.approve``: the organisation's admin); ``actor`` None — the operator
+    at the server's command line (``keikaku publish``) — publishes or withdraws a version in any state.
 
     ``revision`` is the plan's revision as the caller read it; a stale one raises Conflict.
     """
-    from keikaku.services.errors import Conflict
+    from keikaku.services import changes
+    from keikaku.services.errors import Conflict, ServiceError
     from keikaku.services.people import require
 
     if actor is not None:  # None: the operator at the server's command line
-        require(actor, "plan.edit", plan)
+        require(actor, "plan.approve", plan)
     row = m.Plan.objects.select_for_update().get(pk=plan.pk)
     if row.revision != revision:
-        raise Conflict(
-            "他の人がこの計画を更新しました。画面を読み直してください / the plan was changed by someone else; reload"
-        )
+        raise Conflict("他の人がこの計画を先に更新しました。画面を読み直してから、もう一度操作してください。")
+    if actor is not None and publish and row.status != m.APPROVED:
+        raise ServiceError("承認された版だけを公開できます。先に確認依頼と承認を済ませてください。")
+    if actor is not None and not publish and row.status != m.PUBLISHED:
+        raise ServiceError("この版は公開されていません。")
+    before = row.get_status_display()
     row.status = m.PUBLISHED if publish else m.DRAFT
     row.revision += 1
     row.updated_at = now
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        row._history_user = actor  # type: ignore[attr-defined]
     row.save(update_fields=["status", "revision", "updated_at"])
+    line = f"状態: {before} → {row.get_status_display()}"
+    changes.log(actor, row, "publish" if publish else "withdraw", "計画", [line], now=now, comment=comment)
     return row

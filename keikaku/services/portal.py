@@ -20,6 +20,7 @@ from keikaku.core import similarity
 from keikaku.core.pillars import PILLAR_CODES, PILLARS, PRIORITY_AREA_NAMES, PRIORITY_AREAS
 from keikaku.db.plans import models as m
 from keikaku.services.errors import NotFound
+from keikaku.services.people import Actor, can
 from keikaku.services.plans import _measures_qs, measure_to_core
 from keikaku.services.stamps import history_max_sql
 
@@ -284,7 +285,22 @@ def _policy_tree(plan: m.Plan, counts: Mapping[str | None, int]) -> list[PolicyN
 
 
 def plan_page(plan_id: int, filters: PlanFilters = PlanFilters()) -> PlanPage:
-    row = published_plan(plan_id)
+    return _plan_page(published_plan(plan_id), filters)
+
+
+def plan_preview_page(actor: Actor, plan_id: int, filters: PlanFilters = PlanFilters()) -> PlanPage:
+    """The public plan page of any version — a draft, one in review or approved — for the members of its
+    organisation (the preview before publishing); NotFound for everyone else."""
+    try:
+        row = m.Plan.objects.select_related("organisation").get(pk=plan_id)
+    except m.Plan.DoesNotExist:
+        raise NotFound(f"no plan {plan_id}") from None
+    if not can(actor, "history.view", row):
+        raise NotFound(f"no plan {plan_id}")
+    return _plan_page(row, filters)
+
+
+def _plan_page(row: m.Plan, filters: PlanFilters) -> PlanPage:
     rows = _measure_rows(row)
     depts = m.Department.objects.filter(measure_links__measure__plan=row).distinct().order_by("name")
     counts: dict[str | None, int] = defaultdict(int)

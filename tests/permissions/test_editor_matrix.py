@@ -8,12 +8,14 @@ from __future__ import annotations
 import pytest
 
 from keikaku.db.plans import models as pm
-from tests.people import People, make_people
+from keikaku.services import workflow
+from tests.people import NOW, People, make_people
 from tests.permissions.test_matrix import CHARACTERS, Case, _request
 
 pytestmark = pytest.mark.django_db
 
 EDITORS_A = {"alice", "dana"}
+APPROVER_A = {"dana"}
 
 
 @pytest.fixture
@@ -167,7 +169,68 @@ STRUCTURE_CASES = [
     ),
     Case("delete policy", "POST", lambda p: f"/manage/policies/{_policy(p).pk}/delete/", EDITORS_A, _list),
 ]
-EDITOR_CASES += STRUCTURE_CASES
+
+
+def _in_review(p: People) -> pm.Plan:
+    return workflow.plan_submit(p.alice, p.plan_a, revision=p.plan_a.revision, now=NOW)
+
+
+def _approved(p: People) -> pm.Plan:
+    plan = _in_review(p)
+    return workflow.plan_approve(p.dana, plan, revision=plan.revision, now=NOW)
+
+
+def _published(p: People) -> pm.Plan:
+    plan = _approved(p)
+    return workflow.plan_publish(p.dana, plan, revision=plan.revision, now=NOW)
+
+
+def _step(action: str, plan: pm.Plan, **extra: str) -> dict:
+    return {f"{action}-revision": str(plan.revision), **{f"{action}-{k}": v for k, v in extra.items()}}
+
+
+WORKFLOW_CASES = [
+    Case(
+        "workflow page", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/workflow/", {"alice", "bob", "dana"}
+    ),
+    Case("draft preview", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/preview/", {"alice", "bob", "dana"}),
+    Case(
+        "submit for review",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/workflow/submit/",
+        EDITORS_A,
+        lambda p: _step("submit", p.plan_a, comment="確認お願いします"),
+    ),
+    Case(
+        "approve",
+        "POST",
+        lambda p: f"/manage/plans/{_in_review(p).pk}/workflow/approve/",
+        APPROVER_A,
+        lambda p: _step("approve", pm.Plan.objects.get(pk=p.plan_a.pk)),
+    ),
+    Case(
+        "return to draft",
+        "POST",
+        lambda p: f"/manage/plans/{_in_review(p).pk}/workflow/return/",
+        APPROVER_A,
+        lambda p: _step("return", pm.Plan.objects.get(pk=p.plan_a.pk), comment="直してください"),
+    ),
+    Case(
+        "publish",
+        "POST",
+        lambda p: f"/manage/plans/{_approved(p).pk}/workflow/publish/",
+        APPROVER_A,
+        lambda p: _step("publish", pm.Plan.objects.get(pk=p.plan_a.pk), confirm="on"),
+    ),
+    Case(
+        "withdraw",
+        "POST",
+        lambda p: f"/manage/plans/{_published(p).pk}/workflow/withdraw/",
+        APPROVER_A,
+        lambda p: _step("withdraw", pm.Plan.objects.get(pk=p.plan_a.pk), confirm="on"),
+    ),
+]
+EDITOR_CASES += STRUCTURE_CASES + WORKFLOW_CASES
 
 
 def test_every_editor_route_is_in_the_matrix() -> None:
@@ -190,6 +253,9 @@ def test_every_editor_route_is_in_the_matrix() -> None:
         "policies",
         "policy",
         "policy_action",
+        "workflow",
+        "workflow_action",
+        "preview",
     }
     assert {p.name for p in urlpatterns} <= covered
 

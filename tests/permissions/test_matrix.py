@@ -188,12 +188,12 @@ CASES = [
         lambda p: {"revision": "1", "fiscal_year": "2025"},
     ),
     Case("diff of versions", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/diff/{p.plan_a.pk}/", EVERYONE),
-    Case(
-        "publish plan",
+    Case(  # the approver (the admin) only: publishing an approved version, or withdrawing
+        "withdraw plan",
         "POST",
         lambda p: f"/manage/plans/{p.plan_a.pk}/publish/",
-        EDITORS_A,
-        lambda p: {"revision": str(p.plan_a.revision), "action": "publish"},
+        {"dana"},
+        lambda p: {"revision": str(p.plan_a.revision), "action": "withdraw"},
     ),
     Case(
         "new period",

@@ -1,4 +1,5 @@
-"""Publishing a draft version: planners of its organisation only, stale writes refused, CLI too."""
+"""Publishing a version: the approver only, an approved version only, stale writes refused; the CLI's
+operator publishes and withdraws in any state."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ def _post(user, plan: pm.Plan, action: str = "publish", revision: int | None = N
 
 @pytest.mark.django_db
 def test_who_may_publish_a_draft() -> None:
+    """Only the approver (Dana, the admin) publishes, and only an approved version (下書き → 確認依頼 →
+    承認 → 公開: keikaku.services.workflow); withdrawing needs the approver too."""
     p = make_people()
     pm.Plan.objects.filter(pk=p.plan_a.pk).update(status="draft")
     draft = pm.Plan.objects.get(pk=p.plan_a.pk)
@@ -27,24 +30,30 @@ def test_who_may_publish_a_draft() -> None:
     assert _post(p.bob, draft) == 403
     assert _post(p.charlie, draft) == 404  # another organisation's draft does not exist for Charlie
     assert _post(None, draft) == 404  # a draft does not exist for the public
-    assert pm.Plan.objects.get(pk=draft.pk).status == "draft"
-    assert _post(p.alice, draft, revision=draft.revision + 5) == 409
-    assert _post(p.alice, draft) == 302
+    assert _post(p.alice, draft) == 403  # an editor submits for review; the approver publishes
+    assert _post(p.dana, draft) == 400  # not approved yet
+    pm.Plan.objects.filter(pk=draft.pk).update(status="approved")
+    assert _post(p.dana, draft, revision=draft.revision + 5) == 409
+    assert _post(p.dana, draft) == 302
     published = pm.Plan.objects.get(pk=draft.pk)
     assert published.status == "published" and published.revision == draft.revision + 1
     assert Client().get(f"/plans/{draft.pk}/").status_code == 200
-    assert _post(p.alice, published, action="withdraw") == 302
+    assert _post(p.alice, published, action="withdraw") == 403
+    assert _post(p.dana, published, action="withdraw") == 302
     assert pm.Plan.objects.get(pk=draft.pk).status == "draft"
 
 
 @pytest.mark.django_db
-def test_manage_page_offers_publication_to_planners_only() -> None:
+def test_manage_page_offers_the_workflow_to_planners_only() -> None:
     p = make_people()
     client = Client()
     client.force_login(p.alice)
-    assert "/publish/" in client.get(f"/manage/plans/{p.plan_a.pk}/").content.decode()
+    assert (
+        f"/manage/plans/{p.plan_a.pk}/workflow/"
+        in client.get(f"/manage/plans/{p.plan_a.pk}/").content.decode()
+    )
     client.force_login(p.bob)
-    assert "/publish/" not in client.get(f"/manage/plans/{p.plan_a.pk}/").content.decode()
+    assert "/workflow/" not in client.get(f"/manage/plans/{p.plan_a.pk}/").content.decode()
 
 
 @pytest.mark.django_db

@@ -99,3 +99,18 @@ for model in (
     m.MeasureDepartment,
 ):
     admin.site.register(model)
+
+
+@admin.register(m.PlanChange)
+class PlanChangeAdmin(admin.ModelAdmin):
+    """The editor's change log: read-only (it is the record of what people changed)."""
+
+    list_display = ("at", "plan", "action", "target", "user")
+    list_filter = ("action",)
+    search_fields = ("target",)
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

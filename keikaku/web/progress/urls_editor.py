@@ -5,11 +5,15 @@ from django.urls import path
 from keikaku.web.progress import editor_views as ev
 from keikaku.web.progress import plan_editor_views as pv
 from keikaku.web.progress import structure_views as sv
+from keikaku.web.progress import workflow_views as wv
 
 app_name = "editor"
 urlpatterns = [
     path("plans/<int:plan_id>/edit/", pv.plan_edit, name="plan"),
     path("plans/<int:plan_id>/edit/measures/new/", pv.measure_new, name="measure_new"),
+    path("plans/<int:plan_id>/workflow/", wv.workflow, name="workflow"),
+    path("plans/<int:plan_id>/workflow/<str:action>/", wv.workflow_action, name="workflow_action"),
+    path("plans/<int:plan_id>/preview/", wv.preview, name="preview"),
     path("plans/<int:plan_id>/edit/plan/", sv.plan_fields, name="plan_fields"),
     path("plans/<int:plan_id>/edit/sections/", sv.sections, name="sections"),
     path("sections/<int:section_id>/edit/", sv.section_edit, name="section"),
