@@ -39,6 +39,8 @@ def phase_grid(table: Table) -> list[ScheduleEntry] | None:
     if len(grid) < 2:
         return None
     header = [clean_text(c.text) for c in grid[0]]
+    if header and column_header_year(header[0]) is not None:
+        return None  # the first column is a year too: one row of phases (year_row_grid), no phase names
     years = {k: fy for k, h in enumerate(header) if k > 0 and (fy := column_header_year(h)) is not None}
     if len(years) < 2:
         return None

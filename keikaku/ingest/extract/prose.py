@@ -35,10 +35,14 @@ def _phase(rest: str) -> str | None:
         return None
     if not _VERB_END.search(s):
         return None  # no verb closing the clause: a noun phrase, not a phase
+    noun = False
     if "を" in s:
         before, _, after = s.rpartition("を")
-        s = before.rsplit("の", 1)[-1] if _GENERIC_VERB.match(after) else after
-    s = _VERB_END.sub("", s).strip(" 　")
+        noun = bool(_GENERIC_VERB.match(after))
+        s = before.rsplit("の", 1)[-1] if noun else after
+    if not noun:  # '見直しを行い' → 見直し (a noun before を keeps its し); '検討し' → 検討
+        s = _VERB_END.sub("", s)
+    s = s.strip(" 　")
     if not (1 <= len(s) <= 12) or re.search(r"[をがはでへとに]|した|された", s):
         return None
     return s
