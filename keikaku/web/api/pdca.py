@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -44,6 +44,16 @@ def _public(request: HttpRequest) -> Any:
     request.user = AnonymousUser()
     return "anonymous"
 
+
+# the words the API speaks, as enums in the OpenAPI document (keikaku.db.progress.models)
+PeriodState = Literal["planned", "open", "closed"]
+ReportState = Literal["draft", "submitted", "approved", "returned"]
+DecisionWord = Literal["継続", "完了", "終了", "見直し", "統合"]
+STATUS_WORDS = "、".join(label for label, _kind in gm.DEFAULT_STATUSES)
+STATUS_DESCRIPTION = (
+    f"進捗状況: 団体の語彙の語（既定は {STATUS_WORDS}。団体が語彙を定めていればその語）。ほかの語は 400"
+    f" / progress status: a word of the organisation's vocabulary (by default {STATUS_WORDS}); another word is a 400"
+)
 
 READ = [TokenAuth(), _public]
 WRITE = TokenAuth()
@@ -85,7 +95,7 @@ class PeriodOut(Schema):
     fiscal_year: int
     quarter: int | None
     due_date: date | None
-    state: str
+    state: PeriodState
     revision: int
 
 
@@ -102,7 +112,7 @@ class ActualOut(ActualIn):
 
 class ReportIn(Schema):
     revision: int = 0
-    status: str
+    status: str = Field(description=STATUS_DESCRIPTION, examples=[w for w, _k in gm.DEFAULT_STATUSES])
     narrative: str = ""
     evidence: list[str] = []
     actuals: list[ActualIn] = []
@@ -114,10 +124,10 @@ class ReportOut(Schema):
     measure_id: int
     measure_key: str | None
     period_id: int
-    status: str
+    status: str = Field(description=STATUS_DESCRIPTION)
     narrative: str
     evidence: list[str]
-    state: str
+    state: ReportState
     review_comment: str
     revision: int
     updated_at: datetime
@@ -131,7 +141,7 @@ class ActionIn(Schema):
 
 class EvaluationIn(Schema):
     revision: int = 0
-    decision: str
+    decision: DecisionWord
     rationale: str = ""
     merge_into: int | None = None
 
@@ -140,7 +150,7 @@ class EvaluationOut(Schema):
     id: int
     measure_id: int
     fiscal_year: int
-    decision: str
+    decision: DecisionWord
     rationale: str
     merge_into: int | None
     revision: int

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from keikaku.web.api import pdca, read
+from keikaku.web.api.errors import declare_error_responses
 
 
 class UTF8Renderer(JSONRenderer):
@@ -16,5 +17,6 @@ api = NinjaAPI(
 )
 api.add_router("/", read.router)
 api.add_router("/", pdca.router)
+declare_error_responses(api)  # after the last add_router: 400/401/403/404/409/422 in every operation's entry
 
 urlpatterns = [path("", api.urls)]
