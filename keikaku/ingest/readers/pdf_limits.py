@@ -279,10 +279,15 @@ def check_streams(data: bytes) -> None:
         if _FONT_DATA.search(stream.dictionary):
             continue
         content = _Content()
-        for _ in _OBJECT_OPS.finditer(decoded):
-            content.objects += 1
-            if content.objects > max_objects:
-                raise page_objects_error(max_objects)
+        if len(decoded) <= 8 * max_objects:  # the usual stream: counted in C
+            content.objects = len(_OBJECT_OPS.findall(decoded))
+        else:  # a big one: counted one by one, stopping at the limit
+            for _ in _OBJECT_OPS.finditer(decoded):
+                content.objects += 1
+                if content.objects > max_objects:
+                    break
+        if content.objects > max_objects:
+            raise page_objects_error(max_objects)
         if b"Do" in decoded:
             content.draws.update(m.group(1) for m in _DO.finditer(decoded))
         if stream.number is not None and _FORM.search(stream.dictionary):
