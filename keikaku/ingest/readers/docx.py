@@ -151,9 +151,9 @@ class Numbering:
     @classmethod
     def from_document(cls, document: Any) -> Numbering:
         out = cls()
-        try:
+        try:  # a numbering part missing, of the wrong kind or external (ValueError): no numbering
             root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        except (KeyError, NotImplementedError, AttributeError, ValueError):
             return out
         for an in root.iter(w("abstractNum")):
             levels: dict[int, _Level] = {}
@@ -225,9 +225,9 @@ class _Styles:
         parents: dict[str, str] = {}
         num: dict[str, tuple[str, int]] = {}
         outline: dict[str, int] = {}
-        try:
+        try:  # a styles part missing, of the wrong kind or external (ValueError): no styles
             root = document.styles.element
-        except (KeyError, AttributeError):
+        except (KeyError, AttributeError, NotImplementedError, ValueError):
             return cls(names, parents, num, outline)
         for st in root.iter(w("style")):
             sid = st.get(w("styleId"), "")

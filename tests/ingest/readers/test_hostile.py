@@ -309,6 +309,18 @@ def test_broken_docx_parts_are_corrupt(tmp_path: Path, name: str, member: str, c
     refused(write(tmp_path, f"{name}.docx", _edit(_docx(), member, change)), "corrupt")
 
 
+@pytest.mark.parametrize("part", ["numbering.xml", "styles.xml"])
+def test_external_relationship_to_a_part_is_read_without_it(tmp_path: Path, part: str) -> None:
+    """A numbering or styles relationship marked TargetMode="External" made python-docx raise
+    ValueError; the document is read without that part."""
+    target = f'Target="{part}"'.encode()
+    rels = "word/_rels/document.xml.rels"
+    data = _edit(_docx(), rels, lambda x: x.replace(target, target + b' TargetMode="External"'))
+    out = read_hostile(write(tmp_path, "external.docx", data))
+    assert out["ok"], out
+    assert "ひなた市DX推進計画" in out["texts"]
+
+
 def test_numbering_rel_to_wrong_part_is_read_or_corrupt(tmp_path: Path) -> None:
     data = _edit(
         _docx(),
