@@ -41,8 +41,9 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.core import serializers
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 
 from keikaku.services.errors import ServiceError
 
@@ -372,7 +373,13 @@ def backup_restore(source: Path, *, alias: str = DEFAULT_DB_ALIAS) -> RestoreRes
             for label in REPLACED:  # the ones migrate made give way to the backup's (same primary keys)
                 apps.get_model(label)._base_manager.using(alias).all().delete()
             ContentType.objects.clear_cache()
-            call_command("loaddata", str(fixture), database=alias, verbosity=0)
+            try:
+                call_command("loaddata", str(fixture), database=alias, verbosity=0)
+            except (DatabaseError, DeserializationError) as e:
+                raise BackupError(
+                    f"バックアップの行を読み込めませんでした（何も戻していません）/ cannot load the backup's rows"
+                    f" (nothing restored): {e}"
+                ) from e
             for f in manifest["files"]:
                 model = apps.get_model(f["model"])
                 data = zf.read(f["entry"])
