@@ -205,3 +205,32 @@ def test_plan_fields_sections_policies_pages(people: People) -> None:
     pm.Plan.objects.filter(pk=plan.pk).update(status=pm.PUBLISHED)
     public = Client().get(f"/plans/{plan.pk}/").content.decode()
     assert "企画課" in public and "mailto:dx@example.jp" in public and "第6次総合計画" in public
+
+
+def test_editor_pages_in_english(people: People) -> None:
+    """Headings, labels and buttons come from the catalogue; the plan's own words stay as written."""
+    from django.conf import settings
+
+    p = people
+    plan = _draft(p)
+    client = _client(p.dana)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pages = {
+        f"/manage/measures/{p.bob_measure.pk}/edit/": (
+            "Edit measure",
+            ["Basic information", "Save schedule", "Target 1"],
+        ),
+        f"/manage/plans/{plan.pk}/edit/": ("Edit plan", ["Add a measure", "Up", "Copy"]),
+        f"/manage/plans/{plan.pk}/edit/plan/": ("Plan details", ["Contact (e-mail)"]),
+        f"/manage/plans/{plan.pk}/edit/sections/": ("Narrative sections", ["Preview"]),
+        f"/manage/plans/{plan.pk}/edit/policies/": ("Policy structure", ["Add a policy"]),
+        f"/manage/plans/{plan.pk}/workflow/": (
+            "Version workflow",
+            ["Submit for review", "Changes from the published version"],
+        ),
+    }
+    for url, (h1, words) in pages.items():
+        html = client.get(url).content.decode()
+        assert re.search(rf"<h1[^>]*>{re.escape(h1)}</h1>", html), (url, h1)
+        for w in words:
+            assert w in html, (url, w)
