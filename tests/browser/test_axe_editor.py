@@ -60,6 +60,7 @@ def test_editor_pages_have_no_axe_violations_and_a_measure_is_edited_by_keyboard
         "password": PASSWORD,
         "pages": [{"name": n, "url": u} for n, u in pages],
         "keyboard": {"url": f"{m}/measures/{measure}/edit/", "title": NEW_TITLE},
+        "reorder": {"url": f"{m}/plans/{plan}/edit/"},
     }
     run = subprocess.run(
         [node, str(JS / "audit_editor.mjs"), json.dumps(config)],
@@ -78,3 +79,7 @@ def test_editor_pages_have_no_axe_violations_and_a_measure_is_edited_by_keyboard
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
     kb = out["keyboard"]
     assert kb["status"] == "保存しました。" and kb["title"] == NEW_TITLE, kb
+    # htmx: reordered in place (no page load), focus kept on the button pressed, the result announced
+    ro = out["reorder"]
+    assert ro["after"] != ro["before"] and ro["focused"] == ro["downId"], ro
+    assert ro["status"] == "順番を変えました。", ro

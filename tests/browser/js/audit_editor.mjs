@@ -40,10 +40,10 @@ async function axe(page) {
   }));
 }
 
-async function tabTo(page, predicate, limit = 400) {
+async function tabTo(page, predicate, limit = 400, arg = null) {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press("Tab");
-    if (await page.evaluate(predicate)) return i + 1;
+    if (await page.evaluate(predicate, arg)) return i + 1;
   }
   throw new Error("never reached by Tab");
 }
@@ -84,6 +84,26 @@ try {
       }));
       out.keyboard = { toField, toButton, ...after };
       await page.close();
+      if (config.reorder) {
+        // htmx: the list's Down button moves the first measure in place; focus stays on the button
+        const list = await context.newPage();
+        await list.goto(config.reorder.url, { waitUntil: "load" });
+        const firstRow = () => document.querySelector("#measures-section tbody tr").id;
+        const before = await list.evaluate(firstRow);
+        const downId = "down-" + before.slice(2);
+        await tabTo(list, (id) => document.activeElement && document.activeElement.id === id, 400, downId);
+        await Promise.all([list.waitForResponse((r) => r.url().includes("/list/down/") || r.url().includes("/edit/")), list.keyboard.press("Enter")]);
+        await list.waitForFunction((b) => document.querySelector("#measures-section tbody tr").id !== b, before);
+        out.reorder = {
+          before,
+          after: await list.evaluate(firstRow),
+          focused: await list.evaluate(() => document.activeElement && document.activeElement.id),
+          downId,
+          reloaded: await list.evaluate(() => performance.getEntriesByType("navigation").length),
+          status: await list.evaluate(() => (document.querySelector("#measures-section [role=status]") || { innerText: "" }).innerText.trim()),
+        };
+        await list.close();
+      }
     }
     await context.close();
   }
