@@ -129,6 +129,7 @@ TRICKY = [
     "┌─┬─┐", "│", "├┼┤", "+---+", "|", "|---|", "#", "# ", "【", "（", "(1)", "①", "Ⅱ.", "第1章", "・",
     "※1", "- ", "  ", "\n", "\r", "\r\n", "。", "、", "令和6年度", "→", "～", "%", "\\", "*", "`",
 ]  # fmt: skip
+MAX_INPUT = 4 * 1024 * 1024  # a mutation making an input larger than this is undone (grows by slices)
 HUGE = [
     b"999999999",
     b"-1",
@@ -169,8 +170,11 @@ def mutate_bytes(rng: random.Random, data: bytes, text: bool) -> bytes:
         elif op == 6 and buf:  # duplicate a line
             lines = bytes(buf).split(b"\n")
             k = rng.randrange(len(lines))
-            lines[k:k] = [lines[k]] * rng.choice((2, 100, 5000))
+            times = min(rng.choice((2, 100, 5000)), MAX_INPUT // (len(lines[k]) + 1))
+            lines[k:k] = [lines[k]] * times
             buf = bytearray(b"\n".join(lines))
+        if len(buf) > MAX_INPUT:
+            del buf[MAX_INPUT:]
     return bytes(buf)
 
 
@@ -216,7 +220,7 @@ def mutate_xml(rng: random.Random, body: bytes) -> bytes:
         )
         if elems:
             m = rng.choice(elems)
-            times = rng.choice((2, 50, 2000))
+            times = min(rng.choice((2, 50, 2000)), MAX_INPUT // len(m.group(0)))
             return body[: m.end()] + m.group(0) * times + body[m.end() :]
     if r < 0.7:  # a span or merge added to a cell
         extra = rng.choice([b'<w:gridSpan w:val="%s"/>', b'<w:vMerge w:val="%s"/>', b"<w:vMerge/>"])
@@ -245,7 +249,8 @@ def mutate_pdf(rng: random.Random, data: bytes) -> bytes:
             ops = list(re.finditer(rb"[^\n]*(?:Tj|TJ|re|l|m|Tf|Td|Tm|cm|q|Q|Do)\n?", plain))
             if ops:
                 op = rng.choice(ops)
-                plain = plain[: op.end()] + op.group(0) * rng.choice((10, 1000, 50000)) + plain[op.end() :]
+                times = min(rng.choice((10, 1000, 50000)), 4 * MAX_INPUT // max(len(op.group(0)), 1))
+                plain = plain[: op.end()] + op.group(0) * times + plain[op.end() :]
         else:
             plain = mutate_bytes(rng, plain, text=False)
         packed = zlib.compress(plain)
