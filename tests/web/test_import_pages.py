@@ -281,3 +281,21 @@ def test_finished_jobs_older_than_a_day_are_forgotten(people: People, tmp_path: 
     DBTaskResult.objects.update(finished_at=F("finished_at") - timedelta(days=2))
     alice.post("/manage/import/", {"document": _docx(tmp_path)})
     assert DBTaskResult.objects.count() == 1  # the new one
+
+
+def test_reading_shows_the_seconds_and_a_lost_worker_is_reported(people: People, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    alice = _client(people.alice)
+    job_url = alice.post("/manage/import/", {"document": _docx(tmp_path)})["Location"]
+    # the worker has taken the job (as Worker.run marks it) 10 seconds ago
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(seconds=10))
+    page = alice.get(job_url).content.decode()
+    assert "読み取っています" in page and "秒経過（上限 120 秒）" in page and "<progress" in page
+    # still "running" long after the time limit: its worker was stopped
+    DBTaskResult.objects.update(started_at=timezone.now() - timedelta(seconds=300))
+    r = alice.get(job_url)
+    assert r.status_code == 400 and "途中で止まりました" in r.content.decode()
