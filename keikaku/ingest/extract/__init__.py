@@ -17,6 +17,7 @@ else by key) adds to it instead of creating another.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import replace
 
@@ -32,10 +33,11 @@ from keikaku.ingest.extract.common import (
     title_match,
     trailing_departments,
 )
-from keikaku.ingest.extract.draft import Draft, find_draft
+from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.gantt import phase_grid, year_row_grid
 from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.labelled import chain_schedule, labelled_drafts, schedule_entries
+from keikaku.ingest.extract.merge import find_draft, next_with_key, same_title
 from keikaku.ingest.extract.metadata import (
     find_kinds,
     find_organisation,
@@ -72,9 +74,11 @@ from keikaku.ingest.extract.tables import (
     same_columns,
 )
 from keikaku.ingest.extract.template import find_template_measures
-from keikaku.ingest.markers import normalise_key, split_marker
+from keikaku.ingest.markers import split_marker
 
-__all__ = ["extract_plan"]
+__all__ = ["RECOGNISERS", "extract_plan"]
+
+log = logging.getLogger(__name__)
 
 SIBLING_CONFIDENCE = 0.8
 
@@ -299,7 +303,7 @@ class _Extraction:
                     # under a policy banner ((1) under （１）…) among that policy's measures
                     pool = self._under_policy(others, row.group) if row.group else others
                     found = [find_draft(pool, key=k) for k in row.ref_keys]
-                    d = next((f for f in found if f is not None), None) or _next_with_key(
+                    d = next((f for f in found if f is not None), None) or next_with_key(
                         pool, row.ref_keys, last_ref
                     )
                     if d is None:
@@ -307,7 +311,7 @@ class _Extraction:
                     last_ref = d.order
                 elif cols.defines_measures:  # type: ignore[attr-defined]
                     # a table of its own measures joins another source only by a near-identical title
-                    d = _same_title(others, row.title)
+                    d = same_title(others, row.title)
                 else:
                     d = find_draft(others, title=row.title, key=row.key)
                 if d is None and cols.key_only:  # type: ignore[attr-defined]
@@ -393,6 +397,9 @@ class _Extraction:
         try:
             inferred = infer_pillars_many([(d.title, d.description) for d in todo], extra=extra or None)
         except Exception:  # noqa: BLE001 - inference is a best effort, never fatal
+            log.warning(
+                "%s: pillar inference failed; measures left without pillars", self.source, exc_info=True
+            )
             inferred = [[] for _ in todo]
         for d, refs in zip(todo, inferred, strict=True):
             d.pillars = list(refs)
@@ -419,25 +426,6 @@ class _Extraction:
                     d.full_key = own
                     continue
             d.full_key = join_key(pkey, own or str(counters[pkey]))
-
-
-def _next_with_key(drafts: list[Draft], keys: tuple[str, ...], after: int) -> Draft | None:
-    """The first measure after block `after` whose own key is one of keys: rows of a schedule table
-    that repeat (1), (2) … under each policy name the measures in the order the document gives them."""
-    wanted = {normalise_key(k) for k in keys}
-    same = sorted((d for d in drafts if d.key and normalise_key(d.key) in wanted), key=lambda d: d.order)
-    return next((d for d in same if d.order > after), None)
-
-
-def _same_title(drafts: list[Draft], title: str, threshold: float = 0.9) -> Draft | None:
-    """The measure of another source with a near-identical title and the same numbers, or None."""
-    best: Draft | None = None
-    best_score = 0.0
-    for d in drafts:
-        score = title_match(title, d.title, threshold)
-        if score > best_score:
-            best, best_score = d, score
-    return best
 
 
 def _is_chapter(outline: Outline, nid: int) -> bool:
@@ -470,18 +458,59 @@ def _evaluations(result: ReadResult) -> list[Evaluation]:
     try:
         return list(extract_evaluations(result))
     except Exception:  # noqa: BLE001 - a broken review table must not lose the plan
+        log.warning("previous-plan review not read", exc_info=True)
         return []
 
 
+# The recognisers, in the order they run (the one registry). Each reads the block stream, claims the
+# blocks it reads (``taken``) and adds measures or fields to earlier ones through the merge policy
+# (merge.py); a later one never re-reads what an earlier one claimed. To add a layout: write its
+# recogniser (a module with a drawing of the layout in its docstring), add its step here, and give it
+# fixtures in tests/ingest/extract (docs/import.md, 「読み取り方を足すには」).
+RECOGNISERS: tuple[tuple[str, str], ...] = (
+    ("records", "cards and property tables (項目 | 内容), phase grids, one-row year grids"),
+    ("labelled", "numbered items with label lines (担当：, 【KPI】, ＜スケジュール＞, bare labels)"),
+    ("templates", "template measures: title, prose, <KPI> and <スケジュール> boxes"),
+    ("tables", "row tables (one measure per row), schedule and target tables naming measures"),
+    ("grids", "phase grids and year rows attached to the measure before them"),
+    ("prose", "fields written only as prose: KPI sentences, schedule chains, （担当課） closing a title"),
+)
+
+
+def _run(ex: _Extraction, step: str, deferred: list[tuple[int, object]]) -> list[tuple[int, object]]:
+    before = len(ex.drafts)
+    if step == "records":
+        deferred = ex.records()
+    elif step == "labelled":
+        ex.labelled()
+    elif step == "templates":
+        ex.templates()
+    elif step == "tables":
+        ex.tables(deferred)
+    elif step == "grids":
+        ex.attach_grids()
+    elif step == "prose":
+        ex.prose_fields()
+    log.debug(
+        "%s: recogniser %s: %d new measures (%d in all), %d blocks claimed",
+        ex.source,
+        step,
+        len(ex.drafts) - before,
+        len(ex.drafts),
+        len(ex.taken),
+    )
+    return deferred
+
+
 def extract_plan(result: ReadResult, source_name: str) -> Plan:
-    """Read a municipal plan from its blocks."""
+    """Read a municipal plan from its blocks: the recognisers of RECOGNISERS in order, then pillars
+    and keys."""
     ex = _Extraction(result, source_name)
-    deferred = ex.records()
-    ex.labelled()
-    ex.templates()
-    ex.tables(deferred)
-    ex.attach_grids()
-    ex.prose_fields()
+    deferred: list[tuple[int, object]] = []
+    for step, _ in RECOGNISERS:
+        deferred = _run(ex, step, deferred)
+    for d in ex.drafts:
+        log.debug("%s: measure %r from %s at block %d", source_name, d.title, d.origin, d.order)
     ex.drafts.sort(key=lambda d: d.order)
     tree = PolicyTree(ex.outline, [d.node for d in ex.drafts])
     ex.pillars(tree)

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from keikaku.core.plan import Kpi, Measure, PillarRef, PillarSource, Provenance, ScheduleEntry
 from keikaku.ingest.blocks import Block, Location
-from keikaku.ingest.extract.common import contains, squash, title_match
-from keikaku.ingest.markers import normalise_key
+from keikaku.ingest.extract.common import squash
 
 MATCH_THRESHOLD = 0.8
 _NO_VALUE = re.compile(r"^(?:[-‐―—−ー－~〜・]+|該当なし|なし|未定)$")
@@ -83,34 +82,3 @@ def provenance(source: str, loc: Location | None, text: str | None = None) -> Pr
 
 def block_provenance(source: str, block: Block, text: str | None = None) -> Provenance:
     return provenance(source, block.loc, text if text is not None else block.text)
-
-
-def find_draft(
-    drafts: list[Draft],
-    *,
-    title: str = "",
-    key: str | None = None,
-    exclude_origin: str | None = None,
-) -> Draft | None:
-    """The measure a schedule, target or mapping row refers to: same title (fuzzy, the same numbers),
-    else same key, else a title containing the other."""
-    pool = [d for d in drafts if d.origin != exclude_origin]
-    if title:
-        # the best title; among equals the measure itself rather than its (再掲) repeat, then the latest
-        best: tuple[float, bool, int] | None = None
-        for i, d in enumerate(pool):
-            score = title_match(title, d.title, MATCH_THRESHOLD)
-            if score and (best is None or (score, not d.reposted, i) > best):
-                best = (score, not d.reposted, i)
-        if best is not None:
-            return pool[best[2]]
-    if key:
-        nk = normalise_key(key)
-        same = [d for d in pool if d.key and normalise_key(d.key) == nk]
-        if len(same) == 1:
-            return same[0]
-    if title:
-        cont = [d for d in pool if contains(title, d.title)]
-        if len(cont) == 1:
-            return cont[0]
-    return None
