@@ -6,6 +6,8 @@ characters' data (real ids in about half of them); 0 server errors and 0 answers
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
@@ -69,7 +71,27 @@ def _run(headers: dict[str, str], real: dict[str, int]) -> tuple[int, Counter[in
     pytest plugin is not used); returns how many operations were run and the statuses answered."""
     from keikaku.web.wsgi import application
 
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    with _connection_kept():
+        return _run_all(schemathesis.openapi.from_wsgi("/api/openapi.json", application), headers, real)
+
+
+@contextmanager
+def _connection_kept() -> Iterator[None]:
+    """Requests go straight to the WSGI application, whose request_finished signal would close the test's
+    database connection (and its transaction, on PostgreSQL): as Django's test client does, not meanwhile."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run_all(schema, headers: dict[str, str], real: dict[str, int]) -> tuple[int, Counter[int]]:
     n, statuses = 0, Counter[int]()
     for result in schema.get_all_operations():
         operation = result.ok()
