@@ -107,8 +107,8 @@ def test_alice_uploads_reviews_and_saves_a_draft(people: People, tmp_path: Path)
     assert plan.measures.count() == 2
     assert plan.source_file.filename == f"{TOWN}計画.docx" and plan.source_file.size > 0
     assert _uploads() == []  # the temporary file is gone once stored
-    # the plan page offers the publish button
-    assert f"/manage/plans/{plan.pk}/publish/" in alice.get(r["Location"]).content.decode()
+    # the plan page leads on to the version's workflow (確認依頼・承認・公開)
+    assert f"/manage/plans/{plan.pk}/workflow/" in alice.get(r["Location"]).content.decode()
     # the token is used up
     assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 404
 
