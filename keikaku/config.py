@@ -6,10 +6,12 @@ default: ``KEIKAKU_DEBUG=ture`` is an error, not ``false``.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import secrets
 import socket
+import tempfile
 from pathlib import Path
 
 TRUE_WORDS = ("1", "true", "yes", "on")
@@ -76,7 +78,23 @@ def secret_key(data_dir: Path) -> str:
     key = secrets.token_urlsafe(48)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # written whole under a temporary name, then linked into place: a process starting at the same
+        # moment sees either no file or the whole key, never an empty one
+        fd, tmp = tempfile.mkstemp(prefix=".secret_key-", dir=data_dir)  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(key + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: a plain rename (a narrow race remains)
+                if path.exists():
+                    raise FileExistsError(path) from None
+                os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     except FileExistsError:  # another process wrote it first: use theirs
         return _read_key(path)
     except OSError as e:
@@ -89,8 +107,6 @@ def secret_key(data_dir: Path) -> str:
             file=sys.stderr,
         )
         return key
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key + "\n")
     return key
 
 

@@ -230,3 +230,18 @@ def test_lockout_page_in_english(client: Client) -> None:
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert r.status_code == 429 and "Sign-in is paused" in r.content.decode()
+
+
+def test_processes_starting_together_share_one_key(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    code = (
+        f"from pathlib import Path; from keikaku.config import secret_key; print(secret_key(Path({data!r})))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KEIKAKU_SECRET_KEY"}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    keys = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert len(keys) == 1 and len(next(iter(keys))) >= 50
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["secret_key"]
