@@ -53,6 +53,15 @@ from keikaku.ingest.markers import (
     split_marker,
     strip_bullet,
 )
+from keikaku.ingest.readers.text_boxes import (
+    VERTICALS,
+    box_cells,
+    box_layout,
+    display_width,
+    is_box_border,
+    is_box_line,
+    is_box_row,
+)
 
 # "# 見出し ##": the closing hashes are cut in code (a lazy group before "\s*#*\s*$" backtracked
 # cubically on a line of blanks)
@@ -210,25 +219,6 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
-class _WideOnly(dict):
-    """str.translate table keeping wide characters (W, F, A) and deleting the rest, filled as met."""
-
-    def __missing__(self, code: int) -> int | None:
-        keep = code if unicodedata.east_asian_width(chr(code)) in "WFA" else None
-        self[code] = keep
-        return keep
-
-
-_WIDE_ONLY = _WideOnly()
-
-
-def display_width(text: str) -> int:
-    """Columns a line takes: Japanese (wide) characters count two."""
-    if text.isascii():
-        return len(text)
-    return len(text) + len(text.translate(_WIDE_ONLY))
-
-
 def starts_block(text: str) -> bool:
     """A line that opens a new block: a number marker, a bracket label, a label bullet, 'ラベル：'."""
     s = text.strip(" \t　\u00a0")
@@ -247,7 +237,7 @@ def _is_plain(line: str) -> bool:
         and "\t" not in line
         and not s.startswith(("|", "<", "#", "- ", "* ", "+ ", "・"))
         and not ("\u2500" <= s[0] <= "\u257f")
-        and not _is_box_border(s)
+        and not is_box_border(s)
     )
 
 
@@ -415,7 +405,7 @@ class _TextReader:
                 self.flush(lineno - 1)
                 i = max(self._html_table(i), i + 1)
                 continue
-            if _is_box_line(stripped):
+            if is_box_line(stripped):
                 end, box = self._box_table(i)
                 if box is not None:
                     self.flush(lineno - 1)
@@ -542,6 +532,8 @@ class _TextReader:
             if "\t" not in line or not line.strip() or "<table" in line.lower():
                 break
             budget.take(line.count("\t") + 1)
+            if len(rows) >= 2 and self._width_changes(rows, i):
+                break  # two tables written one after the other: a year row under a card, then the next card
             cells = [_clean_cell(c) for c in line.split("\t")]
             if not _DASH_ONLY.match("".join(cells)):
                 while len(cells) > 1 and not cells[-1] and len(rows) and len(cells) > len(rows[0]):
@@ -555,6 +547,16 @@ class _TextReader:
                 )
             )
         return i
+
+    def _width_changes(self, rows: list[list[Cell]], i: int) -> bool:
+        """Line i and the next both have another number of cells than every row so far (all of one
+        width): a new table starts at line i."""
+        widths = {len(r) for r in rows}
+        if len(widths) != 1:
+            return False
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else ""
+        w = self.lines[i].count("\t") + 1
+        return w not in widths and "\t" in nxt and nxt.count("\t") + 1 == w
 
     def _pipe_table(self, i: int) -> int:
         rows: list[list[Cell]] = []
@@ -586,12 +588,12 @@ class _TextReader:
         budget = _CellBudget()
         while i < len(self.lines) and i not in self.dropped:
             s = self.lines[i].strip()
-            if _is_box_border(s):
+            if is_box_border(s):
                 borders.append(s)
                 if segments[-1]:
                     segments.append([])
-            elif _is_box_row(s):
-                budget.take(sum(s.count(v) for v in _VERTICALS))
+            elif is_box_row(s):
+                budget.take(sum(s.count(v) for v in VERTICALS))
                 segments[-1].append(s)
             else:
                 break
@@ -599,7 +601,7 @@ class _TextReader:
         segments = [seg for seg in segments if seg]
         if not segments:
             return start, None
-        stops, wide_box = _layout(borders, [line for seg in segments for line in seg])
+        stops, wide_box = box_layout(borders, [line for seg in segments for line in seg])
         # separators between body rows: each stretch between two rules is one row (its lines are one
         # cell's wrapped text); only a header rule: a line opens a row unless its first cell is empty
         per_line = len(segments) < 3
@@ -607,7 +609,7 @@ class _TextReader:
         for seg in segments:
             row: list[Cell] | None = None
             for line in seg:
-                cells = _box_cells(line, stops, wide_box)
+                cells = box_cells(line, stops, wide_box, _clean_cell)
                 if row is None or (per_line and cells[0].text):
                     row = cells
                     rows.append(row)
@@ -669,98 +671,6 @@ class _CellBudget:
 
 
 # -- tables drawn with box-drawing characters (U+2500–U+257F) or ASCII -------------------------
-_VERTICALS = "│┃║┆┇┊┋╎╏|"
-_HORIZONTALS = "─━═┄┅┈┉╌╍-="
-_BOX_CHARS = re.compile(r"^[\u2500-\u257f \u3000]+$")
-_ASCII_BORDER = re.compile(r"^\+(?:[-=:]+\+)+$")
-_BOX_LEADS = "┌┍┎┏├┝┞┟┠┡┢┣└┕┖┗╔╞╟╠╚╒╓╘╙" + _VERTICALS[:-1] + "+|"
-
-
-def _is_box_border(s: str) -> bool:
-    """A rule of a drawn table: box-drawing characters only (with a horizontal run), or +---+---+."""
-    if not s:
-        return False
-    if s[0] == "+":
-        return bool(_ASCII_BORDER.match(s))
-    return bool(_BOX_CHARS.match(s)) and any(h in s for h in _HORIZONTALS)
-
-
-def _is_box_row(s: str) -> bool:
-    """A row line of a drawn table: opens with a vertical bar and has another one after it."""
-    return bool(s) and s[0] in _VERTICALS and sum(s.count(v) for v in _VERTICALS) >= 2
-
-
-def _is_box_line(stripped: str) -> bool:
-    """A line that may open a drawn table: a rule, or a row opening with a box-drawing bar (a row
-    opening with ASCII "|" stays a Markdown pipe table unless a +---+ rule comes first)."""
-    return (
-        bool(stripped)
-        and stripped[0] in _BOX_LEADS
-        and (_is_box_border(stripped) or (stripped[0] != "|" and _is_box_row(stripped)))
-    )
-
-
-def _width(ch: str, wide_box: bool) -> int:
-    """Display columns of a character; box-drawing characters (East Asian width "ambiguous") are
-    two columns in a Japanese editor's font and one in most others."""
-    if "\u2500" <= ch <= "\u257f":
-        return 2 if wide_box else 1
-    return display_width(ch)
-
-
-def _bars(line: str, wide_box: bool) -> list[tuple[int, int]]:
-    """(display column, character index) of each vertical bar in a row line."""
-    out: list[tuple[int, int]] = []
-    col = 0
-    for k, ch in enumerate(line):
-        if ch in _VERTICALS:
-            out.append((col, k))
-        col += _width(ch, wide_box)
-    return out
-
-
-def _column_stops(borders: list[str], wide_box: bool) -> list[int]:
-    """Display columns of the junctions (┬ ┼ ┐ + …) in a table's rules: its column boundaries."""
-    stops: set[int] = set()
-    for border in borders:
-        col = 0
-        for ch in border:
-            if ch not in _HORIZONTALS and ch not in " \u3000":
-                stops.add(col)
-            col += _width(ch, wide_box)
-    return sorted(stops)
-
-
-def _layout(borders: list[str], lines: list[str]) -> tuple[list[int], bool]:
-    """The column stops and the box-character width under which the rows' bars meet the rules."""
-    best: tuple[int, list[int], bool] | None = None
-    for wide in (True, False):
-        stops = _column_stops(borders, wide)
-        marks = set(stops)
-        hits = sum(1 for line in lines for col, _ in _bars(line, wide) if col in marks)
-        if best is None or hits > best[0]:
-            best = (hits, stops, wide)
-    assert best is not None
-    return best[1], best[2]
-
-
-def _box_cells(line: str, stops: list[int], wide_box: bool) -> list[Cell]:
-    """The cells of a row line; a cell whose bars enclose junctions of the rules spans their columns."""
-    bars = _bars(line, wide_box)
-    cells: list[Cell] = []
-    for (c0, k0), (c1, k1) in zip(bars, bars[1:], strict=False):
-        span = 1
-        lo, hi = bisect.bisect_left(stops, c0 - 1), bisect.bisect_right(stops, c1 + 1)
-        if stops and lo < hi and abs(stops[lo] - c0) <= 1 and abs(stops[hi - 1] - c1) <= 1:
-            span = max(1, hi - lo - 1)
-        cells.append(Cell(_clean_cell(line[k0 + 1 : k1]), colspan=span))
-    if bars and bars[-1][1] < len(line) - 1:  # a row not closed on the right
-        rest = _clean_cell(line[bars[-1][1] + 1 :])
-        if rest:
-            cells.append(Cell(rest))
-    return cells or [Cell(_clean_cell(line))]
-
-
 def _unescape(s: str) -> str:
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", s)
 
