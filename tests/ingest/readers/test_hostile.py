@@ -495,6 +495,17 @@ def test_pdf_footer_line_with_a_long_run_of_blanks(tmp_path: Path) -> None:
     assert out["ok"] and out["seconds"] < 20
 
 
+def test_pdf_stream_with_a_broken_ascii85_filter(tmp_path: Path) -> None:
+    """Found by scripts/fuzz_import.py: the stream check's ASCII85 decoder raised ValueError on a
+    character outside the alphabet; such a stream is left to PDFium."""
+    data = _pdf([b"BT /F1 10 Tf 72 720 Td (Plan) Tj ET"])
+    data = data.replace(b"/Type /Font", b"/Type /Font /X 9 0 R") + (
+        b"9 0 obj\n<< /Length 12 /Filter [/ASCII85Decode /FlateDecode] >>\nstream\n\xb7\xb7bad~~data~>\nendstream\nendobj\n"
+    )
+    out = read_hostile(write(tmp_path, "a85.pdf", data))
+    assert out["ok"] or out["code"] in ("corrupt", "needs_ocr")
+
+
 def test_pdf_characters_per_page(tmp_path: Path) -> None:
     path = write(tmp_path, "chars.pdf", _pdf([b"BT /F1 10 Tf 72 720 Td (" + b"x" * 500 + b") Tj ET"]))
     refused(path, "too_large", {"KEIKAKU_IMPORT_MAX_PDF_PAGE_CHARS": "100"})
