@@ -76,7 +76,12 @@ def test_serve_with_workers_runs_gunicorn_processes(tmp_path: Path) -> None:
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/plans/999/", timeout=5)
         assert e.value.code == 404
-        assert len(_children(proc.pid)) == 2  # the gunicorn arbiter and its two workers
+        children = {
+            pid: Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in _children(proc.pid)
+        }
+        job_workers = [pid for pid, cmd in children.items() if b"worker" in cmd and b"keikaku.cli" in cmd]
+        assert len(children) - len(job_workers) == 2  # the gunicorn arbiter and its two workers
+        assert len(job_workers) == 1  # and beside them the import-job worker (keikaku worker)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
