@@ -251,11 +251,13 @@ def test_a_document_stored_already_is_named_and_may_become_a_new_version(
     people: People, tmp_path: Path
 ) -> None:
     alice = _client(people.alice)
-    first = upload(alice, _docx(tmp_path)).content.decode()
+    document = _docx(tmp_path)  # one file, sent twice (a DOCX written again differs: its saved time)
+    first = upload(alice, SimpleUploadedFile(document.name, document.read())).content.decode()
     r = alice.post("/manage/import/save/", {"token": _token(first), "action": "save"})
     stored = pm.Plan.objects.get(pk=int(r["Location"].rstrip("/").split("/")[-1]))
 
-    again = upload(alice, _docx(tmp_path))
+    document.seek(0)
+    again = upload(alice, SimpleUploadedFile(document.name, document.read()))
     page = again.content.decode()
     assert "同じ文書を取り込み済みです" in page and f'href="/manage/plans/{stored.pk}/"' in page
     assert f"計画 {stored.pk}" in page and 'value="save_version"' in page and 'value="save"' not in page
