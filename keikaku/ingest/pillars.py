@@ -35,11 +35,11 @@ from typing import Any
 
 import numpy as np
 from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from keikaku.core.pillars import PILLAR_CODES, PILLARS
 from keikaku.core.plan import PillarRef, PillarSource
+from keikaku.ingest import pillar_file
+from keikaku.ingest.pillar_file import StoredPillarModel
 
 TRAINING_FILE = Path(__file__).parent / "data" / "pillar_training.jsonl"
 CODES: tuple[str, ...] = tuple(p.code for p in PILLARS)  # A, B, C, D, E, other
@@ -95,12 +95,15 @@ class PillarModel:
     """TF-IDF character n-grams + one logistic regression per pillar."""
 
     def __init__(self, texts: Sequence[str], labels: Sequence[Sequence[str]], weights: Sequence[float]):
+        from sklearn.feature_extraction.text import TfidfVectorizer  # fitting only: imports use the file
+        from sklearn.linear_model import LogisticRegression
+
         self.vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1, dtype=np.float32
         )
         x = self.vectorizer.fit_transform(texts)
         w = np.asarray(weights, dtype=float)
-        self.models: dict[str, LogisticRegression | float] = {}
+        self.models: dict[str, Any] = {}  # LogisticRegression, or a constant probability
         for code in CODES:
             y = np.array([code in lab for lab in labels], dtype=int)
             if y.min() == y.max():  # no positive (or no negative) example: a constant
@@ -129,6 +132,7 @@ class PillarModel:
             if isinstance(m, float):
                 cols.append(np.full(x.shape[0], m))
             else:
+                assert scores is not None  # a fitted model exists, so scores were computed
                 cols.append(expit(np.asarray(scores[:, k]).ravel()))
                 k += 1
         return np.column_stack(cols)
@@ -156,8 +160,16 @@ def _base_training() -> tuple[LabelledMeasure, ...]:
 
 
 @lru_cache(maxsize=1)
-def _model() -> PillarModel:
-    return _fit(_base_training())
+def _model() -> PillarModel | StoredPillarModel:
+    """The stored model (data/pillar_model.npz) when it matches the training list, else one fitted now."""
+    stored = pillar_file.load(pillar_file.training_digest(TRAINING_FILE))
+    return stored if stored is not None else _fit(_base_training())
+
+
+def build_model_file() -> Path:
+    """Fit the model on the training list and write data/pillar_model.npz (``--build``)."""
+    pillar_file.save(_fit(_base_training()), CODES, pillar_file.training_digest(TRAINING_FILE))
+    return pillar_file.MODEL_FILE
 
 
 @dataclass(frozen=True)
@@ -322,6 +334,7 @@ def evaluate_gold(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m keikaku.ingest.pillars", description=__doc__.split("\n")[0])
     ap.add_argument("--cv", action="store_true", help="k-fold cross-validation on the training file")
+    ap.add_argument("--build", action="store_true", help="write data/pillar_model.npz from the training file")
     ap.add_argument("-k", type=int, default=5, help="folds for --cv (default 5)")
     ap.add_argument("--gold", type=Path, help="score on the document-labelled measures of gold/*.json")
     ap.add_argument("--with-description", action="store_true", help="--gold: give the model descriptions")
@@ -331,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         help="--gold: leave-one-out, the plan's other labelled measures passed as extra (slow: a fit each)",
     )
     args = ap.parse_args(argv)
+    if args.build:
+        print(build_model_file())
+        return 0
     if not args.cv and not args.gold:
         ap.print_help()
         return 2
