@@ -133,6 +133,20 @@ def _limit_child(memory_mb: int, timeout: float) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
+def _near_limit(memory_mb: int, margin_mb: int = 64) -> bool:
+    """Whether this process's address space has reached within ``margin_mb`` of the limit (Linux: VmPeak)."""
+    if not memory_mb:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) >= (memory_mb - margin_mb) * 1024
+    except (OSError, ValueError):
+        pass
+    return False
+
+
 def _child(
     conn: Connection, path: str, filename: str, max_bytes: int | None, memory_mb: int, timeout: float
 ) -> None:
@@ -153,7 +167,9 @@ def _child(
     except MemoryError:
         answer = ("memory", "", "")
     except BaseException as e:  # a bug in a reader or a recogniser: one line for the user, details logged
-        answer = ("bug", type(e).__name__, traceback.format_exc()[-8000:])
+        # a library that fails to allocate may say so with any exception: near the limit, it is the limit
+        near = _near_limit(memory_mb)
+        answer = ("memory" if near else "bug", type(e).__name__, traceback.format_exc()[-8000:])
     try:
         conn.send(answer)
     except MemoryError:
