@@ -45,7 +45,7 @@ from keikaku.ingest.readers import (
     table_text,
     tidy_spaces,
 )
-from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars
+from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars, place_cells
 from keikaku.ingest.readers.pdf_grid import MIN_COLUMNS, find_grid_tables
 from keikaku.ingest.readers.pdf_limits import check_page, check_pages, check_streams
 from keikaku.ingest.readers.text import starts_block
@@ -297,14 +297,11 @@ def _find_tables(
             picked = sorted(p[0] for p in near)
             text = cell_text(chars.lines(picked), x1)
             placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0)))
-        if not placed:
+        rows = place_cells(placed, len(ys) - 1, len(xs) - 1)
+        if not rows:
             continue
-        placed.sort(key=lambda t: (t[0], t[1]))
-        rows: list[list[Cell]] = [[] for _ in range(len(ys) - 1)]
-        for r0, _c0, cell in placed:
-            rows[r0].append(cell)
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
-        hits.append(_TableHit(Table(rows=[r for r in rows if r]), bbox, xs))
+        hits.append(_TableHit(Table(rows=rows), bbox, xs))
     return hits
 
 
@@ -481,11 +478,37 @@ def _new_record(prev: Table, nxt: Table) -> bool:
     if not prev.rows or not nxt.rows or not prev.rows[0] or not nxt.rows[0]:
         return False
     first, head = nxt.rows[0], prev.rows[0]
-    return (
-        bool(first[0].text)
-        and first[0].text == head[0].text
-        and [c.text for c in first] != [c.text for c in head]
-    )
+    return bool(first[0].text) and first[0].text == head[0].text and _row_key(first) != _row_key(head)
+
+
+_BLANKS = re.compile(r"\s+")
+MAX_HEADER_ROWS = 3
+
+
+def _row_key(row: list[Cell]) -> list[tuple[str, int, int]]:
+    """A row compared across pages: texts without blanks (PDFium breaks a cell's lines differently when
+    the columns are set anew) and spans."""
+    return [(_BLANKS.sub("", c.text), c.rowspan, c.colspan) for c in row]
+
+
+def _header_rows(table: Table) -> int:
+    """The rows the first row's merged cells run down (No. / 取組名 over two rows, the years under
+    スケジュール in the second): the header a table repeats on every page."""
+    n, i = 1, 0
+    while i < n and i < len(table.rows):
+        n = max([n] + [i + c.rowspan for c in table.rows[i]])
+        i += 1
+    return n if n <= min(MAX_HEADER_ROWS, len(table.rows)) else 1
+
+
+def _repeated_header(prev: Table, rows: list[list[Cell]]) -> int:
+    """How many of the next part's first rows repeat the first part's header (0 if they do not)."""
+    n = _header_rows(prev)
+    if len(rows) >= n and all(
+        _row_key(a) == _row_key(b) for a, b in zip(prev.rows[:n], rows[:n], strict=True)
+    ):
+        return n
+    return 0
 
 
 def _opens_row(text: str) -> bool:
@@ -493,7 +516,8 @@ def _opens_row(text: str) -> bool:
 
 
 def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:
-    """Join a table continued on the next page: a repeated header row is dropped; when the first part
+    """Join a table continued on the next page: a repeated header (one row, or the rows its merged
+    cells run down) is dropped; when the first part
     ran to the bottom margin (Word and LibreOffice let a row break across pages) and the next part's
     first row does not open a row of its own (no number marker or bullet in its first cell), that
     row is the rest of the last row and its cells join the cells above."""
@@ -501,8 +525,8 @@ def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:
     if not rows or not prev.rows:
         return Table(prev.rows + rows, prev.caption)
     last, first = prev.rows[-1], rows[0]
-    if [c.text for c in first] == [c.text for c in prev.rows[0]]:
-        rows = rows[1:]
+    if header := _repeated_header(prev, rows):
+        rows = rows[header:]
     elif (
         split_row
         and [c.colspan for c in first] == [c.colspan for c in last]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
+from keikaku.ingest.blocks import Cell
 from keikaku.ingest.readers import _is_cjk, join_wrapped, split_bullet, tidy_spaces
 from keikaku.ingest.readers.text import starts_block
 
@@ -147,6 +148,14 @@ def _name_follows(lines: list[str], k: int) -> bool:
     return False
 
 
+_NUMBER_WRAP_END = re.compile(r"[0-9A-Za-z]$")
+_NUMBER_WRAP_START = re.compile(r"[0-9]")
+
+
+def _has_cjk(text: str) -> bool:
+    return any(_is_cjk(ch) for ch in text)
+
+
 def cell_text(cell_lines: list[CellLine], cell_right: float = math.inf) -> str:
     """A cell's lines as its text: wrapped lines joined (Japanese without spaces); a new line where
     an item starts, where a line stops short of the cell's right edge (a paragraph ended there;
@@ -174,9 +183,58 @@ def cell_text(cell_lines: list[CellLine], cell_right: float = math.inf) -> str:
         ):
             out.append(join_wrapped(buf))
             buf = []
-        buf.append(line)
+        if (
+            buf
+            and not short_end
+            and _NUMBER_WRAP_END.search(buf[-1])
+            and _NUMBER_WRAP_START.match(line)
+            and (_has_cjk(buf[-1]) or _has_cjk(line))
+        ):
+            buf[-1] += line  # a full line broken inside a number in Japanese text: "第1" / "3条"
+        else:
+            buf.append(line)
         cl = cell_lines[k]
         short_end = cl.em > 0 and cl.right < cell_right - 3.5 * cl.em
     if buf:
         out.append(join_wrapped(buf))
     return "\n".join(tidy_spaces(t) for t in out)
+
+
+def place_cells(placed: list[tuple[int, int, Cell]], n_rows: int, n_cols: int) -> list[list[Cell]]:
+    """Cells found by the ruling lines (row and column of their top-left square, spans in squares) as
+    rows as written: each cell lands in its column however many cells its row has — a square no cell
+    covers before a cell of the row gets an empty cell, so a short row (the years under a merged
+    「スケジュール」) is not pushed left; a cell overlapping one placed before it is clipped, and a row
+    of squares where no cell starts (every square covered from above) is folded into the row above."""
+    owner: list[list[int | None]] = [[None] * n_cols for _ in range(n_rows)]
+    kept: list[tuple[int, int, Cell]] = []
+    for r0, c0, cell in sorted(placed, key=lambda t: (t[0], t[1])):
+        if not (0 <= r0 < n_rows and 0 <= c0 < n_cols) or owner[r0][c0] is not None:
+            continue
+        cs = 1
+        while cs < min(cell.colspan, n_cols - c0) and owner[r0][c0 + cs] is None:
+            cs += 1
+        rs = 1
+        while rs < min(cell.rowspan, n_rows - r0) and all(
+            owner[r0 + rs][c] is None for c in range(c0, c0 + cs)
+        ):
+            rs += 1
+        cell.rowspan, cell.colspan = rs, cs
+        for r in range(r0, r0 + rs):
+            for c in range(c0, c0 + cs):
+                owner[r][c] = len(kept)
+        kept.append((r0, c0, cell))
+    starts: dict[int, dict[int, Cell]] = {}
+    for r0, c0, cell in kept:
+        starts.setdefault(r0, {})[c0] = cell
+    for r in range(n_rows):
+        if r not in starts:  # no cell starts here: the cells over it span one row less
+            for k in {k for k in owner[r] if k is not None}:
+                kept[k][2].rowspan = max(1, kept[k][2].rowspan - 1)
+    rows: list[list[Cell]] = []
+    for r in sorted(starts):
+        row, last = starts[r], max(starts[r])
+        rows.append(
+            [row[c] if c in row else Cell("") for c in range(last + 1) if c in row or owner[r][c] is None]
+        )
+    return rows
