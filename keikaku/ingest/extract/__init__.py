@@ -193,18 +193,30 @@ class _Extraction:
         desc = record_description(rec)
         if desc:
             d.description = f"{d.description}\n{desc}".strip()
-        kpi_texts = list(rec.values.get("kpi", []))
-        if "baseline" in rec.values or "target" in rec.values:
-            # 指標 / 現状値（令和5年度）/ 目標値（令和8年度） rows: one KPI, the label's year for a bare value
-            indicator = kpi_texts.pop() if kpi_texts else d.title
-            parts = [indicator]
+        # 指標 / 現状値（令和5年度）/ 目標値（令和8年度） rows, in the order written: each 指標 row opens a KPI,
+        # the value rows after it are its values (a label's year goes onto a bare value)
+        seen: dict[str, int] = defaultdict(int)
+        groups: list[dict[str, list[tuple[str, str]]]] = []
+        for kind in rec.order:
+            if kind not in ("kpi", "baseline", "target"):
+                continue
+            n = seen[kind]
+            seen[kind] += 1
+            item = (rec.labels[kind][n], rec.values[kind][n])
+            if kind == "kpi" or not groups or groups[-1].get(kind):
+                groups.append({"kpi": [], "baseline": [], "target": []})
+            groups[-1][kind].append(item)
+        for g in groups:
+            if not (g["baseline"] or g["target"]):
+                for _, text in g["kpi"]:
+                    d.add_kpis(kpis_from_box(text))
+                continue
+            parts = [g["kpi"][0][1] if g["kpi"] else d.title]
             for kind, word in (("baseline", "現状値"), ("target", "目標値")):
-                for label, value in zip(rec.labels.get(kind, []), rec.values.get(kind, []), strict=False):
+                for label, value in g[kind]:
                     year = LABEL_YEAR.search(label)
                     parts.append(f"{word} {value}{year.group(0) if year and not find_years(value) else ''}")
             d.add_kpis(parse_kpi_text("　".join(parts), indicator=d.title))
-        for text in kpi_texts:
-            d.add_kpis(kpis_from_box(text))
         for text in rec.values.get("department", []):
             d.add_departments(split_departments(text))
         for text in rec.values.get("schedule", []):

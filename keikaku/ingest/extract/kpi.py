@@ -460,6 +460,9 @@ def _arrow_labels(s: str) -> str:
     if len(parts) != 2:
         return s
     left, right = parts
+    dash = re.match(r"^(?P<ind>.*?\S)\s*[-‐―—−ー－]\s*$", left)
+    if dash and _quantities(right) and not _quantities(left):
+        return f"{dash.group('ind')} 目標値 {right}"  # '予約の割合 － → 60%（R8年度）': no baseline yet
     lq = [q for q in _quantities(left) if not _in_brackets(left, q.start())]
     if not lq or not _quantities(right):
         return s

@@ -32,11 +32,14 @@ _BASE_BRACKET = re.compile(rf"[（(](?P<inner>[^（）()]*(?:{_BASE_WORDS})[^（
 _NAMED = re.compile(
     r"(?:成果指標|評価指標|活動指標|指標|KPI|目標指標)(?:名)?\s*(?:は|を|として)\s*[「『](?P<ind>[^」』]{2,60})[」』]"
 )
-_DEADLINE = re.compile(r"^\s*(?:末)?\s*(?:まで(?:に)?|を目途に|を目標に|には|に)\s*")
+_DEADLINE = re.compile(r"^\s*(?:末)?\s*(?:まで(?:に)?|を目途に|を目標に|には|に(?!かけて|わたり))\s*")
 _QTY = re.compile(
     r"(?P<rate>年間|累計|延べ|毎年度?)?\s*(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)\s*"
-    r"(?P<unit>%|件|人|回|か所|箇所|カ所|ヶ所|ケ所|施設|団体|校|手続|業務|システム|台|枚|時間|日|分|世帯|社|事業所|講座|種類|データセット|項目)"
+    r"(?P<unit>%|か所|箇所|カ所|ヶ所|ケ所|[ァ-ヶー]{1,6}|[一-龥]{1,3})"
+    r"(?=\s*(?:を|に|へ|まで|と|の|以上|以下|程度|[、。）)]|$))"
 )
+# a qualitative target: '…移行状況を令和5年度までに移行完了にすることを目標とします'
+_STATE = re.compile(r"^(?P<val>[^、。をにが0-9]{2,12}?)(?:に|と)(?:する|します|なる|なること|すること)")
 _LEAD = re.compile(r"^.*?(?:、|。|は|では|として|について)(?=[^、。]*$)")
 _INDICATOR_END = re.compile(r"\s*(?:を|は|が|について)\s*$")
 
@@ -52,12 +55,26 @@ def _baseline(sentence: str) -> tuple[str, Value | None]:
     if not m:
         return sentence, None
     inner = m.group("inner")
-    q = _QTY.search(inner)
-    if not q:
-        return sentence, None
+    q = _quantity(inner)
     years = find_years(inner)
-    value = Value(value=_value(q), fiscal_year=years[-1].fiscal_year if years else None)
+    fy = years[-1].fiscal_year if years else None
+    if not q:  # '（現状：令和2年度 未移行）': a state, not a number
+        rest = inner[years[-1].end :] if years else re.sub(rf"^.*?(?:{_BASE_WORDS})", "", inner)
+        rest = rest.strip(" :：、")
+        if not (1 <= len(rest) <= 10) or re.search(rf"{_BASE_WORDS}", rest):
+            return sentence, None
+        return sentence[: m.start()] + sentence[m.end() :], Value(value=rest, fiscal_year=fy)
+    value = Value(value=_value(q), fiscal_year=fy)
     return sentence[: m.start()] + sentence[m.end() :], value
+
+
+def _quantity(text: str) -> re.Match[str] | None:
+    """The first quantity of text that is not part of a year ('令和8年度' is no '8年度' of anything)."""
+    years = find_years(text)
+    for q in _QTY.finditer(text):
+        if not any(y.start <= q.start("num") < y.end for y in years):
+            return q
+    return None
 
 
 def _value(q: re.Match[str]) -> str:
@@ -81,8 +98,19 @@ def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
         if not d:
             continue
         rest = after[d.end() :]
-        q = _QTY.search(rest[:40])
+        q = _quantity(rest[:40])
         if not q:
+            state = _STATE.match(rest)
+            named = _NAMED.search(s)
+            indicator = named.group("ind") if named else _indicator_before(s[: y.start])
+            if state and len(indicator) >= 3:
+                target = Value(value=state.group("val"), fiscal_year=y.fiscal_year)
+                return Kpi(
+                    indicator=clean_indicator(indicator),
+                    baseline=baseline,
+                    targets=[target],
+                    direction=infer_direction(indicator, target, baseline),
+                )
             continue
         named = _NAMED.search(s)
         between = re.sub(r"^(?:の|、)|(?:を|は|が|の)$", "", rest[: q.start()].strip()).strip()
