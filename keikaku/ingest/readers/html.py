@@ -111,7 +111,7 @@ def estimated_depth(text: str, stop: int, max_elements: int | None = None) -> in
     counts: Counter[str] = Counter()
     deepest = elements = 0
     tags = _TAG.finditer(text)
-    for m in tags:
+    while (m := next(tags, None)) is not None:  # not a for loop: a skip replaces the iterator
         if m.group(0) == "<!--":
             end = text.find("-->", m.end())
             if end < 0:

@@ -177,6 +177,15 @@ def test_html_text_with_a_long_run_of_blanks(tmp_path: Path) -> None:
     assert out["ok"] and out["seconds"] < 15
 
 
+def test_raw_text_elements_are_skipped_once(tmp_path: Path) -> None:
+    """Found by scripts/fuzz_import.py: 20,000 <style> tags before the one </style>; the nesting scan
+    looked for the end tag from each of them (the jump over raw text was lost: quadratic)."""
+    head = "<html><head><title>計画</title>" + "</title>\n<style>body{font-family:sans" * 40_000
+    html = head + "}</style></head><body><p>本文</p>" + "<!--" + "<p>" * 10_000 + "-->"
+    out = read_hostile(write(tmp_path, "styles.html", html), timeout=30)
+    assert out["ok"] and out["seconds"] < 15
+
+
 def test_deep_html_under_a_raised_limit_reads_without_recursion(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.html", "<html><body>" + "<div>" * 3000 + "本文" + "<ul><li>項目" * 300)
     out = read_hostile(path, {"KEIKAKU_IMPORT_MAX_NESTING": "10000"})
