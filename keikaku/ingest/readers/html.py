@@ -62,6 +62,15 @@ _FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)\s*(pt|px)", re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)([^>]*)>?|<!--")
 MAX_ELEMENTS_ENV = "KEIKAKU_IMPORT_MAX_HTML_ELEMENTS"
 DEFAULT_MAX_ELEMENTS = 500_000
+# text standing between a table's rows or cells is moved before the table ("foster parenting"); lexbor
+# appends each such run to the text moved before, copying it (and keeps every copy): the characters
+# those copies add up to are capped (20,000 runs of 施策 between cells took a gigabyte)
+MAX_FOSTER_ENV = "KEIKAKU_IMPORT_MAX_HTML_FOSTER_CHARS"
+DEFAULT_MAX_FOSTER = 100_000_000
+_ENTITY = re.compile(r"&#?\w{1,32};")
+_TABLE_CONTEXT = {"table", "tbody", "thead", "tfoot", "tr"}
+_TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
+_TABLE_PARTS |= {"script", "style", "template", "input", "form"}
 _VOID = {
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
     "link", "meta", "param", "source", "track", "wbr", "image",
@@ -110,13 +119,25 @@ def estimated_depth(text: str, stop: int, max_elements: int | None = None) -> in
     stack: list[str] = []
     counts: Counter[str] = Counter()
     deepest = elements = 0
+    foster_limit = limit_setting(MAX_FOSTER_ENV, DEFAULT_MAX_FOSTER)
+    fostered = copied = 0  # text moved before a table so far, and what moving it again copies
+    after = 0  # where the text after the last tag starts
     tags = _TAG.finditer(text)
     while (m := next(tags, None)) is not None:  # not a for loop: a skip replaces the iterator
+        if stack and stack[-1] in _TABLE_CONTEXT and m.start() > after:
+            run = text[after : m.start()]
+            if run.strip(" \t\n\f\r"):  # text between rows or cells: lexbor moves it before the
+                fostered += len(_ENTITY.sub("&", run))  # table, appending it to the text moved before
+                copied += fostered
+                if copied > foster_limit:
+                    raise _foster_error(foster_limit)
+        after = m.end()
         if m.group(0) == "<!--":
             end = text.find("-->", m.end())
             if end < 0:
                 break
             tags = _TAG.finditer(text, end + 3)  # the comment's text is skipped, not scanned
+            after = end + 3
             continue
         closing, tag = m.group(1), m.group(2).lower()
         if closing:
@@ -138,11 +159,14 @@ def estimated_depth(text: str, stop: int, max_elements: int | None = None) -> in
             _truncate_at(stack, counts, {"p"}, {"button", "table", "td", "th"})
         if tag in _CLOSES:
             _truncate_at(stack, counts, *_CLOSES[tag])
+        if stack and stack[-1] in _TABLE_CONTEXT and tag not in _TABLE_PARTS:
+            fostered = 0  # an element moved before the table: the next text starts a new node
         if tag in _RAW_TEXT:
             end_raw = re.compile(rf"</{tag}\b", re.IGNORECASE).search(text, m.end())
             if end_raw is None:
                 break
             tags = _TAG.finditer(text, end_raw.end())
+            after = end_raw.end()
             continue
         stack.append(tag)
         counts[tag] += 1
@@ -152,12 +176,66 @@ def estimated_depth(text: str, stop: int, max_elements: int | None = None) -> in
     return deepest
 
 
+def _foster_error(limit: int) -> ReaderError:
+    return limit_error(
+        "too_complex",
+        f"HTML の表の中の行・セルの外に置かれた文字が多すぎます (移し替えの複写 {limit:,} 文字超)",
+        f"too much text between the rows or cells of an HTML table (moving it copies more than {limit:,}"
+        f" characters; set {MAX_FOSTER_ENV})",
+    )
+
+
 def _elements_error(limit: int) -> ReaderError:
     return limit_error(
         "too_complex",
         f"HTML の要素が多すぎます ({limit:,} 個超)",
         f"the HTML has more than {limit:,} elements (set {MAX_ELEMENTS_ENV})",
     )
+
+
+_COMMENTISH = re.compile(
+    r"<!--|<![^-]|<!-(?!-)|<\?|</(?![A-Za-z])|<(script|style|textarea|title|xmp|iframe|noembed|noframes)\b",
+    re.IGNORECASE,
+)
+
+
+def strip_comments(text: str) -> str:
+    """The markup without comments and bogus comments (<!x>, <?x>, </ x>), which the readers never
+    read: lexbor's memory grows with the square of the number of comments between runs of text in a
+    table (20,000 of them took a gigabyte). <!DOCTYPE> and the text of raw-text elements (a "<!--"
+    inside <script>) are kept."""
+    if "<!" not in text and "<?" not in text and "</" not in text:
+        return text
+    out: list[str] = []
+    pos = kept = 0
+    n = len(text)
+    while pos < n:
+        m = _COMMENTISH.search(text, pos)
+        if m is None:
+            break
+        start = m.start()
+        if m.group(1):  # a raw-text element: its text runs to its end tag, comments or not
+            end = re.compile(rf"</{m.group(1)}\b", re.IGNORECASE).search(text, m.end())
+            pos = n if end is None else end.end()
+            continue
+        opener = m.group(0)
+        if opener == "<!--":
+            body = m.end()
+            if text.startswith(">", body) or text.startswith("->", body):  # <!--> and <!--->
+                end = text.find(">", body) + 1
+            else:
+                close = text.find("-->", body)
+                end = n if close < 0 else close + 3
+        elif opener[:2] == "<!" and text[start + 2 : start + 9].lower() in ("doctype", "[cdata["):
+            pos = m.end()
+            continue
+        else:  # a bogus comment runs to the next ">"
+            close = text.find(">", start + 2)
+            end = n if close < 0 else close + 1
+        out.append(text[kept:start])
+        kept = pos = end
+    out.append(text[kept:])
+    return "".join(out)
 
 
 def check_nesting(text: str) -> None:
@@ -521,6 +599,7 @@ def read_html(source: bytes | str | Path) -> ReadResult:
         text, encoding = decode_html(source)
     else:
         text, encoding = source, "str"
+    text = strip_comments(text)
     check_nesting(text)
     try:
         tree = LexborHTMLParser(text)

@@ -105,8 +105,9 @@ def decode(data: bytes) -> str:
 def _parse_html(html: str) -> HTMLParser:
     """Parse an HTML fragment after checking its nesting (lexbor's parse time grows with the square
     of the depth: 100,000 nested <div> take a minute)."""
-    from keikaku.ingest.readers.html import check_nesting
+    from keikaku.ingest.readers.html import check_nesting, strip_comments
 
+    html = strip_comments(html)
     check_nesting(html)
     return HTMLParser(html)
 
