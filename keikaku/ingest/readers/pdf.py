@@ -468,8 +468,11 @@ class _Assembler:
         self.blocks.append(Block(BlockKind.TABLE, text, loc=loc, table=hit.table, style="table"))
 
 
+SAME_COLUMN = 4.0  # merge_edges snaps rules within 3 pt together: another table on the page moves a rule
+
+
 def _same_columns(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) >= 2 and all(abs(x - y) <= 2.0 for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) >= 2 and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a, b, strict=True))
 
 
 def _new_record(prev: Table, nxt: Table) -> bool:

@@ -30,12 +30,19 @@ def clean_chars(text: str) -> str:
     return text
 
 
+# characters a line may not start with: Japanese line breaking (禁則) lets them hang past the end of a
+# full line — over the cell's right rule, their ink in the next cell ("カード" → "カ" + "ー", "ッ", "ュ")
+_HANGING = frozenset(
+    "、。，．・ー）」』】〕〉》］｝！？々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+
+
 class Chars:
     """The page's characters with their centres (top-based), for assigning text to table cells.
 
     PDFium's bounded-text call keeps a character whose box merely overlaps the rectangle, so the
     tall boxes of brackets leak into the cell above or below; a character belongs to the cell that
-    holds its centre instead."""
+    holds its centre instead — a hanging one (``_HANGING``) to the cell that holds its origin."""
 
     def __init__(self, textpage: Any, height: float) -> None:
         raw = self.raw = textpage.raw
@@ -44,6 +51,7 @@ class Chars:
         if len(self.text) != n:
             self.text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        loose = pdfium_c.FS_RECTF()
         self.points: list[tuple[int, float, float]] = []
         # index → (left, right, top, bottom), top-based
         self.boxes: dict[int, tuple[float, float, float, float]] = {}
@@ -53,7 +61,10 @@ class Chars:
             if pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
                 t, b = height - top.value, height - bottom.value
                 self.boxes[i] = (left.value, right.value, t, b)
-                self.points.append((i, (left.value + right.value) / 2, (t + b) / 2))
+                x = (left.value + right.value) / 2
+                if ch in _HANGING and pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose):
+                    x = min(x, loose.left + 0.5)  # its origin: the cell its line ends in
+                self.points.append((i, x, (t + b) / 2))
 
     def inside(self, x0: float, top: float, x1: float, bottom: float) -> list[tuple[int, float, float]]:
         return [p for p in self.points if x0 <= p[1] <= x1 and top <= p[2] <= bottom]

@@ -171,3 +171,29 @@ def test_cells_placed_by_their_columns() -> None:
     # a band of squares where no cell starts (every square spanned from above) is folded away
     rows = place_cells([(0, 0, Cell("x", rowspan=3)), (0, 1, Cell("y", rowspan=2)), (2, 1, Cell("z"))], 3, 2)
     assert _spans(Table(rows=rows)) == [[("x", 2, 1), ("y", 1, 1)], [("z", 1, 1)]]
+
+
+def test_hanging_character_stays_in_its_cell(tmp_path: Path) -> None:
+    """禁則: "ー" or a small "ッ" may not open a line, so it hangs past a full line's end — over the
+    cell's right rule (2 pt padding) with its ink in the next cell; it belongs to the cell of its origin."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
+    from reportlab.platypus import Table as RLTable
+
+    font = _font()
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    texts = ["あいうえおかきくけカード", "さしすせそたちつてとッ"]  # ten characters fill a line
+    data: list[list[Any]] = [["番号", "内容", "担当"]]
+    data += [[str(i), Paragraph(t, cell), Paragraph("みどり推進課", cell)] for i, t in enumerate(texts, 1)]
+    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)])  # fmt: skip
+    table = RLTable(data, colWidths=[40, 10 * 8.5 + 4.5, 80], style=style)
+    SimpleDocTemplate(str(tmp_path / "hang.pdf"), pagesize=A4).build([table])
+    (pdf,) = _tables(tmp_path / "hang.pdf")
+    assert pdf.texts() == [
+        ["番号", "内容", "担当"],
+        ["1", texts[0], "みどり推進課"],
+        ["2", texts[1], "みどり推進課"],
+    ]
