@@ -174,7 +174,8 @@ class LabelledMeasure:
     priority: bool = False
     reposted: bool = False
     prose: list[str] = field(default_factory=list)
-    titles_inside: int = 0  # short title-like lines inside (template layout: several measures)
+    titles_inside: int = 0  # short title-like lines between labels (template layout: several measures)
+    pending_titles: int = 0  # title-like lines after the last label: count only if a label follows
     labels: list[tuple[str, list[str]]] = field(default_factory=list)
     loc: Location | None = None
 
@@ -334,6 +335,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         nonlocal cur
         if cur is not None:
             cur.end = end
+            if cur.pending_titles >= 2:  # a run of short lines after the labels: another layout's items
+                cur.titles_inside += cur.pending_titles
             cands.append(cur)
         cur = None
 
@@ -355,6 +358,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
             pieces = pieces[1:]
         if lab is not None:
             if cur is not None:
+                cur.titles_inside += cur.pending_titles
+                cur.pending_titles = 0
                 for n, piece in enumerate(pieces):
                     pl = lab if n == 0 else label_of(Block(BlockKind.PARAGRAPH, piece, b.loc))
                     if pl is None:
@@ -392,7 +397,7 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         text = clean_text(b.text)
         kind_now = cur.labels[-1][0] if current is not None and cur.labels else None
         if _title_like(b) and (current is not None or not cur.prose) and not _label_value(kind_now, text):
-            cur.titles_inside += 1
+            cur.pending_titles += 1
         if current is None or (current and _prose_after(cur.labels[-1][0], b, text)):
             cur.prose.append(text)  # a sentence after a list label's items is the measure's prose again
         else:
