@@ -48,7 +48,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "word",
         re.compile(
-            rf"^{_LEVEL_WORD}\s*{_DIG}{{1,2}}(?:\s*{_DASH}\s*{_DIG}{{1,2}})*(?=[\s　:：.．]|$)(?:\s*[:：.．])?"
+            rf"^{_LEVEL_WORD}\s*{_DIG}{{1,2}}(?:\s*{_DASH}\s*{_DIG}{{1,2}})*(?=[\s　:：.．ァ-ヶ一-龥]|$)(?:\s*[:：.．])?"
         ),
     ),
     ("compound", re.compile(rf"^{_PART}(?:\s*{_DASH}\s*{_PART})+(?=[\s　]|[^\s0-9０-９)）])")),

@@ -54,7 +54,7 @@ _KIND = {w: k for w, k in _WORDS}
 _LABEL = re.compile(
     rf"^(?:[【〔＜<〈《\[［(（]\s*(?P<a>{_ALT})\s*[】〕＞>〉》\]］)）]"
     rf"|[【〔＜<〈《\[［(（]\s*(?P<d>{_ALT})\s*[:：]\s*(?P<inner>[^】〕＞>〉》\]］)）]*)[】〕＞>〉》\]］)）]\s*$"
-    rf"|[■□◆◇●○◎▼▽▶►★☆・]\s*(?P<b>{_ALT})(?=[\s　:：]|$)"
+    rf"|[■□◆◇●○◎▼▽▶►★☆・]\s*(?P<b>{_ALT})(?=[\s　:：0-9０-９]|$)"
     rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
@@ -398,6 +398,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         kind_now = cur.labels[-1][0] if current is not None and cur.labels else None
         if _title_like(b) and (current is not None or not cur.prose) and not _label_value(kind_now, text):
             cur.pending_titles += 1
+            if kind_now in ("department", "schedule", "pillar"):
+                continue  # not this label's value ('用語解説' after 所管課：企画課): no part of the measure
         if current is None or (current and _prose_after(cur.labels[-1][0], b, text)):
             cur.prose.append(text)  # a sentence after a list label's items is the measure's prose again
         else:
