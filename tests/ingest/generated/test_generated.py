@@ -93,8 +93,27 @@ def _variants(plan: grammar.GenPlan) -> dict[str, grammar.GenPlan]:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["synonyms", "numbering", "format"])
-@pytest.mark.parametrize("seed", METAMORPHIC_SEEDS)
+# known gaps, each failing today (strict: the mark must come off when it is fixed)
+KNOWN_GAPS = {
+    (16, "format"): "PDF: a two-column property table drawn without inner rules joins the 担当 and "
+    "ロードマップ rows when the value beside ロードマップ wraps (readers/pdf_cells.py row splitting)",
+}
+
+
+@pytest.mark.parametrize(
+    ("seed", "kind"),
+    [
+        pytest.param(
+            seed,
+            kind,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[(seed, kind)])]
+            if (seed, kind) in KNOWN_GAPS
+            else [],
+        )
+        for seed in METAMORPHIC_SEEDS
+        for kind in ("synonyms", "numbering", "format")
+    ],
+)
 def test_same_plan_written_another_way(seed: int, kind: str, tmp_path: Path) -> None:
     plan = grammar.generate(seed)
     other = _variants(plan)[kind]
