@@ -66,6 +66,7 @@ from keikaku.ingest.extract.records import (
 from keikaku.ingest.extract.tables import (
     Columns,
     analyse,
+    header_key,
     join_tables,
     kpis_from_box,
     read_pillar_mapping,
@@ -298,13 +299,13 @@ class _Extraction:
                 continue
             # rows of one table, or of tables with the same header (one list split by policy or page),
             # are different measures: a row joins only measures other sources (or other lists) state
+            head = header_key(cols)  # type: ignore[arg-type]
             others = [
                 d
                 for d in self.drafts
-                if not (
-                    d.origin == "row" and (d.order == i or same_columns(self.row_tables[id(d)], cols))  # type: ignore[arg-type]
-                )
+                if not (d.origin == "row" and (d.order == i or header_key(self.row_tables[id(d)]) == head))
             ]
+            in_table = 0  # rows of this table made into measures so far (their number when unkeyed)
             last_ref = -1  # rows naming measures by a key used under several policies: in document order
             for row in read_rows(b, cols, self.source):  # type: ignore[arg-type]
                 d = None
@@ -335,11 +336,12 @@ class _Extraction:
                     d.excerpt = "\t".join(row.cells)
                     d.reposted = row.reposted
                     self.drafts.append(d)
+                    in_table += 1
                     self.row_tables[id(d)] = cols  # type: ignore[assignment]
                     if row.group:
                         self.groups[id(d)] = row.group
                     if row.key is None:
-                        self.table_rows[id(d)] = sum(1 for x in self.drafts if x.order == i)
+                        self.table_rows[id(d)] = in_table
                     elif row.key_column:
                         self.table_keys.add(id(d))
                 d.priority = d.priority or row.priority

@@ -77,6 +77,7 @@ class Columns:
     heads: list[str] = field(default_factory=list)
     extra: list[int] = field(default_factory=list)  # columns of labels no kind names: kept as description
     pillar_marks: dict[int, str] = field(default_factory=dict)  # column of ● marks → the pillar it stands for
+    key_cache: tuple[int, tuple[str, ...]] | None = None  # header_key, once computed
 
     @property
     def has_values(self) -> bool:
@@ -367,6 +368,13 @@ def _first_text_column(body: list[list[str]], heads: list[str], cols: Columns) -
     return None
 
 
+def header_key(cols: Columns) -> tuple[int, tuple[str, ...]]:
+    """What makes two headers the same (width and squashed labels), computed once per table."""
+    if cols.key_cache is None:
+        cols.key_cache = (cols.width, tuple(squash(h) for h in cols.heads))
+    return cols.key_cache
+
+
 def same_columns(a: Columns, b: Columns) -> bool:
     """Two tables with the same header (a table continued on the next page with its header repeated)."""
-    return a.width == b.width and [squash(h) for h in a.heads] == [squash(h) for h in b.heads]
+    return header_key(a) == header_key(b)

@@ -27,6 +27,7 @@ from keikaku.ingest.extract.columns import (
     Columns,
     analyse,
     banner_row,
+    header_key,
     header_year,
     same_columns,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "read_pillar_mapping",
     "read_rows",
     "read_targets",
+    "header_key",
     "same_columns",
 ]
 
