@@ -266,7 +266,7 @@ def check(
             if rev is None:
                 bad("報告の版（非表示の列）が読めません", r, COL_REVISION)
                 rev = -1
-            current = MeasureIn(measure_id=int(want[COL_MEASURE]), row=r, revision=rev)  # type: ignore[arg-type]
+            current = MeasureIn(measure_id=int(want[COL_MEASURE]), row=r, revision=rev)  # type: ignore[arg-type,call-overload]
             out.append(current)
             status = _text(cells.get(COL_STATUS))
             if status and status not in statuses:
@@ -296,7 +296,7 @@ def check(
             if _text(value):
                 bad("この施策には KPI がないので実績値は入力できません", r, COL_ACTUAL)
             continue
-        line = kpis[int(kpi_id)]  # type: ignore[arg-type]
+        line = kpis[int(kpi_id)]  # type: ignore[arg-type,call-overload]
         if _text(value) == "":
             continue
         if line.numeric:

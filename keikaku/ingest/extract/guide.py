@@ -546,8 +546,8 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
 
     if markers < 3:
         return None
-    title, publisher, published = _front_matter(units)
-    guide_like = bool(title and re.search(r"手引|雛型|ひな型|ガイド", title))
+    front_title, publisher, published = _front_matter(units)
+    guide_like = bool(front_title and re.search(r"手引|雛型|ひな型|ガイド", front_title))
     placeholders = sum(len(_PLACEHOLDER.findall(u.norm)) for u in units)
     if not (guide_like or placeholders >= 3 or national_labels >= 2):
         return None
@@ -566,7 +566,7 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
 
     template = template_run or []
     return Catalogue(
-        title=title or "手引",
+        title=front_title or "手引",
         publisher=publisher,
         published=published,
         template_sections=[s.build() for s in template],

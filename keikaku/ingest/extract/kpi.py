@@ -289,11 +289,11 @@ def _strip_years(s: str) -> str:
         if b and a:
             cuts.append((b.start(), y.end + a.end()))
     out, last = [], 0
-    for a, b in sorted(cuts):
-        if a < last:
+    for cut_from, cut_to in sorted(cuts):
+        if cut_from < last:
             continue
-        out.append(s[last:a])
-        last = b
+        out.append(s[last:cut_from])
+        last = cut_to
     out.append(s[last:])
     return "".join(out).strip()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from keikaku.core.plan import Kpi, Value
 from keikaku.ingest.blocks import Block, BlockKind, Location
@@ -266,7 +267,7 @@ def pair_kpis(items: list[str], sentences: list[str]) -> list[Kpi]:
         elif len(sentences) == 1:
             sent = sentences[0]
         elif sentences:
-            sent = max(sentences, key=lambda s, it=item: similarity(it, s))
+            sent = max(sentences, key=partial(similarity, item))
         else:
             sent = ""
         target: Value | None = parse_target(sent) if sent else None

@@ -215,8 +215,8 @@ def strip_comments(text: str) -> str:
             break
         start = m.start()
         if m.group(1):  # a raw-text element: its text runs to its end tag, comments or not
-            end = re.compile(rf"</{m.group(1)}\b", re.IGNORECASE).search(text, m.end())
-            pos = n if end is None else end.end()
+            end_tag = re.compile(rf"</{m.group(1)}\b", re.IGNORECASE).search(text, m.end())
+            pos = n if end_tag is None else end_tag.end()
             continue
         opener = m.group(0)
         if opener == "<!--":
