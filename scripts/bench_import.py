@@ -73,7 +73,7 @@ def child_peak(code: str) -> tuple[float, dict]:
 
 
 def pdf_speed(pages: int, repeat: int) -> list[str]:
-    from keikaku.ingest.readers.fixtures import write_plan_pdf
+    from tests.ingest.doc_fixtures import write_plan_pdf
 
     tmp = Path(tempfile.mkdtemp()) / "bench.pdf"
     write_plan_pdf(tmp, pages=pages)

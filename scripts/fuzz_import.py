@@ -103,19 +103,19 @@ MD_SEED = """\
 
 
 def html_seed() -> bytes:
-    from keikaku.ingest.readers.fixtures import plan_html
+    from tests.ingest.doc_fixtures import plan_html
 
     return plan_html("utf-8").encode("utf-8")
 
 
 def docx_seed(tmp: Path) -> bytes:
-    from keikaku.ingest.readers.fixtures import write_plan_docx
+    from tests.ingest.doc_fixtures import write_plan_docx
 
     return write_plan_docx(tmp / "seed.docx").read_bytes()
 
 
 def pdf_seed(tmp: Path) -> bytes:
-    from keikaku.ingest.readers.fixtures import write_plan_pdf
+    from tests.ingest.doc_fixtures import write_plan_pdf
 
     return write_plan_pdf(tmp / "seed.pdf", pages=2).read_bytes()
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from keikaku.ingest.readers import fixtures
 from tests.browser.conftest import JS, tools
+from tests.ingest import doc_fixtures as fixtures
 
 pytestmark = pytest.mark.browser
 

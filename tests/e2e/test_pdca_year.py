@@ -26,7 +26,7 @@ from keikaku.db.accounts.models import Membership
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
-from keikaku.ingest.readers.fixtures import write_plan_docx
+from tests.ingest.doc_fixtures import write_plan_docx
 
 pytestmark = pytest.mark.django_db
 

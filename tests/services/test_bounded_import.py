@@ -12,7 +12,6 @@ import pytest
 
 from keikaku.cli import main
 from keikaku.db.plans import models as m
-from keikaku.ingest.readers import fixtures
 from keikaku.services.bounded import (
     ImportFailed,
     Limits,
@@ -22,6 +21,7 @@ from keikaku.services.bounded import (
     document_parse,
 )
 from keikaku.services.imports import DuplicateDocument, plan_import
+from tests.ingest import doc_fixtures as fixtures
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ from django.test import override_settings
 
 from keikaku.cli import main
 from keikaku.db.plans import models as m
-from keikaku.ingest.readers import fixtures
 from keikaku.services.imports import ImportFailed, plan_import
 from keikaku.services.plans import plan_export
+from tests.ingest import doc_fixtures as fixtures
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 pytestmark = pytest.mark.django_db

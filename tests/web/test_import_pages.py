@@ -15,9 +15,9 @@ from django.db.models import F
 from django.test import Client, override_settings
 
 from keikaku.db.plans import models as pm
-from keikaku.ingest.readers import fixtures
 from keikaku.services.imports import uploads_dir
 from keikaku.services.jobs import worker_make
+from tests.ingest import doc_fixtures as fixtures
 from tests.people import People, make_people
 from tests.web.import_docs import SCRIPT, TOWN, name_alice_org, write_town_plan_docx
 

@@ -267,7 +267,7 @@ def _numbering(document: object) -> str:
 def write_docx(elements: list[El], path: Path) -> Path:
     import docx
 
-    from keikaku.ingest.readers.fixtures import _docx_table, _set_num
+    from tests.ingest.doc_fixtures import _docx_table, _set_num
 
     document = docx.Document()
     num_id = _numbering(document)
@@ -300,7 +300,7 @@ def write_pdf(elements: list[El], path: Path) -> Path:
         Paragraph,
     )
 
-    from keikaku.ingest.readers.fixtures import FONT, _pdf_styles, _pdf_table
+    from tests.ingest.doc_fixtures import FONT, _pdf_styles, _pdf_table
 
     styles = _pdf_styles()
     title = elements[0].text

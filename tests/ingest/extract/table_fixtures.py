@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from keikaku.ingest.blocks import Cell, Table
-from keikaku.ingest.readers.fixtures import _docx_table, _pdf_styles, _pdf_table
+from tests.ingest.doc_fixtures import _docx_table, _pdf_styles, _pdf_table
 
 Element = tuple
 

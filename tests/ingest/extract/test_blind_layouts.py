@@ -169,7 +169,7 @@ def _label_pdf(path: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from keikaku.ingest.readers.fixtures import FONT, _pdf_styles
+    from tests.ingest.doc_fixtures import FONT, _pdf_styles
 
     _pdf_styles()  # registers the CID font
     c = canvas.Canvas(str(path), pagesize=A4)

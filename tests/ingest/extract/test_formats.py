@@ -69,7 +69,7 @@ def test_docx_template_plan_matches_text(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def fixture_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from keikaku.ingest.readers import fixtures
+    from tests.ingest import doc_fixtures as fixtures
 
     d = tmp_path_factory.mktemp("formats")
     fixtures.write_plan_docx(d / "plan.docx")

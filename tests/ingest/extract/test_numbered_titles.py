@@ -75,7 +75,7 @@ def _write_pdf(path: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-    from keikaku.ingest.readers.fixtures import _pdf_styles, _pdf_table
+    from tests.ingest.doc_fixtures import _pdf_styles, _pdf_table
 
     styles = _pdf_styles()
     story: list[object] = []
@@ -100,7 +100,7 @@ def _write_docx(path: Path) -> Path:
     import docx
     from docx.enum.text import WD_BREAK
 
-    from keikaku.ingest.readers.fixtures import _docx_table
+    from tests.ingest.doc_fixtures import _docx_table
 
     document = docx.Document()
     for kind, value in _parts():

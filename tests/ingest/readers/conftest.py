@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from keikaku.ingest.readers import fixtures
+from tests.ingest import doc_fixtures as fixtures
 
 
 @pytest.fixture(scope="session")

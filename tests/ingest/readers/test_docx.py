@@ -10,7 +10,7 @@ import pytest
 from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.readers import read_document
 from keikaku.ingest.readers.docx import format_number, read_docx
-from keikaku.ingest.readers.fixtures import PURPOSE, TITLE, _add_numbering, _set_num
+from tests.ingest.doc_fixtures import PURPOSE, TITLE, _add_numbering, _set_num
 
 
 def test_plan_docx(docs: Path) -> None:

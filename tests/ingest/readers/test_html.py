@@ -8,8 +8,8 @@ import pytest
 
 from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.readers import read_document
-from keikaku.ingest.readers.fixtures import FOOTNOTE, PURPOSE, TITLE, plan_html
 from keikaku.ingest.readers.html import decode_html, read_html
+from tests.ingest.doc_fixtures import FOOTNOTE, PURPOSE, TITLE, plan_html
 
 
 @pytest.mark.parametrize("name", ["plan_utf8.html", "plan_sjis.html"])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.readers import read_document, tidy_spaces
-from keikaku.ingest.readers.fixtures import FONT, PURPOSE, TITLE, _pdf_styles, benchmark_titles
 from keikaku.ingest.readers.pdf import read_pdf
+from tests.ingest.doc_fixtures import FONT, PURPOSE, TITLE, _pdf_styles, benchmark_titles
 
 
 def _stream(blocks: list) -> list[tuple[str, str | None, str]]:

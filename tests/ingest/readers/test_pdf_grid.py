@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from keikaku.ingest.blocks import BlockKind
-from keikaku.ingest.readers.fixtures import FONT, _pdf_styles
 from keikaku.ingest.readers.pdf import read_pdf
+from tests.ingest.doc_fixtures import FONT, _pdf_styles
 
 PROSE = "さくら町では住民の暮らしを便利にするため、行政手続のオンライン化と窓口の見直しを進めます。"
 
