@@ -605,5 +605,9 @@ def read_docx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> R
     try:
         reader.footnotes()
     except Exception as exc:  # footnotes are optional: a broken part costs only them
-        return ReadResult(blocks=reader.blocks, format="docx", warnings=[f"footnotes skipped: {exc}"])
+        return ReadResult(
+            blocks=reader.blocks,
+            format="docx",
+            warnings=[f"脚注を読み取れませんでした / footnotes skipped: {exc}"],
+        )
     return ReadResult(blocks=reader.blocks, format="docx")

@@ -655,7 +655,9 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
             finally:
                 page.close()
             if not lines:
-                warnings.append(f"page {i + 1}: no text layer (OCR needed) / テキストがありません")
+                warnings.append(
+                    f"{i + 1} ページ: 文字の情報がありません（画像だけのページ。OCR が必要です） / page {i + 1}: no text layer (OCR needed)"
+                )
             pages.append(record)
     except ReaderError:
         raise
@@ -670,5 +672,7 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
         )
     dropped = _drop_running(pages)
     if dropped:
-        warnings.append(f"dropped {dropped} running header/footer/page-number lines")
+        warnings.append(
+            f"各ページのヘッダー・フッター・ページ番号 {dropped} 行を本文から除きました / dropped {dropped} running header/footer/page-number lines"
+        )
     return ReadResult(blocks=_assemble(pages), format="pdf", pages=len(pages), warnings=warnings)

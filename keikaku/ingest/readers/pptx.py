@@ -213,7 +213,7 @@ class _SlideReader:
                 yield shape
             elif depth >= MAX_GROUP_DEPTH:
                 self.warnings.append(
-                    f"slide {self.number}: group shapes nested deeper than {MAX_GROUP_DEPTH} skipped"
+                    f"スライド {self.number}: {MAX_GROUP_DEPTH} 段より深いグループの図形は読み飛ばしました / slide {self.number}: group shapes nested deeper than {MAX_GROUP_DEPTH} skipped"
                 )
             else:
                 stack.append((iter(reading_order(list(members))), depth + 1))
@@ -327,7 +327,7 @@ def read_pptx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> R
         except ReaderError:
             raise
         except Exception as exc:  # a broken shape costs its slide, not the deck
-            warnings.append(f"slide {number} skipped: {exc}")
+            warnings.append(f"スライド {number} を読み取れませんでした / slide {number} skipped: {exc}")
     if not blocks:
         raise _err("empty", "スライドに文字がありません", "the presentation has no text")
     return ReadResult(blocks=blocks, format="pptx", pages=len(slides), warnings=warnings)

@@ -589,7 +589,9 @@ def read_xlsx(
                     with ws._get_source() as src:  # read-only worksheets keep their part's path
                         merges = scan_merges(src)
                 except (AttributeError, KeyError) as exc:
-                    warnings.append(f"sheet {ws.title!r}: merged cells not read ({exc})")
+                    warnings.append(
+                        f"シート「{ws.title}」: 結合セルを読み取れませんでした / sheet {ws.title!r}: merged cells not read ({exc})"
+                    )
                 reader = _SheetReader(ws.title, number, merges, limits)
                 if not _DEFAULT_SHEET_NAME.match(ws.title.strip()):
                     kind, text, marker = classify(ws.title)
