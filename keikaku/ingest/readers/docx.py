@@ -23,7 +23,7 @@ from typing import Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
-from keikaku.ingest.readers import (
+from keikaku.ingest.readers.common import (
     classify,
     group_lines,
     join_wrapped,

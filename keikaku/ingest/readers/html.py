@@ -23,7 +23,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
-from keikaku.ingest.readers import classify, group_lines, join_wrapped, split_marker, table_text, tidy_spaces
+from keikaku.ingest.readers.common import (
+    classify,
+    group_lines,
+    join_wrapped,
+    split_marker,
+    table_text,
+    tidy_spaces,
+)
 from keikaku.ingest.readers.docx import bold_heading
 from keikaku.ingest.readers.emphasis import with_bold
 

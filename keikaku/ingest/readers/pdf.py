@@ -37,7 +37,7 @@ import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import MAX_HEADING_CHARS
-from keikaku.ingest.readers import (
+from keikaku.ingest.readers.common import (
     classify,
     join_wrapped,
     split_bullet,

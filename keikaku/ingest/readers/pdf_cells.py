@@ -12,7 +12,7 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Cell
-from keikaku.ingest.readers import _is_cjk, join_wrapped, split_bullet, tidy_spaces
+from keikaku.ingest.readers.common import _is_cjk, join_wrapped, split_bullet, tidy_spaces
 from keikaku.ingest.readers.text import starts_block
 
 # Word's list bullets come out of a PDF as private-use code points of the Symbol / Wingdings fonts

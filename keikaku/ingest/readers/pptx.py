@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers import (
+from keikaku.ingest.readers.common import (
     check_ooxml_package,
     classify,
     group_lines,

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers import check_ooxml_package, classify, group_lines, table_text, tidy_spaces
+from keikaku.ingest.readers.common import check_ooxml_package, classify, group_lines, table_text, tidy_spaces
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
