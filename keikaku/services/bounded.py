@@ -118,6 +118,18 @@ def internal_message(name: str, exc_name: str) -> str:
 # ---- the child ------------------------------------------------------------------------------------
 
 
+def _child_logging() -> None:
+    """The child has no Django settings: its keikaku loggers (the importer's decisions at DEBUG) go to
+    standard error at the level KEIKAKU_LOG_LEVEL names, as the parent's do."""
+    level = os.environ.get("KEIKAKU_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+    logger = logging.getLogger("keikaku")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level if level in logging.getLevelNamesMapping() else "WARNING")
+
+
 def _limit_child(memory_mb: int, timeout: float) -> None:
     try:
         import resource
@@ -154,6 +166,7 @@ def _child(
     answer: tuple[str, str, str]
     try:
         _limit_child(memory_mb, timeout)
+        _child_logging()
         from keikaku.ingest import import_document
         from keikaku.ingest.blocks import ReaderError
 
