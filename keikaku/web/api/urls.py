@@ -2,7 +2,7 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from keikaku.web.api import pdca, read
+from keikaku.web.api import pdca, read, write
 from keikaku.web.api.errors import declare_error_responses
 
 
@@ -17,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("/", read.router)
 api.add_router("/", pdca.router)
+api.add_router("/", write.router)
 declare_error_responses(api)  # after the last add_router: 400/401/403/404/409/422 in every operation's entry
 
 urlpatterns = [path("", api.urls)]
