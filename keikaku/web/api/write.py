@@ -76,7 +76,7 @@ def _policy(request: HttpRequest, policy_id: int) -> pm.Policy:
 # ---------------------------------------------------------------- schemas
 
 
-class PlanOut(Schema):
+class PlanVersionOut(Schema):
     id: int
     title: str
     organisation_id: int
@@ -161,7 +161,7 @@ class MeasurePatch(MeasureFields):
     revision: int = Field(description="施策の revision / the measure's revision")
 
 
-class MeasureOut(Schema):
+class MeasureEditOut(Schema):
     id: int
     plan_id: int
     key: str | None
@@ -231,8 +231,8 @@ class DeletedOut(Schema):
 # ---------------------------------------------------------------- converters
 
 
-def _plan_out(p: pm.Plan) -> PlanOut:
-    return PlanOut(
+def _plan_out(p: pm.Plan) -> PlanVersionOut:
+    return PlanVersionOut(
         id=p.pk,
         title=p.title,
         organisation_id=p.organisation_id,
@@ -256,8 +256,8 @@ def _policy_out(p: pm.Policy) -> PolicyOut:
     )
 
 
-def _measure_out(ms: pm.Measure) -> MeasureOut:
-    return MeasureOut(
+def _measure_out(ms: pm.Measure) -> MeasureEditOut:
+    return MeasureEditOut(
         id=ms.pk,
         plan_id=ms.plan_id,
         key=ms.key,
@@ -362,7 +362,7 @@ NOTE = (
 @shared.patch(
     "/plans/{plan_id}",
     tags=TAGS,
-    response=PlanOut,
+    response=PlanVersionOut,
     auth=WRITE,
     summary="計画（版）の項目を変更 / edit a draft plan version",
     description="送った項目だけを変えます / changes only the fields sent. " + NOTE,
@@ -376,7 +376,7 @@ def plan_patch(request: HttpRequest, plan_id: int, body: PlanPatch):
     )
 
 
-def _workflow(request: HttpRequest, plan_id: int, body: RevisionIn, fn: Any) -> PlanOut:
+def _workflow(request: HttpRequest, plan_id: int, body: RevisionIn, fn: Any) -> PlanVersionOut:
     plan = _plan(request, plan_id)
     row = _call(fn, request.user, plan, revision=body.revision, now=clock.now(), comment=body.comment)
     return _plan_out(row)
@@ -384,7 +384,7 @@ def _workflow(request: HttpRequest, plan_id: int, body: RevisionIn, fn: Any) -> 
 
 @router.post(
     "/plans/{plan_id}/submit",
-    response=PlanOut,
+    response=PlanVersionOut,
     auth=WRITE,
     summary="確認依頼 / submit a draft for review",
     description="編集者・管理者 / editors and the admin. revision: 計画の / the plan's.",
@@ -395,7 +395,7 @@ def plan_submit(request: HttpRequest, plan_id: int, body: RevisionIn):
 
 @router.post(
     "/plans/{plan_id}/approve",
-    response=PlanOut,
+    response=PlanVersionOut,
     auth=WRITE,
     summary="承認 / approve a version in review",
     description="承認者（団体の管理者）だけ / the approver (the organisation's admin) only.",
@@ -406,7 +406,7 @@ def plan_approve(request: HttpRequest, plan_id: int, body: RevisionIn):
 
 @router.post(
     "/plans/{plan_id}/publish",
-    response=PlanOut,
+    response=PlanVersionOut,
     auth=WRITE,
     summary="公開 / publish an approved version",
     description="承認者だけ。承認済みの版だけ / the approver only; approved versions only.",
@@ -417,7 +417,7 @@ def plan_publish(request: HttpRequest, plan_id: int, body: RevisionIn):
 
 @router.post(
     "/plans/{plan_id}/withdraw",
-    response=PlanOut,
+    response=PlanVersionOut,
     auth=WRITE,
     summary="公開の取り下げ / withdraw a published version to draft",
     description="承認者だけ / the approver only.",
@@ -428,7 +428,7 @@ def plan_withdraw(request: HttpRequest, plan_id: int, body: RevisionIn):
 
 @router.post(
     "/plans/{plan_id}/revise",
-    response=PlanOut,
+    response=PlanVersionOut,
     auth=WRITE,
     summary="次の版（下書き）を作る / create the next version as a draft",
     description=(
@@ -519,7 +519,7 @@ def policy_delete(request: HttpRequest, policy_id: int, revision: int):
 @shared.post(
     "/plans/{plan_id}/measures",
     tags=TAGS,
-    response=MeasureOut,
+    response=MeasureEditOut,
     auth=WRITE,
     summary="施策を追加 / add a measure",
     description="revision: 計画の / the plan's. " + NOTE,
@@ -535,7 +535,7 @@ def measure_create(request: HttpRequest, plan_id: int, body: MeasureIn):
 @shared.patch(
     "/measures/{measure_id}",
     tags=TAGS,
-    response=MeasureOut,
+    response=MeasureEditOut,
     auth=WRITE,
     summary="施策を変更 / edit a measure",
     description="送った項目だけを変えます / changes only the fields sent. revision: 施策の / the measure's. "
