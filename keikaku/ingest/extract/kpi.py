@@ -110,7 +110,8 @@ _TARGET_LABEL = r"(?:目標値?|目標水準)"
 _SEGMENT_RE = re.compile(rf"(?P<label>{_BASELINE_LABEL}|{_TARGET_LABEL})\s*[:：]?")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/?li|/?p|/?ul|/?ol|/?div|/?tr)\b[^>]*>", re.I)
 _HTML_TAG = re.compile(r"</?\s*(?:span|td|th|b|strong|em|i|u|sup|sub|font|a)\b[^>]*>", re.I)
-_BULLET_RE = re.compile(r"(?:^|(?<=\s))[・●○◎■□◆◇▪▫•‣\-－](?=\s*\S)")
+# a bullet opening an item; a dash standing for "no value" before an arrow ('割合 － → 60%') is none
+_BULLET_RE = re.compile(r"(?:^|(?<=\s))(?:[・●○◎■□◆◇▪▫•‣]|[\-－](?!\s*[→⇒]))(?=\s*\S)")
 _LINE_MARKER = re.compile(r"^\s*(?:[①-⑳㉑-㉟]|[\(（]\d{1,2}[\)）]|\d{1,2}[.．)）](?!\d)|[ア-ン][\)）])\s*")
 _FOOTNOTE_RE = re.compile(r"\^\{[^}]*\}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|※\s*\d+|\*\s*\d*$|[*＊]+(?=\s|$)")
 _TRAILING_PARTICLES = re.compile(r"[\s、,。を（(の:：は が]+$")
@@ -463,6 +464,10 @@ def _arrow_labels(s: str) -> str:
     dash = re.match(r"^(?P<ind>.*?\S)\s*[-‐―—−ー－]\s*$", left)
     if dash and _quantities(right) and not _quantities(left):
         return f"{dash.group('ind')} 目標値 {right}"  # '予約の割合 － → 60%（R8年度）': no baseline yet
+    state = re.match(r"^(?P<ind>.*\S)\s+(?P<base>[^\s0-9]{1,12}[（(][^）)]*年[^）)]*[）)])$", left)
+    if state and not _quantities(right) and find_years(right):
+        # '移行状況 未移行（2021年度）→ 移行完了（2026年度）': a state on each side of the arrow
+        return f"{state.group('ind')} 現状値 {state.group('base')} 目標値 {right}"
     lq = [q for q in _quantities(left) if not _in_brackets(left, q.start())]
     if not lq or not _quantities(right):
         return s

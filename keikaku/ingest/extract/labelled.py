@@ -342,7 +342,12 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
 
     for i, b in enumerate(blocks):
         if i in taken:
-            if b.kind == BlockKind.TABLE and cur is not None and cur.labels and cur.labels[-1][0] == "schedule":
+            if (
+                b.kind == BlockKind.TABLE
+                and cur is not None
+                and cur.labels
+                and cur.labels[-1][0] == "schedule"
+            ):
                 continue  # the schedule label's grid (read by another recogniser): the measure goes on
             close(i)
             continue
