@@ -46,6 +46,8 @@ from keikaku.ingest.readers.common import (
     tidy_spaces,
 )
 from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars, place_cells
+from keikaku.ingest.readers.pdf_columns import MIN_COLUMN_LINES, find_columns
+from keikaku.ingest.readers.pdf_columns import cuts as column_cuts
 from keikaku.ingest.readers.pdf_grid import MIN_COLUMNS, find_grid_tables
 from keikaku.ingest.readers.pdf_limits import check_page, check_pages, check_streams
 from keikaku.ingest.readers.text import starts_block
@@ -100,21 +102,55 @@ class _Page:
     height: float
     lines: list[_Line] = field(default_factory=list)
     tables: list[_TableHit] = field(default_factory=list)
+    columns: list[tuple[float, float]] = field(default_factory=list)  # x-ranges of text columns
 
 
 # ---------------------------------------------------------------------------------------------
 # text lines
 
 
-def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
+def _make_line(raw: Any, text: str, s: int, e: int, number: int, height: float) -> _Line:
+    """The line of characters s..e: the box from its first and last character."""
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(raw, s, rect)
+    x0, top0, bottom0 = rect.left, rect.top, rect.bottom
+    pdfium_c.FPDFText_GetLooseCharBox(raw, e, rect)
+    x1 = rect.right
+    top_pdf = max(top0, rect.top)
+    bottom_pdf = min(bottom0, rect.bottom)
+    # size and weight of a character inside the line: a list bullet or a marker may be set in
+    # another font (Symbol, Wingdings) and size than the text it opens
+    mid = (s + e + 1) // 2
+    size = pdfium_c.FPDFText_GetFontSize(raw, mid)
+    weight = pdfium_c.FPDFText_GetFontWeight(raw, mid)
+    return _Line(
+        text=clean_chars(text[s : e + 1]),
+        x0=min(x0, x1),
+        top=height - top_pdf,
+        x1=max(x0, x1),
+        bottom=height - bottom_pdf,
+        size=round(size, 1),
+        bold=weight >= 600,
+        page=number,
+        start=s,
+        end=e,
+    )
+
+
+def _page_text(textpage: Any) -> str:
     raw = textpage.raw
     n = pdfium_c.FPDFText_CountChars(raw)
     if n <= 0:
-        return []
-    text = textpage.get_text_range(0, n)
+        return ""
+    text: str = textpage.get_text_range(0, n)
     if len(text) != n:  # characters outside UCS-2: rebuild char by char so indices line up
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
-    rect = pdfium_c.FS_RECTF()
+    return text
+
+
+def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
+    raw = textpage.raw
+    text = _page_text(textpage)
     lines: list[_Line] = []
     for m in _LINE.finditer(text):
         s, e = m.start(), m.end() - 1
@@ -122,33 +158,8 @@ def _page_lines(textpage: Any, number: int, height: float) -> list[_Line]:
             s += 1
         while e >= s and text[e].isspace():
             e -= 1
-        if s > e:
-            continue
-        pdfium_c.FPDFText_GetLooseCharBox(raw, s, rect)
-        x0, top0, bottom0 = rect.left, rect.top, rect.bottom
-        pdfium_c.FPDFText_GetLooseCharBox(raw, e, rect)
-        x1 = rect.right
-        top_pdf = max(top0, rect.top)
-        bottom_pdf = min(bottom0, rect.bottom)
-        # size and weight of a character inside the line: a list bullet or a marker may be set in
-        # another font (Symbol, Wingdings) and size than the text it opens
-        mid = (s + e + 1) // 2
-        size = pdfium_c.FPDFText_GetFontSize(raw, mid)
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, mid)
-        lines.append(
-            _Line(
-                text=clean_chars(text[s : e + 1]),
-                x0=min(x0, x1),
-                top=height - top_pdf,
-                x1=max(x0, x1),
-                bottom=height - bottom_pdf,
-                size=round(size, 1),
-                bold=weight >= 600,
-                page=number,
-                start=s,
-                end=e,
-            )
-        )
+        if s <= e:
+            lines.append(_make_line(raw, text, s, e, number, height))
     return lines
 
 
@@ -430,7 +441,8 @@ class _Assembler:
         if not self.group:
             return
         lines, self.group = self.group, []
-        text = tidy_spaces(join_wrapped([ln.text for ln in lines]))  # "第 2 章" → "第2章" (marker too)
+        joined = join_wrapped([ln.text for ln in lines])
+        text = tidy_spaces(joined)  # "第 2 章" → "第2章" (marker too)
         first = lines[0]
         same_page = [ln for ln in lines if ln.page == first.page]
         bbox = (min(ln.x0 for ln in same_page), min(ln.top for ln in same_page),
@@ -442,6 +454,8 @@ class _Assembler:
         style = "bold" if first.bold else None
         if level is not None:
             marker, rest = split_marker(text)
+            if marker is None:  # "1 電子申請の拡充": the blank after a bare number marks it
+                marker, rest = split_marker(joined)
             kind, rest = BlockKind.HEADING, tidy_spaces(rest)
         else:
             kind, rest, marker = classify(text)
@@ -559,6 +573,14 @@ def _inside(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
 
 
+def _column_edge(page: _Page, line: _Line, page_edge: float) -> float:
+    """The right edge a line wraps at: its text column's on a page set in columns."""
+    for x0, x1 in page.columns:
+        if x0 - 0.5 <= line.x0 and line.x1 <= x1 + 0.5:
+            return x1
+    return page_edge
+
+
 def _assemble(pages: list[_Page]) -> list[Block]:
     sizes: Counter[float] = Counter()
     for page in pages:  # the body size from text outside tables (cells are often set smaller)
@@ -583,12 +605,14 @@ def _assemble(pages: list[_Page]) -> list[Block]:
         if body_right:
             body_right.sort()
             asm.right_edge = body_right[int(len(body_right) * 0.9)]
+        page_edge = asm.right_edge
         pending = sorted(page.tables, key=lambda t: t.bbox[1])
         for line in page.lines:
             if any(_inside(line, t.bbox) for t in page.tables):
                 continue
             while pending and pending[0].bbox[1] < line.top:
                 asm.table(pending.pop(0), page.number)
+            asm.right_edge = _column_edge(page, line, page_edge)
             asm.add(line)
         asm.flush() if pending else None
         for hit in pending:
@@ -598,6 +622,22 @@ def _assemble(pages: list[_Page]) -> list[Block]:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def _text_columns(record: _Page, textpage: Any) -> None:
+    """A page set in two or three text columns: its lines cut at the gutters, in column order."""
+    if len(record.lines) < 2 * MIN_COLUMN_LINES:
+        return
+    raw, text = textpage.raw, _page_text(textpage)
+    em = sorted(ln.size for ln in record.lines)[len(record.lines) // 2]
+    pieces = [
+        _make_line(raw, text, s, e, record.number, record.height)
+        for ln in record.lines
+        for s, e in column_cuts(raw, text, ln.start, ln.end, em)
+    ]
+    found = find_columns(pieces, record.height)
+    if found is not None:
+        record.lines, record.columns = found.lines, found.ranges
 
 
 def _open(source: Path | bytes) -> Any:
@@ -648,7 +688,9 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
                     segments = _segments(page.raw)
                     if len(segments) >= 4 and lines:
                         record.tables = _find_tables(textpage, segments, height)
-                    if not record.tables and len(lines) >= MIN_COLUMNS:
+                    if not record.tables:
+                        _text_columns(record, textpage)
+                    if not record.tables and not record.columns and len(lines) >= MIN_COLUMNS:
                         _grid_tables(record, textpage)
                 finally:
                     textpage.close()
