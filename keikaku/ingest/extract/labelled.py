@@ -352,6 +352,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
             close(i)
             continue
         if b.kind in (BlockKind.FOOTNOTE, BlockKind.TABLE):
+            if b.kind == BlockKind.TABLE and current is not None and not current:
+                current = None  # the label's value was this table (目標項目 over its 指標 | 現状値 | 目標値)
             continue
         lab = label_of(b)
         pieces = _INNER_LABEL.split(b.text) if b.kind == BlockKind.PARAGRAPH else [b.text]
