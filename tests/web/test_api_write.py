@@ -128,6 +128,10 @@ def test_done_when_scenario(people: People) -> None:
     sub = alice("post", f"/api/plans/{pid}/submit", {"revision": row.revision, "comment": "確認お願いします"})
     assert sub["status"] == "review"
     alice("post", f"/api/plans/{pid}/approve", {"revision": sub["revision"]}, expect=403)
+    dana("post", f"/api/plans/{pid}/return", {"revision": sub["revision"]}, expect=400)  # no comment
+    back = dana("post", f"/api/plans/{pid}/return", {"revision": sub["revision"], "comment": "期限を確認"})
+    assert back["status"] == "draft"
+    sub = alice("post", f"/api/plans/{pid}/submit", {"revision": back["revision"]})
     ok = dana("post", f"/api/plans/{pid}/approve", {"revision": sub["revision"]})
     pub = dana("post", f"/api/plans/{pid}/publish", {"revision": ok["revision"]})
     assert pub["status"] == "published"

@@ -405,6 +405,17 @@ def plan_approve(request: HttpRequest, plan_id: int, body: RevisionIn):
 
 
 @router.post(
+    "/plans/{plan_id}/return",
+    response=PlanVersionOut,
+    auth=WRITE,
+    summary="差戻し / return a version in review (or approved) to draft",
+    description="承認者だけ。comment（直してほしいこと）が必要 / the approver only; comment required.",
+)
+def plan_return(request: HttpRequest, plan_id: int, body: RevisionIn):
+    return _workflow(request, plan_id, body, workflow.plan_return)
+
+
+@router.post(
     "/plans/{plan_id}/publish",
     response=PlanVersionOut,
     auth=WRITE,
