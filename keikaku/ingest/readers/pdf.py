@@ -82,6 +82,7 @@ class _Line:
     page: int
     start: int = 0  # index of the first and last character in the page text
     end: int = 0
+    column_top: bool = False  # the first line of a text column after the first (pdf_columns.py)
 
     @property
     def height(self) -> float:
@@ -399,6 +400,7 @@ class _Assembler:
         self.blocks: list[Block] = []
         self.group: list[_Line] = []
         self.right_edge: float = 0.0
+        self.prev_edge: float = 0.0  # the right edge of the previous line's text column
         self.body_bottom: float = 0.0  # the lowest text or rule on any page: the bottom margin
         # the table that ended the last page with nothing after it: a table opening the next page
         # with the same columns continues it
@@ -422,8 +424,9 @@ class _Assembler:
             return False
         if self.level_of(prev.size) is not None:  # a wrapped heading: same size, close below
             return line.page == prev.page and 0 <= line.top - prev.bottom <= prev.height * 0.8
-        if line.page != prev.page:  # a paragraph running over a page break
-            return prev.x1 >= self.right_edge - 2 * prev.size and not prev.text.endswith("。")
+        if line.page != prev.page or line.column_top:  # running over a page break or into the next column
+            edge = self.prev_edge if line.column_top else self.right_edge
+            return prev.x1 >= edge - 2 * prev.size and not prev.text.endswith("。")
         gap = line.top - prev.bottom
         if gap < -prev.height * 0.5 or gap > prev.size * 0.9:
             return False
@@ -612,7 +615,7 @@ def _assemble(pages: list[_Page]) -> list[Block]:
                 continue
             while pending and pending[0].bbox[1] < line.top:
                 asm.table(pending.pop(0), page.number)
-            asm.right_edge = _column_edge(page, line, page_edge)
+            asm.prev_edge, asm.right_edge = asm.right_edge, _column_edge(page, line, page_edge)
             asm.add(line)
         asm.flush() if pending else None
         for hit in pending:
@@ -638,6 +641,10 @@ def _text_columns(record: _Page, textpage: Any) -> None:
     found = find_columns(pieces, record.height)
     if found is not None:
         record.lines, record.columns = found.lines, found.ranges
+        for x0, x1 in found.ranges[1:]:  # a paragraph may run on from the foot of the column before
+            first = next((ln for ln in found.lines if x0 - 0.5 <= ln.x0 and ln.x1 <= x1 + 0.5), None)
+            if first is not None:
+                first.column_top = True
 
 
 def _open(source: Path | bytes) -> Any:

@@ -17,6 +17,7 @@ FONT = "IPAexGothic"
 WIDTH, HEIGHT = 595.0, 842.0
 MARGIN = 40.0
 GUTTER = 24.0
+MIN_LINES = 30  # the page must be filled down most of its height
 TITLE = "さくら町デジタル推進計画（概要版）主な取組"
 
 MEASURES = [
@@ -114,6 +115,35 @@ def test_leaflet_measures_with_departments(tmp_path: Path, n_columns: int) -> No
     assert measures is not None
     assert [(m.key, m.title, m.departments) for m in measures] == [
         (str(i + 1), title, [dept]) for i, (title, _s, dept) in enumerate(MEASURES)
+    ]
+
+
+def test_paragraph_runs_on_into_the_next_column(tmp_path: Path) -> None:
+    """A paragraph cut at the foot of the left column goes on at the top of the right one."""
+    from reportlab.pdfgen import canvas
+
+    _font()
+    col_w = (WIDTH - 2 * MARGIN - GUTTER) / 2
+    text = "、".join(f"{title}として{sentence[:-1]}" for title, sentence, _d in MEASURES * 5) + "。"
+    lines = _wrap(text, 9, col_w)
+    half = len(lines) // 2
+    assert half >= MIN_LINES
+    ops = [(HEIGHT - 60, MARGIN, 18.0, TITLE), (HEIGHT - 100, MARGIN, 12.0, "1 電子申請の拡充")]
+    for k, line in enumerate(lines):
+        column, row = divmod(k, half) if k < 2 * half else (1, k - half)
+        ops.append((HEIGHT - 118 - 13 * row, MARGIN + column * (col_w + GUTTER), 9.0, line))
+    ops.append((HEIGHT - 118 - 13 * (len(lines) - half), MARGIN + col_w + GUTTER, 9.0, "担当：情報政策課"))
+    path = tmp_path / "flow.pdf"
+    c = canvas.Canvas(str(path), pagesize=(WIDTH, HEIGHT))
+    for y, x, size, line in sorted(ops, key=lambda op: (-op[0], op[1])):
+        c.setFont(FONT, size)
+        c.drawString(x, y, line)
+    c.save()
+    assert _read_lines(path) == [
+        (BlockKind.HEADING, TITLE),
+        (BlockKind.HEADING, "電子申請の拡充"),
+        (BlockKind.PARAGRAPH, text),
+        (BlockKind.PARAGRAPH, "担当：情報政策課"),
     ]
 
 
