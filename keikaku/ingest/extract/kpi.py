@@ -91,6 +91,17 @@ UNITS: tuple[str, ...] = (
     "棟",
     "基",
     "部",
+    "経営体",
+    "サービス",
+    "アプリ",
+    "事業所",
+    "自治会",
+    "地域",
+    "プロジェクト",
+    "コンテンツ",
+    "チーム",
+    "拠点",
+    "台数",
 )
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _QUALIFIER = r"(?:以上|以下|未満|超|程度|前後)"
