@@ -633,11 +633,13 @@ def _text_columns(record: _Page, textpage: Any) -> None:
         return
     raw, text = textpage.raw, _page_text(textpage)
     em = sorted(ln.size for ln in record.lines)[len(record.lines) // 2]
-    pieces = [
-        _make_line(raw, text, s, e, record.number, record.height)
-        for ln in record.lines
-        for s, e in column_cuts(raw, text, ln.start, ln.end, em)
-    ]
+    pieces: list[_Line] = []
+    for ln in record.lines:
+        cut = column_cuts(raw, text, ln.start, ln.end, em)
+        if len(cut) == 1:  # no wide blank: the line as it is
+            pieces.append(ln)
+        else:
+            pieces += [_make_line(raw, text, s, e, record.number, record.height) for s, e in cut]
     found = find_columns(pieces, record.height)
     if found is not None:
         record.lines, record.columns = found.lines, found.ranges
