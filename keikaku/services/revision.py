@@ -236,3 +236,32 @@ def plan_diff(old: pm.Plan, new: pm.Plan) -> PlanDiff:
             diff.unchanged += 1
     diff.added = [(m.pk, m.key, m.title) for m in new_ms if m.pk not in used]
     return diff
+
+
+@transaction.atomic
+def plan_create(
+    actor: Actor,
+    organisation: pm.Organisation,
+    *,
+    title: str,
+    now: datetime,
+    start_fy: int | None = None,
+    end_fy: int | None = None,
+) -> pm.Plan:
+    """An empty draft plan of ``organisation`` (a title and a period; the rest is added in the editor or
+    through the API). Editors and admins of the organisation only."""
+    require(actor, "plan.edit", organisation)
+    if not title.strip():
+        raise ServiceError("表題を入れてください / a title is required")
+    if start_fy is not None and end_fy is not None and end_fy < start_fy:
+        raise ServiceError("計画期間の終わりが始まりより前です / the period ends before it starts")
+    doc = core.Plan(
+        title=title.strip(),
+        organisation=core.Organisation(
+            name=organisation.name, prefecture=organisation.prefecture or None, code=organisation.code or None
+        ),
+        period=core.Period(start_fy=start_fy, end_fy=end_fy),
+    )
+    row = plan_save(doc, now=now, status=pm.DRAFT)
+    assert row.organisation_id == organisation.pk  # plan_save finds the organisation by code or name
+    return row

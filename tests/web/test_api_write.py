@@ -190,3 +190,33 @@ def test_bad_input_and_unknown_ids(people: People) -> None:
     alice("patch", f"/api/plans/{p.plan_b.pk}", {"revision": 1, "title": "x"}, expect=404)
     Api("kk_wrong")("patch", f"/api/plans/{plan.pk}", {"revision": 1}, expect=401)
     Api(None)("patch", f"/api/plans/{plan.pk}", {"revision": 1}, expect=401)
+
+
+def test_create_an_empty_draft_then_add_a_measure(people: People) -> None:
+    alice = Api(token_issue("alice", "script"))
+    org = people.plan_a.organisation_id
+    plan = alice(
+        "post",
+        "/api/plans",
+        {"organisation_id": org, "title": "新しい計画", "start_fy": 2026, "end_fy": 2030},
+    )
+    assert (plan["status"], plan["organisation_id"], plan["period_start"], plan["period_end"]) == (
+        "draft",
+        org,
+        2026,
+        2030,
+    )
+    ms = alice(
+        "post", f"/api/plans/{plan['id']}/measures", {"revision": plan["revision"], "title": "窓口の電子化"}
+    )
+    assert ms["title"] == "窓口の電子化"
+    # an editor of another organisation does not even see this one; a reversed period is refused
+    charlie = Api(token_issue("charlie", "script"))
+    charlie("post", "/api/plans", {"organisation_id": org, "title": "x"}, expect=404)
+    alice(
+        "post",
+        "/api/plans",
+        {"organisation_id": org, "title": "x", "start_fy": 2030, "end_fy": 2026},
+        expect=400,
+    )
+    Api(None)("post", "/api/plans", {"organisation_id": org, "title": "x"}, expect=401)

@@ -64,6 +64,7 @@ _INNER_LABEL = re.compile(
 )
 _MEASURE_CHAPTER = re.compile("|".join(MEASURE_HEADING_WORDS))
 _NARRATIVE_CHAPTER = re.compile("|".join(NARRATIVE_HEADING_WORDS))
+_PLAN_TITLE = re.compile(r"(?:計画|プラン|戦略|ビジョン)(?:[（(][^）)]*[）)])?$")
 _LIGHT_BULLETS = ("・", "-", "*", "+", "‐", "－")
 _ITEM_SYMBOLS = "■□◆◇●○◎▶►★☆"
 DEFINING = ("department", "kpi", "baseline", "target", "schedule")
@@ -321,7 +322,9 @@ def _chapter_context(outline: Outline, i: int) -> tuple[bool, bool]:
     """(inside a chapter on measures, inside a narrative chapter) for block i."""
     titles = [outline.nodes[n].title for n in outline.chain(outline.context[i])]
     measures = any(_MEASURE_CHAPTER.search(t) for t in titles[:-1] or titles)
-    narrative = bool(titles) and bool(_NARRATIVE_CHAPTER.search(titles[0])) and not measures
+    # the document's own title (…計画（概要版）) is no chapter: the first heading that names no plan is
+    chapters = [t for t in titles if not _PLAN_TITLE.search(t)]
+    narrative = bool(chapters) and bool(_NARRATIVE_CHAPTER.search(chapters[0])) and not measures
     return measures, narrative
 
 

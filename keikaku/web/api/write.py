@@ -19,9 +19,10 @@ from ninja.errors import HttpError
 
 from keikaku.db.plans import models as pm
 from keikaku.services import editing, plan_editing, workflow
-from keikaku.services.people import can
+from keikaku.services.errors import NotFound
+from keikaku.services.people import can, organisation_lookup
 from keikaku.services.plans import plan_get
-from keikaku.services.revision import plan_revise
+from keikaku.services.revision import plan_create, plan_revise
 from keikaku.web import clock
 from keikaku.web.api import read
 from keikaku.web.api.pdca import WRITE, _call
@@ -357,6 +358,40 @@ NOTE = (
     "revision: 読んだときの値。古ければ 409 / the revision you read; 409 when it changed since."
     " 下書きの版だけ編集できます（ほかは 400） / only a draft version is edited (else 400)."
 )
+
+
+class PlanCreateIn(Schema):
+    organisation_id: int = Field(ge=1, le=MAX_ID, description="団体の ID / the organisation's id")
+    title: str = Field(min_length=1, max_length=1000)
+    start_fy: int | None = Field(None, ge=1900, le=2200, description="計画期間の初年度 / first fiscal year")
+    end_fy: int | None = Field(None, ge=1900, le=2200, description="最終年度 / last fiscal year")
+
+
+@shared.post(
+    "/plans",
+    tags=TAGS,
+    response=PlanVersionOut,
+    auth=WRITE,
+    summary="下書きの計画を作る / create an empty draft plan",
+    description="団体の編集者・管理者だけ / editors and admins of the organisation only.",
+)
+def plan_create_op(request: HttpRequest, body: PlanCreateIn):
+    try:
+        organisation = organisation_lookup(str(body.organisation_id))
+    except NotFound:
+        organisation = None
+    if organisation is None or not can(request.user, "plan.edit", organisation):
+        raise HttpError(404, "団体がありません / organisation not found")
+    row = _call(
+        plan_create,
+        request.user,
+        organisation,
+        title=body.title,
+        now=clock.now(),
+        start_fy=body.start_fy,
+        end_fy=body.end_fy,
+    )
+    return _plan_out(row)
 
 
 @shared.patch(
