@@ -58,7 +58,7 @@ from keikaku.ingest.extract.prose_kpi import prose_kpis
 from keikaku.ingest.extract.records import (
     BANNER_NO,
     Record,
-    heading_before,
+    headings_before,
     read_records,
     record_description,
     record_title,
@@ -100,6 +100,13 @@ class _Extraction:
         self.table_keys: set[int] = set()  # ids of drafts numbered by a No. column: the key as written
         self.row_tables: dict[int, Columns] = {}  # id(draft) → columns of the table whose row created it
         self.grids: list[tuple[int, list]] = []  # (block index, schedule) of phase grids
+        self._headings_before: list[int | None] | None = None
+
+    def heading_before(self, i: int) -> int | None:
+        """The heading block i directly follows (records.headings_before, computed once)."""
+        if self._headings_before is None:
+            self._headings_before = headings_before(self.blocks)
+        return self._headings_before[i]
 
     def attach_grids(self) -> None:
         """A phase grid is the schedule of the nearest measure before it that has none yet."""
@@ -151,7 +158,7 @@ class _Extraction:
             if not title:
                 return False
             node = self.outline.context[i]
-            h = heading_before(self.blocks, i)
+            h = self.heading_before(i)
             bare = h is not None and not self.blocks[h].text.strip()
             if key is None and bare and node is not None and self.outline.nodes[node].index == h:
                 # a card under a bare number heading ("取組項目2"): the heading's number is the key
@@ -164,7 +171,7 @@ class _Extraction:
         else:
             if not ({"description", "example", "kpi"} & set(rec.values)):
                 return False
-            h = heading_before(self.blocks, i)
+            h = self.heading_before(i)
             if h is None:
                 return False
             d = self.heading_drafts.get(h) or self._heading_draft(h)

@@ -130,21 +130,24 @@ def record_description(rec: Record) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def heading_before(blocks: list[Block], i: int, stop_kinds: tuple[str, ...] = ("table",)) -> int | None:
-    """Index of the heading a record table directly follows (only tables, notes or blank prose between)."""
-    j = i - 1
-    while j >= 0:
-        b = blocks[j]
+def headings_before(blocks: list[Block], stop_kinds: tuple[str, ...] = ("table",)) -> list[int | None]:
+    """For every block, the index of the heading it directly follows (only tables, notes or blank prose
+    between), in one pass: a run of many tables does not make each walk back over the others."""
+    out: list[int | None] = []
+    cur: int | None = None
+    for j, b in enumerate(blocks):
+        out.append(cur)
         if b.kind == "heading":
-            return j
-        if b.kind in stop_kinds and b.table is not None:
-            j -= 1
-            continue
-        if b.kind in ("footnote",):
-            j -= 1
-            continue
-        if b.kind == "paragraph" and len(b.text) <= 120:
-            j -= 1
-            continue
-        return None
-    return None
+            cur = j
+        elif not (
+            (b.kind in stop_kinds and b.table is not None)
+            or b.kind == "footnote"
+            or (b.kind == "paragraph" and len(b.text) <= 120)
+        ):
+            cur = None
+    return out
+
+
+def heading_before(blocks: list[Block], i: int, stop_kinds: tuple[str, ...] = ("table",)) -> int | None:
+    """Index of the heading a record table directly follows (see headings_before)."""
+    return headings_before(blocks[:i], stop_kinds)[i - 1] if i > 0 else None
