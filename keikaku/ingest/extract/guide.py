@@ -38,6 +38,7 @@ from keikaku.core.plan import (
     SourceDocument,
 )
 from keikaku.ingest.blocks import Block, BlockKind, Location, ReadResult
+from keikaku.ingest.extract.vocabulary import alternation
 from keikaku.ingest.readers.emphasis import bold_runs
 
 # ---- text units ---------------------------------------------------------------------------------
@@ -144,8 +145,11 @@ _EXAMPLE_MARKER = re.compile(r"^【[^】]*(?:記載例|施策例)[^】]*】\s*(.
 _NATIONAL_LABEL = re.compile(r"^【[^】]*国の(?:施策|取組)[^】]*】\s*(.*)$")
 _CASE_LABEL = re.compile(r"^【[^】]*事例[^】]*】\s*(.*)$")
 _OTHER_LABEL = re.compile(r"^【[^】]*】\s*$")
-_KPI_LABEL = re.compile(r"^[<〈《【]\s*KPI[^>〉》】]{0,12}[>〉》】]\s*(.*)$", re.I)
-_SCHEDULE_LABEL = re.compile(r"^[<〈《【]\s*(?:スケジュール|工程|目標時期)\s*[>〉》】]\s*(.*)$")
+# the guide's box labels, from the one vocabulary (<KPI>, <スケジュール> …)
+_KPI_LABEL = re.compile(rf"^[<〈《【]\s*(?:{alternation('kpi')})[^>〉》】]{{0,12}}[>〉》】]\s*(.*)$", re.I)
+_SCHEDULE_LABEL = re.compile(
+    rf"^[<〈《【]\s*(?:{alternation('schedule', 'target_year')})\s*[>〉》】]\s*(.*)$"
+)
 _EXAMPLE_TEXT_LABEL = re.compile(r"^[(<〈【]\s*記載例\s*[)>〉】]$")
 _COMMENTARY_LABEL = re.compile(r"^[(<〈【]\s*解説\s*[)>〉】]$")
 _VARIANT_LABEL = re.compile(r"^[(（][^()（）]{1,40}[)）]$")

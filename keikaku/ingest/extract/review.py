@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from keikaku.core.plan import Decision, Evaluation, Provenance
 from keikaku.ingest.blocks import Block, BlockKind, Cell, ReadResult
+from keikaku.ingest.extract.vocabulary import REVIEW_WORDS
 
 _DECISION_WORDS: dict[str, Decision] = {
     "継続": Decision.CONTINUE,
@@ -54,19 +55,10 @@ _ITEM_MARKER = re.compile(
     r"^\s*(?:[(（]\s*)?(?:[ア-ンｱ-ﾝぁ-ん]|[A-Za-zＡ-Ｚａ-ｚ]|[0-9０-９]{1,2}|[ⅰ-ⅻⅠ-Ⅻ])\s*[)）]\s*|^\s*[①-⑳㉑-㉟]\s*"
 )
 
-# header words of the columns a review table has
-_STATUS_HEAD = ("現状", "現況", "進捗状況", "進捗", "実施状況", "取組状況", "取組実績", "実績", "成果")
-_DIRECTION_HEAD = (
-    "方向性",
-    "今後の方針",
-    "今後の方向",
-    "対応方針",
-    "評価",
-    "判定",
-    "今後の取組",
-    "今後の対応",
-)
-_ITEM_HEAD = ("項目", "取組内容", "施策内容", "事業名", "取組", "施策", "事業", "内容")
+# header words of the columns a review table has (the one vocabulary)
+_STATUS_HEAD = REVIEW_WORDS["status"]
+_DIRECTION_HEAD = REVIEW_WORDS["direction"]
+_ITEM_HEAD = REVIEW_WORDS["item"]
 _LABEL_RE = re.compile(
     r"(?:^|\s)[【\[［<＜]?\s*(?P<label>項目|取組内容|現状|現況|進捗状況|実施状況|方向性|今後の方向性|今後の方針|評価)"
     r"\s*[】\]］>＞]?\s*[:：]"

@@ -1,7 +1,7 @@
 """The one vocabulary of plan documents: for each kind of field, every word real plans label it with.
 
-Every recogniser (label lines, box labels, property tables, row-table headers, prose) reads its words
-from here; none keeps a list of its own. To teach the importer a new spelling, add it to the kind it
+Every recogniser (label lines, box labels, property tables, row-table headers, prose, the guide's boxes,
+the previous-plan review) reads its words from here; none keeps a list of its own. To teach the importer a new spelling, add it to the kind it
 names — that is all (see docs/import.md, 「語彙」).
 
 Kinds (``FIELD_WORDS``):
@@ -185,6 +185,22 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 }
 # column kinds that make a table something other than measures
 NOT_MEASURE_COLUMNS = ("date", "term")
+
+# the columns of a review of the previous plan (前計画の評価: 項目 | 現状 | 方向性)
+REVIEW_WORDS: dict[str, tuple[str, ...]] = {
+    "status": ("現状", "現況", "進捗状況", "進捗", "実施状況", "取組状況", "取組実績", "実績", "成果"),
+    "direction": (
+        "方向性",
+        "今後の方針",
+        "今後の方向",
+        "対応方針",
+        "評価",
+        "判定",
+        "今後の取組",
+        "今後の対応",
+    ),
+    "item": ("項目", "取組内容", "施策内容", "事業名", "取組", "施策", "事業", "内容"),
+}
 
 # a heading that names a list of measures (施策の一覧 / 重点取組 / アクションプラン …)
 MEASURE_HEADING_WORDS: tuple[str, ...] = (
