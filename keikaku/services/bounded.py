@@ -138,8 +138,10 @@ def _limit_child(memory_mb: int, timeout: float) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    # a backstop should the parent die: the kernel stops a child that has used its CPU time
-    cpu = int(timeout) + 10
+    # a backstop should the parent die: the kernel stops a child that has used its CPU time (counted from
+    # what this process has used already, so the limit is never below what is spent: SIGXCPU at once)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime) + int(timeout) + 10
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard == resource.RLIM_INFINITY or hard > cpu:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))

@@ -63,8 +63,14 @@ def test_any_other_exception_in_the_child_is_one_line_for_the_caller() -> None:
     """The child's contract: a bug is an answer ("bug", its name, the traceback for the log), never a
     crash of the caller; document_parse turns it into ImportFailed("internal") with one line."""
     receiver, sender = multiprocessing.Pipe(duplex=False)
-    _child(sender, None, "x.txt", None, 0, 60)  # type: ignore[arg-type]  # Path(None): TypeError
+    # in a child of its own: _child sets CPU and memory limits on the process that runs it
+    proc = multiprocessing.get_context("fork").Process(
+        target=_child,
+        args=(sender, None, "x.txt", None, 0, 60),  # Path(None): TypeError
+    )
+    proc.start()
     status, name, details = receiver.recv()
+    proc.join(30)
     assert (status, name) == ("bug", "TypeError") and "Traceback" in details
 
 
