@@ -244,9 +244,14 @@ _ERA_RANGE = re.compile(
 )
 
 
+def _expand_era_ranges(text: str) -> str:
+    """'令和9～10年度' → '令和9年度～令和10年度': the era written at both ends, so every year is found."""
+    return _ERA_RANGE.sub(r"\g<era>\g<a>年度～\g<era>\g<b>年度", text)
+
+
 def schedule_entries(text: str) -> list[ScheduleEntry]:
     """'令和6年度 検討、令和7年度～令和8年度 実施' → 2024 検討, 2025 実施, 2026 実施."""
-    s = _ERA_RANGE.sub(r"\g<era>\g<a>年度～\g<era>\g<b>年度", nfkc(clean_text(text)))
+    s = _expand_era_ranges(nfkc(clean_text(text)))
     years = find_years(s)
     out: dict[int, str] = {}
     pending: list[int] = []  # years waiting for their word: '令和6年度、令和7年度 検討', a range's start
@@ -276,7 +281,7 @@ def chain_schedule(text: str) -> list[ScheduleEntry]:
     """A schedule written as a chain on one line of prose: '令和8年度 検討 → 令和9～10年度 実施'.
     Only a line naming two or more years joined by arrows counts."""
     for line in nfkc(text).split("\n"):
-        line = _ERA_RANGE.sub(r"\g<era>\g<a>年度～\g<era>\g<b>年度", line)
+        line = _expand_era_ranges(line)
         if len(_CHAIN_ARROW.findall(line)) >= 1 and len(find_years(line)) >= 2:
             parts = _CHAIN_ARROW.split(line)
             if sum(1 for p in parts if find_years(p)) >= 2:
