@@ -258,3 +258,13 @@ def test_tokens_are_hashed_and_checked(people: People) -> None:
     assert token_authenticate(token, now=NOW + timedelta(days=2)) is None
     assert token_authenticate(token + "x", now=NOW) is None
     assert token_authenticate("", now=NOW) is None
+
+
+def test_a_new_evaluation_is_a_draft_and_only_published_ones_are_listed_as_published(people: People) -> None:
+    p = people
+    ms = list(p.plan_a.measures.order_by("order"))
+    e = evaluation_save(p.alice, ms[0], 2025, decision="継続", rationale="順調", revision=0, now=NOW)
+    assert e.state == gm.Evaluation.State.DRAFT
+    assert list(gm.Evaluation.objects.published()) == []
+    gm.Evaluation.objects.filter(pk=e.pk).update(state=gm.Evaluation.State.PUBLISHED)
+    assert list(gm.Evaluation.objects.filter(measure__plan=p.plan_a).published()) == [e]

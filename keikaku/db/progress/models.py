@@ -173,8 +173,23 @@ class Decision(models.TextChoices):
 CARRIED = {Decision.CONTINUE, Decision.REVISE}
 
 
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    def published(self) -> EvaluationQuerySet:
+        """Only 公開 evaluations: the only ones shown to anyone outside the organisation (pages, API, open
+        data, reports for anonymous readers)."""
+        return self.filter(state=Evaluation.State.PUBLISHED)
+
+
 class Evaluation(models.Model):
-    """評価 of a measure at the end of a fiscal year. 統合 names the measure it merges into."""
+    """評価 of a measure at the end of a fiscal year. 統合 names the measure it merges into.
+
+    State: draft (下書き, editable) → decided (決定, by the approver role) → published (公開). Only published
+    evaluations are public; changing a decided or published evaluation puts it back to draft."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        DECIDED = "decided", _("決定")
+        PUBLISHED = "published", _("公開")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evaluations")
     fiscal_year = models.IntegerField(_("年度"))
@@ -189,10 +204,16 @@ class Evaluation(models.Model):
         verbose_name=_("統合先"),
     )
     evaluated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    state = models.CharField(_("評価の状態"), max_length=10, choices=State.choices, default=State.DRAFT)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("決定日時"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     revision = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["measure__plan", "fiscal_year", "measure__order"]
