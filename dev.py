@@ -95,8 +95,8 @@ def cmd_demo() -> None:
 def cmd_test() -> None:
     ensure_venv("test")
     ensure_browser_tools()
-    run(BIN / "ruff", "check", "keikaku", "tests", "dev.py", "scripts")
-    run(BIN / "ruff", "format", "--check", "keikaku", "tests", "dev.py", "scripts")
+    run(BIN / "ruff", "check", "keikaku", "devtools", "tests", "dev.py", "scripts")
+    run(BIN / "ruff", "format", "--check", "keikaku", "devtools", "tests", "dev.py", "scripts")
     run(BIN / "mypy", "keikaku")  # the whole package, 0 errors
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["KEIKAKU_DATA_DIR"] = str(ROOT / "var" / "test")

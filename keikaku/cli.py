@@ -17,10 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 EXIT_OK, EXIT_WARN, EXIT_INVALID = 0, 1, 2
-# modules that add subcommands with register(subparsers): national dataset, PDCA reminders, Excel round-trip,
+# modules that add subcommands with register(subparsers): PDCA reminders, Excel round-trip,
 # backup/restore/unlock, API tokens
 EXTENSIONS = (
-    "keikaku.cli_national",
     "keikaku.cli_pdca",
     "keikaku.cli_excel",
     "keikaku.cli_ops",

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark the portal on the synthetic national dataset (`keikaku generate-national`): ranked search and
+"""Benchmark the portal on the synthetic national dataset (`python -m devtools.national`): ranked search and
 the plan page under load against the real waitress server. Results go to docs/benchmarks.md by hand.
 
     KEIKAKU_DATA_DIR=/tmp/nat .venv/bin/python scripts/bench_portal.py search
@@ -238,7 +238,9 @@ def run_paced(port: int, paths: list[str], clients: int, duration: int, think: f
 def bench_http(args: argparse.Namespace) -> None:
     ids = plan_ids(args.plan_measures, 20)
     if not ids:
-        raise SystemExit(f"no plan with {args.plan_measures} measures: run `keikaku generate-national` first")
+        raise SystemExit(
+            f"no plan with {args.plan_measures} measures: run `python -m devtools.national` first"
+        )
     paths = [f"/plans/{i}/" for i in ids]
     proc = start_server(args.port, args.threads, args.workers)
     try:

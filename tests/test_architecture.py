@@ -14,6 +14,7 @@ get no exemption.
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +120,24 @@ def test_the_layer_table() -> None:
                 continue
             offenders.append(f"{name} ({src}) imports {dep} ({dst})")
     assert offenders == []
+
+
+def test_the_product_imports_no_development_code() -> None:
+    """devtools/, scripts/ and tests/ are not in the wheel: a keikaku module that imported them would break."""
+    offenders = [
+        f"{n} imports {d}"
+        for n in sorted(MODULES)
+        for d in sorted(imports_of(n))
+        if d.split(".")[0] in {"devtools", "scripts", "tests"}
+    ]
+    assert offenders == []
+
+
+def test_the_wheel_holds_only_the_product() -> None:
+    """pyproject.toml packages keikaku and its subpackages only (no devtools, tests or scripts)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["keikaku*"]
+    assert (ROOT / "devtools" / "__init__.py").exists()  # a package of its own, outside keikaku/
 
 
 def test_pending_exceptions_are_still_needed() -> None:

@@ -133,7 +133,7 @@ def build_document(
     departments: Iterable[str] = (),
     national_measures: Iterable[str] = (),
 ) -> MeasureDocument:
-    """One index row (not saved). Used by search_index_plan and by bulk loaders (keikaku.services.national)."""
+    """One index row (not saved). Used by search_index_plan and by bulk loaders (devtools.national)."""
     title_n = normalise(title)
     body_n = normalise(" ".join([key or "", description, *kpis, *departments, *national_measures]))[
         :_BODY_MAX

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from devtools.samples import build, canonical_text, main
 from keikaku.core.pillars import PILLAR_CODES, PRIORITY_AREA_NAMES
 from keikaku.core.plan import Plan, iter_policies
 from keikaku.core.validation import validate_text
 from keikaku.demo import SAMPLE_PATHS, SAMPLE_PLAN, SAMPLE_PLAN_B, load_sample
-from keikaku.demo.make_samples import build, canonical_text
 
 SEED_NAMES = ("都城", "名取", "東御", "湯沢")
 
@@ -60,9 +60,14 @@ def test_passes_the_plan_rules_without_warnings(path: Path) -> None:
     assert [str(p) for p in problems] == []
 
 
-def test_files_match_generator() -> None:
+def test_files_are_canonical_and_the_tool_says_so(tmp_path: Path, capsys) -> None:
     for path, text in build().items():
-        assert _text(path) == text, f"{path.name} is stale: run python -m keikaku.demo.make_samples"
+        assert _text(path) == text, f"{path.name} is not canonical: run python -m devtools.samples"
+    assert main(["--check"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    messy = tmp_path / "plan.json"
+    messy.write_text(json.dumps(json.loads(_text(SAMPLE_PLAN_B))), encoding="utf-8")  # one line, \u escapes
+    assert build((messy,)) == {messy: _text(SAMPLE_PLAN_B)}
 
 
 @pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.name)

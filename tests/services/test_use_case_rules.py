@@ -36,7 +36,6 @@ OPERATOR: dict[str, str] = {
     "imports.upload_discard": "drops the caller's own upload by its random session token",
     "imports.uploads_prune": "housekeeping of stale uploads",
     "demo.demo_load": "`keikaku demo` (the operator)",
-    "national.national_generate": "`keikaku generate-national` (benchmarks; the operator)",
     "search.search_index_plan": "a step of plan_save",
     "search.search_reindex": "index maintenance (the operator)",
     "progress.reminders_send": "`keikaku remind` (cron; the operator)",

@@ -7,15 +7,10 @@ from collections import Counter
 
 from keikaku.core.fiscal import find_fiscal_ranges, find_years, parse_year_month
 from keikaku.core.plan import Organisation, OrganisationKind, Period, PlanKind, Section
+from keikaku.core.prefectures import PREFECTURES
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_text, nfkc, squash
 from keikaku.ingest.extract.outline import Outline
-
-PREFECTURES = (
-    "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 新潟県 富山県 "
-    "石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 "
-    "岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県"
-).split()
 
 _PLAN_WORD = re.compile(r"計画|プラン|戦略|ビジョン")
 # a line that names a plan ends with the plan word (before a version, a status or a subtitle in brackets)

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keikaku.core.pillars import PILLAR_CODES, PILLARS, PRIORITY_AREA_NAMES, PRIORITY_AREAS
-from keikaku.services.national import PREFECTURES
+from keikaku.core.prefectures import PREFECTURES
 from keikaku.services.portal import prefectures
 from keikaku.services.search import MAX_OFFSET, measure_search
 
@@ -26,7 +26,7 @@ def _int(value: str | None, lo: int, hi: int) -> int | None:
 def search(request: HttpRequest) -> HttpResponse:
     get = request.GET
     q = get.get("q", "")[:1000]
-    order = {name: i for i, (name, _) in enumerate(PREFECTURES)}
+    order = {name: i for i, name in enumerate(PREFECTURES)}
     prefs = sorted(prefectures(), key=lambda p: (order.get(p[0], 99), p[0]))
     pref_names = {p for p, _ in prefs}
     prefecture = get.get("prefecture") if get.get("prefecture") in pref_names else None

@@ -1,4 +1,10 @@
-"""national_generate: a realistic synthetic national dataset for measuring the portal and search.
+"""A realistic synthetic national dataset for measuring the portal and search (a development tool).
+
+    python -m devtools.national [--governments 1788] [--measures 60] [--seed 1] [-q]
+
+run from the repository root, writes into the configured database (``KEIKAKU_DATA_DIR`` / ``DATABASE_URL``)
+after migrating it. Not part of the installed package: benchmarks (scripts/bench_portal.py) and tests use it.
+
 
 1,788 governments by default — the 47 prefectures and 1,741 fictional municipalities (架空市001 …), spread
 over the prefectures as the real municipalities are and with the real mix of kinds (市 792, 町 743, 村 183,
@@ -10,16 +16,24 @@ Rows are written with bulk_create in batches, search index rows included, in one
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from django.apps import apps
 from django.db import transaction
+
+from keikaku.web.bootstrap import setup
+
+if not apps.ready:  # run as ``python -m devtools.national``: Django before the models
+    setup()
 
 from keikaku.core.pillars import PRIORITY_AREAS
 from keikaku.core.schedule import normalise_phase
@@ -378,3 +392,43 @@ def national_generate(
         if bar is not None:
             bar.close()
     return GenerateResult(governments=len(govs), plans=len(govs), measures=total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m devtools.national``: migrate the configured database and generate the dataset into it."""
+    help_ = "ベンチマーク用の全国規模の合成データを生成する / generate the synthetic national dataset"
+    p = argparse.ArgumentParser(prog="python -m devtools.national", description=help_)
+    p.add_argument(
+        "--governments", type=int, default=DEFAULT_GOVERNMENTS, help="number of governments (default 1788)"
+    )
+    p.add_argument("--measures", type=int, default=60, help="average measures per plan (default 60)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    args = p.parse_args(argv)
+    if not 1 <= args.governments <= MAX_GOVERNMENTS or not 1 <= args.measures <= 500:
+        print(f"devtools.national: --governments 1..{MAX_GOVERNMENTS}, --measures 1..500", file=sys.stderr)
+        return 2
+    from keikaku.web.bootstrap import migrate
+
+    migrate()
+    t0 = time.perf_counter()
+    try:
+        result = national_generate(
+            now=datetime.now(UTC),
+            n_governments=args.governments,
+            measures=args.measures,
+            seed=args.seed,
+            progress=not args.quiet,
+        )
+    except Conflict as e:
+        print(f"devtools.national: {e}", file=sys.stderr)
+        return 5
+    took = time.perf_counter() - t0
+    print(
+        f"{result.governments} governments, {result.plans} plans, {result.measures} measures ({took:.0f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

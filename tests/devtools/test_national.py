@@ -1,20 +1,27 @@
-"""The synthetic national dataset (keikaku.services.national, `keikaku generate-national`) at small sizes."""
+"""The synthetic national dataset (devtools.national, `python -m devtools.national`) at small sizes."""
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 
-from keikaku import cli_national
+from devtools.national import (
+    DEFAULT_GOVERNMENTS,
+    PREFECTURES,
+    _Maker,
+    check_digit,
+    governments,
+    main,
+    national_generate,
+)
+from keikaku.core.prefectures import PREFECTURES as PREFECTURE_NAMES
 from keikaku.core.validation import has_errors, validate_data
 from keikaku.db.plans import models as m
 from keikaku.db.search.models import MeasureDocument
 from keikaku.services.errors import Conflict
-from keikaku.services.national import DEFAULT_GOVERNMENTS, _Maker, check_digit, governments, national_generate
 from keikaku.services.plans import plan_export
 from keikaku.services.search import measure_search
 
@@ -34,6 +41,7 @@ def test_full_size_mix_of_governments() -> None:
         assert re.fullmatch(r"\d{6}", g.code) and g.code[5] == check_digit(g.code[:5])
         if g.kind != "都道府県":
             assert re.fullmatch(r"架空[市町村区]\d{3}", g.name)
+    assert [name for name, _ in PREFECTURES] == list(PREFECTURE_NAMES)
     assert check_digit("13101") == "6" and check_digit("01000") == "6"  # known codes: 131016, 010006
 
 
@@ -66,11 +74,8 @@ def test_generate_small_dataset(capsys) -> None:
 
 
 @pytest.mark.django_db
-def test_cli_subcommand(capsys) -> None:
-    ap = argparse.ArgumentParser(prog="keikaku")
-    cli_national.register(ap.add_subparsers(dest="command"))
-    args = ap.parse_args(["generate-national", "--governments", "4", "--measures", "3", "--seed", "2", "-q"])
-    assert args.func(args) == 0
+def test_command(capsys) -> None:
+    assert main(["--governments", "4", "--measures", "3", "--seed", "2", "-q"]) == 0
     assert "4 governments, 4 plans" in capsys.readouterr().out
-    bad = ap.parse_args(["generate-national", "--governments", "0"])
-    assert bad.func(bad) == 2
+    assert main(["--governments", "4", "--measures", "3", "--seed", "2", "-q"]) == 5  # already there
+    assert main(["--governments", "0"]) == 2
