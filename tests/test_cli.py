@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -53,13 +54,62 @@ def test_validate_broken_file_exits_2_with_one_line_per_problem(
     assert m.Plan.objects.count() == before
 
 
-def test_validate_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
-    data = json.loads(dump_document(make_plan(2)))
-    data["measures"][0]["kpis"] = []
+def test_validate_strict_turns_consistency_warnings_into_exit_1(tmp_path: Path) -> None:
+    from tests.core.test_compliance import complete_plan
+
+    data = json.loads(dump_document(complete_plan()))
+    data["measures"][1]["key"] = data["measures"][0]["key"]  # a duplicate key: a warning, not the guide's
     path = tmp_path / "warn.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
     assert main(["validate", "--strict", str(path)]) == 1
+
+
+def test_validate_prints_the_guide_rules_in_japanese_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Done-when of issue 10: no security chapter and a KPI without a target → two Japanese lines naming
+    the rule and the guide's section, exit 2; --lang en prints them in English."""
+    from tests.core.test_compliance import complete_plan
+
+    plan = complete_plan()
+    plan.sections = [s for s in plan.sections if s.title != "第7章 情報セキュリティと個人情報の保護"]
+    plan.measures[3].kpis[0].targets = []
+    path = tmp_path / "plan.json"
+    path.write_text(dump_document(plan), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 2, out
+    assert out[0] == "[security-chapter] 総論9: 「セキュリティ及び個人情報の適正な取扱い」の章がありません"
+    assert out[1].startswith("[kpi-target] 総論6: 施策「4-① 施策4") and out[1].endswith(
+        "に目標値がありません"
+    )
+    assert main(["validate", "--lang", "en", str(path)]) == 2
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == "[security-chapter] 総論9: no chapter on the security and personal information"
+    assert "has no target value" in out[1]
+    plan.sections = complete_plan().sections
+    plan.measures[3].kpis[0].targets = complete_plan().measures[3].kpis[0].targets
+    path.write_text(dump_document(plan), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.django_db
+def test_validate_a_stored_plan_by_id(capsys: pytest.CaptureFixture[str]) -> None:
+    from keikaku.services.plans import plan_save
+    from tests.core.test_compliance import complete_plan
+
+    plan = complete_plan(contact=None)
+    row = plan_save(plan, now=datetime(2026, 4, 1, tzinfo=UTC))
+    assert m.Plan.objects.get(pk=row.pk).contact == {}
+    capsys.readouterr()
+    assert main(["validate", str(row.pk)]) == 2
+    assert (
+        capsys.readouterr().out.strip()
+        == "[contact] 総論4: 問い合わせ先（担当課・電話・電子メール）がありません"
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"{", b"\xff\xfe\x00garbage", b"[1,2]", b'"just a string"'])

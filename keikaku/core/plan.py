@@ -103,6 +103,14 @@ class Section(_Model):
     text: str = ""
 
 
+class Contact(_Model):
+    """問い合わせ先: the section that answers questions on the plan (the guide's 総論4 asks for one)."""
+
+    section: str = Field(default="", description="担当課・係")
+    phone: str = ""
+    email: str = ""
+
+
 class Policy(_Model):
     key: str = Field(description="番号 as written: I, (1), 1-①, (i) …")
     title: NonEmpty
@@ -214,6 +222,7 @@ class Plan(_Model):
     published: YearMonth | None = Field(default=None, description="YYYY-MM or YYYY")
     period: Period = Field(default_factory=Period)
     version: str | None = None
+    contact: Contact | None = Field(default=None, description="問い合わせ先")
     sections: list[Section] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)

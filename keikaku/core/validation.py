@@ -1,7 +1,9 @@
-"""Validation of plan documents: the JSON Schema (via the pydantic models) and the guide's rules.
+"""Validation of plan documents: the JSON Schema (via the pydantic models) and consistency checks.
 
 Every problem carries a JSON path (``measures[12].kpis[0].targets``) and a severity:
-``error`` — the document cannot be stored; ``warning`` — the guide asks for something that is missing.
+``error`` — the document cannot be stored; ``warning`` — something looks inconsistent (a duplicate key, a
+schedule year outside the period). What the national guide asks for (chapters, pillars, targets, contact)
+is :mod:`keikaku.core.compliance`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from keikaku.core.pillars import PILLARS
-from keikaku.core.plan import Catalogue, Plan
+from keikaku.core.plan import Catalogue, Plan, iter_policies
 
 Severity = Literal["error", "warning"]
-
-# section kinds / title words that count as the security section (セキュリティ及び個人情報の適正な取扱い)
-_SECURITY_WORDS = ("セキュリティ", "個人情報")
 
 
 @dataclass(frozen=True)
@@ -26,9 +24,13 @@ class Problem:
     path: str
     message: str
     severity: Severity = "error"
+    message_en: str = ""  # the English message where ``message`` is Japanese
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.path or '(document)'}: {self.message}"
+
+    def text(self, lang: str = "ja") -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
@@ -89,80 +91,64 @@ def validate_data(data: Any) -> tuple[Plan | Catalogue | None, list[Problem]]:
 
 
 def plan_rules(plan: Plan) -> list[Problem]:
-    """The guide's rules and consistency checks on a schema-valid plan."""
+    """Consistency checks on a schema-valid plan (the guide's own rules are in
+    :mod:`keikaku.core.compliance`). Messages in Japanese, English in ``message_en``."""
     out: list[Problem] = []
+
+    def add(path: str, ja: str, en: str, severity: Severity = "warning") -> None:
+        out.append(Problem(path, ja, severity, en))
+
     p = plan.period
     if p.start_fy and p.end_fy and p.start_fy > p.end_fy:
-        out.append(Problem("period", f"start {p.start_fy} is after end {p.end_fy}", "error"))
-    policy_keys: set[str] = set()
-
-    def walk(policies: list, prefix: str) -> None:
-        for i, pol in enumerate(policies):
-            policy_keys.add(pol.key)
-            walk(pol.children, f"{prefix}[{i}].children")
-
-    walk(plan.policies, "policies")
+        add(
+            "period",
+            f"計画期間の開始 {p.start_fy} が終了 {p.end_fy} より後です",
+            f"start {p.start_fy} is after end {p.end_fy}",
+            "error",
+        )
+    policy_keys = {pol.key for _d, pol in iter_policies(plan.policies)}
     seen_keys: dict[str, int] = {}
-    covered: set[str] = set()
     for i, m in enumerate(plan.measures):
         path = f"measures[{i}]"
         if m.key:
             if m.key in seen_keys and not m.reposted:
-                out.append(
-                    Problem(
-                        f"{path}.key",
-                        f"duplicate key {m.key!r} (also measures[{seen_keys[m.key]}])",
-                        "warning",
-                    )
+                add(
+                    f"{path}.key",
+                    f"施策の番号「{m.key}」が重複しています（{seen_keys[m.key] + 1} 番目の施策と同じ）",
+                    f"duplicate key {m.key!r} (also measures[{seen_keys[m.key]}])",
                 )
             seen_keys.setdefault(m.key, i)
         if m.policy_key and policy_keys and m.policy_key not in policy_keys:
-            out.append(Problem(f"{path}.policy_key", f"no policy with key {m.policy_key!r}", "warning"))
-        covered.update(r.code for r in m.pillars)
-        if not m.kpis:
-            out.append(Problem(f"{path}.kpis", "no KPI (the guide asks for one per measure)", "warning"))
-        if m.deadline_fy is None and not m.schedule:
-            out.append(Problem(f"{path}.deadline_fy", "no deadline and no schedule", "warning"))
+            add(
+                f"{path}.policy_key",
+                f"施策「{m.title}」の施策体系「{m.policy_key}」がありません",
+                f"no policy with key {m.policy_key!r}",
+            )
         fys = [e.fiscal_year for e in m.schedule]
         if len(fys) != len(set(fys)):
-            out.append(Problem(f"{path}.schedule", "a fiscal year appears twice", "error"))
+            add(
+                f"{path}.schedule",
+                f"施策「{m.title}」のスケジュールに同じ年度が 2 回あります",
+                "a fiscal year appears twice",
+                "error",
+            )
         for j, k in enumerate(m.kpis):
-            kpath = f"{path}.kpis[{j}]"
-            if not k.targets:
-                out.append(Problem(f"{kpath}.targets", "empty: no target value", "warning"))
             if k.baseline and k.baseline.fiscal_year:
                 for t in k.targets:
                     if t.fiscal_year and t.fiscal_year < k.baseline.fiscal_year:
-                        out.append(
-                            Problem(
-                                f"{kpath}.targets",
-                                f"target year {t.fiscal_year} is before the baseline year",
-                                "warning",
-                            )
+                        add(
+                            f"{path}.kpis[{j}].targets",
+                            f"施策「{m.title}」の KPI の目標年度 {t.fiscal_year} が基準年度より前です",
+                            f"target year {t.fiscal_year} is before the baseline year",
                         )
         if p.start_fy and p.end_fy:
             for j, e in enumerate(m.schedule):
                 if not (p.start_fy - 1 <= e.fiscal_year <= p.end_fy + 1):
-                    out.append(
-                        Problem(
-                            f"{path}.schedule[{j}].fiscal_year",
-                            f"{e.fiscal_year} is outside the plan period",
-                            "warning",
-                        )
+                    add(
+                        f"{path}.schedule[{j}].fiscal_year",
+                        f"施策「{m.title}」のスケジュールの {e.fiscal_year} 年度が計画期間の外です",
+                        f"{e.fiscal_year} is outside the plan period",
                     )
-    if plan.measures:
-        for pillar in PILLARS:
-            if pillar.code != "other" and pillar.code not in covered:
-                out.append(
-                    Problem("measures", f"pillar {pillar.code} ({pillar.short}) has no measure", "warning")
-                )
-    if not any(
-        any(w in (s.title + (s.kind or "")) for w in _SECURITY_WORDS) or s.kind == "security"
-        for s in plan.sections
-    ):
-        out.append(
-            Problem("sections", "no security section (セキュリティ及び個人情報の適正な取扱い)", "warning")
-        )
     return out
 
 

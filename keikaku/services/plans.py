@@ -93,6 +93,16 @@ def _prov(p: core.Provenance | None) -> dict | None:
 
 
 @transaction.atomic
+def _contact(c: core.Contact | None) -> dict[str, str]:
+    return {k: v for k, v in (c.model_dump() if c else {}).items() if v}
+
+
+def contact_to_core(d: dict | None) -> core.Contact | None:
+    """The stored contact ({section, phone, email}) as the plan JSON's, None when it is empty."""
+    d = {k: str(d[k]) for k in ("section", "phone", "email") if d and d.get(k)}
+    return core.Contact(**d) if d else None
+
+
 def plan_save(
     plan: core.Plan,
     *,
@@ -115,6 +125,7 @@ def plan_save(
         status=status,
         previous=previous,
         source=plan.source.model_dump(mode="json", exclude_none=True) if plan.source else None,
+        contact=_contact(plan.contact),
         created_at=now,
         updated_at=now,
     )
@@ -317,6 +328,7 @@ def plan_to_core(row: m.Plan) -> core.Plan:
         published=row.published or None,
         period=core.Period(start_fy=row.period_start, end_fy=row.period_end, note=row.period_note),
         version=row.version,
+        contact=contact_to_core(row.contact),
         sections=[
             core.Section(key=s.key, title=s.title, kind=s.kind, text=s.text)
             for s in row.sections.order_by("order")

@@ -114,7 +114,7 @@ def plan_revise(
         raise ServiceError(f"次の版を作れません / cannot build the next version: {e}") from None
     new = plan_save(new_doc, now=now, status=pm.DRAFT, previous=plan)
     new.contact, new.related_plans = dict(plan.contact or {}), list(plan.related_plans or [])
-    new.save(update_fields=["contact", "related_plans"])  # not in the plan JSON: carried over here
+    new.save(update_fields=["contact", "related_plans"])  # related plans are not in the plan JSON
     new_rows = list(new.measures.order_by("order"))
     lineage = []
     for ms in rows:

@@ -40,21 +40,20 @@ def test_every_problem_has_a_json_path() -> None:
     assert all(p.severity == "error" for p in problems)
 
 
-def test_guide_rules_are_warnings() -> None:
-    d = _data(sections=[])
-    d["measures"][0]["kpis"] = []
-    d["measures"][0]["schedule"] = []
-    d["measures"][3]["kpis"][0]["targets"] = []
-    for m in d["measures"]:
-        m["pillars"] = [{"code": "A"}]
+def test_consistency_warnings_are_japanese_with_english() -> None:
+    d = _data()
+    d["measures"][1]["key"] = d["measures"][0]["key"]
+    d["measures"][2]["schedule"][0]["fiscal_year"] = 2040
     doc, problems = validate_data(d)
     assert doc is not None and not has_errors(problems)
-    text = "\n".join(str(p) for p in problems)
-    assert "measures[0].kpis: no KPI" in text
-    assert "measures[0].deadline_fy: no deadline" in text
-    assert "measures[3].kpis[0].targets: empty" in text
-    assert "pillar B" in text and "pillar E" in text and "pillar A" not in text
-    assert "no security section" in text
+    by_path = {p.path: p for p in problems}
+    assert "重複" in by_path["measures[1].key"].message
+    assert "duplicate key" in by_path["measures[1].key"].text("en")
+    assert "計画期間の外" in by_path["measures[2].schedule[0].fiscal_year"].message
+    # the guide's own rules (no KPI, no security chapter …) are keikaku.core.compliance, not here
+    d = _data(sections=[])
+    d["measures"][0]["kpis"] = []
+    assert validate_data(d)[1] == []
 
 
 def test_period_start_after_end_is_an_error() -> None:
