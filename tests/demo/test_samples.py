@@ -244,3 +244,11 @@ def test_sakura_shares_some_themes_with_midori(midori: Plan, sakura: Plan) -> No
         else:
             assert m.key in TOWN_ONLY
             assert best_score < 0.11, (m.title, best.title)
+
+
+@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.name)
+def test_complies_with_the_guide(path: Path) -> None:
+    from keikaku.core.compliance import check_plan, lines
+
+    plan = Plan.model_validate_json(_text(path))
+    assert lines(check_plan(plan)) == []
