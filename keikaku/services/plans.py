@@ -92,7 +92,6 @@ def _prov(p: core.Provenance | None) -> dict | None:
     return p.model_dump(mode="json", exclude_none=True) if p else None
 
 
-@transaction.atomic
 def _contact(c: core.Contact | None) -> dict[str, str]:
     return {k: v for k, v in (c.model_dump() if c else {}).items() if v}
 
@@ -103,6 +102,7 @@ def contact_to_core(d: dict | None) -> core.Contact | None:
     return core.Contact(**d) if d else None
 
 
+@transaction.atomic
 def plan_save(
     plan: core.Plan,
     *,
