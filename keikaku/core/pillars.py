@@ -61,6 +61,12 @@ PRIORITY_AREA_OTHER = "その他"
 PRIORITY_AREA_NAMES: frozenset[str] = frozenset((*PRIORITY_AREAS, PRIORITY_AREA_OTHER))
 
 
+def pillar_code(code: str) -> str:
+    """The code as pages show it: A … E, and その他 for ``other`` (the code itself is data, not a word)."""
+    p = PILLAR_BY_CODE.get(code)
+    return p.name if p is not None and code == "other" else code
+
+
 def pillar_label(code: str) -> str:
     p = PILLAR_BY_CODE.get(code)
-    return f"{code}: {p.short}" if p else code
+    return f"{pillar_code(code)}: {p.short}" if p else code

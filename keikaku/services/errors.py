@@ -21,6 +21,7 @@ class NotFound(ServiceError):
 class PermissionDenied(ServiceError):
     exit_code = 4
     http_status = 403
+    action: str | None = None  # the refused action of keikaku.services.people (pages explain it in words)
 
 
 class Conflict(ServiceError):

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
-from keikaku.services.changes import measure_changes
+from keikaku.services.changes import measure_changes, text
 from keikaku.services.people import Actor, require
 
 # kinds of record, in the order the page lists records of the same instant
@@ -27,8 +29,53 @@ class HistoryEntry:
     when: datetime
     who: str  # the username, "" when the change was made outside a login (CLI, import)
     kind: str  # one of KINDS
-    type: str  # created / changed / deleted, in the active language
-    fields: list[str]  # the fields that changed (empty for a creation)
+    type: str  # 追加 / 変更 / 削除 (created / changed / deleted in English pages)
+    fields: list[str]  # the names of the fields that changed (empty for a creation)
+    changes: tuple[
+        str, ...
+    ] = ()  # what changed in words: 「状態: 提出済 → 承認済」 (bookkeeping fields left out)
+
+
+# fields a clerk does not read in a history: counters, timestamps and who (the row's own columns say it)
+_BOOKKEEPING = {
+    "revision",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "reviewed_at",
+    "opened_at",
+    "closed_at",
+    "created_by",
+    "updated_by",
+    "reviewed_by",
+    "evaluated_by",
+    "search_text",
+}
+TYPES = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
+
+
+def _shown(field: Any, value: Any) -> str:
+    """A field's value as the history shows it: a choice by its label (提出済, not submitted)."""
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if value in choices:
+        return str(choices[value])
+    return text(value)
+
+
+def _sentences(model: Any, changes: Any) -> tuple[str, ...]:
+    out = []
+    for c in changes:
+        if c.field in _BOOKKEEPING:
+            continue
+        try:
+            f = model._meta.get_field(c.field)
+        except Exception:  # noqa: BLE001 - a column the model no longer has: its name is all there is
+            out.append(f"{c.field}: {text(c.old)} → {text(c.new)}")
+            continue
+        if f.is_relation:
+            continue  # ids mean nothing to a reader; the record kind and the measure say what it is
+        out.append(f"{f.verbose_name}: {_shown(f, c.old)} → {_shown(f, c.new)}")
+    return tuple(out)
 
 
 def _entries(kind: str, qs: Any) -> list[HistoryEntry]:
@@ -46,13 +93,15 @@ def _entries(kind: str, qs: Any) -> list[HistoryEntry]:
     out = []
     for h in reversed(rows):  # newest first, as the history tables are ordered
         before = prev[h.history_id]
+        changes = h.diff_against(before).changes if before else []
         out.append(
             HistoryEntry(
                 when=h.history_date,
                 who=h.history_user.get_username() if h.history_user else "",
                 kind=kind,
-                type=str(h.get_history_type_display()),
-                fields=[c.field for c in h.diff_against(before).changes] if before else [],
+                type=str(TYPES.get(h.history_type, h.history_type)),
+                fields=[c.field for c in changes],
+                changes=_sentences(h.instance_type, changes),
             )
         )
     return out
@@ -70,7 +119,9 @@ def measure_history(actor: Actor, measure: pm.Measure) -> list[HistoryEntry]:
         *_entries("evaluation", gm.Evaluation.history.filter(measure_id=measure.pk)),
     ]
     entries += [  # the editor's own log: what changed, old → new in Japanese
-        HistoryEntry(when=c.at, who=c.who, kind="edit", type=c.action_label, fields=[c.target, *c.lines])
+        HistoryEntry(
+            when=c.at, who=c.who, kind="edit", type=c.action_label, fields=[], changes=(c.target, *c.lines)
+        )
         for c in measure_changes(actor, measure)
     ]
     entries.sort(key=lambda e: e.when, reverse=True)

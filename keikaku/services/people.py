@@ -128,7 +128,9 @@ def can(user: Any, action: str, obj: Any) -> bool:
 
 def require(user: Any, action: str, obj: Any) -> None:
     if not can(user, action, obj):
-        raise PermissionDenied(f"権限がありません / not allowed: {action}")
+        e = PermissionDenied(f"権限がありません / not allowed: {action}")
+        e.action = action
+        raise e
 
 
 def organisations_of(user: Any) -> list[pm.Organisation]:

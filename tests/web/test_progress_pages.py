@@ -217,7 +217,9 @@ def test_history_page_lists_who_changed_what(people: People) -> None:
     c.post(url, _form(p, 0))
     c.post(url, {**_form(p, 1), "narrative": "変えた"})
     html = c.get(f"/manage/measures/{p.bob_measure.pk}/history/").content.decode()
-    assert "bob" in html and "narrative" in html and "進捗報告" in html
+    assert "bob" in html and "進捗報告" in html
+    assert "取組の状況: " in html and "→ 変えた" in html  # 「項目: 前 → 後」 in words
+    assert "narrative" not in html and "revision" not in html and "Created" not in html
 
 
 def test_remind_command(people: People, capsys: pytest.CaptureFixture[str]) -> None:

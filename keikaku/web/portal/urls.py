@@ -5,6 +5,7 @@ from keikaku.web.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/plan.json", views.plan_json, name="plan_json"),
     re_path(

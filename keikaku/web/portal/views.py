@@ -8,9 +8,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -19,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from keikaku.core import svg
-from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS
+from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS, pillar_label
 from keikaku.core.schema import SCHEMA_DIR, SCHEMAS
 from keikaku.export.csv import plan_csv as csv_text
 from keikaku.services import NotFound
@@ -144,7 +151,7 @@ def coverage(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _pillar_label(code: str) -> str:
     p = PILLAR_BY_CODE.get(code)
-    return f"{code}: {p.short}" if p else _("柱の指定なし")
+    return pillar_label(code) if p else _("柱の指定なし")
 
 
 def _gantt_chart(g: uc.Gantt) -> str:
@@ -215,6 +222,12 @@ def schema(request: HttpRequest, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/schema+json; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page links: the site's SVG icon."""
+    return HttpResponsePermanentRedirect(static("keikaku/favicon.svg"))
 
 
 @never_cache

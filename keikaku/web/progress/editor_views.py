@@ -24,6 +24,7 @@ from keikaku.web import clock
 from keikaku.web.progress import editor_forms as ef
 from keikaku.web.progress.forms import RevisionForm
 from keikaku.web.progress.guards import guarded
+from keikaku.web.progress.wording import said
 
 
 def refused(request: HttpRequest, form: Form, e: ServiceError) -> int:
@@ -31,7 +32,7 @@ def refused(request: HttpRequest, form: Form, e: ServiceError) -> int:
     to the current one so that sending it again saves over the other person's change."""
     if isinstance(e, PermissionDenied):
         raise e
-    form.add_error(None, str(e))
+    form.add_error(None, said(e))
     return 409 if isinstance(e, Conflict) else 400
 
 

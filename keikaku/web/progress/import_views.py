@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keikaku.core.problem_words import problem_sentence
 from keikaku.services import imports as svc
 from keikaku.services import jobs
 from keikaku.services.errors import InvalidDocument, PermissionDenied
@@ -82,7 +83,7 @@ def _review_context(request: HttpRequest, job: jobs.ImportJob) -> dict:
         "job": job,
         "preview": preview,
         "plan": plan,
-        "warnings": [p for p in preview.problems if p.severity == "warning"],
+        "warnings": [problem_sentence(p, plan) for p in preview.problems if p.severity == "warning"],
         "counts": {
             "measures": len(plan.measures),
             "kpis": sum(len(m.kpis) for m in plan.measures),

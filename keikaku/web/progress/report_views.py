@@ -27,6 +27,7 @@ from keikaku.services.reports import FORMATS, default_year, evaluation_report, e
 from keikaku.services.rollup import plan_visible
 from keikaku.web import clock
 from keikaku.web.progress.guards import guarded
+from keikaku.web.progress.wording import said
 
 MAX_UPLOAD_FILES = 50
 
@@ -109,7 +110,7 @@ def workbooks(request: HttpRequest, period_id: int) -> HttpResponse:
                 context["problems"] = e.problems
                 status = 400
             except (ServiceError, PermissionDenied) as e:
-                context["error"] = str(e)
+                context["error"] = said(e)
                 status = 400 if not isinstance(e, PermissionDenied) else 403
     return render(request, "progress/dashboard/workbooks.html", context, status=status)
 

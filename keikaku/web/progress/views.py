@@ -25,6 +25,7 @@ from keikaku.services.revision import plan_diff, plan_revise
 from keikaku.web import clock
 from keikaku.web.progress import forms as f
 from keikaku.web.progress.guards import guarded
+from keikaku.web.progress.wording import MATCHED_BY, diff_rows, said
 
 
 def _visible_plan(request: HttpRequest, plan_id: int) -> pm.Plan:
@@ -39,7 +40,7 @@ def _refused(form: Form, e: ServiceError) -> int:
     stale write, else 400). PermissionDenied goes on to ``guarded`` (login page or 403)."""
     if isinstance(e, PermissionDenied):
         raise e
-    form.add_error(None, str(e))
+    form.add_error(None, said(e))
     return 409 if isinstance(e, Conflict) else 400
 
 
@@ -295,7 +296,7 @@ def measure_history(request: HttpRequest, measure_id: int) -> HttpResponse:
         "edit": gettext("編集"),
     }
     entries = [
-        {"when": e.when, "who": e.who, "kind": kinds[e.kind], "type": e.type, "fields": e.fields}
+        {"when": e.when, "who": e.who, "kind": kinds[e.kind], "type": e.type, "changes": e.changes}
         for e in history.measure_history(request.user, measure)
     ]
     return render(request, "progress/history.html", {"measure": measure, "entries": entries})
@@ -348,7 +349,15 @@ def plan_publish_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 @guarded
 def plan_diff_view(request: HttpRequest, plan_id: int, other_id: int) -> HttpResponse:
     old, new = _visible_plan(request, plan_id), _visible_plan(request, other_id)
-    return render(request, "progress/diff.html", {"old": old, "new": new, "diff": plan_diff(old, new)})
+    diff = plan_diff(old, new)
+    ctx = {
+        "old": old,
+        "new": new,
+        "diff": diff,
+        "rows": diff_rows(diff),
+        "matched_by": MATCHED_BY.get(diff.matched_by, ""),
+    }
+    return render(request, "progress/diff.html", ctx)
 
 
 @guarded

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from keikaku.core.fiscal import fiscal_year_label
-from keikaku.core.pillars import pillar_label
+from keikaku.core.pillars import pillar_code, pillar_label
 from keikaku.services.portal import MeasureRow
 
 register = template.Library()
@@ -40,6 +40,12 @@ def fy(value: int | None) -> str:
 @register.filter
 def pillar(code: str) -> str:
     return pillar_label(code)
+
+
+@register.filter
+def pillar_codes(codes: Sequence[str] | None) -> str:
+    """["B", "other"] → "B, その他"."""
+    return ", ".join(pillar_code(c) for c in codes or ())
 
 
 @register.filter
@@ -81,7 +87,7 @@ def measure_rows(rows: Sequence[MeasureRow]) -> str:
             f"<tr><td>{escape(ms.key or '')}</td>"
             f'<td><a href="{prefix}{int(ms.id)}/">{escape(ms.title)}</a>'
             f"{flag_priority if ms.priority else ''}{flag_reposted if ms.reposted else ''}</td>"
-            f"<td>{escape(', '.join(ms.pillars))}</td>"
+            f"<td>{escape(pillar_codes(ms.pillars))}</td>"
             f"<td>{escape('、'.join(ms.areas))}</td>"
             f"<td>{escape('、'.join(ms.departments))}</td>"
             f"<td>{'<br>'.join(escape(k) for k in ms.kpis)}</td></tr>"
