@@ -16,10 +16,9 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keikaku.core.problem_words import problem_sentence
 from keikaku.services import imports as svc
 from keikaku.services import jobs
 from keikaku.services.errors import InvalidDocument, PermissionDenied
@@ -79,11 +78,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _review_context(request: HttpRequest, job: jobs.ImportJob) -> dict:
     preview = svc.import_get(request.user, job.token)
     plan = preview.plan
+    lang = "en" if (get_language() or "ja").startswith("en") else "ja"
     return {
         "job": job,
         "preview": preview,
         "plan": plan,
-        "warnings": [problem_sentence(p, plan) for p in preview.problems if p.severity == "warning"],
+        "warnings": [p.text(lang) for p in preview.problems if p.severity == "warning"],
         "counts": {
             "measures": len(plan.measures),
             "kpis": sum(len(m.kpis) for m in plan.measures),
