@@ -174,3 +174,25 @@ def check_serve(host: str) -> None:
 
         print(f"keikaku: {why}", file=sys.stderr)
         raise SystemExit(2)
+
+
+CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def open_data_licence() -> str:
+    """``KEIKAKU_OPEN_DATA_LICENSE``: the licence URI of published plans in the catalogue (default CC BY 4.0,
+    as most Japanese municipal open data)."""
+    return env_str("KEIKAKU_OPEN_DATA_LICENSE", "").strip() or CC_BY_4
+
+
+def public_url() -> str:
+    """``KEIKAKU_PUBLIC_URL``: the address of the public portal (``https://keikaku.example.lg.jp``), from
+    which the catalogue and the pages' linked data make their absolute URLs; empty: the address each
+    request came to. Must be http(s)."""
+    raw = env_str("KEIKAKU_PUBLIC_URL", "").strip().rstrip("/")
+    if raw and not raw.startswith(("http://", "https://")):
+        raise SystemExit(
+            f"設定エラー: KEIKAKU_PUBLIC_URL={raw!r} は http:// か https:// で始まる URL にしてください"
+            f" / bad setting: KEIKAKU_PUBLIC_URL={raw!r} is not an http(s) URL"
+        )
+    return raw

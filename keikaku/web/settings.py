@@ -12,7 +12,7 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from keikaku.config import env_bool, env_int, env_list, env_str, secret_key
+from keikaku.config import env_bool, env_int, env_list, env_str, open_data_licence, public_url, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("KEIKAKU_DATA_DIR", "var")).resolve()
@@ -209,6 +209,11 @@ EMAIL_PORT = env_int("KEIKAKU_EMAIL_PORT", 25)
 
 # import limits (bytes); see docs/formats.md
 KEIKAKU_IMPORT_MAX_BYTES = env_int("KEIKAKU_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# the open-data catalogue (docs/open-data.md): licence of published plans, the public portal's address,
+# the catalogue's publisher
+KEIKAKU_OPEN_DATA_LICENSE = open_data_licence()
+KEIKAKU_PUBLIC_URL = public_url()
+KEIKAKU_CATALOG_PUBLISHER = env_str("KEIKAKU_CATALOG_PUBLISHER", "").strip()
 
 LOGGING = {
     "version": 1,

@@ -88,6 +88,14 @@ def _alices_job(p: People) -> str:
     return f"/manage/import/jobs/{import_submit(p.alice, document.name, [document.read()], now=NOW).token}/"
 
 
+def _org_code(p: People) -> str:
+    """市A's 団体コード (given here: the people fixture makes organisations without one)."""
+    org = p.plan_a.organisation
+    org.code = "221309"
+    org.save()
+    return org.code
+
+
 @dataclass
 class Case:
     name: str
@@ -246,6 +254,10 @@ CASES = [
         lambda p: {"name": "ci"},
         ok=200,
     ),
+    # ---- open-data catalogue (public; drafts are never listed: test_drafts_are_invisible…) ----
+    Case("catalogue", "GET", lambda p: "/catalog.ttl", EVERYONE),
+    Case("catalogue JSON-LD", "GET", lambda p: "/catalog.jsonld", EVERYONE),
+    Case("organisation catalogue", "GET", lambda p: f"/orgs/{_org_code(p)}/catalog.ttl", EVERYONE),
     # ---- API ----
     Case("api periods", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/periods", EVERYONE),
     Case("api progress list", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/progress", EVERYONE),
@@ -390,6 +402,12 @@ def test_drafts_are_invisible_outside_the_organisation(people: People) -> None:
             p, who, Case("x", "API-GET", lambda q: f"/api/plans/{q.plan_a.pk}/periods", set())
         )
         assert (status == 200) is allowed, who
+    for who in CHARACTERS:  # the open-data catalogue lists published plans only, whoever asks
+        client = Client()
+        if who != "anon":
+            client.force_login(getattr(p, who))
+        body = client.get("/catalog.ttl").content.decode("utf-8")
+        assert f"/plans/{p.plan_a.pk}/#dataset" not in body and f"/plans/{p.plan_b.pk}/#dataset" in body
 
 
 def test_anonymous_sees_only_approved_progress(people: People) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from keikaku.web.portal import views
+from keikaku.web.portal import catalogue_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("plans/<int:plan_id>/gantt.svg", views.gantt_svg, name="gantt_svg"),
     path("measures/<int:measure_id>/", views.measure_detail, name="measure"),
     path("compare/", views.compare, name="compare"),
+    re_path(r"^catalog\.(?P<fmt>ttl|jsonld)$", catalogue_views.catalogue, name="catalogue"),
+    re_path(
+        r"^orgs/(?P<code>[0-9]{5,6})/catalog\.(?P<fmt>ttl|jsonld)$",
+        catalogue_views.organisation_catalogue,
+        name="organisation_catalogue",
+    ),
     re_path(r"^language/(?P<code>[a-z]{2}(?:-[a-z]{2,4})?)/$", views.language, name="language"),
     re_path(r"^schema/(?P<name>[a-z0-9-]+\.schema\.json)$", views.schema, name="schema"),
 ]

@@ -1,0 +1,258 @@
+"""Use cases of the open-data catalogue: the published plans as DCAT-AP datasets (catalogue_read) and the
+linked data of the plan and measure pages (plan_dataset_read, measure_link_read).
+
+The web layer says which downloads exist (:class:`Download`: a name, its path for a plan, its media type)
+and the address of the public site (``base_url``); this module reads the plans and returns the plain
+dataclasses of :mod:`keikaku.export.dcat`, every URL absolute. Byte sizes are those of the files the site
+serves (plan.json and the CSVs are built here, as the download views build them); other downloads (DOCX,
+PDF, workbooks, feeds) are made on request and carry no size. Unknown or unpublished plans, measures and
+organisations raise :class:`NotFound`. A fixed handful of queries, plus one plan read per plan for the
+byte sizes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max
+
+from keikaku.core.fiscal import wareki
+from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS
+from keikaku.db.plans import models as m
+from keikaku.export import dcat
+from keikaku.export.csv import plan_csv
+from keikaku.services.errors import NotFound
+from keikaku.services.plans import dump_document, plan_export
+
+CATALOGUE_TITLE = "自治体のデジタル・データ活用計画"
+DESCRIPTION_CHARS = 400  # of the plan's 計画の目的, in the dataset description
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download the site offers for every published plan."""
+
+    name: str  # measures.csv
+    path: Callable[[int], str]  # plan id → path from the site root: /plans/3/measures.csv
+    title: str
+    description: str
+    media_type: str  # text/csv
+    file_type: str  # EU file-type code (CSV, JSON, DOCX …)
+    size: str | None = None  # "json" or "csv:<table>": built here to give its byte size
+    conforms_to: str | None = None  # path of the schema it follows
+
+
+def _abs(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path
+
+
+def dataset_uri(base_url: str, plan_id: int) -> str:
+    return _abs(base_url, f"/plans/{plan_id}/#dataset")
+
+
+def organisation_uri(base_url: str, code: str | None) -> str | None:
+    return _abs(base_url, f"/orgs/{code}/#org") if code else None
+
+
+def _publisher(base_url: str, org: m.Organisation) -> dcat.Agent:
+    return dcat.Agent(
+        uri=organisation_uri(base_url, org.code), name=f"{org.prefecture}{org.name}", identifier=org.code
+    )
+
+
+def _sizes(plan_id: int, downloads: Sequence[Download]) -> dict[str, int]:
+    wanted = [d for d in downloads if d.size]
+    if not wanted:
+        return {}
+    plan = plan_export(plan_id)
+    out = {}
+    for d in wanted:
+        kind = d.size or ""
+        text = dump_document(plan) if kind == "json" else plan_csv(plan, kind.split(":", 1)[1])
+        out[d.name] = len(text.encode("utf-8"))
+    return out
+
+
+def _period(fy: int | None, *, end: bool) -> date | None:
+    if fy is None:
+        return None
+    return date(fy + 1, 3, 31) if end else date(fy, 4, 1)
+
+
+def _description(row: m.Plan, purpose: str, measures: int) -> str:
+    org = f"{row.organisation.prefecture}{row.organisation.name}"
+    parts = [f"{org}の「{row.title}」。"]
+    if row.period_start and row.period_end:
+        parts.append(f"計画期間は{wareki(row.period_start)}から{wareki(row.period_end)}まで。")
+    parts.append(f"施策 {measures} 件の名称・内容・成果指標 (KPI)・年度別工程を収めます。")
+    text = " ".join(purpose.split())
+    if text:
+        parts.append(text[:DESCRIPTION_CHARS] + ("…" if len(text) > DESCRIPTION_CHARS else ""))
+    return "".join(parts)
+
+
+def _keywords(kinds: Iterable[str], pillars: Iterable[str], areas: Iterable[str]) -> tuple[str, ...]:
+    words = [*kinds]
+    words += [PILLAR_BY_CODE[c].short for c in sorted(set(pillars)) if c in PILLAR_BY_CODE]
+    used = set(areas)
+    words += [a for a in PRIORITY_AREAS if a in used] + sorted(used - set(PRIORITY_AREAS))
+    return tuple(dict.fromkeys(w for w in words if w))
+
+
+def _contact(row: m.Plan, landing: str) -> dcat.Contact:
+    """The plan's 問い合わせ先; without one, the organisation (and the plan page)."""
+    contact = row.contact or {}
+    name = contact.get("section") or f"{row.organisation.prefecture}{row.organisation.name}"
+    return dcat.Contact(
+        name=name, email=contact.get("email") or None, phone=contact.get("phone") or None, url=landing
+    )
+
+
+def _datasets(
+    rows: Sequence[m.Plan], *, base_url: str, downloads: Sequence[Download], licence: str | None
+) -> list[dcat.Dataset]:
+    ids = [r.pk for r in rows]
+    purposes: dict[int, str] = {}
+    for plan_id, text in (
+        m.Section.objects.filter(plan_id__in=ids, kind="purpose")
+        .order_by("order")
+        .values_list("plan_id", "text")
+    ):
+        purposes.setdefault(plan_id, text)
+    pillars: dict[int, set[str]] = defaultdict(set)
+    for plan_id, code in m.MeasurePillar.objects.filter(measure__plan_id__in=ids).values_list(
+        "measure__plan_id", "code"
+    ):
+        pillars[plan_id].add(code)
+    areas: dict[int, list[str]] = defaultdict(list)
+    counts: dict[int, int] = defaultdict(int)
+    for plan_id, values in m.Measure.objects.filter(plan_id__in=ids).values_list("plan_id", "priority_areas"):
+        counts[plan_id] += 1
+        areas[plan_id].extend(values or [])
+    published = set(
+        m.Plan.objects.published().filter(pk__in={r.previous_id for r in rows}).values_list("pk", flat=True)
+    )
+    out = []
+    for row in rows:
+        landing = _abs(base_url, f"/plans/{row.pk}/")
+        sizes = _sizes(row.pk, downloads)
+        distributions = tuple(
+            dcat.Distribution(
+                url=_abs(base_url, d.path(row.pk)),
+                title=f"{row.title}: {d.title}",
+                description=d.description,
+                media_type=d.media_type,
+                file_type=d.file_type,
+                byte_size=sizes.get(d.name),
+                conforms_to=_abs(base_url, d.conforms_to) if d.conforms_to else None,
+            )
+            for d in downloads
+        )
+        out.append(
+            dcat.Dataset(
+                uri=dataset_uri(base_url, row.pk),
+                landing_page=landing,
+                identifier=f"{row.organisation.code or row.organisation.pk}-plan-{row.pk}",
+                title=row.title,
+                description=_description(row, purposes.get(row.pk, ""), counts[row.pk]),
+                publisher=_publisher(base_url, row.organisation),
+                modified=row.updated_at,
+                issued=row.published or row.created_at.date().isoformat(),
+                start=_period(row.period_start, end=False),
+                end=_period(row.period_end, end=True),
+                keywords=_keywords(row.kinds or [], pillars[row.pk], areas[row.pk]),
+                contact=_contact(row, landing),
+                licence=licence,
+                version=row.version or None,
+                previous=dataset_uri(base_url, row.previous_id) if row.previous_id in published else None,
+                distributions=distributions,
+            )
+        )
+    return out
+
+
+def catalogue_read(
+    *,
+    base_url: str,
+    downloads: Sequence[Download],
+    licence: str | None,
+    organisation_code: str | None = None,
+    publisher_name: str = "",
+) -> dcat.Catalogue:
+    """Every published plan (of one organisation, by its 団体コード, when given) as a DCAT-AP catalogue.
+
+    The whole catalogue's publisher is ``publisher_name`` (the site's operator) when set, else the one
+    organisation when all plans are one organisation's, else the site itself."""
+    qs = m.Plan.objects.published().select_related("organisation").order_by("organisation__code", "pk")
+    if organisation_code is not None:
+        org = m.Organisation.objects.filter(code=organisation_code).first()
+        if org is None:
+            raise NotFound(
+                f"団体コード {organisation_code} の団体はありません / no organisation {organisation_code}"
+            )
+        qs = qs.filter(organisation=org)
+    rows = list(qs)
+    if organisation_code is not None and not rows:
+        raise NotFound(f"団体コード {organisation_code} の公開された計画はありません / no published plans")
+    orgs = {r.organisation_id: r.organisation for r in rows}
+    home = _abs(base_url, "/")
+    if organisation_code is not None:
+        org = rows[0].organisation
+        uri, publisher = _abs(base_url, f"/orgs/{organisation_code}/#catalog"), _publisher(base_url, org)
+        title = f"{org.prefecture}{org.name}の{CATALOGUE_TITLE}"
+    else:
+        uri, title = _abs(base_url, "/#catalog"), CATALOGUE_TITLE
+        if publisher_name:
+            publisher = dcat.Agent(uri=_abs(base_url, "/#publisher"), name=publisher_name)
+        elif len(orgs) == 1:
+            publisher = _publisher(base_url, next(iter(orgs.values())))
+        else:
+            publisher = dcat.Agent(uri=_abs(base_url, "/#publisher"), name=CATALOGUE_TITLE)
+    description = (
+        "自治体の官民データ活用推進計画・情報化推進計画・DX推進計画の公開データ。計画ごとに、"
+        "施策・成果指標 (KPI)・年度別工程を JSON と CSV で提供します。"
+        f" 団体 {len(orgs)}、計画 {len(rows)} 件。"
+    )
+    modified = qs.aggregate(latest=Max("updated_at"))["latest"]
+    return dcat.Catalogue(
+        uri=uri,
+        title=title,
+        description=description,
+        publisher=publisher,
+        homepage=home,
+        modified=modified,
+        licence=licence,
+        datasets=_datasets(rows, base_url=base_url, downloads=downloads, licence=licence),
+    )
+
+
+def plan_dataset_read(
+    plan_id: int, *, base_url: str, downloads: Sequence[Download], licence: str | None
+) -> dcat.Dataset:
+    """One published plan as the catalogue describes it (for the plan page's JSON-LD)."""
+    row = m.Plan.objects.published().select_related("organisation").filter(pk=plan_id).first()
+    if row is None:
+        raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}")
+    return _datasets([row], base_url=base_url, downloads=downloads, licence=licence)[0]
+
+
+def measure_link_read(
+    measure_id: int, *, base_url: str, licence: str | None
+) -> tuple[dcat.MeasureLink, dcat.Dataset]:
+    """A published measure and its plan's dataset without downloads (for the measure page's JSON-LD)."""
+    ms = m.Measure.objects.published().filter(pk=measure_id).prefetch_related("pillar_refs").first()
+    if ms is None:
+        raise NotFound(f"施策 {measure_id} はありません / no measure with id {measure_id}")
+    plan = plan_dataset_read(ms.plan_id, base_url=base_url, downloads=(), licence=licence)
+    link = dcat.MeasureLink(
+        uri=_abs(base_url, f"/measures/{ms.pk}/#measure"),
+        url=_abs(base_url, f"/measures/{ms.pk}/"),
+        key=ms.key,
+        title=ms.title,
+        description=ms.description,
+        keywords=_keywords([], [r.code for r in ms.pillar_refs.all()], ms.priority_areas or []),
+    )
+    return link, plan
