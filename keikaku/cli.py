@@ -24,6 +24,7 @@ EXTENSIONS = (
     "keikaku.cli_excel",
     "keikaku.cli_ops",
     "keikaku.cli_tokens",
+    "keikaku.cli_draft",
 )
 
 

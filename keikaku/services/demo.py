@@ -31,7 +31,28 @@ def demo_load(*, now: datetime) -> list[str]:
             continue
         row = plan_save(plan, now=now)
         lines.append(f"sample plan loaded: {row.pk} {plan.title} ({len(plan.measures)} measures)")
-    return lines
+    return lines + _demo_catalogue(now=now)
+
+
+def _demo_catalogue(*, now: datetime) -> list[str]:
+    """The fictional catalogue (見本の手引) and the fictional village to draft a plan for, once."""
+    from keikaku.core.plan import Catalogue
+    from keikaku.db.plans.models import Catalogue as CatalogueRow
+    from keikaku.db.plans.models import Organisation
+    from keikaku.demo import DEMO_VILLAGE, SAMPLE_CATALOGUE
+    from keikaku.services.plans import catalogue_save
+
+    Organisation.objects.get_or_create(
+        name=DEMO_VILLAGE["name"],
+        prefecture=DEMO_VILLAGE["prefecture"],
+        defaults={"kind": DEMO_VILLAGE["kind"]},
+    )
+    cat = Catalogue.model_validate_json(SAMPLE_CATALOGUE.read_text(encoding="utf-8"))
+    existing = CatalogueRow.objects.filter(title=cat.title).first()
+    if existing:
+        return [f"sample catalogue already loaded: {existing.pk} {cat.title}"]
+    row = catalogue_save(cat, now=now)
+    return [f"sample catalogue loaded: {row.pk} {cat.title} ({len(cat.measures)} example measures)"]
 
 
 DEMO_PASSWORD = "keikaku-demo"
@@ -40,8 +61,9 @@ DEMO_PASSWORD = "keikaku-demo"
 def demo_people(*, now: datetime, password: str = DEMO_PASSWORD) -> list[str]:
     """Demo accounts so a first-time user can try the PDCA pages (never used outside `keikaku demo`).
 
-    dana: admin (CIO office) and alice: editor of the first sample municipality; bob: reporter for the
-    department of its first measure; charlie: editor of the second municipality. One reporting period,
+    dana: admin (CIO office) and alice: editor of the first sample municipality and of the fictional
+    village with no plan yet (ひなた村); bob: reporter for the department of its first measure; charlie:
+    editor of the second municipality. One reporting period,
     the fiscal year before ``now``, is open.
     """
     from datetime import timedelta
@@ -74,6 +96,13 @@ def demo_people(*, now: datetime, password: str = DEMO_PASSWORD) -> list[str]:
     membership_set(users["alice"], plan_a.organisation, "editor")
     membership_set(users["bob"], plan_a.organisation, "reporter", bob_depts)
     membership_set(users["charlie"], plan_b.organisation, "editor")
+    from keikaku.db.plans.models import Organisation
+    from keikaku.demo import DEMO_VILLAGE
+
+    village = Organisation.objects.filter(name=DEMO_VILLAGE["name"]).first()
+    if village is not None:  # the fictional village with no plan yet: dana and alice draft one for it
+        membership_set(users["dana"], village, "admin")
+        membership_set(users["alice"], village, "editor")
     fy = fiscal_year_of_date(now.year, now.month) - 1
     ReportingPeriod.objects.get_or_create(
         plan=plan_a,
