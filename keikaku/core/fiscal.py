@@ -8,8 +8,9 @@ brackets and the reverse, 年度末, and bare two-digit column headers read agai
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from keikaku.core.text import nfkc
 
 # era name → (first western year, abbreviations)
 ERAS: dict[str, tuple[int, tuple[str, ...]]] = {
@@ -34,7 +35,7 @@ class FiscalYearError(ValueError):
 
 def normalise_digits(text: str) -> str:
     """Full-width digits and letters to ASCII (NFKC), 元年 to 1年; keeps everything else."""
-    s = unicodedata.normalize("NFKC", text)
+    s = nfkc(text)
     return s.replace("元年", "1年")
 
 

@@ -23,11 +23,12 @@ the numeric baseline is above the target, increase otherwise. Units that differ 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from keikaku.core.text import nfkc
 
 DIRECTIONS = ("increase", "decrease", "keep", "qualitative")
 
@@ -82,13 +83,9 @@ class Quantity:
         return self.number is not None
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
 def qualitative_state(text: str) -> bool | None:
     """True when ``text`` says done (実施, 導入完了 …), False when not done (未実施 …), else None."""
-    s = _nfkc(text)
+    s = nfkc(text).strip()
     if not s:
         return None
     for w in _NOT_DONE_WORDS:
@@ -104,7 +101,7 @@ def parse_value(written: str | None, unit_hint: str | None = None) -> Quantity:
     """'40件' → 40 件; '△30' → −30; '100%' → 100 %; '3.5万人' → 35000 人; '約1,200件以上' → 1200 件;
     '令和9年度までに50%' → 50 % (numbers followed by 年 / 年度 are years, skipped); '実施' → done."""
     text = written or ""
-    s = _nfkc(text).replace("▲", "△")
+    s = nfkc(text).strip().replace("▲", "△")
     for m in _NUMBER.finditer(s):
         rest = s[m.end() :]
         if _YEAR_AFTER.match(rest) and not m.group("mult"):
@@ -124,7 +121,7 @@ def parse_value(written: str | None, unit_hint: str | None = None) -> Quantity:
         for suffix in ("以上", "以下", "未満", "程度", "まで", "を維持", "維持"):
             unit_text = unit_text.removesuffix(suffix)
         if not unit_text and unit_hint:
-            unit_text = _nfkc(unit_hint)
+            unit_text = nfkc(unit_hint).strip()
         return Quantity(written=text, number=value, unit=unit_text)
     return Quantity(written=text, done=qualitative_state(s))
 

@@ -33,10 +33,10 @@ Decisions (what ``written`` holds):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from keikaku.core.plan import Provenance, ScheduleEntry
+from keikaku.core.text import nfkc
 
 PHASES: tuple[str, ...] = (
     "study",
@@ -135,10 +135,6 @@ _MARKS = set("○●◎〇◯")
 _DASHES = set("-－―—–ー‐〜～")
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
 def strip_arrows(text: str) -> str:
     """'→ 運用、拡充 →' → '運用、拡充' (arrows and spaces at both ends removed)."""
     return _EDGE_RE.sub("", text or "")
@@ -175,7 +171,7 @@ def phase_parts(written: str) -> list[str]:
     if is_dash(s):
         return []
     out: list[str] = []
-    for m in _KEYWORD_RE.finditer(_nfkc(s)):
+    for m in _KEYWORD_RE.finditer(nfkc(s)):
         p = _KEYWORDS[m.group(0)]
         if p not in out:
             out.append(p)

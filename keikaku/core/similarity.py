@@ -11,13 +11,14 @@ Pure: no Django, no database. Callers give texts and get indices and scores back
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from keikaku.core.text import nfkc
 
 # punctuation, symbols and spaces carry no meaning for similarity; brackets and markers neither
 _NOISE = re.compile(
@@ -31,7 +32,7 @@ DESCRIPTION_CHARS = 300  # only the start of a long description: it says what th
 
 def normalise(text: str) -> str:
     """NFKC, lower case, punctuation turned into single spaces (the long vowel mark ー is kept)."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = nfkc(text).lower()
     return re.sub(r" +", " ", _NOISE.sub(" ", text)).strip()
 
 

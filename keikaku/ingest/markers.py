@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from keikaku.core.text import nfkc, squash
 from keikaku.ingest.blocks import Cell, ReaderError
 
 _DIG = r"[0-9０-９]"
@@ -161,10 +161,10 @@ class Marker:
         if self.kind in ("arabic", "kata", "alpha", "roman", "dotted"):
             s = re.sub(r"[.．、)）]$", "", s).strip()
         if self.kind == "bracket":
-            s = unicodedata.normalize("NFKC", s[1:-1]).strip()
+            s = nfkc(s[1:-1]).strip()
         if self.kind == "word":
             m = _WORD_NUMBER.search(s)
-            s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", m.group(0))) if m else s
+            s = squash(m.group(0)) if m else s
         return s
 
     @property
@@ -221,7 +221,7 @@ def normalise_key(key: str) -> str:
         if "①" <= ch <= "⑳" or "㉑" <= ch <= "㉟":
             out.append(ch)
         else:
-            out.append(unicodedata.normalize("NFKC", ch))
+            out.append(nfkc(ch))
     s = "".join(out)
     s = re.sub(r"[‐ー―−–]", "-", s)
     return re.sub(r"\s+", "", s)

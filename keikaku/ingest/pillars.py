@@ -26,7 +26,6 @@ import argparse
 import json
 import random
 import sys
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +37,7 @@ from scipy.special import expit
 
 from keikaku.core.pillars import PILLAR_CODES, PILLARS
 from keikaku.core.plan import PillarRef, PillarSource
+from keikaku.core.text import nfkc
 from keikaku.ingest import pillar_file
 from keikaku.ingest.pillar_file import StoredPillarModel
 
@@ -60,8 +60,8 @@ class LabelledMeasure:
 
 def normalise(title: str, description: str = "") -> str:
     """The text the model sees: NFKC title, then the description (titles carry most of the signal)."""
-    t = unicodedata.normalize("NFKC", title).strip()
-    d = unicodedata.normalize("NFKC", description).strip()
+    t = nfkc(title).strip()
+    d = nfkc(description).strip()
     return f"{t} {t} {d}" if d else f"{t} {t}"
 
 
@@ -83,7 +83,7 @@ def load_training(path: Path = TRAINING_FILE) -> list[LabelledMeasure]:
         unknown = [c for c in codes if c not in PILLAR_CODES]
         if unknown:
             raise ValueError(f"{path.name}:{n}: unknown pillar code(s) {unknown}")
-        key = unicodedata.normalize("NFKC", title)
+        key = nfkc(title)
         if key in seen:
             raise ValueError(f"{path.name}:{n}: duplicate title {title!r}")
         seen.add(key)

@@ -10,7 +10,6 @@ words outside the vocabulary, text where a number is required, bad URLs. Pure: n
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from urllib.parse import urlparse
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from keikaku.core.text import nfkc
 from keikaku.export.progress_xlsx import (
     COL_ACTUAL,
     COL_EVIDENCE,
@@ -176,8 +176,8 @@ def parse_number(value: object, unit: str) -> Decimal | None:
     if isinstance(value, int | float):
         d = Decimal(str(value))
         return d if d.is_finite() else None
-    s = unicodedata.normalize("NFKC", _text(value)).replace(",", "").strip()
-    u = unicodedata.normalize("NFKC", unit or "").strip()
+    s = nfkc(_text(value)).replace(",", "").strip()
+    u = nfkc(unit).strip()
     if u and s.endswith(u):
         s = s[: -len(u)].strip()
     if s.startswith(("△", "▲")):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from keikaku.core.fiscal import display as fy_display
+from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services.people import Actor, require
 
@@ -42,7 +43,7 @@ def text(value: Any) -> str:
         return "あり" if value else "なし"
     if isinstance(value, list | tuple):
         return "、".join(text(v) for v in value)
-    s = " ".join(str(value).split())
+    s = one_line(str(value))
     return s if len(s) <= SHORT else s[: SHORT - 1] + "…"
 
 

@@ -20,6 +20,7 @@ from django.db.models import Max
 from keikaku.core.pillars import PILLAR_CODES, PRIORITY_AREA_NAMES, PRIORITY_AREAS
 from keikaku.core.plan import MAX_FY, MIN_FY
 from keikaku.core.schedule import normalise_phase
+from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services import changes as log
 from keikaku.services.errors import Conflict, NotFound, ServiceError
@@ -88,7 +89,7 @@ def _fy(value: int | None, label: str) -> int | None:
 
 
 def _clean_measure(plan: pm.Plan, data: MeasureInput) -> tuple[MeasureInput, pm.Policy | None]:
-    title = " ".join(data.title.split())
+    title = one_line(data.title)
     if not title:
         raise ServiceError("施策名を入力してください。")
     if len(title) > 1000 or len(data.key) > 100:
@@ -98,7 +99,7 @@ def _clean_measure(plan: pm.Plan, data: MeasureInput) -> tuple[MeasureInput, pm.
         raise ServiceError("柱は A〜E または「その他」から選んでください。")
     if any(a not in PRIORITY_AREA_NAMES for a in data.priority_areas):
         raise ServiceError("重点分野は一覧から選んでください。")
-    departments = list(dict.fromkeys(" ".join(d.split()) for d in data.departments if d.strip()))
+    departments = list(dict.fromkeys(one_line(d) for d in data.departments if d.strip()))
     if any(len(d) > 200 for d in departments):
         raise ServiceError("部署名は 200 字までです。")
     policy = None
@@ -126,7 +127,7 @@ def _clean_measure(plan: pm.Plan, data: MeasureInput) -> tuple[MeasureInput, pm.
 
 
 def _clean_kpi(data: KpiInput) -> KpiInput:
-    indicator = " ".join(data.indicator.split())
+    indicator = one_line(data.indicator)
     if not indicator:
         raise ServiceError("KPI の指標を入力してください。")
     if data.direction and data.direction not in DIRECTIONS:
@@ -605,7 +606,7 @@ def schedule_set(
     row = _locked_measure(measure, revision)
     entries: list[tuple[int, str]] = []
     for fy, written in sorted(cells):
-        written = " ".join(written.split())
+        written = one_line(written)
         _fy(fy, "年度")
         if len(written) > 200:
             raise ServiceError("スケジュールの記載は 1 年度 200 字までです。")

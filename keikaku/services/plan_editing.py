@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from keikaku.core import plan as core
 from keikaku.core.plan import MAX_FY, MIN_FY
+from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services import changes as log
 from keikaku.services.editing import bump_plan, locked_plan
@@ -110,7 +111,7 @@ def _plan_values(p: pm.Plan) -> dict[str, Any]:
 
 
 def _clean_plan(data: PlanInput) -> PlanInput:
-    title = " ".join(data.title.split())
+    title = one_line(data.title)
     if not title or len(title) > 500:
         raise ServiceError("計画名を 500 字までで入力してください。")
     if any(k not in KINDS for k in data.kinds):
@@ -197,7 +198,7 @@ def _renumber_sections(plan: pm.Plan, ordered: list[pm.Section]) -> None:
 
 
 def _clean_section(title: str, key: str, text: str) -> tuple[str, str | None, str]:
-    title = " ".join(title.split())
+    title = one_line(title)
     if not title or len(title) > 500:
         raise ServiceError("節の見出しを 500 字までで入力してください。")
     return title, key.strip()[:50] or None, text.strip()
@@ -306,7 +307,7 @@ def _tree(plan: pm.Plan) -> dict[int | None, list[int]]:
 
 
 def _clean_policy(key: str, title: str) -> tuple[str, str]:
-    key, title = key.strip(), " ".join(title.split())
+    key, title = key.strip(), one_line(title)
     if not key or not title or len(key) > 100 or len(title) > 500:
         raise ServiceError("施策体系の番号（100 字まで）と名称（500 字まで）を入力してください。")
     return key, title

@@ -9,7 +9,6 @@ parameter.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connections, models, router, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from keikaku.core.text import nfkc
 from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
@@ -159,7 +159,7 @@ class ActualInput:
 
 def parse_actual(kpi_id: int, written: str, unit: str = "") -> ActualInput:
     """'1,234.5' / '１２３' → a number; anything else (実施, 導入完了 …) → qualitative text."""
-    s = unicodedata.normalize("NFKC", written or "").strip()
+    s = nfkc(written).strip()
     num = s.replace(",", "")
     if unit and num.endswith(unit):
         num = num[: -len(unit)].strip()

@@ -10,16 +10,15 @@ Any query string is accepted: it is capped, and passed only as bound parameters 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-import jaconv
 from django.db import connection, transaction
 
 from keikaku.core.facets import facet_tag, facets_for
+from keikaku.core.text import fold, one_line
 from keikaku.db.plans import models as pm
 from keikaku.db.search.models import MeasureDocument
 
@@ -73,9 +72,7 @@ class SearchPage:
 
 def normalise(text: str) -> str:
     """NFKC, lower case, katakana → hiragana, control characters and runs of spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = jaconv.kata2hira(text)
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return fold(text)
 
 
 def _runs(text: str) -> list[str]:
@@ -154,7 +151,7 @@ def build_document(
         plan_title=plan_title[:500],
         key=(key or "")[:100],
         display_title=title[:1000],
-        snippet=" ".join(description.split())[:_SNIPPET],
+        snippet=one_line(description)[:_SNIPPET],
         title=title_n,
         body=body_n,
         title_grams=grams(title_n),

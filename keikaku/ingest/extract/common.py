@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from functools import lru_cache
 
+from keikaku.core.text import is_sentence as text_is_sentence
+from keikaku.core.text import nfkc, squash
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS
 
@@ -36,12 +37,6 @@ BRACKET_KEY = re.compile(
     r"^\s*[【\[［〔]\s*([0-9０-９]{1,3}(?:\s*[-‐－ー−の]\s*[0-9０-９]{1,3}){0,3})\s*[】\]］〕]\s*"
 )
 
-SENTENCE_END = ("。", "．", "ます", "です", "する", "した")
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
-
 
 # '2027（令和9）年度' / '令和9（2027）年度': one year written twice
 _DOUBLE_YEAR = re.compile(
@@ -57,14 +52,7 @@ def one_year_form(text: str) -> str:
     )
 
 
-_WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]+")
-
-
-@lru_cache(maxsize=65536)
-def squash(text: str) -> str:
-    """NFKC without any whitespace: the form texts are compared in."""
-    return _WS.sub("", nfkc(text))
 
 
 _SUPERSCRIPTS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -183,8 +171,7 @@ def contains(a: str, b: str, min_len: int = 6) -> bool:
 
 def is_sentence(text: str, long_chars: int = 60) -> bool:
     """Running prose rather than a title: ends like a sentence, or is long."""
-    s = clean_text(text).strip()
-    return s.endswith(SENTENCE_END) or "。" in s or len(s) > long_chars
+    return text_is_sentence(clean_text(text), long_chars)
 
 
 def block_text(b: Block) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from keikaku.core.fiscal import parse_year_month
@@ -37,6 +36,7 @@ from keikaku.core.plan import (
     Section,
     SourceDocument,
 )
+from keikaku.core.text import nfkc
 from keikaku.ingest.blocks import Block, BlockKind, Location, ReadResult
 from keikaku.ingest.extract.vocabulary import alternation
 from keikaku.ingest.readers.emphasis import bold_runs
@@ -65,10 +65,6 @@ class _Unit:
     heading: bool
     concatenated: bool = False  # came out of the same line as a preceding label (bold runs glued)
     bare_item: bool = False  # a list item whose reader dropped its bullet (no marker kept)
-
-
-def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
 
 
 def _clean_lines(raw: str) -> list[tuple[str, bool]]:
@@ -124,7 +120,7 @@ def _units(blocks: list[Block]) -> list[_Unit]:
                     if cell.is_span_copy:
                         continue
                     for line, glued in _clean_lines(cell.text):
-                        units.append(_Unit(line, _nfkc(line), block.loc, False, glued))
+                        units.append(_Unit(line, nfkc(line), block.loc, False, glued))
             continue
         raw = _block_text(block)
         if raw.lstrip().startswith("<sup>") or raw.lstrip().startswith("^{"):
@@ -135,7 +131,7 @@ def _units(blocks: list[Block]) -> list[_Unit]:
         for line, glued in _clean_lines(raw):
             for k, piece in enumerate(_split_bold(line, runs) if runs else [line]):
                 piece = piece.strip()
-                units.append(_Unit(piece, _nfkc(piece), block.loc, heading, glued or k > 0, bare))
+                units.append(_Unit(piece, nfkc(piece), block.loc, heading, glued or k > 0, bare))
     return units
 
 
@@ -194,7 +190,7 @@ def _section_kind(title: str) -> str | None:
 
 def pillar_code(title: str) -> str | None:
     """The pillar a 基本的な方針 heading names: its law wording, or その他."""
-    t = _nfkc(title).strip()
+    t = nfkc(title).strip()
     if t.startswith("その他"):
         return "other"
     for p in PILLARS:
@@ -298,7 +294,7 @@ class _Draft:
         text = (u.text if text is None else text).strip()
         if not text:
             return
-        norm = _nfkc(text)
+        norm = nfkc(text)
         self.end = u.loc
         for label, state in ((_KPI_LABEL, "kpi"), (_SCHEDULE_LABEL, "schedule")):
             m = label.match(norm)
@@ -370,7 +366,7 @@ class _Draft:
                         self.suffix_area = area
                 if before:
                     self.title += before
-                if after and _VARIANT_LABEL.match(_nfkc(after)):
+                if after and _VARIANT_LABEL.match(nfkc(after)):
                     self.variant = after
                 elif after:  # a reader that joined the box's lines: the rest is the description
                     self.description.append(after)
@@ -429,7 +425,7 @@ class _SectionDraft:
         example: list[str] = []
         inside = False
         for line in self.lines:
-            n = _nfkc(line)
+            n = nfkc(line)
             if _EXAMPLE_TEXT_LABEL.match(n):
                 inside = True
                 continue
@@ -438,7 +434,7 @@ class _SectionDraft:
                 continue
             if inside:
                 example.append(line)
-        body = example or [ln for ln in self.lines if not _COMMENTARY_LABEL.match(_nfkc(ln))]
+        body = example or [ln for ln in self.lines if not _COMMENTARY_LABEL.match(nfkc(ln))]
         return Section(
             key=str(self.number), title=self.title, kind=_section_kind(self.title), text="\n".join(body)
         )
@@ -495,7 +491,7 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
         m = _EXAMPLE_MARKER.match(u.norm)
         if m:
             rest = u.text[u.text.index("】") + 1 :].strip() if "】" in u.text else ""
-            if rest and (rest[0] in "にをがはでのとへもや" or ("。" in rest and len(_nfkc(rest)) > 200)):
+            if rest and (rest[0] in "にをがはでのとへもや" or ("。" in rest and len(nfkc(rest)) > 200)):
                 pass  # a sentence that mentions the marker, e.g. a footnote
             else:
                 finish()

@@ -18,10 +18,10 @@ target ("充実", "実施") is kept as its word. Years are fiscal years (see :mo
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Direction, Kpi, Value
+from keikaku.core.text import nfkc, one_line
 from keikaku.ingest.extract.common import one_year_form
 
 # units plans count in; longest first when matched
@@ -150,10 +150,6 @@ _NEGATIVE_NOUNS = (
 _COUNT_ENDINGS = ("数", "率", "件数", "人数", "回数", "割合", "者数", "量")
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
-
-
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -164,7 +160,7 @@ def split_value_unit(text: str) -> tuple[str, str | None]:
     The number keeps its thousands commas; qualifiers (約, 以上 …) are dropped. Text without a number is
     returned whole (stripped) with no unit.
     """
-    s = _nfkc(text).strip()
+    s = nfkc(text).strip()
     qs = _quantities(s) or [m for m in _QTY_RE.finditer(s) if not find_years(s)]
     if not qs:
         return s, None
@@ -200,7 +196,7 @@ def parse_deadline(text: str) -> int | None:
     """The deadline fiscal year a sentence states: '令和3年度までに…' → 2021, '平成32年度末' → 2020,
     '2025年度を目標時期として' → 2025, '平成30(2018)年度内に' → 2018. The latest when several; None when the
     sentence names years but none as a deadline ('平成29年度から実施')."""
-    s = _nfkc(text)
+    s = nfkc(text)
     best: int | None = None
     for y in find_years(s):
         if y.end_of or _DEADLINE_AFTER.match(s[y.end :]):
@@ -218,7 +214,7 @@ def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
     2019)); a bare year gives Value('', year).
     '-', '―', '' → None.
     """
-    s = _nfkc(text).strip()
+    s = nfkc(text).strip()
     if not s or re.fullmatch(r"[-‐―—−~〜()（）\s]*", s):
         return None
     deadline = parse_deadline(s)
@@ -229,7 +225,7 @@ def parse_target(text: str, *, default_year: int | None = None) -> Value | None:
         fy = deadline or (years[-1].fiscal_year if years else default_year)
         rate = _RATE_BEFORE.search(s[: m.start()])  # '年間12,917件': the rate word belongs to the value
         return Value(value=(rate.group(1) if rate else "") + _value_text(m), fiscal_year=fy)
-    rest = qualitative_target(re.sub(r"\s+", " ", _strip_years(s)).strip(" 、,。.()（）:：→⇒"))
+    rest = qualitative_target(one_line(_strip_years(s)).strip(" 、,。.()（）:：→⇒"))
     fy = deadline or (years[-1].fiscal_year if years else default_year)
     if not rest:
         return Value(value="", fiscal_year=fy) if fy is not None else None
@@ -318,7 +314,7 @@ def clean_indicator(text: str) -> str:
     s = _LINE_MARKER.sub("", s.strip())
     s = re.sub(r"^\d{1,2}\s*[-－ー―]\s*[①-⑳0-9]+\s*", "", s)  # '1-② …' item keys of target tables
     s = _FOOTNOTE_RE.sub("", s)
-    s = re.sub(r"\s+", " ", s).strip(" 　・、,。:：")
+    s = one_line(s).strip(" 　・、,。:：")
     return s
 
 
@@ -334,7 +330,7 @@ def infer_direction(
     """
     tv = target.value if isinstance(target, Value) else (target or "")
     bv = baseline.value if isinstance(baseline, Value) else (baseline or "")
-    words = _nfkc(f"{indicator} {tv}")
+    words = nfkc(f"{indicator} {tv}")
     if any(w in words for w in _KEEP):
         return Direction.KEEP
     if any(w in words for w in _DECREASE):
@@ -350,7 +346,7 @@ def infer_direction(
         return Direction.QUALITATIVE
     if any(w in words for w in _INCREASE):
         return Direction.INCREASE
-    ind = _nfkc(indicator).strip()
+    ind = nfkc(indicator).strip()
     if any(n in ind for n in _NEGATIVE_NOUNS):
         return Direction.DECREASE if tn is not None or ind.endswith(_COUNT_ENDINGS) else None
     if tn is not None or ind.endswith(_COUNT_ENDINGS):
@@ -359,7 +355,7 @@ def infer_direction(
 
 
 def _number(text: str) -> float | None:
-    m = re.search(_NUMBER, _nfkc(text or ""))
+    m = re.search(_NUMBER, nfkc(text or ""))
     return float(m.group(0).replace(",", "")) if m else None
 
 
@@ -418,7 +414,7 @@ _RATE_WORD = re.compile(r"[\s　]+(年間|月間|毎年度?|毎月|累計|延べ
 
 
 def _parse_item(item: str, default_year: int | None, fallback: str | None) -> Kpi | None:
-    s = _arrow_labels(_nfkc(item).strip())
+    s = _arrow_labels(nfkc(item).strip())
     labels = list(_SEGMENT_RE.finditer(s))
     if labels:
         return _parse_labelled(s, labels, default_year, fallback)
@@ -553,7 +549,7 @@ def bracket_unit(indicator: str) -> tuple[str, str | None]:
     m = _BRACKET_UNIT.match(indicator.strip())
     if not m or m.group("unit") in _NOT_UNITS or any(w in m.group("unit") for w in ("年", "月", "課")):
         return indicator, None
-    return m.group("ind").strip(), _nfkc(m.group("unit"))
+    return m.group("ind").strip(), nfkc(m.group("unit"))
 
 
 def with_unit(value: str | None, unit: str | None) -> str | None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, ScheduleEntry
 from keikaku.core.schedule import normalise_phase, strip_arrows
+from keikaku.core.text import ends_sentence
 from keikaku.ingest.blocks import Block, BlockKind, Location
 from keikaku.ingest.extract.common import (
     BRACKET_KEY,
@@ -74,7 +75,7 @@ def _whole_kpi(text: str) -> bool:
     """'交付率 65％→90％' states a whole KPI (an indicator before its first number); '年間41回（R4）',
     '98%（2026年度）' and '移行完了（2024年度）' are values."""
     s = nfkc(text)
-    if "までに" in s or s.rstrip().endswith("。"):
+    if "までに" in s or ends_sentence(s, ("。",)):
         return True  # a target sentence ('令和7年度までに全ての部署で…を導入する。')
     m = re.search(r"[0-9]", s)
     if m is None or any(y.start <= m.start() < y.end for y in find_years(s)):
@@ -308,7 +309,7 @@ def _label_value(kind: str | None, text: str) -> bool:
     if kind in ("kpi", "baseline", "target"):  # '受講率 61%（令和2年度）→ 100%（令和5年度）'
         return bool(re.search(r"[0-9０-９%％→⇒]", text))
     if kind == "description":
-        return text.rstrip().endswith(("。", "ます", "る")) or len(text) > 40
+        return ends_sentence(text, ("。", "ます", "る")) or len(text) > 40
     return False
 
 
@@ -318,7 +319,7 @@ def _prose_after(kind: str, b: Block, text: str) -> bool:
     return (
         kind in ("department", "schedule", "pillar")
         and b.kind == BlockKind.PARAGRAPH
-        and text.rstrip().endswith("。")
+        and ends_sentence(text, ("。",))
         and len(text) > 20
     )
 

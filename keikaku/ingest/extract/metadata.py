@@ -8,6 +8,7 @@ from collections import Counter
 from keikaku.core.fiscal import find_fiscal_ranges, find_years, parse_year_month
 from keikaku.core.plan import Organisation, OrganisationKind, Period, PlanKind, Section
 from keikaku.core.prefectures import PREFECTURES
+from keikaku.core.text import FULL_STOPS
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_text, nfkc, squash
 from keikaku.ingest.extract.outline import Outline
@@ -71,7 +72,7 @@ def cover_blocks(blocks: list[Block], limit: int = 15) -> list[Block]:
 def _names_plan(text: str) -> bool:
     """A line that is a plan's name: 〇〇市DX推進計画, …計画（第2次）, …計画 ～副題～; not 計画の策定にあたって."""
     t = squash(text)
-    if not 4 <= len(t) <= 60 or t.endswith(("。", "．")) or "・・・" in t or "…" in t or t[0] in "～〜":
+    if not 4 <= len(t) <= 60 or t.endswith(FULL_STOPS) or "・・・" in t or "…" in t or t[0] in "～〜":
         return False
     return bool(_NAMES_PLAN.search(t)) and not find_years(t[:4])
 

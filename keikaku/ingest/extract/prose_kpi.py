@@ -16,17 +16,16 @@ the baseline. The parts are read into one
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, Value
+from keikaku.core.text import nfkc
 from keikaku.ingest.extract.common import one_year_form
 from keikaku.ingest.extract.kpi import clean_indicator, infer_direction
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS
 
 _BASE_WORDS = "|".join(
-    re.escape(unicodedata.normalize("NFKC", w))
-    for w in sorted({*FIELD_WORDS["baseline"], "実績", "基準"}, key=len, reverse=True)
+    re.escape(nfkc(w)) for w in sorted({*FIELD_WORDS["baseline"], "実績", "基準"}, key=len, reverse=True)
 )
 _BASE_BRACKET = re.compile(rf"[（(](?P<inner>[^（）()]*(?:{_BASE_WORDS})[^（）()]*)[）)]")
 _NAMED = re.compile(

@@ -17,11 +17,11 @@ text into ``reference``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from keikaku.core.plan import Decision, Evaluation, Provenance
+from keikaku.core.text import one_line, squash
 from keikaku.ingest.blocks import Block, BlockKind, Cell, ReadResult
 from keikaku.ingest.extract.vocabulary import REVIEW_WORDS
 
@@ -75,12 +75,8 @@ class _Columns:
     width: int
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
-
-
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", _nfkc(text))
+    return squash(text)
 
 
 def find_legend(blocks: Iterable[Block]) -> dict[str, Decision]:
@@ -120,7 +116,7 @@ def parse_decision(
     refs = [re.sub(r"\s+", "", r.group(0)) for r in _REFERENCE.finditer(s)]
     if refs:
         s = _REFERENCE.sub(" ", s)
-    direction = re.sub(r"\s+", " ", s).strip()
+    direction = one_line(s)
     return decision, written, direction, (" ".join(refs) if refs else None)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Kpi, ScheduleEntry
 from keikaku.core.schedule import fill_schedule
+from keikaku.core.text import ends_sentence
 from keikaku.ingest.blocks import Block, Cell, Table
 from keikaku.ingest.extract.columns import (
     PRIORITY_MARKS,
@@ -241,7 +242,7 @@ def _title_and_lead(cell: str) -> tuple[str, str]:
     'オンライン申請の拡大' / '各種申請を…します。'): (title, description). A cell whose first line is a
     sentence, or whose later lines are no sentences (a wrapped title), stays whole."""
     first, sep, rest = cell.partition("\n")
-    if not sep or "。" in first or len(first) > 40 or not rest.rstrip().endswith("。"):
+    if not sep or "。" in first or len(first) > 40 or not ends_sentence(rest, ("。",)):
         return cell, ""
     return first, rest.strip()
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from keikaku.core.plan import Kpi, Value
+from keikaku.core.text import FULL_STOPS, is_sentence
 from keikaku.ingest.blocks import Block, BlockKind, Location
 from keikaku.ingest.extract.common import clean_text, clean_title, similarity
 from keikaku.ingest.extract.kpi import infer_direction, parse_deadline, parse_kpi_text, parse_target
@@ -69,8 +70,7 @@ def label_of(b: Block) -> tuple[str, str] | None:
 
 
 def _is_prose(text: str) -> bool:
-    s = clean_text(text).rstrip()
-    return s.endswith(("。", "．", "ます", "です")) or "。" in s[:-1]
+    return is_sentence(clean_text(text), long_chars=None, endings=(*FULL_STOPS, "ます", "です"))
 
 
 def _is_title_candidate(b: Block) -> bool:
@@ -249,7 +249,7 @@ def _join_prose(parts: list[str]) -> str:
     out = ""
     for p in parts:
         # a sentence cut by a page break continues without a break
-        out += p if (out and not out.endswith(("。", "．"))) else ("\n" if out else "") + p
+        out += p if (out and not out.endswith(FULL_STOPS)) else ("\n" if out else "") + p
     return out.strip()
 
 

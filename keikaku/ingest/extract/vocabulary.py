@@ -31,8 +31,9 @@ meets a label it does not know keeps its text as description.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from keikaku.core.text import nfkc, squash
 
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "key": ("No", "No.", "NO", "NO.", "番号", "項番", "施策番号", "取組番号", "整理番号", "通番", "ID", "#"),
@@ -262,11 +263,9 @@ DEPARTMENT_ENDINGS: tuple[str, ...] = (
     "会",
 )
 
-_WS = re.compile(r"\s+")
-
 
 def _squash(text: str) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    return squash(text).lower()
 
 
 def words(*kinds: str) -> tuple[str, ...]:
@@ -278,7 +277,7 @@ def words(*kinds: str) -> tuple[str, ...]:
 def alternation(*kinds: str) -> str:
     """A regex alternation of the kinds' words (NFKC forms and as written), longest first."""
     ws = set(words(*kinds))
-    ws |= {unicodedata.normalize("NFKC", w) for w in ws}
+    ws |= {nfkc(w) for w in ws}
     return "|".join(re.escape(w) for w in sorted(ws, key=lambda w: (-len(w), w)))
 
 

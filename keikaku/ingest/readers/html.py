@@ -21,6 +21,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from keikaku.core.text import one_line
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
 from keikaku.ingest.readers.common import (
@@ -442,7 +443,7 @@ class _Reader:
                 )
         elif tag == "p":
             text = self.inline_text(node)
-            flat = tidy_spaces(" ".join(text.split()))
+            flat = tidy_spaces(one_line(text))
             if bold_heading(text, self._bold) and split_marker(flat)[0] is None:
                 # a whole-bold short line: a heading set by direct formatting (level from size, see levels)
                 self._bold_heads[len(self.blocks)] = _font_size(node)

@@ -35,6 +35,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from keikaku.core.text import FULL_STOPS, ends_sentence
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import MAX_HEADING_CHARS
 from keikaku.ingest.readers.common import (
@@ -452,7 +453,7 @@ class _Assembler:
                 max(ln.x1 for ln in same_page), max(ln.bottom for ln in same_page))  # fmt: skip
         loc = Location(page=first.page, bbox=tuple(round(v, 1) for v in bbox))  # type: ignore[arg-type]
         level = self.level_of(first.size)
-        if level is not None and (len(text) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "．"))):
+        if level is not None and (len(text) > MAX_HEADING_CHARS or ends_sentence(text)):
             level = None  # a sentence set in a bigger font (a lead paragraph) is no heading
         style = "bold" if first.bold else None
         if level is not None:
@@ -566,7 +567,7 @@ def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:
 def _join_parts(a: str, b: str) -> str:
     if not a or not b:
         return a or b
-    if a.endswith(("。", "．")) or split_bullet(b)[0]:  # the page broke the cell's text, not an item
+    if a.endswith(FULL_STOPS) or split_bullet(b)[0]:  # the page broke the cell's text, not an item
         return f"{a}\n{b}"
     return join_wrapped([a, b])
 

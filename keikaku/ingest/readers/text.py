@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +39,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
+from keikaku.core.text import FULL_STOPS, nfkc
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import (
     DEFAULT_MAX_TABLE_CELLS,
@@ -71,7 +71,6 @@ _LIST_DOT = re.compile(r"^(\s*)・(.*)$")
 _FOOTNOTE = re.compile(r"^(※\s*[0-9０-９]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\^[^\]]+\]:)\s*(.*)$")
 _PIPE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _DASH_ONLY = re.compile(r"^[\s\-−–—:|]*$")
-_SENTENCE_END = ("。", "．")
 _BLOCK_TAGS = ("p", "li", "br", "div", "tr")
 _PAGE_DECORATED = re.compile(
     r"^(?:[-－—–‐ー~〜・(（\[［]+\s*[0-9０-９]{1,4}\s*[-－—–‐ー~〜・)）\]］]+"
@@ -271,7 +270,7 @@ def running_lines(lines: list[str]) -> set[int]:
     drop: set[int] = set()
     bare: list[tuple[int, int]] = []
     for i, ln in enumerate(lines):
-        s = unicodedata.normalize("NFKC", ln).strip(" \t\f")
+        s = nfkc(ln).strip(" \t\f")
         if not s or "\t" in ln or "|" in s:
             continue
         if _PAGE_DECORATED.match(s.replace(" ", "")):
@@ -690,7 +689,7 @@ def _attach_footnote_definitions(blocks: list[Block]) -> list[Block]:
         if (
             b.kind == BlockKind.FOOTNOTE
             and len(b.text) <= 40
-            and not b.text.endswith(_SENTENCE_END)
+            and not b.text.endswith(FULL_STOPS)
             and nxt is not None
             and nxt.kind == BlockKind.PARAGRAPH
         ):
