@@ -22,12 +22,12 @@ The rules, by the guide's own parts:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from keikaku.core.pillars import PILLARS
 from keikaku.core.plan import Catalogue, Measure, Plan, PlanKind, Section
+from keikaku.core.text import squash
 
 BLANK = "【要記入】"  # what a draft leaves where the author still has to write
 Lang = str  # "ja" | "en"
@@ -204,7 +204,7 @@ class Finding:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return squash(text or "")
 
 
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s*(.+)$", re.MULTILINE)
