@@ -68,6 +68,9 @@ class Decision(StrEnum):
     OTHER = "その他"
 
 
+NOT_EVALUATED = "未評価"  # what a measure without a (decided, published) evaluation is called everywhere
+
+
 class Organisation(_Model):
     name: NonEmpty
     prefecture: str | None = None

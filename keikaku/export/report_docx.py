@@ -60,8 +60,8 @@ def _now(m: ReportMeasure) -> str:
 
 
 def _direction(m: ReportMeasure) -> str:
-    parts = [f"<{m.decision}>" if m.decision else "", m.direction, m.next_reference]
-    return "\n".join(p for p in parts if p) or "未評価"
+    parts = [m.decision_text, m.direction, m.next_reference]
+    return "\n".join(p for p in parts if p)
 
 
 def _chart_png(svg: str) -> bytes | None:

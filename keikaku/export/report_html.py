@@ -55,14 +55,15 @@ def _now(m: ReportMeasure) -> str:
 
 
 def _direction(m: ReportMeasure) -> str:
-    parts = []
-    if m.decision:
-        parts.append(f'<span class="decision">&lt;{esc(m.decision)}&gt;</span>')
+    if not m.decision:
+        parts = [f'<span class="meta">{esc(m.decision_text)}</span>']
+    else:
+        parts = [f'<span class="decision">{esc(m.decision_text)}</span>']
     if m.direction:
         parts.append(_multiline(m.direction))
     if m.next_reference:
         parts.append(f'<span class="ref">{esc(m.next_reference)}</span>')
-    return " ".join(parts) or '<span class="meta">未評価</span>'
+    return " ".join(parts)
 
 
 def body(report: EvaluationReport) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from keikaku.core.plan import NOT_EVALUATED
+
 
 @dataclass(frozen=True)
 class ReportKpi:
@@ -27,10 +29,19 @@ class ReportMeasure:
     departments: Sequence[str]
     status: str  # 進捗状況 word of the year's report ("" when none)
     current: str  # 現状: the year's report narrative
-    decision: str  # 継続 / 完了 / 終了 / 見直し / 統合 or ""
+    decision: str  # 継続 / 完了 / 終了 / 見直し / 統合 or "" (未評価)
     direction: str  # 評価の理由・方向性
     next_reference: str = ""  # "次期計画に引き継ぐ 2-③" from the lineage
     kpis: Sequence[ReportKpi] = ()
+    decision_state: str = ""  # "" when published (or none); 下書き / 決定 in a report for members
+
+    @property
+    def decision_text(self) -> str:
+        """<継続>, <継続>（決定・未公開）or 未評価."""
+        if not self.decision:
+            return NOT_EVALUATED
+        state = f"（{self.decision_state}・未公開）" if self.decision_state else ""
+        return f"<{self.decision}>{state}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ Actions (``obj`` in brackets):
   progress.view [ProgressReport]  approved report of a published plan → everyone; else members
   progress.edit [Measure]     admin, editor; reporter for measures of their departments
   progress.review [Plan]      admin, editor (approve / return)
-  evaluation.edit [Plan]      admin, editor
+  evaluation.edit [Plan]      admin, editor (write evaluations; a change puts a decided one back to draft)
+  evaluation.decide [Plan]    admin (the approver role, 推進本部: decide, publish, take back to draft)
   period.manage [Plan]        admin (open / close periods, set due dates)
   department.merge [Organisation]  admin, editor
   history.view [Plan]         members
@@ -48,6 +49,7 @@ ACTIONS = (
     "progress.edit",
     "progress.review",
     "evaluation.edit",
+    "evaluation.decide",
     "period.manage",
     "department.merge",
     "history.view",
@@ -120,7 +122,7 @@ def can(user: Any, action: str, obj: Any) -> bool:
         return r == Role.REPORTER and ms is not None and _reporter_covers(ms, obj)
     if action in ("plan.edit", "progress.review", "evaluation.edit", "department.merge"):
         return r in _PLANNERS
-    if action in ("period.manage", "plan.approve"):
+    if action in ("period.manage", "plan.approve", "evaluation.decide"):
         return r == Role.ADMIN
     # history.view, manage
     return r is not None

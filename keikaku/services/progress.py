@@ -609,7 +609,8 @@ def evaluation_save(
     revision: int,
     now: datetime,
 ) -> gm.Evaluation:
-    """Record (or change) the year-end evaluation of a measure: 継続 / 完了 / 終了 / 見直し / 統合."""
+    """Record (or change) the year-end evaluation of a measure: 継続 / 完了 / 終了 / 見直し / 統合. It is (again)
+    a draft: keikaku.services.evaluations decides and publishes it."""
     require(actor, "evaluation.edit", measure.plan)
     if decision not in gm.Decision.values:
         raise ServiceError(f"評価は {' / '.join(gm.Decision.values)} から選んでください / unknown decision")
@@ -629,6 +630,8 @@ def evaluation_save(
         obj = _locked(gm.Evaluation, existing.pk, revision)
     obj.decision, obj.rationale, obj.merge_into = decision, rationale.strip(), merge_into
     obj.evaluated_by, obj.updated_at = _by(actor), now
+    # a changed evaluation is the office's draft again: 推進本部 decides (and publishes) it anew
+    obj.state, obj.decided_by, obj.decided_at, obj.published_at = gm.Evaluation.State.DRAFT, None, None, None
     obj.revision += 1
     try:
         with transaction.atomic():

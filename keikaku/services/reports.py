@@ -14,6 +14,7 @@ from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.export.report_model import EvaluationReport, PillarRow, ReportKpi, ReportMeasure
 from keikaku.services.errors import ServiceError
+from keikaku.services.evaluations import NOT_EVALUATED, evaluation_state_label, evaluations_visible
 from keikaku.services.rollup import KpiTrend, kpi_trends, plan_rollup
 
 FORMATS = {
@@ -70,7 +71,8 @@ def _trend_svg(t: KpiTrend) -> str:
 def evaluation_report(
     user: Any, plan: pm.Plan, fiscal_year: int, *, today: date, charts: bool = True
 ) -> EvaluationReport:
-    """The report for ``fiscal_year`` with what ``user`` may see (approved reports only for outsiders)."""
+    """The report for ``fiscal_year`` with what ``user`` may see (approved reports and published evaluations
+    only for outsiders; a measure without a visible evaluation is 未評価)."""
     if not 1900 <= fiscal_year <= 2200:
         raise ServiceError("年度が不正です / fiscal year out of range")
     period = _period_of_year(plan, fiscal_year)
@@ -81,12 +83,8 @@ def evaluation_report(
         data.period = None
         for m in data.measures:
             m.report, m.status = None, ""
-    evaluations = {
-        e.measure_id: e
-        for e in gm.Evaluation.objects.filter(measure__plan=plan, fiscal_year=fiscal_year).select_related(
-            "merge_into"
-        )
-    }
+    # published evaluations for everyone; members also see drafts and decided ones, marked as such
+    evaluations = {e.measure_id: e for e in evaluations_visible(user, plan, fiscal_year)}
     lineage = {
         row.from_measure_id: row
         for row in gm.MeasureLineage.objects.filter(from_plan=plan).select_related("to_measure", "to_plan")
@@ -104,8 +102,7 @@ def evaluation_report(
         ref = ""
         if ln is not None and ln.to_measure is not None:
             ref = f"次期計画に引き継ぐ {ln.to_measure.key or ln.to_measure.title}"
-        if ev:
-            decisions[ev.decision] += 1
+        decisions[ev.decision if ev else NOT_EVALUATED] += 1
         kpis = []
         for k in row.kpis:
             kpi = k.kpi
@@ -139,6 +136,11 @@ def evaluation_report(
                 status=row.status if row.report else "",
                 current=row.report.narrative if row.report else "",
                 decision=ev.decision if ev else "",
+                decision_state=(
+                    ""
+                    if ev is None or ev.state == gm.Evaluation.State.PUBLISHED
+                    else evaluation_state_label(ev.state)
+                ),
                 direction=direction,
                 next_reference=ref,
                 kpis=kpis,

@@ -2,8 +2,10 @@
 
 ``plan_revise`` exports the current plan, keeps the measures the evaluations carry over (継続, 見直し, or
 not evaluated), drops 完了 / 終了 / 統合, stores the result as a new draft version (``previous`` = the
-current plan) and records each measure's lineage. The new version's ``evaluations`` list says where each
-old measure went, as plans write it (<継続> … 次期計画に引き継ぐ 2-①).
+current plan) and records each measure's lineage. Only decided (決定) or published (公開) evaluations count:
+a draft is the office's proposal, not the organisation's decision. The new version's ``evaluations`` list
+says where each old measure went, as plans write it (<継続> … 次期計画に引き継ぐ 2-①); a measure without
+such an evaluation is written <未評価> (decision empty) and carried over.
 """
 
 from __future__ import annotations
@@ -22,23 +24,30 @@ from keikaku.services.people import Actor, require
 from keikaku.services.plans import measure_to_core, plan_export, plan_save
 
 Decision = gm.Decision
+NOT_EVALUATED = core.NOT_EVALUATED
 
 
 def _latest_evaluations(plan: pm.Plan, fiscal_year: int | None) -> dict[int, gm.Evaluation]:
-    qs = gm.Evaluation.objects.filter(measure__plan=plan).order_by("fiscal_year")
+    qs = (
+        gm.Evaluation.objects.filter(measure__plan=plan)
+        .exclude(state=gm.Evaluation.State.DRAFT)
+        .order_by("fiscal_year")
+    )
     if fiscal_year is not None:
         qs = qs.filter(fiscal_year=fiscal_year)
     return {e.measure_id: e for e in qs}  # the latest year wins
 
 
-def _decision_target(ms: pm.Measure, e: gm.Evaluation | None) -> tuple[gm.Decision, int | None]:
-    """The evaluation's decision (継続 when none) and the measure it carries over to: itself when
-    continued or revised, the one it merges into, else None."""
-    decision = cast(gm.Decision, Decision(e.decision) if e else Decision.CONTINUE)
+def _decision_target(ms: pm.Measure, e: gm.Evaluation | None) -> tuple[gm.Decision | None, int | None]:
+    """The evaluation's decision (None when not evaluated: 未評価) and the measure it carries over to:
+    itself when continued, revised or not evaluated, the one it merges into, else None."""
+    if e is None:
+        return None, ms.pk
+    decision = cast(gm.Decision, Decision(e.decision))
     carried, merged = decision in gm.CARRIED, decision == Decision.MERGE  # (no narrowing of ``decision``)
     if carried:
         return decision, ms.pk
-    return decision, (e.merge_into_id if merged and e is not None else None)
+    return decision, (e.merge_into_id if merged else None)
 
 
 def _next_version(v: str | None) -> str:
@@ -88,8 +97,8 @@ def plan_revise(
             core.Evaluation(
                 item=ms.title,
                 status=e.rationale if e else "",
-                decision=core.Decision(decision.value),
-                decision_written=f"<{decision.value}>",
+                decision=core.Decision(decision.value) if decision else None,
+                decision_written=f"<{decision.value if decision else NOT_EVALUATED}>",
                 direction=direction,
                 reference=ref,
             )
@@ -126,7 +135,7 @@ def plan_revise(
                 to_plan=new,
                 from_measure=ms,
                 to_measure=new_rows[position[target]] if target in position else None,
-                decision=decision,
+                decision=decision.value if decision else "",
                 evaluation=ev,
             )
         )

@@ -279,6 +279,16 @@ def test_a_whole_pdca_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], s
         assert resp.status_code == 302, resp.content.decode()[-2000:]
     assert gm.Evaluation.objects.filter(measure__plan=plan_a, fiscal_year=FY).count() == 5
     assert c.get(f"/manage/measures/{ms[0].pk}/evaluations/{FY}/").status_code == 403
+    # drafts are not public; the CIO office (admin) decides the year's evaluations at once
+    assert anon.get(f"/api/plans/{plan_a.pk}/evaluations").json() == []
+    year_action = f"{manage_a}evaluations/{FY}/"
+    forbidden = _csrf_post(a, manage_a, f"{year_action}decide/", {"period": period.pk})
+    assert forbidden.status_code == 403  # the planning office writes, it does not decide
+    resp = _csrf_post(admin, manage_a, f"{year_action}decide/", {"period": period.pk})
+    assert resp.status_code == 302 and "#h-evaluations" in resp["Location"]
+    states = set(gm.Evaluation.objects.filter(measure__plan=plan_a).values_list("state", flat=True))
+    assert states == {"decided"}
+    assert anon.get(f"/api/plans/{plan_a.pk}/evaluations").json() == []  # decided, not yet public
 
     plan_a.refresh_from_db()
     resp = _csrf_post(a, manage_a, f"{manage_a}revise/", {"revision": plan_a.revision, "fiscal_year": FY})
@@ -312,8 +322,14 @@ def test_a_whole_pdca_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], s
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     pdf_text = _pdf_text(pdf.content)
     assert ms[0].title[:8] in pdf_text and "継続" in pdf_text
-    # the public version leaves drafts out
+    # the public version leaves drafts out, and unpublished evaluations: 未評価 until the office publishes
     public_report = anon.get(f"{base}.html?fy={FY}").content.decode()
+    assert "&lt;継続&gt;" not in public_report and "未評価" in public_report
+    resp = _csrf_post(admin, manage_a, f"{year_action}publish/", {"period": period.pk})
+    assert resp.status_code == 302
+    assert len(anon.get(f"/api/plans/{plan_a.pk}/evaluations").json()) == 5
+    public_report = anon.get(f"{base}.html?fy={FY}").content.decode()
+    assert "&lt;継続&gt;" in public_report
     assert "調整に時間がかかっています" in public_report
     assert f"Excel で報告した取組の状況です（{excel_measures[1].pk}）。" in public_report  # approved
     assert f"Excel で報告した取組の状況です（{ret.measure_id}）。" not in public_report  # returned

@@ -19,7 +19,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from keikaku.services.progress import ReportInput, parse_actual, progress_approve, progress_save
+from keikaku.services.evaluations import evaluation_decide
+from keikaku.services.progress import (
+    ReportInput,
+    evaluation_save,
+    parse_actual,
+    progress_approve,
+    progress_save,
+)
 from tests.people import NOW, People, make_people
 from tests.web.import_docs import name_alice_org, write_town_plan_docx
 
@@ -42,6 +49,14 @@ def _report(p: People, measure=None, *, submit: bool = False, approve: bool = Fa
     if approve:
         r = progress_approve(p.alice, r, revision=r.revision, now=NOW)
     return r
+
+
+def _evaluation(p: People, state: str = "draft"):
+    """An evaluation of Bob's measure for 2025 written by Alice (revision 1), decided by Dana (revision 2)."""
+    e = evaluation_save(p.alice, p.bob_measure, 2025, decision="継続", rationale="r", revision=0, now=NOW)
+    if state == "decided":
+        e = evaluation_decide(p.dana, e, revision=e.revision, now=NOW)
+    return e
 
 
 def _report_form(p: People, measure) -> dict:
@@ -108,6 +123,7 @@ class Case:
 
 
 EDITORS_A = {"alice", "dana"}
+ADMIN_A = {"dana"}
 PLANNERS = {"alice", "charlie", "dana"}
 MEMBERS_A = {"alice", "bob", "dana"}
 EVERYONE = set(CHARACTERS)
@@ -186,6 +202,39 @@ CASES = [
         lambda p: f"/manage/measures/{p.bob_measure.pk}/evaluations/2025/",
         EDITORS_A,
         lambda p: {"revision": "0", "decision": "継続", "rationale": "r", "merge_into": ""},
+    ),
+    Case(
+        "decide evaluation",
+        "POST",
+        lambda p: f"/manage/measures/{_evaluation(p).measure_id}/evaluations/2025/decide/",
+        ADMIN_A,
+        lambda p: {"revision": "1"},
+    ),
+    Case(
+        "publish evaluation",
+        "POST",
+        lambda p: f"/manage/measures/{_evaluation(p, 'decided').measure_id}/evaluations/2025/publish/",
+        ADMIN_A,
+        lambda p: {"revision": "2"},
+    ),
+    Case(
+        "evaluation back to draft",
+        "POST",
+        lambda p: f"/manage/measures/{_evaluation(p, 'decided').measure_id}/evaluations/2025/withdraw/",
+        ADMIN_A,
+        lambda p: {"revision": "2"},
+    ),
+    Case(
+        "decide the year's evaluations",
+        "POST",
+        lambda p: f"/manage/plans/{_evaluation(p).measure.plan_id}/evaluations/2025/decide/",
+        ADMIN_A,
+    ),
+    Case(
+        "publish the year's evaluations",
+        "POST",
+        lambda p: f"/manage/plans/{_evaluation(p, 'decided').measure.plan_id}/evaluations/2025/publish/",
+        ADMIN_A,
     ),
     Case("measure history", "GET", lambda p: f"/manage/measures/{p.bob_measure.pk}/history/", MEMBERS_A),
     Case(
@@ -319,6 +368,27 @@ CASES = [
         EDITORS_A,
         lambda p: {"revision": 0, "decision": "完了", "rationale": "達成"},
     ),
+    Case(
+        "api decide evaluation",
+        "API-POST",
+        lambda p: f"/api/evaluations/{_evaluation(p).pk}/decide",
+        ADMIN_A,
+        lambda p: {"revision": 1},
+    ),
+    Case(
+        "api publish evaluation",
+        "API-POST",
+        lambda p: f"/api/evaluations/{_evaluation(p, 'decided').pk}/publish",
+        ADMIN_A,
+        lambda p: {"revision": 2},
+    ),
+    Case(
+        "api evaluation back to draft",
+        "API-POST",
+        lambda p: f"/api/evaluations/{_evaluation(p, 'decided').pk}/withdraw",
+        ADMIN_A,
+        lambda p: {"revision": 2},
+    ),
     Case("api status counts", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/status-counts", EVERYONE),
 ]
 
@@ -370,6 +440,8 @@ def test_every_route_is_in_the_matrix() -> None:
         "report",
         "report_action",
         "evaluation",
+        "evaluation_action",
+        "evaluations_year_action",
         "history",
         "revise",
         "publish",
@@ -387,7 +459,7 @@ def test_every_route_is_in_the_matrix() -> None:
     api_ops = {
         (m, path) for path, ops in router.path_operations.items() for op in ops.operations for m in op.methods
     }
-    assert len(api_ops) == 10
+    assert len(api_ops) == 13
     assert sum(1 for c in CASES if c.method.startswith("API")) >= len(api_ops)
 
 

@@ -18,7 +18,7 @@ SERVICES = Path(__file__).resolve().parents[2] / "keikaku" / "services"
 WRITE_VERBS = {
     "save", "create", "update", "delete", "set", "merge", "publish", "revise", "submit", "review",
     "approve", "return", "import", "store", "upsert", "revoke", "send", "load", "generate", "reindex",
-    "index", "discard", "prune",
+    "index", "discard", "prune", "decide", "withdraw",
 }  # fmt: skip
 WRITE_CALLS = {
     "save", "create", "update", "delete", "bulk_create", "bulk_update", "update_or_create",

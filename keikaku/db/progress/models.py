@@ -235,7 +235,7 @@ class MeasureLineage(models.Model):
     to_measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="lineage_previous"
     )
-    decision = models.CharField(_("方向性"), max_length=10, choices=Decision.choices)
+    decision = models.CharField(_("方向性"), max_length=10, choices=Decision.choices, blank=True)  # "" 未評価
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from keikaku.db.progress import models as gm
+from keikaku.services import evaluations as ev_svc
 from keikaku.services import progress as svc
 from keikaku.services.errors import ServiceError
 from keikaku.services.people import can, token_authenticate
@@ -49,6 +50,7 @@ def _public(request: HttpRequest) -> Any:
 PeriodState = Literal["planned", "open", "closed"]
 ReportState = Literal["draft", "submitted", "approved", "returned"]
 DecisionWord = Literal["継続", "完了", "終了", "見直し", "統合"]
+EvaluationState = Literal["draft", "decided", "published"]
 STATUS_WORDS = "、".join(label for label, _kind in gm.DEFAULT_STATUSES)
 STATUS_DESCRIPTION = (
     f"進捗状況: 団体の語彙の語（既定は {STATUS_WORDS}。団体が語彙を定めていればその語）。ほかの語は 400"
@@ -153,6 +155,10 @@ class EvaluationOut(Schema):
     decision: DecisionWord
     rationale: str
     merge_into: int | None
+    state: EvaluationState = Field(
+        description="draft 下書き / decided 決定 / published 公開。トークンなし・団体外には published だけ"
+        " / without a token or outside the organisation only published ones are listed"
+    )
     revision: int
 
 
@@ -196,6 +202,7 @@ def _eval_out(e: gm.Evaluation) -> EvaluationOut:
         decision=e.decision,
         rationale=e.rationale,
         merge_into=e.merge_into_id,
+        state=e.state,
         revision=e.revision,
     )
 
@@ -302,13 +309,48 @@ def report_return(request: HttpRequest, report_id: int, body: ActionIn):
     response=list[EvaluationOut],
     auth=READ,
     summary="評価の一覧 / evaluations",
+    description="公開された評価（団体のメンバーには下書き・決定も） / published evaluations (members see all)",
 )
 def evaluations(request: HttpRequest, plan_id: int, fiscal_year: int | None = None):
     plan = _plan(request, plan_id)
-    qs = gm.Evaluation.objects.filter(measure__plan=plan)
-    if fiscal_year is not None:
-        qs = qs.filter(fiscal_year=fiscal_year)
-    return [_eval_out(e) for e in qs]
+    return [_eval_out(e) for e in ev_svc.evaluations_visible(request.user, plan, fiscal_year)]
+
+
+def _eval_action(request: HttpRequest, evaluation_id: int, body: ActionIn, fn: Any) -> EvaluationOut:
+    e = _call(ev_svc.evaluation_by_id, evaluation_id)
+    if not ev_svc.evaluation_visible(request.user, e):
+        raise HttpError(404, "評価がありません / no such evaluation")
+    return _eval_out(_call(fn, request.user, e, revision=body.revision, now=clock.now()))
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/decide",
+    response=EvaluationOut,
+    auth=WRITE,
+    summary="評価の決定 / decide an evaluation (the organisation's admin)",
+)
+def evaluation_decide(request: HttpRequest, evaluation_id: int, body: ActionIn):
+    return _eval_action(request, evaluation_id, body, ev_svc.evaluation_decide)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/publish",
+    response=EvaluationOut,
+    auth=WRITE,
+    summary="評価の公開 / publish a decided evaluation (the organisation's admin)",
+)
+def evaluation_publish(request: HttpRequest, evaluation_id: int, body: ActionIn):
+    return _eval_action(request, evaluation_id, body, ev_svc.evaluation_publish)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/withdraw",
+    response=EvaluationOut,
+    auth=WRITE,
+    summary="評価を下書きに戻す / take an evaluation back to draft (the organisation's admin)",
+)
+def evaluation_withdraw(request: HttpRequest, evaluation_id: int, body: ActionIn):
+    return _eval_action(request, evaluation_id, body, ev_svc.evaluation_withdraw)
 
 
 @router.put(

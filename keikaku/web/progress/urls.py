@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from keikaku.web.progress import evaluation_views as ev
 from keikaku.web.progress import import_views as iv
 from keikaku.web.progress import views as v
 
@@ -20,7 +21,17 @@ urlpatterns = [
     path("periods/<int:period_id>/measures/<int:measure_id>/report/", v.report_edit, name="report_edit"),
     path("reports/<int:report_id>/", v.report_detail, name="report"),
     path("reports/<int:report_id>/<action>/", v.report_action, name="report_action"),
-    path("measures/<int:measure_id>/evaluations/<int:fiscal_year>/", v.evaluation_edit, name="evaluation"),
+    path("measures/<int:measure_id>/evaluations/<int:fiscal_year>/", ev.evaluation_edit, name="evaluation"),
+    path(
+        "measures/<int:measure_id>/evaluations/<int:fiscal_year>/<action>/",
+        ev.evaluation_action,
+        name="evaluation_action",
+    ),
+    path(
+        "plans/<int:plan_id>/evaluations/<int:fiscal_year>/<action>/",
+        ev.evaluations_year_action,
+        name="evaluations_year_action",
+    ),
     path("measures/<int:measure_id>/history/", v.measure_history, name="history"),
     path("organisations/<int:org_id>/departments/", v.departments, name="departments"),
 ]

@@ -18,6 +18,7 @@ from keikaku.db.progress import models as gm
 from keikaku.services import history
 from keikaku.services import progress as svc
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from keikaku.services.evaluations import evaluation_state_counts
 from keikaku.services.imports import may_import
 from keikaku.services.people import can, department_merge, organisations_of, require
 from keikaku.services.plans import plan_get, plan_list, plan_publish
@@ -98,6 +99,8 @@ def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
         "counts": svc.plan_status_counts(request.user, plan, period) if period else {},
         "can_periods": can(request.user, "period.manage", plan),
         "can_edit": can(request.user, "plan.edit", plan),
+        "can_decide": can(request.user, "evaluation.decide", plan),
+        "evaluation_counts": evaluation_state_counts(plan, period.fiscal_year) if period and member else {},
         "period_form": f.PeriodForm(),
         "revise_form": f.ReviseForm(initial={"revision": plan.revision}),
     }
@@ -245,41 +248,6 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
         except ServiceError as e:
             status = _refused(form, e)
     return _form_page(request, form, gettext("報告の手続"), report.measure.plan, status=status)
-
-
-@guarded
-@require_http_methods(["GET", "POST"])
-def evaluation_edit(request: HttpRequest, measure_id: int, fiscal_year: int) -> HttpResponse:
-    measure = svc.measure_get(measure_id)
-    require(request.user, "evaluation.edit", measure.plan)
-    if not 1900 <= fiscal_year <= 2200:
-        raise NotFound("fiscal year")
-    ev = gm.Evaluation.objects.filter(measure=measure, fiscal_year=fiscal_year).first()
-    initial: dict[str, Any] = {"revision": ev.revision if ev else 0}
-    if ev:
-        initial.update(decision=ev.decision, rationale=ev.rationale, merge_into=ev.merge_into_id)
-    others = list(measure.plan.measures.exclude(pk=measure.pk).order_by("order"))
-    form = f.EvaluationForm(request.POST or None, initial=initial, measures=others)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
-        target = next((m for m in others if m.pk == cd["merge_into"]), None)
-        try:
-            svc.evaluation_save(
-                request.user,
-                measure,
-                fiscal_year,
-                decision=cd["decision"],
-                rationale=cd["rationale"],
-                merge_into=target,
-                revision=cd["revision"],
-                now=clock.now(),
-            )
-            return redirect(f"/manage/plans/{measure.plan_id}/")
-        except ServiceError as e:
-            status = _refused(form, e)
-    title = gettext("評価: %(measure)s") % {"measure": measure}
-    return _form_page(request, form, title, measure.plan, status=status, measure=measure)
 
 
 @guarded
