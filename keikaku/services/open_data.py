@@ -112,7 +112,12 @@ def _contact(row: m.Plan, landing: str) -> dcat.Contact:
 
 
 def _datasets(
-    rows: Sequence[m.Plan], *, base_url: str, downloads: Sequence[Download], licence: str | None
+    rows: Sequence[m.Plan],
+    *,
+    base_url: str,
+    downloads: Sequence[Download],
+    licence: str | None,
+    sizes: bool = True,
 ) -> list[dcat.Dataset]:
     ids = [r.pk for r in rows]
     purposes: dict[int, str] = {}
@@ -123,22 +128,26 @@ def _datasets(
     ):
         purposes.setdefault(plan_id, text)
     pillars: dict[int, set[str]] = defaultdict(set)
-    for plan_id, code in m.MeasurePillar.objects.filter(measure__plan_id__in=ids).values_list(
-        "measure__plan_id", "code"
-    ):
-        pillars[plan_id].add(code)
     areas: dict[int, list[str]] = defaultdict(list)
-    counts: dict[int, int] = defaultdict(int)
-    for plan_id, values in m.Measure.objects.filter(plan_id__in=ids).values_list("plan_id", "priority_areas"):
-        counts[plan_id] += 1
-        areas[plan_id].extend(values or [])
-    published = set(
-        m.Plan.objects.published().filter(pk__in={r.previous_id for r in rows}).values_list("pk", flat=True)
+    measures: dict[int, set[int]] = defaultdict(set)
+    for plan_id, measure_id, values, code in m.Measure.objects.filter(plan_id__in=ids).values_list(
+        "plan_id", "pk", "priority_areas", "pillar_refs__code"
+    ):  # one row per measure and pillar
+        if measure_id not in measures[plan_id]:
+            measures[plan_id].add(measure_id)
+            areas[plan_id].extend(values or [])
+        if code:
+            pillars[plan_id].add(code)
+    previous = {r.previous_id for r in rows if r.previous_id}
+    published = (
+        set(m.Plan.objects.published().filter(pk__in=previous).values_list("pk", flat=True))
+        if previous
+        else set()
     )
     out = []
     for row in rows:
         landing = _abs(base_url, f"/plans/{row.pk}/")
-        sizes = _sizes(row.pk, downloads)
+        known = _sizes(row.pk, downloads) if sizes else {}
         distributions = tuple(
             dcat.Distribution(
                 url=_abs(base_url, d.path(row.pk)),
@@ -146,7 +155,7 @@ def _datasets(
                 description=d.description,
                 media_type=d.media_type,
                 file_type=d.file_type,
-                byte_size=sizes.get(d.name),
+                byte_size=known.get(d.name),
                 conforms_to=_abs(base_url, d.conforms_to) if d.conforms_to else None,
             )
             for d in downloads
@@ -157,7 +166,7 @@ def _datasets(
                 landing_page=landing,
                 identifier=f"{row.organisation.code or row.organisation.pk}-plan-{row.pk}",
                 title=row.title,
-                description=_description(row, purposes.get(row.pk, ""), counts[row.pk]),
+                description=_description(row, purposes.get(row.pk, ""), len(measures[row.pk])),
                 publisher=_publisher(base_url, row.organisation),
                 modified=row.updated_at,
                 issued=row.published or row.created_at.date().isoformat(),
@@ -232,11 +241,12 @@ def catalogue_read(
 def plan_dataset_read(
     plan_id: int, *, base_url: str, downloads: Sequence[Download], licence: str | None
 ) -> dcat.Dataset:
-    """One published plan as the catalogue describes it (for the plan page's JSON-LD)."""
+    """One published plan as the catalogue describes it, without byte sizes (for the plan page's JSON-LD:
+    building the files to measure them would cost more than the page)."""
     row = m.Plan.objects.published().select_related("organisation").filter(pk=plan_id).first()
     if row is None:
         raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}")
-    return _datasets([row], base_url=base_url, downloads=downloads, licence=licence)[0]
+    return _datasets([row], base_url=base_url, downloads=downloads, licence=licence, sizes=False)[0]
 
 
 def measure_link_read(

@@ -32,6 +32,7 @@ from keikaku.export.csv import plan_csv as csv_text
 from keikaku.services import NotFound
 from keikaku.services import portal as uc
 from keikaku.services.plans import dump_document, plan_export
+from keikaku.web.portal import catalogue_views
 
 MAX_ID = 2**62
 MAX_PARAM = 200  # longer filter values are not ours: ignored
@@ -83,7 +84,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     and cached; the frame around it (language form with its CSRF token, per visitor) is rendered each time.
     Nothing visitor-specific may go into portal/_plan_body.html."""
     filters = uc.PlanFilters.parse(_params(request))
-    key = _cache_key("portal-plan:", (plan_id, uc.plan_page_stamp(plan_id), get_language(), filters))
+    base = catalogue_views.base_url(request)  # the JSON-LD's absolute URLs
+    key = _cache_key("portal-plan:", (plan_id, uc.plan_page_stamp(plan_id), get_language(), filters, base))
     cached = cache.get(key)
     if cached is None:
         page = uc.plan_page(plan_id, filters)
@@ -91,13 +93,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "portal/_plan_body.html",
             {"page": page, "plan": page.plan, "area_names": PRIORITY_AREAS, "pillar_info": PILLAR_BY_CODE},
         )
-        cached = (page.plan.title, body)
+        cached = (page.plan.title, body, catalogue_views.plan_json_ld(request, plan_id))
         cache.set(key, cached, PAGE_CACHE_SECONDS)
-    title, body = cached
+    title, body, json_ld = cached
     return render(
         request,
         "portal/plan.html",
-        {"title": title, "body": mark_safe(body)},  # noqa: S308 - rendered by our own template, escaped there
+        # rendered by our own template, escaped there; the JSON-LD escaped by dcat.json_for_script
+        {"title": title, "body": mark_safe(body), "json_ld": mark_safe(json_ld)},  # noqa: S308
     )
 
 
@@ -186,7 +189,12 @@ def gantt_svg(request: HttpRequest, plan_id: int) -> HttpResponse:
 @_public
 def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     page = uc.measure_page(measure_id)
-    return render(request, "portal/measure.html", {"page": page, "plan": page.plan, "ms": page.measure})
+    json_ld = mark_safe(catalogue_views.measure_json_ld(request, measure_id))  # noqa: S308 - escaped JSON
+    return render(
+        request,
+        "portal/measure.html",
+        {"page": page, "plan": page.plan, "ms": page.measure, "json_ld": json_ld},
+    )
 
 
 @_public
