@@ -25,6 +25,7 @@ EXTENSIONS = (
     "keikaku.cli_ops",
     "keikaku.cli_tokens",
     "keikaku.cli_draft",
+    "keikaku.cli_plan_xlsx",
 )
 
 
@@ -135,6 +136,10 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _django()
+    if args.to == "xlsx":
+        from keikaku.cli_plan_xlsx import export_xlsx
+
+        return export_xlsx(args)
     from keikaku.services.plans import dump_document, plan_export
 
     doc = plan_export(args.plan)
@@ -369,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draft", action="store_true", help="store as draft (not public)")
     p = add("export", cmd_export, "保存した計画を書き出す / export a stored plan")
     p.add_argument("plan", type=int, help="plan id (see `keikaku list`)")
-    p.add_argument("--to", choices=["json"], default="json")
+    p.add_argument(
+        "--to", choices=["json", "xlsx"], default="json", help="xlsx: a workbook to edit (`keikaku update`)"
+    )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p = add("list", cmd_list, "保存した計画の一覧 / list stored plans")
     p.add_argument("--prefecture")

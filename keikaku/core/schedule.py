@@ -128,6 +128,25 @@ _KEYWORDS: dict[str, str] = {
 }
 _KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORDS), key=len, reverse=True)))
 
+# the words offered in a schedule cell (the editor's list and the plan workbook's drop-down; free text
+# is accepted too)
+PHASE_WORDS: tuple[str, ...] = (
+    "検討",
+    "調査",
+    "準備",
+    "策定",
+    "構築",
+    "導入",
+    "実施",
+    "運用",
+    "拡充",
+    "移行",
+    "見直し",
+    "完了",
+    "→",
+    "○",
+)
+
 ARROWS = "→⇒⇨➡➔➜➝➞⟶⟹▶►＞>"
 _ARROW_RE = re.compile(rf"[{re.escape(ARROWS)}]")
 _EDGE_RE = re.compile(rf"^[\s{re.escape(ARROWS)}]+|[\s{re.escape(ARROWS)}]+$")

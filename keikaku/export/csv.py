@@ -39,6 +39,18 @@ KPI_COLUMNS = ("施策番号", "施策名", "指標", "単位", "方向", "基�
 SCHEDULE_COLUMNS = ("施策番号", "施策名", "年度", "記載", "段階")
 
 
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula (numbers such as -5 stay numbers). The CSV
+    gets a leading apostrophe for it; a workbook cell (keikaku.export.plan_xlsx) Excel's quote prefix."""
+    if not text.startswith(_FORMULA_START):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
+
+
 def safe_cell(value: object) -> str:
     """The cell as text; formula-looking text made inert (CSV injection)."""
     if value is None:
@@ -46,13 +58,7 @@ def safe_cell(value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     text = str(value)
-    if text.startswith(_FORMULA_START):
-        # numbers such as -5 stay numbers
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+    return "'" + text if formula_like(text) else text
 
 
 def _or_none(items: Sequence[T]) -> Sequence[T | None]:

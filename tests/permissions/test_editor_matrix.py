@@ -230,7 +230,34 @@ WORKFLOW_CASES = [
         lambda p: _step("withdraw", pm.Plan.objects.get(pk=p.plan_a.pk), confirm="on"),
     ),
 ]
-EDITOR_CASES += STRUCTURE_CASES + WORKFLOW_CASES
+
+
+def _workbook(p: People) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keikaku.services.plan_workbook import plan_workbook_export
+
+    name, data = plan_workbook_export(None, p.plan_a.pk)
+    return {"file": SimpleUploadedFile(name, data)}
+
+
+WORKBOOK_CASES = [
+    Case("plan workbook page", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/edit/workbook/", EDITORS_A),
+    Case(
+        "plan workbook download",
+        "GET",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/edit/workbook.xlsx",
+        EDITORS_A,
+    ),
+    Case(
+        "plan workbook upload",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/edit/workbook/",
+        EDITORS_A,
+        _workbook,
+    ),
+]
+EDITOR_CASES += STRUCTURE_CASES + WORKFLOW_CASES + WORKBOOK_CASES
 
 
 def test_every_editor_route_is_in_the_matrix() -> None:
@@ -256,6 +283,8 @@ def test_every_editor_route_is_in_the_matrix() -> None:
         "workflow",
         "workflow_action",
         "preview",
+        "workbook",
+        "workbook_download",
     }
     assert {p.name for p in urlpatterns} <= covered
 

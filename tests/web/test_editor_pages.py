@@ -234,3 +234,36 @@ def test_editor_pages_in_english(people: People) -> None:
         assert re.search(rf"<h1[^>]*>{re.escape(h1)}</h1>", html), (url, h1)
         for w in words:
             assert w in html, (url, w)
+
+
+def test_plan_workbook_page_download_and_upload(people: People) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from keikaku.export.plan_xlsx import FIRST_ROW, MEASURES
+
+    plan = _draft(people)
+    c = _client(people.alice)
+    page = c.get(f"/manage/plans/{plan.pk}/edit/workbook/")
+    assert page.status_code == 200 and ESCAPED in page.content.decode() and XSS not in page.content.decode()
+    r = c.get(f"/manage/plans/{plan.pk}/edit/workbook.xlsx")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment;")
+    data = b"".join(r)
+    r = c.post(f"/manage/plans/{plan.pk}/edit/workbook/", {"file": SimpleUploadedFile("p.xlsx", data)})
+    assert r.status_code == 302
+    assert "変更はありません" in c.get(r["Location"]).content.decode()
+    wb = load_workbook(io.BytesIO(data))
+    wb[MEASURES].cell(row=FIRST_ROW, column=8).value = "たぶん"  # 再掲: ○ or blank
+    wb[MEASURES].cell(row=FIRST_ROW + 1, column=2).value = "直した施策名"
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = c.post(
+        f"/manage/plans/{plan.pk}/edit/workbook/", {"file": SimpleUploadedFile("p.xlsx", buf.getvalue())}
+    )
+    body = r.content.decode()
+    assert r.status_code == 400 and f"施策!H{FIRST_ROW}" in body and "何も保存しませんでした" in body
+    assert not plan.measures.filter(title="直した施策名").exists()
+    r = c.post(f"/manage/plans/{plan.pk}/edit/workbook/", {})
+    assert r.status_code == 400 and "ブック (.xlsx) を選んでください" in r.content.decode()

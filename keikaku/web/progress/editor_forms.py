@@ -17,23 +17,6 @@ from keikaku.services.plan_editing import KINDS, PlanInput
 from keikaku.web.progress.forms import RevisionForm
 
 FY = {"min_value": 1950, "max_value": 2100}
-# the schedule vocabulary offered in the schedule cells (free text is accepted too)
-PHASE_WORDS = (
-    "検討",
-    "調査",
-    "準備",
-    "策定",
-    "構築",
-    "導入",
-    "実施",
-    "運用",
-    "拡充",
-    "移行",
-    "見直し",
-    "完了",
-    "→",
-    "○",
-)
 
 
 def _lines(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from keikaku.core.schedule import PHASE_WORDS
 from keikaku.db.plans import models as pm
 from keikaku.services import changes
 from keikaku.services import editing as svc
@@ -75,7 +76,7 @@ def _page(request: HttpRequest, ed: svc.MeasureEditor, *, status: int = 200, **b
         "kpi_forms": kpi_forms,
         "new_kpi_form": new_kpi,
         "schedule_form": schedule,
-        "phase_words": ef.PHASE_WORDS,
+        "phase_words": PHASE_WORDS,
         "inferred": sorted(r.code for r in ms.pillar_refs.all() if r.source == "inferred"),
         "delete_form": bound.get("delete")
         or RevisionForm(initial={"revision": ms.revision}, prefix="delete"),

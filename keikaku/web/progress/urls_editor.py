@@ -4,6 +4,7 @@ from django.urls import path
 
 from keikaku.web.progress import editor_views as ev
 from keikaku.web.progress import plan_editor_views as pv
+from keikaku.web.progress import plan_workbook_views as xv
 from keikaku.web.progress import structure_views as sv
 from keikaku.web.progress import workflow_views as wv
 
@@ -11,6 +12,8 @@ app_name = "editor"
 urlpatterns = [
     path("plans/<int:plan_id>/edit/", pv.plan_edit, name="plan"),
     path("plans/<int:plan_id>/edit/measures/new/", pv.measure_new, name="measure_new"),
+    path("plans/<int:plan_id>/edit/workbook/", xv.workbook, name="workbook"),
+    path("plans/<int:plan_id>/edit/workbook.xlsx", xv.workbook_download, name="workbook_download"),
     path("plans/<int:plan_id>/workflow/", wv.workflow, name="workflow"),
     path("plans/<int:plan_id>/workflow/<str:action>/", wv.workflow_action, name="workflow_action"),
     path("plans/<int:plan_id>/preview/", wv.preview, name="preview"),
