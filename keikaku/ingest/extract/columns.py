@@ -186,10 +186,11 @@ def _label_shaped(text: str) -> bool:
     s = squash(one_year_form(text))
     if header_year(text) is not None:
         return True
-    without_years = "".join(
-        ch for i, ch in enumerate(s) if not any(y.start <= i < y.end for y in find_years(s))
-    )  # 目標値（令和9年度）: a year in a label is part of the label
-    return 0 < len(s) <= 24 and "。" not in s and not re.search(r"[0-9]", without_years)
+    if not 0 < len(s) <= 24 or "。" in s:
+        return False
+    years = find_years(s)  # 目標値（令和9年度）: a year in a label is part of the label
+    without_years = "".join(ch for i, ch in enumerate(s) if not any(y.start <= i < y.end for y in years))
+    return not re.search(r"[0-9]", without_years)
 
 
 def _header_row(cells: list[Cell], row: list[str]) -> bool:

@@ -312,13 +312,13 @@ def read_pptx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> R
     try:
         with path.open("rb") as fh:
             prs = Presentation(fh)
+        slides = list(prs.slides)  # resolves every slide's relationship: a dangling one is a broken file
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise _err("corrupt", "PPTX ファイルが壊れています", f"corrupt PPTX: {exc}") from exc
     except Exception as exc:  # lxml.etree.XMLSyntaxError and friends
         raise _err("corrupt", "PPTX ファイルを解析できません", f"cannot parse PPTX: {exc}") from exc
     blocks: list[Block] = []
     warnings: list[str] = []
-    slides = list(prs.slides)
     for number, slide in enumerate(slides, start=1):
         if str(slide._element.get("show", "1")).lower() in ("0", "false"):
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -202,7 +203,13 @@ def test_unreadable_decks(tmp_path: Path, deck: Path) -> None:
     with zipfile.ZipFile(tmp_path / "garbled.pptx", "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("ppt/presentation.xml", "<p:presentation")
-    for name in ("truncated.pptx", "garbled.pptx"):
+    with zipfile.ZipFile(deck) as src, zipfile.ZipFile(tmp_path / "dangling.pptx", "w") as dst:
+        for item in src.namelist():  # found by scripts/fuzz_import.py: a slide id whose relationship is gone
+            body = src.read(item)
+            if item == "ppt/_rels/presentation.xml.rels":
+                body = re.sub(rb'<Relationship Id="(rId\d+)"[^>]*slides/slide2\.xml"/>', b"", body)
+            dst.writestr(item, body)
+    for name in ("truncated.pptx", "garbled.pptx", "dangling.pptx"):
         with pytest.raises(ReaderError) as exc:
             read_document(tmp_path / name)
         assert exc.value.code == "corrupt", name
