@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmark the portal on the synthetic national dataset (`python -m devtools.national`): ranked search and
-the plan page under load against the real waitress server. Results go to docs/benchmarks.md by hand.
+"""Benchmark the portal on the synthetic national dataset (`python -m devtools.national`): ranked search, its
+quality (nDCG@10 over judged queries) and the plan page under load against the real waitress server.
+Results go to docs/benchmarks.md by hand.
 
     KEIKAKU_DATA_DIR=/tmp/nat .venv/bin/python scripts/bench_portal.py search
+    KEIKAKU_DATA_DIR=/tmp/nat .venv/bin/python scripts/bench_portal.py quality
+    KEIKAKU_DATA_DIR=/tmp/demo .venv/bin/python scripts/bench_portal.py quality --load-demo
     KEIKAKU_DATA_DIR=/tmp/nat .venv/bin/python scripts/bench_portal.py http --connections 50 --duration 30
     DATABASE_URL=postgres://… .venv/bin/python scripts/bench_portal.py all
 
@@ -10,12 +13,20 @@ the plan page under load against the real waitress server. Results go to docs/be
 ``keikaku serve`` as a subprocess, loads plan pages of plans with 100 measures with wrk (closed loop: each
 of N connections sends its next request as soon as the previous answer arrives) and then with N paced
 clients (each waits ~1 s between requests, like people reading), and reads the server's RSS from /proc.
+``quality`` runs the judged queries of scripts/search_judgments.json whose data set is in the database (the
+sample plans of `keikaku demo`, the national synthetic data, or both) and prints nDCG@10 per query and the
+mean per data set (gain 2^grade − 1, discount log2(rank + 1); the ideal ranking is every judged measure of
+the database, best grade first), and a digest of the top 10 (stable ids: organisation code/measure key) to
+compare the order on SQLite and PostgreSQL.
 Timing figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import math
 import os
 import random
 import shutil
@@ -39,6 +50,8 @@ LONG = [
     "キャッシュレス",
     "ドローン",
     "避難所運営",
+    "オンラン",  # a typo: no result, a 「もしかして」 suggestion
+    "オープンデ-タ",  # a hyphen for the long-vowel mark
 ]
 MULTI = ["防災 アプリ", "オープンデータ 公開", "電子 申請 拡大", "存在しない語句"]
 FILTERED = [("防災", {"prefecture": "北海道"}), ("データ", {"pillar": "B"}), ("推進", {"fiscal_year": 2026})]
@@ -59,7 +72,7 @@ def setup_django() -> None:
 def describe_db() -> str:
     from django.db import connection
 
-    from keikaku.web.plans import models as m
+    from keikaku.db.plans import models as m
 
     n_plans, n_measures = m.Plan.objects.count(), m.Measure.objects.count()
     return f"{connection.vendor}: {n_plans} plans, {n_measures} measures"
@@ -99,10 +112,92 @@ def bench_search(rounds: int) -> None:
             )
 
 
+JUDGMENTS = ROOT / "scripts" / "search_judgments.json"
+DEMO_CODES = ("222992", "336998")  # みどり市, さくら町 (keikaku/demo)
+
+
+def source_title(title: str, prefixes: list[str]) -> str:
+    """The pillar training-set title a national synthetic measure was made from (its prefix removed)."""
+    for p in prefixes:
+        if title.startswith(p):
+            return title[len(p) :]
+    return title
+
+
+def dcg(grades: list[int]) -> float:
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+
+
+def bench_quality(args: argparse.Namespace) -> None:
+    from keikaku.db.plans import models as m
+    from devtools.national import PREFIXES, governments
+    from keikaku.services.search import measure_search
+
+    if args.load_demo:
+        from datetime import UTC, datetime
+
+        from keikaku.services.demo import demo_load
+
+        for line in demo_load(now=datetime(2026, 4, 1, tzinfo=UTC)):
+            print(" ", line)
+    prefixes = sorted({p for p in PREFIXES if p}, key=len, reverse=True)
+    stable: dict[int, str] = {}  # measure id → "code/key"
+    grade_key: dict[int, str] = {}  # measure id → its key in the judgments
+    national_titles: dict[str, int] = {}  # source title → measures
+    national_codes = {g.code for g in governments()}
+    rows = m.Measure.objects.filter(plan__status="published").values_list(
+        "pk", "plan__organisation__code", "key", "title"
+    )
+    for pk, code, key, title in rows.iterator(chunk_size=5000):
+        stable[pk] = f"{code}/{key}"
+        if code in national_codes:
+            src = "title:" + source_title(title, prefixes)
+            grade_key[pk] = src
+            national_titles[src] = national_titles.get(src, 0) + 1
+        else:
+            grade_key[pk] = stable[pk]
+    present = {
+        "demo": any(k.startswith(DEMO_CODES) for k in stable.values()),
+        "national": bool(national_titles),
+    }
+    data = json.loads(JUDGMENTS.read_text(encoding="utf-8"))
+    per_set: dict[str, list[float]] = {}
+    digest = hashlib.sha1()
+    print(f"quality: nDCG@10 over {JUDGMENTS.relative_to(ROOT)} (data sets here: "
+          f"{', '.join(k for k, v in present.items() if v) or 'none'})")  # fmt: skip
+    for q in data["queries"]:
+        if not present[q["dataset"]]:
+            continue
+        rel: dict[str, int] = q["relevant"]
+        page = measure_search(q["q"], limit=10)
+        got = [rel.get(grade_key.get(h.measure_id, ""), 0) for h in page.hits]
+        if q["dataset"] == "national":
+            ideal = sorted(
+                (g for k, g in rel.items() for _ in range(national_titles.get(k, 0))), reverse=True
+            )
+        else:
+            ideal = sorted((g for k, g in rel.items() if k in stable.values()), reverse=True)
+        best = dcg(ideal[:10])
+        score = dcg(got) / best if best else 0.0
+        per_set.setdefault(q["dataset"], []).append(score)
+        top = [stable.get(h.measure_id, "?") for h in page.hits]
+        digest.update(("|".join([q["id"], *top]) + "\n").encode())
+        print(f"  {q['id']} {q['q']:24s} nDCG@10 {score:.3f}  grades {''.join(str(g) for g in got):10s} "
+              f"({page.total}{'+' if page.total_capped else ''} hits)")  # fmt: skip
+        if args.verbose:
+            for h in page.hits:
+                print(
+                    f"        {rel.get(grade_key.get(h.measure_id, ''), 0)} {stable.get(h.measure_id)} {h.title}"
+                )
+    for name, scores in per_set.items():
+        print(f"  mean nDCG@10 {name}: {sum(scores) / len(scores):.3f} over {len(scores)} queries")
+    print(f"  top-10 digest: {digest.hexdigest()[:16]}")
+
+
 def plan_ids(n_measures: int, count: int) -> list[int]:
     from django.db.models import Count
 
-    from keikaku.web.plans import models as m
+    from keikaku.db.plans import models as m
 
     qs = (
         m.Plan.objects.filter(status="published")
@@ -268,7 +363,9 @@ def bench_http(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["search", "http", "all"])
+    ap.add_argument("what", choices=["search", "quality", "http", "all"])
+    ap.add_argument("--load-demo", action="store_true", help="quality: load the sample plans first")
+    ap.add_argument("-v", "--verbose", action="store_true", help="quality: list each query's top 10")
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--threads", type=int, default=8, help="threads per worker (keikaku serve --threads)")
@@ -282,6 +379,8 @@ def main() -> None:
     args = ap.parse_args()
     setup_django()
     print(describe_db(), f"(python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
+    if args.what in ("quality", "all"):
+        bench_quality(args)
     if args.what in ("search", "all"):
         bench_search(args.rounds)
     if args.what in ("http", "all"):

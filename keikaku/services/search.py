@@ -1,26 +1,36 @@
 """Search across the measures of all published plans: measure_search, search_index_plan, search_reindex.
 
-Text is normalised (NFKC, lower case, katakana → hiragana) on both sides. Each whitespace-separated term
-must match (AND). Terms of 3+ characters use substring indexes (SQLite FTS5 trigram / PostgreSQL pg_trgm);
-1–2-character terms such as 「防災」 use a bigram index, since trigram indexes silently find nothing for them.
-Ranking: measures whose title contains every term first, then the others, each group in stored order; counts
-stop at COUNT_CAP (a page never counts or sorts every match).
-Any query string is accepted: it is capped, and passed only as bound parameters or quoted FTS phrases.
+Text is normalised (keikaku.core.ranking.normalise: NFKC, lower case, katakana → hiragana, a dash after a
+kana read as ー) on both sides. Each whitespace-separated term must match (AND). Terms of 3+ characters use
+substring indexes (SQLite FTS5 trigram / PostgreSQL pg_trgm); 1–2-character terms such as 「防災」 use a
+bigram index, since trigram indexes silently find nothing for them (keikaku.services.search_backends).
+
+Ranking: measures whose title contains every term first, then the others; within each group by relevance
+(BM25F over title and body, title weighted 5×, keikaku.core.ranking), ties by measure id. A group larger
+than RANK_WINDOW is ranked over its first RANK_WINDOW matches in stored order, and the rest follows in
+stored order: a page never reads, counts or sorts every match (counts stop at COUNT_CAP), so 1-character
+queries over 100k measures stay fast. The ranked order is computed in Python from the same rows on SQLite
+and PostgreSQL, so both give the same order. A query with few results gets a 「もしかして」 suggestion
+(keikaku.services.search_suggest). Any query string is accepted: it is capped, and passed only as bound
+parameters or quoted FTS phrases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import Any
 
 from django.db import connection, transaction
 
 from keikaku.core.facets import facet_tag, facets_for
-from keikaku.core.text import fold, one_line
+from keikaku.core.ranking import highlight, idf, normalise, rank, text_runs
+from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.db.search.models import MeasureDocument
+from keikaku.services import search_backends as sb
+from keikaku.services.search_suggest import suggest_terms
+
+__all__ = ["normalise", "grams", "query_terms", "measure_search", "search_index_plan", "search_reindex"]
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -29,8 +39,14 @@ MAX_OFFSET = 10_000
 COUNT_CAP = (
     1000  # totals beyond this are shown as "1,000 件以上" (counting every match costs more than the page)
 )
+RANK_WINDOW = 300  # matches per group that are ranked (the first ones in stored order)
+IDF_CAP = 2000  # a term's matches are counted up to this for its weight in multi-term queries
+IDF_DOCUMENTS = 100_000  # the collection size IDF assumes (a national index: ~110k measures)
+SUGGEST_BELOW = 5  # a query with fewer results than this gets a 「もしかして」 suggestion
 _SNIPPET = 120
 _BODY_MAX = 8000
+
+Part = tuple[str, bool]  # (text as written, matches a search term)
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,16 @@ class SearchHit:
     pillars: list[str]
     priority_areas: list[str]
     title_match: bool
+    score: float = 0.0  # relevance within its group (0 when the query has no terms)
+    title_parts: list[Part] = field(default_factory=list)  # title with the matched words marked
+    snippet_parts: list[Part] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    query: str  # the query to try instead (terms as written in the index, e.g. オンライン)
+    total: int  # how many measures it finds (capped like SearchPage.total)
+    total_capped: bool
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,7 @@ class SearchPage:
     offset: int
     hits: list[SearchHit] = field(default_factory=list)
     total_capped: bool = False  # total is a lower bound: at least this many matches
+    suggestion: Suggestion | None = None  # 「もしかして」
 
     @property
     def has_next(self) -> bool:
@@ -70,30 +97,11 @@ class SearchPage:
 # ---------------------------------------------------------------- normalisation
 
 
-def normalise(text: str) -> str:
-    """NFKC, lower case, katakana → hiragana, control characters and runs of spaces collapsed."""
-    return fold(text)
-
-
-def _runs(text: str) -> list[str]:
-    """Maximal runs of letters and digits (the units bigrams are taken from)."""
-    runs, cur = [], []
-    for ch in text:
-        if ch.isalnum():
-            cur.append(ch)
-        elif cur:
-            runs.append("".join(cur))
-            cur = []
-    if cur:
-        runs.append("".join(cur))
-    return runs
-
-
 def grams(text: str) -> str:
     """Space-separated character bigrams of each run, plus the run's last character on its own
     (so a 1-character prefix query finds characters at the end of a run too)."""
     out: list[str] = []
-    for run in _runs(text):
+    for run in text_runs(text):
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
         out.append(run[-1])
     return " ".join(out)
@@ -103,7 +111,7 @@ def query_terms(query: str) -> list[str]:
     """The normalised, de-duplicated search terms of a query (capped in length and number)."""
     terms: list[str] = []
     for t in normalise((query or "")[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS].split():
-        if t not in terms and (len(t) >= 3 or _runs(t)):
+        if t not in terms and (len(t) >= 3 or text_runs(t)):
             terms.append(t)
     return terms[:MAX_TERMS]
 
@@ -234,277 +242,6 @@ def search_reindex(*, batch: int = 50, progress: bool = False) -> int:
 # ---------------------------------------------------------------- querying
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _fts_phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _short_runs(term: str) -> list[tuple[str, bool]]:
-    """(gram, is_prefix) pairs a 1–2-character term is found by."""
-    out = []
-    for run in _runs(term):
-        if len(run) == 1:
-            out.append((run, True))
-        else:  # 2 characters (a longer run only occurs in terms of 3+ characters)
-            out.extend((run[i : i + 2], False) for i in range(len(run) - 1))
-    return out
-
-
-def _col(cols: str, parts: list[str], op: str = "AND") -> str:
-    return "{" + cols + "}: (" + f" {op} ".join(parts) + ")"
-
-
-def _and(parts: list[str]) -> str:
-    return " AND ".join(f"({p})" for p in parts if p)
-
-
-def _short_expr(term: str) -> str:
-    return " AND ".join(_fts_phrase(g) + ("*" if prefix else "") for g, prefix in _short_runs(term))
-
-
-Found = list[tuple[int, bool]]  # (measure_id, title has every term)
-
-
-def _tiers(
-    count: Callable[[Any, int], int],
-    ids: Callable[[Any, int, int], list[int]],
-    title_q: Any,
-    all_q: Any | None,
-    rest_q: Any | None,
-    limit: int,
-    offset: int,
-) -> tuple[int, bool, Found]:
-    """Measures whose title has every term (``title_q``) first, then the others (``rest_q`` = ``all_q`` minus
-    ``title_q``), each tier in stored order. Counts stop at COUNT_CAP, or at the end of the requested page if that is further: a page
-    never counts or sorts every match. Returns (total, total is only a lower bound, found)."""
-    cap = max(COUNT_CAP, offset + limit)
-    n_title = count(title_q, cap + 1)
-    found: Found = [(i, True) for i in ids(title_q, limit, offset)] if offset < n_title else []
-    if n_title > cap:  # the whole page lies in the title tier
-        return cap, True, found
-    total = count(all_q, cap + 1) if all_q is not None else n_title  # title matches included
-    if len(found) < limit and total > n_title:
-        found += [(i, False) for i in ids(rest_q, limit - len(found), max(0, offset - n_title))]
-    return min(total, cap), total > cap, found
-
-
-_STREAM_BATCH = 256
-
-
-def _stream(table: str, expr: str) -> Iterator[int]:
-    """The rowids an FTS5 table matches, ascending, fetched lazily (a consumer that stops early stops the scan)."""
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid", [expr])
-        while rows := cur.fetchmany(_STREAM_BATCH):
-            for (rowid,) in rows:
-                yield rowid
-
-
-def _intersect(a: Iterator[int], b: Iterator[int]) -> Iterator[int]:
-    """Ids in both ascending streams, ascending."""
-    x, y = next(a, None), next(b, None)
-    while x is not None and y is not None:
-        if x == y:
-            yield x
-            x, y = next(a, None), next(b, None)
-        elif x < y:
-            x = next(a, None)
-        else:
-            y = next(b, None)
-
-
-def _minus(a: Iterator[int], b: Iterator[int]) -> Iterator[int]:
-    """Ids of ascending stream ``a`` not in ascending stream ``b``, ascending."""
-    y = next(b, None)
-    for x in a:
-        while y is not None and y < x:
-            y = next(b, None)
-        if x != y:
-            yield x
-
-
-def _sqlite_ids(
-    terms: list[str], facet_tokens: list[str], drafts: list[int], limit: int, offset: int
-) -> tuple[int, bool, Found]:
-    """Pages from the FTS tables alone; one FTS table yields rows in rowid order, so a page stops early.
-    3+-character terms with filter tokens go to the trigram table (``"|token|"`` is a substring of its
-    facets column), 1–2-character terms with filter tokens to the bigram table; a query mixing both kinds
-    of term merges the two tables' rowid-ordered cursors and stops at the cap (never whole id sets)."""
-    long = [_fts_phrase(t) for t in terms if len(t) >= 3]
-    short = [_short_expr(t) for t in terms if len(t) < 3]
-
-    def facets(trigram: bool) -> str:
-        return (
-            _col("facets", [_fts_phrase(f"|{t}|" if trigram else t) for t in facet_tokens])
-            if facet_tokens
-            else ""
-        )
-
-    def finish(expr: str, trigram: bool) -> str:
-        if not drafts:
-            return expr
-        tokens = [_fts_phrase(f"|plan{i}|" if trigram else f"plan{i}") for i in drafts]
-        return f"({expr}) NOT ({_col('facets', tokens, 'OR')})"
-
-    with connection.cursor() as cur:
-
-        def ids_of(table: str, expr: str, n: int | None = None, skip: int = 0) -> list[int]:
-            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid"
-            if n is None:
-                cur.execute(sql, [expr])
-            elif n <= 0:
-                return []
-            else:
-                cur.execute(sql + " LIMIT %s OFFSET %s", [expr, n, skip])
-            return [r[0] for r in cur.fetchall()]
-
-        def count_of(table: str, expr: str, cap: int) -> int:
-            cur.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)", [expr, cap]
-            )
-            return int(cur.fetchone()[0])
-
-        if long and short:  # two tables: merge their rowid-ordered cursors, stop at the cap
-            bigram_title = finish(_and([_col("title_grams", short), facets(False)]), False)
-            bigram_all = finish(_and([_col("title_grams body_grams", short), facets(False)]), False)
-
-            def title_q() -> Iterator[int]:
-                return _intersect(
-                    _stream("search_fts", _col("title", long)), _stream("search_fts_bigram", bigram_title)
-                )
-
-            def all_q() -> Iterator[int]:
-                return _intersect(
-                    _stream("search_fts", _col("title body", long)), _stream("search_fts_bigram", bigram_all)
-                )
-
-            return _tiers(
-                lambda q, cap: sum(1 for _ in islice(q(), cap)),
-                lambda q, n, skip: list(islice(q(), skip, skip + n)) if n > 0 else [],
-                title_q,
-                all_q,
-                lambda: _minus(all_q(), title_q()),
-                limit,
-                offset,
-            )
-        trigram = bool(long)
-        table = "search_fts" if trigram else "search_fts_bigram"
-        title_e: str
-        all_e: str | None
-        rest_e: str | None
-        if not terms:
-            title_e, all_e, rest_e = finish(facets(False), False), None, None
-        else:
-            parts = long or short
-            title_cols, all_cols = (
-                ("title", "title body") if trigram else ("title_grams", "title_grams body_grams")
-            )
-            title_e = finish(_and([_col(title_cols, parts), facets(trigram)]), trigram)
-            all_expr = _and([_col(all_cols, parts), facets(trigram)])
-            all_e = finish(all_expr, trigram)
-            rest_e = finish(f"({all_expr}) NOT ({_col(title_cols, parts)})", trigram)
-        result = _tiers(
-            lambda e, cap: count_of(table, e, cap),
-            lambda e, n, skip: ids_of(table, e, n, skip),
-            title_e,
-            all_e,
-            rest_e,
-            limit,
-            offset,
-        )
-        if not terms:  # no ranking without terms: every match is "not in the title"
-            return result[0], result[1], [(i, False) for i, _ in result[2]]
-        return result
-
-
-def _pg_conditions(terms: list[str]) -> tuple[tuple[str, list], tuple[str, list]]:
-    """(title condition, any-field condition) with their parameters, every term required. 3+-character
-    terms: LIKE on the normalised title/body (pg_trgm GIN indexes answer LIKE '%…%'); shorter terms: the
-    stored bigram tsvector columns of migration 0004 (``title_tsv``, ``grams_tsv``, each with a GIN index)."""
-    title_sql: list[str] = []
-    title_params: list = []
-    all_sql: list[str] = []
-    all_params: list = []
-    for t in terms:
-        if len(t) >= 3:
-            pattern = "%" + _like_escape(t) + "%"
-            title_sql.append("d.title LIKE %s")
-            title_params.append(pattern)
-            all_sql.append("(d.title LIKE %s OR d.body LIKE %s)")
-            all_params += [pattern, pattern]
-        else:
-            tsq = " & ".join(f"'{g}':*" if prefix else f"'{g}'" for g, prefix in _short_runs(t))
-            title_sql.append("d.title_tsv @@ to_tsquery('simple', %s)")
-            title_params.append(tsq)
-            all_sql.append("d.grams_tsv @@ to_tsquery('simple', %s)")
-            all_params.append(tsq)
-    return (" AND ".join(title_sql), title_params), (" AND ".join(all_sql), all_params)
-
-
-def _filters(
-    prefecture: str | None, pillar: str | None, priority_area: str | None, fiscal_year: int | None
-) -> tuple[list[str], list]:
-    where: list[str] = []
-    params: list = []
-    if prefecture:
-        where.append("d.prefecture = %s")
-        params.append(prefecture)
-    if pillar:
-        where.append("d.pillars LIKE %s")
-        params.append("% " + _like_escape(pillar) + " %")
-    if priority_area:
-        where.append("d.priority_areas LIKE %s")
-        params.append("%|" + _like_escape(priority_area) + "|%")
-    if fiscal_year is not None:
-        where.append(
-            "(d.years LIKE %s OR (d.period_start <= %s AND (d.period_end IS NULL OR d.period_end >= %s)))"
-        )
-        params.extend([f"%|{int(fiscal_year)}|%", int(fiscal_year), int(fiscal_year)])
-    return where, params
-
-
-def _pg_ids(
-    terms: list[str], where: list[str], params: list, drafts: list[int], limit: int, offset: int
-) -> tuple[int, bool, Found]:
-    """The same tiers as SQLite's, as plain SELECTs: ``ORDER BY measure_id LIMIT`` lets PostgreSQL walk the
-    primary key and stop after a page when a term is frequent, or use the GIN indexes when it is rare; the
-    counts are capped subqueries (``LIMIT cap``), never a count of every match."""
-    base, base_params = list(where), list(params)
-    if drafts:
-        base.append("NOT (d.plan_id = ANY(%s))")
-        base_params.append(drafts)
-    if terms:
-        (t_sql, t_params), (a_sql, a_params) = _pg_conditions(terms)
-        title_q = (" AND ".join([*base, t_sql]), [*base_params, *t_params])
-        all_q = (" AND ".join([*base, a_sql]), [*base_params, *a_params])
-        rest_q = (" AND ".join([*base, a_sql, f"NOT ({t_sql})"]), [*base_params, *a_params, *t_params])
-    else:
-        title_q, all_q, rest_q = (" AND ".join(base) or "TRUE", base_params), None, None
-    table = "search_measuredocument d"
-    with connection.cursor() as cur:
-
-        def count_of(q: tuple[str, list], cap: int) -> int:
-            cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {q[0]} LIMIT %s) s", [*q[1], cap])
-            return int(cur.fetchone()[0])
-
-        def ids_of(q: tuple[str, list], n: int, skip: int) -> list[int]:
-            if n <= 0:
-                return []
-            cur.execute(
-                f"SELECT d.measure_id FROM {table} WHERE {q[0]} ORDER BY d.measure_id LIMIT %s OFFSET %s",
-                [*q[1], n, skip],
-            )
-            return [r[0] for r in cur.fetchall()]
-
-        total, capped, found = _tiers(count_of, ids_of, title_q, all_q, rest_q, limit, offset)
-    if not terms:
-        found = [(i, False) for i, _ in found]
-    return total, capped, found
-
-
 def _facet_tokens(
     prefecture: str | None, pillar: str | None, priority_area: str | None, fiscal_year: int | None
 ) -> list[str]:
@@ -520,12 +257,65 @@ def _facet_tokens(
     return tokens
 
 
-def _hits(found: Found) -> list[SearchHit]:
+Found = list[tuple[int, bool, float]]  # (measure_id, title has every term, score)
+Make = Callable[[list[str]], sb.Tiers]  # terms → the tiers of the query with the same filters
+
+
+def _group_page(
+    tier: sb.Tier, terms: list[str], weights: dict[str, float], skip: int, n: int, in_title: bool
+) -> tuple[Found, int]:
+    """Entries ``skip`` … ``skip + n`` of one group in ranked order, and how many rows its window holds
+    (RANK_WINDOW + 1 means "more than the window"). The order: the first RANK_WINDOW matches in stored
+    order, ranked; then the others in stored order."""
+    window = tier.ids(RANK_WINDOW + 1, 0)
+    held = len(window)
+    found: Found = []
+    if skip < RANK_WINDOW and window:
+        ranked = rank(terms, sb.candidates(window[:RANK_WINDOW]), weights)
+        found = [(i, in_title, s) for i, s in ranked[skip : skip + n]]
+    if len(found) < n and held > RANK_WINDOW:
+        found += [(i, in_title, 0.0) for i in tier.ids(n - len(found), max(skip, RANK_WINDOW))]
+    return found, held
+
+
+def _term_weights(terms: list[str], make: Make) -> dict[str, float]:
+    """IDF of each term of a multi-term query (from capped counts of each term alone; a single term
+    needs none: every result has it)."""
+    if len(terms) < 2:
+        return {}
+    weights = {}
+    for t in terms:
+        single = make([t])
+        if single.every is not None:
+            weights[t] = idf(single.every.count(IDF_CAP), IDF_DOCUMENTS)
+    return weights
+
+
+def _ranked(
+    tiers: sb.Tiers, terms: list[str], weights: dict[str, float], limit: int, offset: int
+) -> tuple[int, bool, Found]:
+    """(total, total is a lower bound, page): the title group, then the others, each ranked."""
+    cap = max(COUNT_CAP, offset + limit)
+    if not terms or tiers.rest is None or tiers.every is None:  # filters only: stored order
+        n = tiers.title.count(cap + 1)
+        return min(n, cap), n > cap, [(i, False, 0.0) for i in tiers.title.ids(limit, offset)]
+    found, held = _group_page(tiers.title, terms, weights, offset, limit, True)
+    n_title = held if held <= RANK_WINDOW else tiers.title.count(cap + 1) if cap > RANK_WINDOW else held
+    if n_title > cap:  # the whole page lies in the title group
+        return cap, True, found
+    total = tiers.every.count(cap + 1)
+    if len(found) < limit and total > n_title:
+        more, _ = _group_page(tiers.rest, terms, weights, max(0, offset - n_title), limit - len(found), False)
+        found += more
+    return min(total, cap), total > cap, found
+
+
+def _hits(found: Found, terms: list[str]) -> list[SearchHit]:
     if not found:
         return []
     rows = {
         d.measure_id: d
-        for d in MeasureDocument.objects.filter(measure_id__in=[i for i, _ in found]).only(
+        for d in MeasureDocument.objects.filter(measure_id__in=[i for i, _, _ in found]).only(
             "measure_id", "plan_id", "plan_title", "organisation", "prefecture", "key", "display_title",
             "snippet", "pillars", "priority_areas",
         )
@@ -543,8 +333,11 @@ def _hits(found: Found) -> list[SearchHit]:
             pillars=d.pillars.split(),
             priority_areas=[a for a in d.priority_areas.split("|") if a],
             title_match=in_title,
+            score=score,
+            title_parts=highlight(d.display_title, terms),
+            snippet_parts=highlight(d.snippet, terms),
         )
-        for i, in_title in found
+        for i, in_title, score in found
         if (d := rows.get(i)) is not None
     ]
 
@@ -558,12 +351,14 @@ def measure_search(
     fiscal_year: int | None = None,
     limit: int = 20,
     offset: int = 0,
+    suggest: bool = True,
 ) -> SearchPage:
     """Ranked full-text search over the measures of published plans: measures whose title has every term
-    first, then the others, each group in stored order. ``total`` is exact up to COUNT_CAP (or the end of
-    the requested page); beyond, it is that cap and ``total_capped`` is set ("1,000 件以上"). Never raises
-    on user input: an empty query without filters gives an empty page; with filters, the filtered measures
-    in stored order."""
+    first, then the others, each group by relevance (see the module docstring). ``total`` is exact up to
+    COUNT_CAP (or the end of the requested page); beyond, it is that cap and ``total_capped`` is set
+    ("1,000 件以上"). A first page with fewer than SUGGEST_BELOW results and a term that is not an indexed
+    word gets ``suggestion`` when the nearest words find more. Never raises on user input: an empty query
+    without filters gives an empty page; with filters, the filtered measures in stored order."""
     terms = query_terms(query)
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), MAX_OFFSET))
@@ -575,26 +370,52 @@ def measure_search(
     drafts = list(pm.Plan.objects.unpublished().values_list("pk", flat=True))
     if connection.vendor == "sqlite":
         tokens = _facet_tokens(prefecture, pillar, priority_area, fiscal_year)
-        total, capped, found = _sqlite_ids(terms, tokens, drafts, limit, offset)
+
+        def make(ts: list[str]) -> sb.Tiers:
+            return sb.sqlite_tiers(ts, tokens, drafts)
     else:
-        where, params = _filters(prefecture, pillar, priority_area, fiscal_year)
-        total, capped, found = _pg_ids(terms, where, params, drafts, limit, offset)
+        where, params = sb.pg_filters(prefecture, pillar, priority_area, fiscal_year)
+
+        def make(ts: list[str]) -> sb.Tiers:
+            return sb.pg_tiers(ts, where, params, drafts)
+
+    tiers = make(terms)
+    total, capped, found = _ranked(tiers, terms, _term_weights(terms, make), limit, offset)
+    suggestion = None
+    if suggest and terms and offset == 0 and total < SUGGEST_BELOW:
+        suggestion = _suggestion(terms, total, make)
     return SearchPage(
         query=query or "",
         terms=terms,
         total=total,
         limit=limit,
         offset=offset,
-        hits=_hits(found),
+        hits=_hits(found, terms),
         total_capped=capped,
+        suggestion=suggestion,
     )
+
+
+def _suggestion(terms: list[str], total: int, make: Make) -> Suggestion | None:
+    """The query with each unknown term replaced by its nearest indexed word, if it finds more."""
+    proposal = suggest_terms(terms)
+    if proposal is None:
+        return None
+    norm = [normalise(t) for t in proposal]
+    tiers = make(norm)
+    if tiers.every is None:
+        return None
+    n = tiers.every.count(COUNT_CAP + 1)
+    if n <= total:
+        return None
+    return Suggestion(query=" ".join(proposal), total=min(n, COUNT_CAP), total_capped=n > COUNT_CAP)
 
 
 def title_candidates(text: str, *, chunks: int = 8, per_chunk: int = 300) -> dict[int, int]:
     """Candidate measures for "similar measures": {measure_id: how many 3-character pieces of ``text``
     (normalised, spread over it) their title contains}. Bounded: at most ``chunks`` index look-ups of
     ``per_chunk`` rows each (trigram FTS on SQLite, pg_trgm LIKE on PostgreSQL), whatever the data size."""
-    runs = [r for r in _runs(normalise(text)) if len(r) >= 3]
+    runs = [r for r in text_runs(normalise(text)) if len(r) >= 3]
     pieces = list(dict.fromkeys(r[i : i + 3] for r in runs for i in range(0, len(r) - 2, 2)))
     if len(pieces) > chunks:
         step = len(pieces) / chunks
@@ -605,12 +426,12 @@ def title_candidates(text: str, *, chunks: int = 8, per_chunk: int = 300) -> dic
             if connection.vendor == "sqlite":
                 cur.execute(
                     "SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s",
-                    [_col("title", [_fts_phrase(piece)]), per_chunk],
+                    [sb.fts_col("title", [sb.fts_phrase(piece)]), per_chunk],
                 )
             else:
                 cur.execute(
                     "SELECT measure_id FROM search_measuredocument WHERE title LIKE %s LIMIT %s",
-                    ["%" + _like_escape(piece) + "%", per_chunk],
+                    ["%" + sb.like_escape(piece) + "%", per_chunk],
                 )
             for (mid,) in cur.fetchall():
                 found[mid] = found.get(mid, 0) + 1

@@ -262,7 +262,7 @@ def test_search_page_lists_results_with_links(client, midori: m.Plan) -> None:
     assert f'href="/measures/{ids["防災情報の一斉配信"]}/"' in html
     assert f'href="/plans/{midori.pk}/"' in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
-    assert html.index("防災情報の一斉配信") < html.index("住民への情報提供")
+    assert html.index("<mark>防災</mark>情報の一斉配信") < html.index("住民への情報提供")
 
 
 def test_search_page_form_is_labelled(client, midori: m.Plan) -> None:

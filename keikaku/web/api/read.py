@@ -127,6 +127,15 @@ class SearchHitOut(Schema):
     pillars: list[str]
     priority_areas: list[str]
     title_match: bool
+    score: float = Field(description="relevance within its group (title matches first); 0 without words")
+
+
+class SuggestionOut(Schema):
+    query: str = Field(
+        description="「もしかして」: the query with unknown words replaced by the nearest indexed words"
+    )
+    count: int
+    total_capped: bool
 
 
 class SearchOut(Schema):
@@ -140,6 +149,7 @@ class SearchOut(Schema):
     limit: int
     offset: int
     items: list[SearchHitOut]
+    suggestion: SuggestionOut | None = None
 
 
 class SimilarOut(Schema):
@@ -263,4 +273,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
         "limit": page.limit,
         "offset": page.offset,
         "items": [h.__dict__ for h in page.hits],
+        "suggestion": (
+            {"query": s.query, "count": s.total, "total_capped": s.total_capped}
+            if (s := page.suggestion)
+            else None
+        ),
     }

@@ -75,6 +75,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "last_page": last_page,
             "first": page.offset + 1,
             "last": page.offset + len(page.hits),
+            "suggestion_url": "?" + urlencode({**params, "q": page.suggestion.query})
+            if page.suggestion
+            else None,
             "prev_url": "?" + urlencode({**params, "page": page_no - 1}) if page_no > 1 else None,
             "next_url": "?" + urlencode({**params, "page": page_no + 1}) if page_no < last_page else None,
         },
