@@ -129,8 +129,8 @@ def dcg(grades: list[int]) -> float:
 
 
 def bench_quality(args: argparse.Namespace) -> None:
-    from keikaku.db.plans import models as m
     from devtools.national import PREFIXES, governments
+    from keikaku.db.plans import models as m
     from keikaku.services.search import measure_search
 
     if args.load_demo:
