@@ -55,10 +55,15 @@ def catalogue_get(catalogue_id: int | None = None) -> tuple[CatalogueSummary, co
 def compliance_check(plan: m.Plan, *, catalogue_id: int | None = None) -> list[Finding]:
     """What the guide asks for that the stored ``plan`` lacks (keikaku.core.compliance), with the 総論7
     rules checked against the given catalogue or the newest stored one (not checked when there is none)."""
+    return compliance_of(plan_to_core(plan), catalogue_id=catalogue_id)
+
+
+def compliance_of(doc: core.Plan, *, catalogue_id: int | None = None) -> list[Finding]:
+    """The same check on a plan document not stored yet (the import review)."""
     try:
         _s, cat = catalogue_get(catalogue_id)
     except NotFound:
         if catalogue_id is not None:
             raise
         cat = None
-    return check_plan(plan_to_core(plan), catalogue=cat)
+    return check_plan(doc, catalogue=cat)

@@ -18,8 +18,8 @@ from keikaku.db.plans import models as m
 from keikaku.services import changes
 from keikaku.services.catalogues import catalogue_get
 from keikaku.services.editing import bump_plan, locked_plan
-from keikaku.services.errors import NotFound, ServiceError
-from keikaku.services.people import Actor, require
+from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
+from keikaku.services.people import Actor, can, organisations_of, require
 from keikaku.services.plans import plan_save, plan_to_core
 
 KIND_CHOICES = {"johoka": core.PlanKind.JOHOKA, "dx": core.PlanKind.DX}
@@ -108,17 +108,21 @@ class GapReport:
     catalogue_id: int | None
     gaps: list[Gap] = field(default_factory=list)
     examples: tuple[core.ExampleMeasure, ...] = ()  # every example measure the plan does not have yet
+    editable: bool = False  # a draft the actor may edit: the add buttons are shown
 
 
 def gap_report(actor: Actor, plan: m.Plan, *, catalogue_id: int | None = None) -> GapReport:
     """パターン2: what ``plan`` (an imported 情報化計画 …) lacks against the guide, each gap with what the
     catalogue offers to fill it. Members of the organisation (``plan.view`` on a draft)."""
+    if not can(actor, "plan.view", plan):
+        raise NotFound(f"計画 {plan.pk} はありません。")
     require(actor, "manage", plan.organisation)
+    editable = plan.status == m.DRAFT and can(actor, "plan.edit", plan)
     try:
         summary, cat = catalogue_get(catalogue_id)
     except NotFound:
         findings = check_plan(plan_to_core(plan))
-        return GapReport(plan, None, [Gap(f) for f in findings])
+        return GapReport(plan, None, [Gap(f) for f in findings], editable=editable)
     doc = plan_to_core(plan)
     have = {ms.title for ms in doc.measures}
     missing = tuple(ex for ex in cat.measures if ex.title not in have)
@@ -134,7 +138,17 @@ def gap_report(actor: Actor, plan: m.Plan, *, catalogue_id: int | None = None) -
             )
         else:
             gaps.append(Gap(f))
-    return GapReport(plan, summary.id, gaps, missing)
+    return GapReport(plan, summary.id, gaps, missing, editable)
+
+
+def draft_organisations(actor: Actor) -> list[m.Organisation]:
+    """The organisations ``actor`` may draft a plan for (editor or admin). PermissionDenied for none."""
+    orgs = [o for o in organisations_of(actor) if can(actor, "plan.edit", o)]
+    if not orgs:
+        e = PermissionDenied("権限がありません / not allowed: plan.edit")
+        e.action = "plan.edit"
+        raise e
+    return orgs
 
 
 @transaction.atomic
@@ -149,7 +163,10 @@ def gap_fill(
 ) -> str:
     """Add one thing from the catalogue to the draft ``plan``: ``chapter:<kind>`` (the chapter with its
     記載例 filled, after the chapters before it) or ``measure:<key>`` (the example measure, at the end).
-    Returns what was added, in Japanese. Editors and admins; drafts only; a stale revision → Conflict."""
+    Returns what was added (「日本語 / English」). Editors and admins; drafts only; a stale revision →
+    Conflict."""
+    if not can(actor, "plan.view", plan):
+        raise NotFound(f"計画 {plan.pk} はありません。")
     require(actor, "plan.edit", plan)
     row = locked_plan(plan, revision)
     _summary, cat = catalogue_get(catalogue_id)
@@ -172,17 +189,17 @@ def gap_fill(
         m.Section.objects.create(
             plan=row, order=order, key=section.key, title=section.title, kind=section.kind, text=section.text
         )
-        line = f"本文の節を追加: {section.title}"
+        line = f"本文の節を追加: {section.title} / chapter added: {section.title}"
     elif what == "measure":
         example = next((ex for ex in cat.measures if ex.key == arg), None)
         if example is None:
             raise ServiceError("手引にその施策例がありません。")
         _add_measure(row, example_measure(example, organisation=org, start_fy=start, end_fy=end))
-        line = f"施策を追加: {example.title}"
+        line = f"施策を追加: {example.title} / measure added: {example.title}"
     else:
         raise ServiceError("追加するものが分かりません。")
     bump_plan(row, actor, now)
-    changes.log(actor, row, "update", "計画", [f"手引から{line}"], now=now)
+    changes.log(actor, row, "update", "計画", [f"手引から{line.partition(' / ')[0]}"], now=now)
     return line
 
 

@@ -239,6 +239,8 @@ def test_the_job_page_shows_progress_and_refreshes_itself(people: People, tmp_pa
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
     review = alice.get(job_url).content.decode()
     assert "取り込みの確認" in review and 'value="save"' in review and "http-equiv" not in review
+    # the guide's rules on what was read (the compliance panel), in words with the guide's section
+    assert "手引への適合" in review and "総論4" in review and "[contact]" not in review
     # the uploader sees the job from another session too; nobody else does
     other_session = _client(people.alice)
     assert "取り込みの確認" in other_session.get(job_url).content.decode()

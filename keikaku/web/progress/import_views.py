@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keikaku.services import imports as svc
 from keikaku.services import jobs
+from keikaku.services.catalogues import compliance_of
 from keikaku.services.errors import InvalidDocument, PermissionDenied
 from keikaku.web import clock
 from keikaku.web.progress.guards import guarded
@@ -84,6 +85,7 @@ def _review_context(request: HttpRequest, job: jobs.ImportJob) -> dict:
         "preview": preview,
         "plan": plan,
         "warnings": [p.text(lang) for p in preview.problems if p.severity == "warning"],
+        "compliance": compliance_of(plan),
         "counts": {
             "measures": len(plan.measures),
             "kpis": sum(len(m.kpis) for m in plan.measures),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keikaku.services import changes
 from keikaku.services import editing as svc
 from keikaku.services import plan_editing as pe
+from keikaku.services.catalogues import compliance_check
 from keikaku.web import clock
 from keikaku.web.progress import editor_forms as ef
 from keikaku.web.progress.editor_views import _try, refused
@@ -34,6 +35,7 @@ def _page(request: HttpRequest, ed: pe.PlanEditor, *, status: int = 200, **bound
         "new_measure_form": bound.get("new_measure")
         or ef.MeasureForm(initial=rev, policies=ed.policies, departments=ed.departments, prefix="new"),
         "recent": changes.plan_changes(request.user, plan, limit=10),
+        "compliance": compliance_check(plan),
     }
     return render(request, "editor/plan_edit.html", ctx, status=status)
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from keikaku.web.progress import draft_views as dv
 from keikaku.web.progress import editor_views as ev
 from keikaku.web.progress import plan_editor_views as pv
 from keikaku.web.progress import plan_workbook_views as xv
@@ -10,6 +11,10 @@ from keikaku.web.progress import workflow_views as wv
 
 app_name = "editor"
 urlpatterns = [
+    path("plans/new/", dv.draft_start, name="draft_start"),
+    path("plans/new/measures/", dv.draft_measures, name="draft_measures"),
+    path("plans/<int:plan_id>/gaps/", dv.gaps, name="gaps"),
+    path("plans/<int:plan_id>/gaps/add/", dv.gap_add, name="gap_add"),
     path("plans/<int:plan_id>/edit/", pv.plan_edit, name="plan"),
     path("plans/<int:plan_id>/edit/measures/new/", pv.measure_new, name="measure_new"),
     path("plans/<int:plan_id>/edit/workbook/", xv.workbook, name="workbook"),

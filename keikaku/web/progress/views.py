@@ -17,6 +17,7 @@ from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.services import history
 from keikaku.services import progress as svc
+from keikaku.services.catalogues import compliance_check
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.evaluations import evaluation_state_counts
 from keikaku.services.imports import may_import
@@ -101,6 +102,7 @@ def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_edit": can(request.user, "plan.edit", plan),
         "can_decide": can(request.user, "evaluation.decide", plan),
         "evaluation_counts": evaluation_state_counts(plan, period.fiscal_year) if period and member else {},
+        "compliance": compliance_check(plan) if member else None,
         "period_form": f.PeriodForm(),
         "revise_form": f.ReviseForm(initial={"revision": plan.revision}),
     }

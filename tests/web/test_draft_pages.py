@@ -1,0 +1,150 @@
+"""The draft wizard (/manage/plans/new/), the gap report (/manage/plans/<id>/gaps/) and the 手引への適合 panel
+on the plan editor, the import review and the plan page — with plain forms (no JavaScript)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from keikaku.core.compliance import BLANK
+from keikaku.core.plan import Catalogue
+from keikaku.db.plans import models as pm
+from keikaku.demo import SAMPLE_CATALOGUE
+from keikaku.services.plans import catalogue_save
+from tests.people import NOW, People, make_people
+
+pytestmark = pytest.mark.django_db
+EIGHT = ["1-1", "1-2", "2-1", "2-2", "3-1", "4-1", "5-1", "5-2"]
+
+
+@pytest.fixture
+def people(db) -> People:
+    return make_people()
+
+
+@pytest.fixture
+def catalogue(db) -> pm.Catalogue:
+    return catalogue_save(
+        Catalogue.model_validate_json(SAMPLE_CATALOGUE.read_text(encoding="utf-8")), now=NOW
+    )
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _main(html: str) -> str:
+    return html.split("<main", 1)[1]
+
+
+def test_walk_the_wizard_then_fill_the_blanks_until_the_panel_has_nothing(
+    people: People, catalogue: pm.Catalogue
+) -> None:
+    alice = _client(people.alice)
+    step1 = alice.get("/manage/plans/new/").content.decode()
+    assert "手引から計画を起草" in step1 and "テスト市A" in step1 and "テスト市B" not in step1
+    assert 'method="get"' in step1 and "DX推進計画を兼ねる" in step1
+    org = people.plan_a.organisation_id
+    query = f"organisation={org}&start_fy=2026&end_fy=2030&catalogue={catalogue.pk}&also=dx"
+    step2 = alice.get(f"/manage/plans/new/measures/?{query}").content.decode()
+    assert "令和8年度〜令和12年度" in step2
+    assert step2.count('type="checkbox" name="measures"') == 10
+    assert "<legend>手続における情報通信の技術の利用等（オンライン化原則）</legend>" in step2
+    assert "◎ 対応する国の施策" in step2 and "○ 参考になる事例" in step2 and "重点分野" in step2
+    # the back link keeps the choices
+    assert f'href="/manage/plans/new/?organisation={org}&amp;start_fy=2026' in step2
+    back = alice.get(f"/manage/plans/new/?{query}").content.decode()
+    assert 'value="2030"' in back
+    data = {"organisation": org, "start_fy": 2026, "end_fy": 2030, "catalogue": catalogue.pk, "also": "dx"}
+    r = alice.post("/manage/plans/new/measures/", {**data, "measures": EIGHT})
+    assert r.status_code == 302
+    plan_id = int(re.fullmatch(r"/manage/plans/(\d+)/edit/", r["Location"]).group(1))
+    plan = pm.Plan.objects.get(pk=plan_id)
+    assert plan.status == pm.DRAFT and plan.measures.count() == 8 and plan.sections.count() == 7
+    editor = _main(alice.get(r["Location"]).content.decode())
+    assert "手引から計画の下書きを作りました（施策 8 件）" in editor
+    assert "手引への適合" in editor and "総論4" in editor and "総論6" in editor and "雛型" in editor
+    assert "kpi-target" not in editor  # rule ids are codes: not shown
+
+    # the author fills in the blanks (as the editor's forms would)
+    plan.contact = {"section": "総務課"}
+    plan.save()
+    for s in plan.sections.all():
+        s.text = s.text.replace(BLANK, "2回")
+        s.save()
+    for ms in plan.measures.all():
+        ms.description = ms.description.replace(BLANK, "3")
+        ms.save()
+        for k in ms.kpis.all():
+            k.targets.create(order=0, value="10", fiscal_year=2030)
+    ms = plan.measures.first()
+    ms.title = ms.title + "とテレワーク"  # the DX plan's focus area
+    ms.save()
+    editor = _main(alice.get(r["Location"]).content.decode())
+    assert "手引に照らして足りないものはありません。" in editor
+
+
+def test_who_may_draft(people: People, catalogue: pm.Catalogue) -> None:
+    assert _client(people.bob).get("/manage/plans/new/").status_code == 403
+    assert Client().get("/manage/plans/new/").status_code == 302
+    charlie = _client(people.charlie)
+    org_a = people.plan_a.organisation_id
+    r = charlie.post(
+        "/manage/plans/new/measures/",
+        {"organisation": org_a, "start_fy": 2026, "end_fy": 2030, "catalogue": catalogue.pk},
+    )
+    assert r.status_code == 403
+    assert pm.Plan.objects.filter(organisation_id=org_a).count() == 1
+
+
+def test_step_one_errors_are_shown_in_words(people: People, catalogue: pm.Catalogue) -> None:
+    org = people.plan_a.organisation_id
+    r = _client(people.alice).get(
+        f"/manage/plans/new/measures/?organisation={org}&start_fy=2030&end_fy=2026&catalogue={catalogue.pk}"
+    )
+    assert r.status_code == 400
+    assert "最後の年度は最初の年度より後にしてください。" in r.content.decode()
+
+
+def test_without_a_catalogue_the_wizard_says_to_import_the_guide(people: People) -> None:
+    html = _client(people.alice).get("/manage/plans/new/").content.decode()
+    assert "手引（カタログ）がまだ登録されていません" in html
+
+
+def test_gap_report_adds_a_chapter_with_one_button(people: People, catalogue: pm.Catalogue) -> None:
+    pm.Plan.objects.filter(pk=people.plan_a.pk).update(status=pm.DRAFT)
+    plan = pm.Plan.objects.get(pk=people.plan_a.pk)
+    alice = _client(people.alice)
+    page = _main(alice.get(f"/manage/plans/{plan.pk}/gaps/").content.decode())
+    assert "「計画の目的」の章がありません" in page and "この章を手引の記載例で追加" in page
+    assert "この施策を追加" in page
+    r = alice.post(
+        f"/manage/plans/{plan.pk}/gaps/add/",
+        {"revision": plan.revision, "catalogue": catalogue.pk, "item": "chapter:purpose"},
+    )
+    assert r.status_code == 302
+    page = _main(alice.get(r["Location"]).content.decode())
+    assert "手引から追加しました: 本文の節を追加: テスト市A官民データ活用推進計画の目的" in page
+    assert "「計画の目的」の章がありません" not in page
+    # a stale click is refused in words
+    alice.post(
+        f"/manage/plans/{plan.pk}/gaps/add/",
+        {"revision": plan.revision, "catalogue": catalogue.pk, "item": "chapter:position"},
+    )
+    page = _main(alice.get(f"/manage/plans/{plan.pk}/gaps/").content.decode())
+    assert "他の人がこの計画を先に更新しました" in page
+    # a reporter sees the report without buttons
+    page = _main(_client(people.bob).get(f"/manage/plans/{plan.pk}/gaps/").content.decode())
+    assert "章がありません" in page and "この章を手引の記載例で追加" not in page
+
+
+def test_the_plan_page_shows_the_panel_to_members_only(people: People) -> None:
+    url = f"/manage/plans/{people.plan_a.pk}/"
+    member = _main(_client(people.bob).get(url).content.decode())
+    assert "手引への適合" in member and "問い合わせ先" in member
+    assert "手引への適合" not in Client().get(url).content.decode()
+    assert "手引への適合" not in _client(people.charlie).get(url).content.decode()
