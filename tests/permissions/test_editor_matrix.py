@@ -257,6 +257,8 @@ WORKBOOK_CASES = [
         _workbook,
     ),
 ]
+
+
 def _catalogue_id() -> int:
     """The demo's fictional catalogue, stored once."""
     from keikaku.core.plan import Catalogue
