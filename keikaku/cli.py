@@ -140,6 +140,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         from keikaku.cli_plan_xlsx import export_xlsx
 
         return export_xlsx(args)
+    if args.to in ("docx", "pdf"):
+        from keikaku.services.plan_document import OPERATOR, plan_document, plan_document_render
+
+        document = plan_document(OPERATOR, args.plan, today=_now().date())
+        target = Path(args.output or f"plan-{args.plan}.{args.to}")
+        target.write_bytes(plan_document_render(document, args.to))
+        print(target)
+        return EXIT_OK
     from keikaku.services.plans import dump_document, plan_export
 
     doc = plan_export(args.plan)
@@ -375,9 +383,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "保存した計画を書き出す / export a stored plan")
     p.add_argument("plan", type=int, help="plan id (see `keikaku list`)")
     p.add_argument(
-        "--to", choices=["json", "xlsx"], default="json", help="xlsx: a workbook to edit (`keikaku update`)"
+        "--to",
+        choices=["json", "xlsx", "docx", "pdf"],
+        default="json",
+        help="json: the plan JSON; xlsx: a workbook to edit (`keikaku update`); docx / pdf: the plan document (計画書)",
     )
-    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write to this file (json: instead of stdout; xlsx/docx/pdf: default a name printed at the end)",
+    )
     p = add("list", cmd_list, "保存した計画の一覧 / list stored plans")
     p.add_argument("--prefecture")
     p.add_argument("--json", action="store_true")

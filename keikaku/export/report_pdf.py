@@ -96,7 +96,8 @@ def svg_to_png(svg: str, width: int, height: int, scale: float = 2.0) -> bytes:
     import pypdfium2 as pdfium
 
     doc = (
-        f"<html><head><style>{font_css()} @page {{ size: {width}px {height}px; margin: 0; }} "
+        f"<html><head><style>{font_css()} @page {{ size: {width}px {height}px; margin: 0; "
+        "@bottom-center { content: none; } } "
         f"body {{ margin: 0; }}</style></head><body>{svg}</body></html>"
     )
     pdf = pdfium.PdfDocument(html_to_pdf(doc))

@@ -111,6 +111,13 @@ def _org_code(p: People) -> str:
     return org.code
 
 
+def _draft(plan):
+    """The plan made a draft again (not public)."""
+    plan.status = "draft"
+    plan.save()
+    return plan
+
+
 @dataclass
 class Case:
     name: str
@@ -133,6 +140,10 @@ CASES = [
     Case("manage index", "GET", lambda p: "/manage/", {"alice", "bob", "charlie", "dana"}),
     Case("plan progress (published)", "GET", lambda p: f"/manage/plans/{p.plan_a.pk}/", EVERYONE),
     Case("plan B progress", "GET", lambda p: f"/manage/plans/{p.plan_b.pk}/", EVERYONE),
+    # the plan as a document (計画書): published → everyone; a draft → the members of its organisation
+    Case("plan document PDF", "GET", lambda p: f"/plans/{p.plan_a.pk}/plan.pdf", EVERYONE),
+    Case("plan document DOCX", "GET", lambda p: f"/plans/{p.plan_b.pk}/plan.docx", EVERYONE),
+    Case("plan document of a draft", "GET", lambda p: f"/plans/{_draft(p.plan_a).pk}/plan.docx", MEMBERS_A),
     Case(
         "report form, Bob's measure",
         "GET",

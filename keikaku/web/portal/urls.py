@@ -11,6 +11,9 @@ urlpatterns = [
     re_path(
         r"^plans/(?P<plan_id>[0-9]+)/(?P<table>measures|kpis|schedule)\.csv$", views.plan_csv, name="plan_csv"
     ),
+    re_path(
+        r"^plans/(?P<plan_id>[0-9]+)/plan\.(?P<fmt>docx|pdf)$", views.plan_document, name="plan_document"
+    ),
     path("plans/<int:plan_id>/coverage/", views.coverage, name="coverage"),
     path("plans/<int:plan_id>/gantt/", views.gantt, name="gantt"),
     path("plans/<int:plan_id>/gantt.svg", views.gantt_svg, name="gantt_svg"),

@@ -31,7 +31,11 @@ from keikaku.core.schema import SCHEMA_DIR, SCHEMAS
 from keikaku.export.csv import plan_csv as csv_text
 from keikaku.services import NotFound
 from keikaku.services import portal as uc
+from keikaku.services.plan_document import FORMATS as DOCUMENT_FORMATS
+from keikaku.services.plan_document import plan_document as plan_document_build
+from keikaku.services.plan_document import plan_document_render
 from keikaku.services.plans import dump_document, plan_export
+from keikaku.web import clock
 from keikaku.web.portal import catalogue_views
 
 MAX_ID = 2**62
@@ -120,6 +124,28 @@ def plan_csv(request: HttpRequest, plan_id: str, table: str) -> HttpResponse:
     response = HttpResponse(csv_text(plan_export(row.pk), table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="plan-{row.pk}-{table}.csv"'
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@_public
+def plan_document(request: HttpRequest, plan_id: str, fmt: str) -> HttpResponse:
+    """The plan as a document (計画書, DOCX or PDF): a published plan for everyone, a draft for the members
+    of its organisation (404 for everyone else). A published plan's file is cached per data stamp."""
+    pid = int(plan_id)
+    document = plan_document_build(request.user, pid, today=clock.today())
+    stamp = uc.public_page_stamp(plan_id=pid)  # None: not published (a member's draft): not cached
+    key = _cache_key("portal-plandoc:", (pid, stamp, fmt, document.date)) if stamp else None
+    data = cache.get(key) if key else None
+    if data is None:
+        data = plan_document_render(document, fmt)
+        if key:
+            cache.set(key, data, PAGE_CACHE_SECONDS)
+    response = HttpResponse(data, content_type=DOCUMENT_FORMATS[fmt])
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="plan-{pid}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if stamp is None:
+        response["Cache-Control"] = "private, no-store"
     return response
 
 
