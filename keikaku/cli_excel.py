@@ -80,7 +80,9 @@ def cmd_progress_import(args: argparse.Namespace) -> int:
             f"keikaku: {len(e.problems)} problem(s); nothing saved / 何も保存しませんでした", file=sys.stderr
         )
         return 2
-    print(f"changed {res.changed}, unchanged {res.unchanged}, empty {res.empty}")
+    for note in res.skipped:
+        print(f"skipped / 取り込まず: {note}")
+    print(f"changed {res.changed}, unchanged {res.unchanged}, empty {res.empty}, skipped {len(res.skipped)}")
     return 0
 
 

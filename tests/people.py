@@ -130,3 +130,12 @@ def approve_bob_report(p: People, narrative: str) -> gm.ProgressReport:
         submit=True,
     )
     return progress_approve(p.alice, rep, revision=rep.revision, now=NOW)
+
+
+def qualitative(measure: pm.Measure) -> pm.Kpi:
+    """Make the measure's first KPI qualitative (実施 / 導入完了 …): words are accepted as its actual
+    (keikaku.core.actuals); a numeric KPI (the factories' default, in 件) takes numbers only."""
+    kpi = measure.kpis.first()
+    kpi.direction = "qualitative"
+    kpi.save(update_fields=["direction"])
+    return kpi

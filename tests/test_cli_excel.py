@@ -47,7 +47,8 @@ def test_import_problems_exit_2(people: People, tmp_path: Path, capsys: pytest.C
     capsys.readouterr()
     assert main(["progress-import", str(people.period_a.pk), str(path), "--user", "alice"]) == 2
     out = capsys.readouterr()
-    assert f"{path.name}: 進捗報告!H{FIRST_ROW}: 実績値は数値で" in out.out and "nothing saved" in out.err
+    assert f"{path.name}: 進捗報告!H{FIRST_ROW}: この KPI は数値の指標です。実績は数値で" in out.out
+    assert "nothing saved" in out.err
     assert gm.ProgressReport.objects.count() == 0
 
 

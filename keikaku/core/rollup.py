@@ -13,11 +13,15 @@ Attainment rules (``ratio`` 1.0 = the target reached; may exceed 1.0 or be negat
 - keep (維持): met when the actual is at the target level or better than the baseline side would
   suggest — for a target of 0 (事故0件を維持) met when actual ≤ 0; otherwise actual / target capped at 1.0,
   met when actual ≥ target.
-- qualitative (実施, 導入完了 …): 1.0 when the actual says done (実施, 完了, 導入, 達成, 稼働 …), 0.0 when it
-  says not done (未実施, 未着手, 検討中 …), unknown otherwise.
+- qualitative (実施, 導入完了 …): 1.0 when the actual says done (実施, 完了, 導入, 達成, 稼働 …) or is the
+  target's own words, 0.0 when it says not done (未実施, 未着手, 検討中 …), unknown otherwise.
+
+A summary counts a KPI as measured (``kpis_measured``) when it has an actual, whether or not a ratio
+could be computed; the mean attainment is over the KPIs with a ratio (``kpis_rated``).
 
 A KPI without a direction gets one inferred: qualitative when the target is not a number, decrease when
-the numeric baseline is above the target, increase otherwise. Units that differ (件 vs %) → unknown.
+the numeric baseline is above the target, increase otherwise. Units that differ (件 vs %) after
+normalisation (NFKC: ％ = %; keikaku.core.text.normalise_unit) → unknown.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from keikaku.core.text import nfkc
+from keikaku.core.text import nfkc, normalise_unit, squash
 
 DIRECTIONS = ("increase", "decrease", "keep", "qualitative")
 
@@ -168,7 +172,9 @@ class Attainment:
 
 
 def _units_differ(a: Quantity, b: Quantity) -> bool:
-    return bool(a.unit and b.unit and a.unit != b.unit)
+    """Both have a unit and they differ after normalisation (30 ％ and 40% are both in %)."""
+    ua, ub = normalise_unit(a.unit), normalise_unit(b.unit)
+    return bool(ua and ub and ua != ub)
 
 
 def attainment(
@@ -188,6 +194,8 @@ def attainment(
     if d == "qualitative" and actual.is_number and target is not None and target.is_number:
         d = "increase"  # a qualitative KPI measured in numbers after all
     elif d == "qualitative":
+        if actual.done is None and target is not None and squash(actual.written) == squash(target.written):
+            return Attainment(d, 1.0, True)  # the target's own words (継続任用 for 継続任用)
         if actual.done is None:
             return Attainment(d, None, None, reason="unknown-word")
         return Attainment(d, 1.0 if actual.done else 0.0, actual.done)
@@ -280,7 +288,8 @@ class GroupSummary:
     measures: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
     kpis: int = 0
-    kpis_measured: int = 0
+    kpis_measured: int = 0  # KPIs with an actual (whether or not an attainment could be computed)
+    kpis_rated: int = 0  # of those, the ones with an attainment ratio (the mean's denominator)
     kpis_met: int = 0
     ratio_sum: float = 0.0
     by_timeliness: Counter[str] = field(default_factory=Counter)
@@ -292,7 +301,7 @@ class GroupSummary:
     @property
     def mean_attainment(self) -> float | None:
         """Mean of the measured KPIs' ratios, each capped to [0, 1] so one outlier cannot hide others."""
-        return self.ratio_sum / self.kpis_measured if self.kpis_measured else None
+        return self.ratio_sum / self.kpis_rated if self.kpis_rated else None
 
     @property
     def on_time_share(self) -> float | None:
@@ -305,10 +314,12 @@ class GroupSummary:
         self.by_timeliness[m.timeliness] += 1
         for a in m.attainments:
             self.kpis += 1
-            if a.ratio is not None:
+            if a.reason != "no-actual":
                 self.kpis_measured += 1
+            if a.ratio is not None:
+                self.kpis_rated += 1
                 self.ratio_sum += min(1.0, max(0.0, a.ratio))
-                self.kpis_met += 1 if a.met else 0
+            self.kpis_met += 1 if a.met else 0
 
 
 def aggregate(

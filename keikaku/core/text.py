@@ -5,6 +5,7 @@
 - :func:`squash` — NFKC without any whitespace: the form texts are compared in.
 - :func:`fold` — the search form: NFKC, lower case, katakana → hiragana (jaconv), control characters and
   runs of whitespace to one space.
+- :func:`normalise_unit` — the form a KPI unit is compared in (％ and % are one unit).
 - :func:`one_line` — runs of whitespace (newlines included) to one space, stripped.
 - :func:`ends_sentence` / :func:`is_sentence` — the one test for running prose: ends with a full stop
   or a sentence ending (ます, です …), holds a 。, or is long.
@@ -38,6 +39,16 @@ def nfkc(text: str | None) -> str:
 def squash(text: str) -> str:
     """NFKC without any whitespace: the form texts are compared in."""
     return _WS.sub("", nfkc(text))
+
+
+_UNIT_ALIASES = {"パーセント": "%", "percent": "%", "pct": "%", "ポイント": "pt"}
+
+
+def normalise_unit(unit: str | None) -> str:
+    """The form a unit is compared in (KPI actuals, targets, attainment): NFKC (％ → %, ｋｍ → km), no
+    whitespace, a few spelled-out words folded (パーセント → %)."""
+    u = _WS.sub("", nfkc(unit))
+    return _UNIT_ALIASES.get(u.lower(), u)
 
 
 def one_line(text: str | None) -> str:

@@ -34,7 +34,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("C", "指標 (KPI)", 32),
     ("D", "単位", 8),
     ("E", "基準値", 14),
-    ("F", "目標値", 18),
+    ("F", "目標値（年度）", 26),
     ("G", "進捗状況（選択）", 14),
     ("H", "実績値", 14),
     ("I", "取組の状況", 50),
@@ -60,9 +60,10 @@ class KpiLine:
     indicator: str
     unit: str = ""
     baseline: str = ""
-    target: str = ""
+    target: str = ""  # every target with its year: 30%（令和7年度）、50%（令和9年度）
     actual: float | str | None = None  # stored actual (number or qualitative text)
-    numeric: bool = True  # the importer requires a number
+    numeric: bool = True  # the importer requires a number (keikaku.core.actuals: not qualitative)
+    units: Sequence[str] = ()  # the units of the baseline and targets, normalised (accepted too)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ def build_workbook(spec: WorkbookSpec) -> Workbook:
         ws,
         styles,
         "A2",
-        "黄色のセルだけ入力できます。進捗状況は一覧から選び、実績値は数値（定性の指標は 実施 などの語）で入力してください。",
+        "黄色のセルだけ入力できます。進捗状況は一覧から選び、実績値は数値と単位（例: 30%、1,200件、1.2万件。全角でも可）"
+        "で入力してください（定性の指標は 実施 などの語）。提出済・承認済の報告は取り込みません。",
     )
     for col, header, width in COLUMNS:
         _put(ws, styles, f"{col}{HEADER_ROW}", header, wrap=True)

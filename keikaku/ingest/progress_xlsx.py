@@ -4,7 +4,9 @@
 with the workbook the database would write now (a :class:`WorkbookSpec`) and returns the measures'
 inputs and every problem, each with file, sheet, row and column: another plan's or period's workbook,
 edited protected cells (the locked cells differ from the stored values), unknown measures or KPIs, status
-words outside the vocabulary, text where a number is required, bad URLs. Pure: no Django.
+words outside the vocabulary, actuals the one rule refuses (keikaku.core.actuals: a word for a numeric KPI,
+another unit), bad URLs. A cell that still holds the actual the workbook was written with is taken as
+stored (``as_stored``), whatever rule it was entered under. Pure: no Django.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlparse
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from keikaku.core.text import nfkc
+from keikaku.core.actuals import ActualRefused, KpiRule, parse_actual
 from keikaku.export.progress_xlsx import (
     COL_ACTUAL,
     COL_EVIDENCE,
@@ -81,7 +83,9 @@ class ActualIn:
     kpi_id: int
     row: int
     number: Decimal | None = None
+    unit: str = ""
     text: str = ""
+    as_stored: bool = False  # the cell holds the stored actual as written out: nothing to change
 
 
 @dataclass
@@ -169,24 +173,13 @@ def _same(stored: object, cell: object) -> bool:
     return _text(stored) == _text(cell)
 
 
-def parse_number(value: object, unit: str) -> Decimal | None:
-    """A cell's number: numeric cells, or text like '1,234' / '１２' / '25件' (the KPI's unit)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        d = Decimal(str(value))
-        return d if d.is_finite() else None
-    s = nfkc(_text(value)).replace(",", "").strip()
-    u = nfkc(unit).strip()
-    if u and s.endswith(u):
-        s = s[: -len(u)].strip()
-    if s.startswith(("△", "▲")):
-        s = "-" + s[1:]
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        return None
-    return d if d.is_finite() and abs(d) < Decimal("1e15") else None
+def _same_actual(stored: float | str, cell: object) -> bool:
+    """The cell still holds the actual the workbook was written with (a number, or a text)."""
+    if isinstance(stored, int | float) and not isinstance(stored, bool):
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            return Decimal(repr(float(cell))) == Decimal(repr(float(stored)))
+        return False
+    return _text(stored) == _text(cell)
 
 
 def split_evidence(value: object) -> list[str]:
@@ -299,20 +292,20 @@ def check(
         line = kpis[int(kpi_id)]  # type: ignore[arg-type,call-overload]
         if _text(value) == "":
             continue
-        if line.numeric:
-            number = parse_number(value, line.unit)
-            if number is None:
-                bad(f"実績値は数値で入力してください（「{_text(value)[:20]}」）", r, COL_ACTUAL)
-                continue
-            current.actuals.append(ActualIn(kpi_id=line.kpi_id, row=r, number=number))
-        else:
-            text = _text(value)
-            if len(text) > 500:
-                bad("実績値が長すぎます（500 字まで）", r, COL_ACTUAL)
-                continue
-            number = parse_number(value, line.unit) if isinstance(value, int | float) else None
+        if line.actual is not None and _same_actual(line.actual, value):
+            # as written out: the stored actual, whatever rule it was entered under
+            current.actuals.append(ActualIn(kpi_id=line.kpi_id, row=r, as_stored=True))
+            continue
+        try:
+            got = parse_actual(
+                value, KpiRule(unit=line.unit, units=tuple(line.units), qualitative=not line.numeric)
+            )
+        except ActualRefused as e:
+            bad(e.message, r, COL_ACTUAL)
+            continue
+        if got is not None:
             current.actuals.append(
-                ActualIn(kpi_id=line.kpi_id, row=r, number=number, text="" if number is not None else text)
+                ActualIn(kpi_id=line.kpi_id, row=r, number=got.number, unit=got.unit, text=got.text)
             )
     for m in out:
         if not m.status and (m.narrative or m.evidence or m.actuals):

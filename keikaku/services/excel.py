@@ -4,7 +4,9 @@
   responsible for, their KPIs and the reports stored so far);
 - :func:`progress_workbook_import` — filled workbooks back: every row checked, every problem reported
   with file, sheet, row and column, and nothing saved if any is wrong; rows equal to what is stored change
-  nothing, so importing the same workbook twice is harmless.
+  nothing, so an untouched workbook (or the same one twice) is accepted and changes nothing; changed rows of
+  reports already submitted or approved are skipped with a note (``ImportResult.skipped``), not refused.
+  Actuals follow the one rule of keikaku.core.actuals, as in the web form and the API.
 
 A department reporter exports and imports only their departments' workbooks; planners all of them.
 """
@@ -19,7 +21,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from keikaku.core import rollup as r
+from keikaku.core.actuals import kpi_rule
 from keikaku.core.fiscal import wareki
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
@@ -62,6 +64,7 @@ class ImportResult:
     changed: int  # reports created or updated
     unchanged: int  # rows equal to what is stored
     empty: int  # measures left blank
+    skipped: tuple[str, ...] = ()  # notes: changed rows of reports already submitted or approved, not saved
 
 
 def _departments_allowed(actor: Actor, period: gm.ReportingPeriod) -> set[int] | None:
@@ -117,14 +120,6 @@ def _value_with_year(value: str | None, fy: int | None) -> str:
     return f"{value}（{wareki(fy)}）" if fy else value
 
 
-def _numeric(kpi: pm.Kpi, target: r.Target | None) -> bool:
-    if kpi.direction in ("increase", "decrease", "keep"):
-        return True
-    if kpi.direction == "qualitative":
-        return False
-    return target is not None and r.parse_value(target.value, kpi.unit).is_number
-
-
 def workbook_spec(period: gm.ReportingPeriod, department_id: int) -> WorkbookSpec:
     """The workbook of one department as the database would write it now."""
     plan = period.plan
@@ -148,8 +143,9 @@ def workbook_spec(period: gm.ReportingPeriod, department_id: int) -> WorkbookSpe
         stored = {a.kpi_id: a for a in rep.actuals.all()} if rep else {}
         lines = []
         for k in ms.kpis.all():
-            target = r.target_for(
-                [r.Target(t.value, t.fiscal_year) for t in k.targets.all()], period.fiscal_year
+            targets = list(k.targets.all())
+            rule = kpi_rule(
+                k.unit, k.direction, k.baseline_value if k.has_baseline else None, [t.value for t in targets]
             )
             a = stored.get(k.pk)
             actual: float | str | None = None
@@ -161,9 +157,10 @@ def workbook_spec(period: gm.ReportingPeriod, department_id: int) -> WorkbookSpe
                     indicator=k.indicator,
                     unit=k.unit or "",
                     baseline=_value_with_year(k.baseline_value, k.baseline_fy) if k.has_baseline else "",
-                    target=_value_with_year(target.value, target.fiscal_year) if target else "",
+                    target="、".join(_value_with_year(t.value, t.fiscal_year) for t in targets),
                     actual=actual,
-                    numeric=_numeric(k, target),
+                    numeric=not rule.qualitative,
+                    units=rule.units,
                 )
             )
         blocks.append(
@@ -226,6 +223,8 @@ def _same_as_stored(m: MeasureIn, rep: gm.ProgressReport | None) -> bool:
         s = stored.get(a.kpi_id)
         if s is None:
             return False
+        if a.as_stored:
+            continue
         if a.number is not None:
             if s.value_number is None or Decimal(s.value_number) != a.number:
                 return False
@@ -287,6 +286,7 @@ def progress_workbook_import(
     }
     todo: list[tuple[str, pm.Measure, MeasureIn, gm.ProgressReport | None]] = []
     unchanged = empty = 0
+    skipped: list[str] = []
     claimed: dict[int, str] = {}
     for name, m in inputs:
         ms, rep = measures.get(m.measure_id), reports.get(m.measure_id)
@@ -323,9 +323,11 @@ def progress_workbook_import(
         elif rep is not None and rep.state in (
             gm.ProgressReport.State.SUBMITTED,
             gm.ProgressReport.State.APPROVED,
-        ):
-            problems.append(
-                WorkbookProblem(message=f"この報告は{rep.get_state_display()}のため変更できません", **where)
+        ):  # not an error: the rest of the department's rows are imported
+            label = f"{ms.key} {ms.title}".strip()[:60]
+            skipped.append(
+                f"{WorkbookProblem(**where, message='').where}: 施策「{label}」の報告は"
+                f"{rep.get_state_display()}のため取り込みませんでした（変更は差戻し後に入力してください）"
             )
         else:
             todo.append((name, ms, m, rep))
@@ -342,7 +344,9 @@ def progress_workbook_import(
                 narrative=m.narrative,
                 evidence=m.evidence,
                 actuals=[
-                    ActualInput(a.kpi_id, a.number, units.get(a.kpi_id) or "", a.text) for a in m.actuals
+                    ActualInput(a.kpi_id, a.number, a.unit or units.get(a.kpi_id) or "", a.text)
+                    for a in m.actuals
+                    if not a.as_stored  # left as stored
                 ],
             ),
             revision=rep.revision if rep else 0,
@@ -355,4 +359,4 @@ def progress_workbook_import(
         i = getattr(e, "item", 0)
         name, _ms, m, _rep = todo[i] if 0 <= i < len(todo) else todo[0]
         raise WorkbookRejected([WorkbookProblem(name, str(e), "進捗報告", m.row, "G")]) from e
-    return ImportResult(changed=len(todo), unchanged=unchanged, empty=empty)
+    return ImportResult(changed=len(todo), unchanged=unchanged, empty=empty, skipped=tuple(skipped))

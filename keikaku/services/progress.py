@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
@@ -21,7 +21,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connections, models, router, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from keikaku.core.text import nfkc
+from keikaku.core.actuals import ActualRefused, KpiRule, check_number, kpi_rule
+from keikaku.core.actuals import parse_actual as parse_actual_rule
 from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
@@ -158,18 +159,10 @@ class ActualInput:
 
 
 def parse_actual(kpi_id: int, written: str, unit: str = "") -> ActualInput:
-    """'1,234.5' / '１２３' → a number; anything else (実施, 導入完了 …) → qualitative text."""
-    s = nfkc(written).strip()
-    num = s.replace(",", "")
-    if unit and num.endswith(unit):
-        num = num[: -len(unit)].strip()
-    try:
-        value = Decimal(num)
-        if value.is_finite() and abs(value) < Decimal("1e15"):
-            return ActualInput(kpi_id=kpi_id, number=value, unit=unit)
-    except InvalidOperation:
-        pass
-    return ActualInput(kpi_id=kpi_id, text=(written or "").strip()[:500], unit=unit)
+    """A typed-in actual as typed: :func:`progress_save` reads it under the one rule
+    (keikaku.core.actuals: '30 ％', '1.2万件', 実施 for a qualitative KPI …). ``unit`` is kept for callers
+    that pass the KPI's unit; the rule knows it already."""
+    return ActualInput(kpi_id=kpi_id, text=(written or "").strip()[:1000], unit=unit)
 
 
 def _clean_evidence(links: list[str]) -> list[str]:
@@ -205,10 +198,69 @@ def _check_status(status: str, labels: list[str]) -> None:
         raise ServiceError(f"進捗状況は {' / '.join(labels)} から選んでください / unknown status")
 
 
-def _check_kpis(actuals: list[ActualInput], kpi_ids: Any) -> None:
+@dataclass(frozen=True)
+class KpiCheck:
+    """What the actual rule (keikaku.core.actuals) needs about one KPI, and whose KPI it is."""
+
+    measure_id: int
+    indicator: str
+    rule: KpiRule
+
+
+def kpi_checks(measure_ids: Sequence[int]) -> dict[int, KpiCheck]:
+    """The actual rule of every KPI of the measures, by KPI id (two queries)."""
+    targets: dict[int, list[str]] = defaultdict(list)
+    for kpi_id, value in (
+        pm.KpiTarget.objects.filter(kpi__measure_id__in=measure_ids)
+        .order_by("kpi_id", "order")
+        .values_list("kpi_id", "value")
+    ):
+        targets[kpi_id].append(value)
+    out = {}
+    for pk, mid, indicator, unit, direction, baseline, has_baseline in pm.Kpi.objects.filter(
+        measure_id__in=measure_ids
+    ).values_list("pk", "measure_id", "indicator", "unit", "direction", "baseline_value", "has_baseline"):
+        rule = kpi_rule(unit, direction, baseline if has_baseline else None, targets[pk])
+        out[pk] = KpiCheck(mid, indicator, rule)
+    return out
+
+
+def _actual_refused(check: KpiCheck, e: ActualRefused) -> ServiceError:
+    return ServiceError(f"KPI『{check.indicator[:60]}』: {e.message}")
+
+
+def actual_check(check: KpiCheck, kpi_id: int, written: object) -> ActualInput | None:
+    """A typed-in actual (form field, workbook cell) under the one rule; None when empty. ServiceError with
+    a Japanese sentence naming the KPI when the rule refuses it."""
+    try:
+        got = parse_actual_rule(written, check.rule)
+    except ActualRefused as e:
+        raise _actual_refused(check, e) from None
+    return (
+        None if got is None else ActualInput(kpi_id=kpi_id, number=got.number, unit=got.unit, text=got.text)
+    )
+
+
+def _checked_actuals(
+    actuals: list[ActualInput], checks: dict[int, KpiCheck], measure_id: int
+) -> list[ActualInput]:
+    """Every actual of a report through the one rule (the API's number + unit too); empty ones dropped."""
+    out = []
     for a in actuals:
-        if a.kpi_id not in kpi_ids:
+        check = checks.get(a.kpi_id)
+        if check is None or check.measure_id != measure_id:
             raise ServiceError(f"KPI {a.kpi_id} はこの施策のものではありません / KPI not of this measure")
+        if a.number is not None:
+            try:
+                got = check_number(a.number, a.unit, check.rule)
+            except ActualRefused as e:
+                raise _actual_refused(check, e) from None
+            out.append(ActualInput(kpi_id=a.kpi_id, number=got.number, unit=got.unit))
+        else:
+            checked = actual_check(check, a.kpi_id, a.text)
+            if checked is not None:
+                out.append(checked)
+    return out
 
 
 def _stale(revision: int, current: int) -> Conflict:
@@ -276,8 +328,8 @@ def progress_save(
     _check_open(period)
     _check_status(data.status, [w for w, _ in status_vocabulary(measure.plan.organisation)])
     evidence = _clean_evidence(data.evidence)
-    kpis = {k.pk: k for k in measure.kpis.all()}
-    _check_kpis(data.actuals, kpis)
+    checks = kpi_checks([measure.pk])
+    actuals = _checked_actuals(data.actuals, checks, measure.pk)
     existing = gm.ProgressReport.objects.filter(measure=measure, period=period).first()
     if existing is None:
         if revision != 0:
@@ -295,11 +347,11 @@ def progress_save(
             _save(report, actor)
     except IntegrityError:
         raise Conflict(_CREATED_MEANWHILE) from None
-    for a in data.actuals:
+    for a in actuals:
         row = gm.KpiActual.objects.filter(report=report, kpi_id=a.kpi_id).first() or gm.KpiActual(
             report=report, kpi_id=a.kpi_id
         )
-        if _actual_changed(row, a, kpis[a.kpi_id].unit or ""):
+        if _actual_changed(row, a, checks[a.kpi_id].rule.unit):
             _save(row, actor)
     return report
 
@@ -362,11 +414,8 @@ def progress_save_many(
             )
         )
     labels = [w for w, _ in status_vocabulary(org)]
-    kpi_units: dict[int, dict[int, str]] = defaultdict(dict)
-    for kpi_id, mid, unit in pm.Kpi.objects.filter(measure_id__in=ids).values_list(
-        "pk", "measure_id", "unit"
-    ):
-        kpi_units[mid][kpi_id] = unit or ""
+    checks = kpi_checks(ids)
+    checked: list[list[ActualInput]] = []
     existing = {
         rep.measure_id: rep
         for rep in gm.ProgressReport.objects.select_for_update().filter(period=period, measure_id__in=ids)
@@ -388,7 +437,7 @@ def progress_save_many(
             seen.add(ms.pk)
             _check_status(data.status, labels)
             evidence = _clean_evidence(data.evidence)
-            _check_kpis(data.actuals, kpi_units[ms.pk])
+            checked.append(_checked_actuals(data.actuals, checks, ms.pk))
             report = existing.get(ms.pk)
             if report is None:
                 if it.revision != 0:
@@ -430,15 +479,14 @@ def progress_save_many(
     }
     add: list[gm.KpiActual] = []
     change: list[gm.KpiActual] = []
-    for it, rep in zip(items, reports, strict=True):
-        units = kpi_units[it.measure.pk]
-        for a in it.data.actuals:
+    for actuals, rep in zip(checked, reports, strict=True):
+        for a in actuals:
             row = stored.get((rep.pk, a.kpi_id))
             if row is None:
                 row = stored[(rep.pk, a.kpi_id)] = gm.KpiActual(report=rep, kpi_id=a.kpi_id)
-                _actual_changed(row, a, units[a.kpi_id])
+                _actual_changed(row, a, checks[a.kpi_id].rule.unit)
                 add.append(row)
-            elif _actual_changed(row, a, units[a.kpi_id]) and row.pk is not None:
+            elif _actual_changed(row, a, checks[a.kpi_id].rule.unit) and row.pk is not None:
                 change.append(row)
     if add:
         bulk_create_with_history(add, gm.KpiActual, **history)

@@ -19,6 +19,7 @@ from simple_history.signals import post_create_historical_record
 
 from keikaku.core import rollup as r
 from keikaku.core.pillars import pillar_label
+from keikaku.core.text import normalise_unit
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.services.errors import NotFound
@@ -129,7 +130,7 @@ def _actual_text(a: gm.KpiActual) -> str:
 def actual_quantity(a: gm.KpiActual, kpi: pm.Kpi) -> r.Quantity:
     if a.value_number is not None:
         return r.Quantity(
-            written=_actual_text(a), number=float(a.value_number), unit=(a.unit or kpi.unit or "").strip()
+            written=_actual_text(a), number=float(a.value_number), unit=normalise_unit(a.unit or kpi.unit)
         )
     return r.parse_value(a.value_text, kpi.unit)
 

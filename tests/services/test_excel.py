@@ -123,7 +123,10 @@ def test_every_problem_is_located_and_nothing_is_saved(people: People) -> None:
     )
     problems = _rejected(people, [("bad.xlsx", bad)])
     text = "\n".join(problems)
-    assert f"bad.xlsx: 進捗報告!H{r1}: 実績値は数値で" in text
+    assert (
+        f"bad.xlsx: 進捗報告!H{r1}: この KPI は数値の指標です。実績は数値で入力してください（例: 30件。「たくさん」は読めません）"
+        in text
+    )
     assert f"bad.xlsx: 進捗報告!J{r1}: 根拠資料は" in text
     assert f"bad.xlsx: 進捗報告!B{r2}: 保護されたセルが変更されています" in text
 
@@ -194,8 +197,15 @@ def test_submitted_reports_cannot_be_changed_and_submit_option(people: People) -
     rep = gm.ProgressReport.objects.get(measure=people.bob_measure)
     assert rep.state == "submitted" and rep.created_by == people.bob
     _n, fresh = export_for(people)
-    text = "\n".join(_rejected(people, [("c.xlsx", fill(fresh, {f"G{FIRST_ROW}": "遅れ"}))]))
-    assert "提出済のため変更できません" in text
+    # a submitted report's changed row is skipped with a note; the department's other rows are saved
+    third = people.plan_a.measures.order_by("order")[2]
+    edits = {f"G{FIRST_ROW}": "遅れ", f"G{FIRST_ROW + 1}": "順調", f"H{FIRST_ROW + 1}": "３ 件"}
+    result = progress_workbook_import(people.bob, people.period_a, [("c.xlsx", fill(fresh, edits))], now=NOW)
+    assert (result.changed, len(result.skipped)) == (1, 1)
+    assert result.skipped[0].startswith(f"c.xlsx: 進捗報告!G{FIRST_ROW}: 施策")
+    assert "提出済のため取り込みませんでした" in result.skipped[0]
+    assert gm.ProgressReport.objects.get(measure=people.bob_measure).status == "順調"  # not changed
+    assert gm.KpiActual.objects.get(report__measure=third).value_number == Decimal("3")
 
 
 def test_permissions(people: People) -> None:
@@ -214,3 +224,51 @@ def test_permissions(people: People) -> None:
 
     with pytest.raises(PermissionDenied):
         progress_workbook_import(AnonymousUser(), people.period_a, [("o.xlsx", data)], now=NOW)
+
+
+def test_an_untouched_workbook_is_accepted_and_changes_nothing(people: People) -> None:
+    """Values entered in the web form (18.5 %, １，２００件) and an older word in a numeric KPI come back
+    in the workbook; uploaded unchanged, nothing is refused and nothing changes. Every target shows its year."""
+    p = people
+    kpi = p.bob_measure.kpis.first()
+    kpi.unit = "%"
+    kpi.save()
+    kpi.targets.all().delete()
+    kpi.targets.create(order=0, value="40%", fiscal_year=2025)
+    kpi.targets.create(order=1, value="60%", fiscal_year=2027)
+    progress_save(
+        p.bob,
+        p.bob_measure,
+        p.period_a,
+        ReportInput(status="順調", actuals=[ActualInput(kpi.pk, text="18.5 ％")]),
+        revision=0,
+        now=NOW,
+        submit=True,
+    )
+    third = p.plan_a.measures.order_by("order")[2]
+    rep = progress_save(
+        p.alice,
+        third,
+        p.period_a,
+        ReportInput(status="遅れ", actuals=[ActualInput(third.kpis.first().pk, text="１，２００件")]),
+        revision=0,
+        now=NOW,
+    )
+    gm.KpiActual.objects.filter(report=rep).update(
+        value_number=None, unit="", value_text="実施"
+    )  # entered before the rule
+    history = (gm.ProgressReport.history.count(), gm.KpiActual.history.count())
+    _n, data = export_for(p, p.bob)
+    ws = load_workbook(io.BytesIO(data))[SHEET]
+    assert ws[f"F{FIRST_ROW}"].value == "40%（令和7年度）、60%（令和9年度）"
+    assert ws[f"H{FIRST_ROW}"].value == 18.5 and ws[f"H{FIRST_ROW + 1}"].value == "実施"
+    result = progress_workbook_import(p.bob, p.period_a, [("same.xlsx", data)], now=NOW + timedelta(days=1))
+    assert (result.changed, result.unchanged, result.skipped) == (0, 2, ())
+    assert (gm.ProgressReport.history.count(), gm.KpiActual.history.count()) == history
+    # the same rule as the form: a full-width percent is a number; a word for a numeric KPI is refused
+    edits = {f"H{FIRST_ROW + 1}": "1.2万件"}
+    assert (
+        progress_workbook_import(p.alice, p.period_a, [("e.xlsx", fill(data, edits))], now=NOW).changed == 1
+    )
+    stored = gm.KpiActual.objects.get(report=rep)
+    assert (stored.value_number, stored.unit, stored.value_text) == (Decimal("12000"), "件", "")

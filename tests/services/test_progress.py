@@ -31,7 +31,7 @@ from keikaku.services.progress import (
     status_vocabulary_set,
 )
 from keikaku.services.revision import plan_diff, plan_revise
-from tests.people import NOW, People, report_input
+from tests.people import NOW, People, qualitative, report_input
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,16 @@ def test_workflow_draft_submit_return_resubmit_approve(people: People) -> None:
         progress_return(p.alice, r, revision=r.revision, now=NOW, comment=" ")
     r = progress_return(p.alice, r, revision=r.revision, now=NOW, comment="数値の根拠を")
     assert (r.state, r.review_comment) == ("returned", "数値の根拠を")
+    with pytest.raises(ServiceError, match="数値の指標"):  # a word for a numeric KPI: refused, saying why
+        progress_save(
+            p.bob,
+            p.bob_measure,
+            p.period_a,
+            report_input(p.bob_measure, value="実施"),
+            revision=r.revision,
+            now=NOW,
+        )
+    qualitative(p.bob_measure)
     r = progress_save(
         p.bob,
         p.bob_measure,

@@ -27,7 +27,7 @@ from keikaku.services.progress import (
     progress_submit,
 )
 from tests.factories import make_measure, make_plan
-from tests.people import NOW, People, report_input
+from tests.people import NOW, People, qualitative, report_input
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def test_creates_and_updates_with_history_who_and_when(people: People) -> None:
     ms = _measures(p)
     first = progress_save(p.alice, ms[0], p.period_a, report_input(ms[0], value="5"), revision=0, now=NOW)
     later = NOW + timedelta(hours=1)
+    qualitative(ms[1])
     items = [
         ReportSave(ms[0], report_input(ms[0], value="１，２３４"), revision=first.revision),
         ReportSave(ms[1], report_input(ms[1], status="遅れ", value="実施"), revision=0),

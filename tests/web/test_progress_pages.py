@@ -15,7 +15,7 @@ from django.test import Client
 from keikaku.cli_pdca import register
 from keikaku.services.progress import ReportInput, parse_actual, progress_save
 from tests.factories import XSS
-from tests.people import NOW, PASSWORD, People, make_people
+from tests.people import NOW, PASSWORD, People, make_people, qualitative
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,7 @@ def test_pages_escape_and_label_everything(people: People) -> None:
     p = people
     c = Client()
     c.force_login(p.dana)
+    qualitative(p.bob_measure)  # a word (here markup) is an actual only for a qualitative KPI
     r = progress_save(
         p.bob,
         p.bob_measure,

@@ -103,9 +103,13 @@ class PeriodOut(Schema):
 
 class ActualIn(Schema):
     kpi_id: int
-    number: Decimal | None = None
+    number: Decimal | None = Field(default=None, description="数値（unit とともに） / a number, with unit")
     unit: str = ""
-    text: str = ""
+    text: str = Field(
+        default="",
+        description="書いたままの実績（'30 ％'、'1.2万件'、定性の KPI なら 実施）。画面・Excel と同じ規則で読み、"
+        "読めなければ 400 / the actual as typed, read by the same rule as the form and the workbook",
+    )
 
 
 class ActualOut(ActualIn):

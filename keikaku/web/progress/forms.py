@@ -41,7 +41,9 @@ class ReportForm(RevisionForm):
                 label=label,
                 required=False,
                 max_length=500,
-                help_text=_("数値、または 実施・導入完了 などの言葉"),
+                help_text=_(
+                    "数値と単位（例: 30%、1,200件、1.2万件。全角でも可）。定性の指標は 実施・導入完了 などの言葉"
+                ),
             )
 
     def evidence_list(self) -> list[str]:

@@ -181,16 +181,20 @@ def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpRe
     status = 200
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
+        checks = svc.kpi_checks([measure.pk])
+        actuals = []
+        for k in form.kpis:  # the one rule for an actual (keikaku.core.actuals), its message by the field
+            try:
+                a = svc.actual_check(checks[k.pk], k.pk, cd.get(f"kpi_{k.pk}", ""))
+            except ServiceError as e:
+                form.add_error(f"kpi_{k.pk}", str(e).split(": ", 1)[-1])
+                continue
+            if a is not None:
+                actuals.append(a)
         data = svc.ReportInput(
-            status=cd["status"],
-            narrative=cd["narrative"],
-            evidence=form.evidence_list(),
-            actuals=[
-                svc.parse_actual(k.pk, cd.get(f"kpi_{k.pk}", ""), k.unit or "")
-                for k in form.kpis
-                if cd.get(f"kpi_{k.pk}")
-            ],
+            status=cd["status"], narrative=cd["narrative"], evidence=form.evidence_list(), actuals=actuals
         )
+    if request.method == "POST" and form.is_valid():
         try:
             saved = svc.progress_save(
                 request.user,
