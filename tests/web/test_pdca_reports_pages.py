@@ -129,7 +129,10 @@ def test_upload_round_trip_with_csrf(people: People) -> None:
     bad.name = "bad.xlsx"
     refused = c.post(url, {"files": bad, "csrfmiddlewaretoken": token})
     assert refused.status_code == 400
-    assert "この KPI は数値の指標です" in refused.content.decode() and f"H{FIRST_ROW + 1}" in refused.content.decode()
+    assert (
+        "この KPI は数値の指標です" in refused.content.decode()
+        and f"H{FIRST_ROW + 1}" in refused.content.decode()
+    )
 
 
 def test_cached_dashboard_shows_every_change(people: People) -> None:
