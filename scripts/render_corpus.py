@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from keikaku.ingest.blocks import Block, BlockKind, Table  # noqa: E402
-from keikaku.ingest.markers import split_marker  # noqa: E402
+from keikaku.ingest.markers import parse_marker  # noqa: E402
 from keikaku.ingest.readers.text import read_text  # noqa: E402
 
 MAX_LEVEL = 6
@@ -46,7 +46,7 @@ def heading_levels(blocks: list[Block]) -> dict[int, int]:
         if b.level:
             out[i] = min(b.level, MAX_LEVEL)
             continue
-        m = split_marker(f"{b.marker} {b.text}")[0] if b.marker else None
+        m = parse_marker(f"{b.marker} {b.text}")[0] if b.marker else None
         kind = m.kind if m else "plain"
         if kind not in kinds:
             kinds.append(kind)

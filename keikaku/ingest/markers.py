@@ -180,11 +180,19 @@ class Marker:
         return self.kind
 
 
-def split_marker(text: str) -> tuple[Marker | None, str]:
-    """Split a leading number marker from text: "(1) 背景" → (Marker("(1)"), "背景").
+def parse_marker(text: str, *, alone: bool = False) -> tuple[Marker | None, str]:
+    """The one reader of number markers: "(1) 背景" → (Marker("(1)", "paren_arabic"), "背景"); no marker
+    → (None, text). ``Marker.written`` is the marker as written, ``Marker.key`` without its punctuation.
+
+    ``alone=True`` reads text that is a marker by itself (a reader's ``Block.marker``, a key cell): the
+    patterns look at what follows a marker (a title does), so it is read as if a title followed; the rest
+    is what the text holds after the marker ("" when the marker is the whole text).
 
     No recursion and no nested quantifiers: every pattern is anchored and runs in time linear in the
     text (a long run of blanks after 【 once backtracked quadratically)."""
+    if alone:
+        found, rest = parse_marker(text + " x")
+        return (found, rest[:-1].rstrip()) if found is not None else (None, text)
     s = text.lstrip(" \t　")
     for kind, pat in _PATTERNS:
         m = pat.match(s)

@@ -75,7 +75,7 @@ from keikaku.ingest.extract.tables import (
     same_columns,
 )
 from keikaku.ingest.extract.template import find_template_measures
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import parse_marker
 
 __all__ = ["RECOGNISERS", "extract_plan"]
 
@@ -442,7 +442,7 @@ class _Extraction:
                 d.full_key = own
                 continue
             if own:
-                m, _ = split_marker(own + " x")
+                m, _ = parse_marker(own, alone=True)
                 if m is not None and m.kind == "compound":
                     d.full_key = own
                     continue

@@ -44,7 +44,7 @@ from keikaku.ingest.extract.vocabulary import (
     NARRATIVE_HEADING_WORDS,
     kind_of,
 )
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import parse_marker
 
 # the kinds of label line a measure carries (words from the one vocabulary)
 LABEL_KINDS = ("department", "kpi", "baseline", "target", "schedule", "description", "pillar")
@@ -89,7 +89,7 @@ def label_of(b: Block) -> tuple[str, str] | None:
     if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
         return None
     text = clean_text(b.text)
-    if b.kind == BlockKind.LIST_ITEM and b.marker and not split_marker(b.marker + " x")[0]:
+    if b.kind == BlockKind.LIST_ITEM and b.marker and not parse_marker(b.marker, alone=True)[0]:
         text = f"{b.marker}{text}"
     elif b.kind == BlockKind.HEADING and b.marker:
         return None
@@ -390,14 +390,14 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         opens = _is_item(b)
         symbol = _symbol_item(b) if b.kind == BlockKind.PARAGRAPH else b.marker
         if opens and b.kind != BlockKind.HEADING and cur is not None:
-            numbered = split_marker((symbol or "") + " x")[0] is not None
+            numbered = parse_marker(symbol or "", alone=True)[0] is not None
             opens = numbered or symbol == owner_marker or (current is None and symbol not in _LIGHT_BULLETS)
         # an item naming its department in closing brackets: "電子申請の拡充（デジタル推進課）"
         trail = trailing_departments(b.text) if len(b.text) <= 80 and b.kind != BlockKind.FOOTNOTE else None
         if opens or trail is not None:
             close(i)
             title, priority, reposted = clean_title(trail[0] if trail else b.text)
-            marker = split_marker((b.marker or "") + " x")[0] if b.marker else None
+            marker = parse_marker(b.marker or "", alone=True)[0] if b.marker else None
             cur = LabelledMeasure(
                 i,
                 title=title,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from keikaku.core.plan import Policy
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_title, nfkc, pillar_from_name, pillar_letters, squash
-from keikaku.ingest.markers import Marker, split_marker
+from keikaku.ingest.markers import Marker, parse_marker
 
 # the pillars' everyday names (core/pillars.py short names); a heading is a pillar heading when, without
 # the name and generic words (の推進, 対策, 普及・活用 …), nothing is left
@@ -115,11 +115,11 @@ class Outline:
 def heading_marker(b: Block) -> tuple[Marker | None, str]:
     """A heading's marker (the reader's, or split from its text) and its title."""
     if b.marker:
-        m, rest = split_marker(b.marker + " x")
+        m, rest = parse_marker(b.marker, alone=True)
         if m is not None:
             return m, b.text
         return None, b.text
-    return split_marker(b.text)
+    return parse_marker(b.text)
 
 
 def _opens_level(blocks: list[Block], i: int) -> bool:
@@ -127,7 +127,7 @@ def _opens_level(blocks: list[Block], i: int) -> bool:
     if b.kind == BlockKind.HEADING:
         return True
     if b.kind == BlockKind.LIST_ITEM and b.marker and i + 1 < len(blocks):
-        m, _ = split_marker(b.marker + " x")
+        m, _ = parse_marker(b.marker, alone=True)
         return m is not None and blocks[i + 1].kind == BlockKind.TABLE and len(b.text) <= 80
     return False
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from keikaku.ingest.blocks import Block, Table
 from keikaku.ingest.extract.common import clean_text, label_kind, nfkc
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import parse_marker
 
 
 @dataclass
@@ -48,7 +48,7 @@ def banner_title(text: str) -> tuple[str | None, str] | None:
     m = _BANNER_NUMBER.match(nfkc(s))
     if m:
         return m.group("key"), m.group("title").strip()
-    marker, rest = split_marker(s)
+    marker, rest = parse_marker(s)
     return (marker.key, rest.strip()) if marker and rest.strip() else (None, s)
 
 
@@ -118,7 +118,7 @@ def read_records(table: Table) -> list[Record]:
 def record_title(rec: Record) -> tuple[str | None, str]:
     """(key, title text) of a record with a title label; the key from NO or the title's marker."""
     raw = rec.first("title")
-    marker, rest = split_marker(raw)
+    marker, rest = parse_marker(raw)
     key = rec.first("key").strip() or (marker.key if marker else None)
     return key or None, rest if marker else raw
 

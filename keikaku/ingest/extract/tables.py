@@ -46,7 +46,7 @@ from keikaku.ingest.extract.common import (
 from keikaku.ingest.extract.draft import block_provenance
 from keikaku.ingest.extract.kpi import infer_direction, kpi_from_row, parse_kpi_text, split_kpi_items
 from keikaku.ingest.extract.outline import pillars_stated
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import parse_marker
 
 __all__ = [
     "Columns",
@@ -160,7 +160,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         cells = [clean_text(c.text) for c in row]
         if banner_row(row, len(row)):
             # one cell across the whole table: the policy heading of the rows under it
-            banner = clean_title(split_marker(cells[0])[1])[0] or None
+            banner = clean_title(parse_marker(cells[0])[1])[0] or None
             continue
         title_cell = cells[cols.title]
         key = None
@@ -168,7 +168,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
             m = _KEY_CELL.match(squash(_cell(cells, cols.key)))
             key = m.group(1) if m else (_cell(cells, cols.key) or None)
         title_cell, lead = _title_and_lead(title_cell)
-        marker, rest = split_marker(title_cell)
+        marker, rest = parse_marker(title_cell)
         title, priority, reposted = clean_title(rest)
         refs: tuple[str, ...] = ()
         if not title and marker is not None and not rest.strip():
@@ -176,8 +176,8 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
         bracket = BRACKET_KEY.fullmatch(cells[cols.title].strip()) or _COMPOUND_KEY.fullmatch(
             squash(cells[cols.title])
         )
-        only, x = split_marker(cells[cols.title].strip() + " x")
-        if not bracket and only is not None and x == "x":
+        only, after = parse_marker(cells[cols.title].strip(), alone=True)
+        if not bracket and only is not None and after == "":
             title, refs = "", tuple(k for k in (only.key, only.written) if k)  # '(1)' alone: a marker
         if bracket:  # 【1-1】 or 4-1-1 alone: the row names its measure by key
             title, refs = "", (nfkc(re.sub(r"\s+", "", bracket.group(1))),)
@@ -338,7 +338,7 @@ def read_targets(block: Block, cols: Columns, source: str) -> list[TargetRow]:
         cells = [clean_text(c.text) for c in row]
         if ind_col >= len(cells):
             continue
-        marker, rest = split_marker(cells[ind_col])
+        marker, rest = parse_marker(cells[ind_col])
         indicator = clean_title(rest)[0]
         if not indicator:
             continue
@@ -377,7 +377,7 @@ def read_pillar_mapping(table: Table) -> list[tuple[str, str]] | None:
         for other in cells[1:]:
             if pillar_from_name(other) is None or len(squash(other)) <= 20:
                 for item in re.split(r"\n|、(?=[^、]{4,})", other):
-                    _, t = split_marker(item)
+                    _, t = parse_marker(item)
                     t = clean_title(t)[0]
                     if t:
                         pairs.append((code, t))

@@ -26,7 +26,7 @@ from keikaku.ingest.extract.labelled import kpi_with_values
 from keikaku.ingest.extract.labelled import label_of as any_label_of
 from keikaku.ingest.extract.tables import QUANTITY
 from keikaku.ingest.extract.vocabulary import alternation
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import parse_marker
 
 # box labels by kind (the one vocabulary); a schedule box may also be headed by a target time (実施目標)
 _LABEL_WORDS = {
@@ -54,7 +54,7 @@ def label_of(b: Block) -> tuple[str, str] | None:
     """(kind, inline content) if the block is a template label such as '< KPI >'."""
     if b.kind in (BlockKind.TABLE, BlockKind.FOOTNOTE):
         return None
-    if b.kind == BlockKind.HEADING and b.marker and split_marker(b.marker + " x")[0] is not None:
+    if b.kind == BlockKind.HEADING and b.marker and parse_marker(b.marker, alone=True)[0] is not None:
         return None  # a numbered section heading ("5. 目標指標") is a chapter, not a box label
     text = clean_text(b.text)
     if len(text) > 400:
@@ -179,7 +179,7 @@ def _read_measure(
     title, priority, reposted = clean_title(head.text)
     key = None
     if marker:
-        m, _ = split_marker(marker + " x")
+        m, _ = parse_marker(marker, alone=True)
         key = m.key if m else marker
     desc: list[str] = []
     sections: dict[str, list[str]] = {}

@@ -5,7 +5,7 @@ stream (headings with number markers and level, paragraphs, list items, tables w
 footnotes). Problems the user can act on raise :class:`~keikaku.ingest.blocks.ReaderError` with a
 ``code`` and a bilingual message ("日本語 / English").
 
-The small text helpers below (:func:`split_marker`, :func:`join_wrapped`, :func:`tidy_spaces`,
+Number markers are read by :func:`keikaku.ingest.markers.parse_marker`. The small text helpers below (:func:`join_wrapped`, :func:`tidy_spaces`,
 :func:`kind_for_marked`) are shared by the HTML, DOCX and PDF readers so that the same document gives
 the same blocks whichever format it arrives in. A block's ``text`` never contains its ``marker``.
 """
@@ -29,7 +29,6 @@ from keikaku.ingest.readers.common import (
     join_wrapped,
     kind_for_marked,
     split_bullet,
-    split_marker,
     table_text,
     tidy_spaces,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "kind_for_marked",
     "read_document",
     "split_bullet",
-    "split_marker",
     "table_text",
     "tidy_spaces",
 ]

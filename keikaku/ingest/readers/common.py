@@ -11,23 +11,12 @@ from pathlib import Path
 
 from keikaku.ingest import markers as _markers
 from keikaku.ingest.blocks import BlockKind, Cell, ReaderError
-from keikaku.ingest.markers import MAX_HEADING_CHARS
+from keikaku.ingest.markers import MAX_HEADING_CHARS, parse_marker
 
 # ---------------------------------------------------------------------------------------------
 # number markers, bullets, footnotes — the same rules as the text reader (keikaku.ingest.markers)
 
 _FOOTNOTE = re.compile(r"^(※\s*[0-9０-９]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(.+)$", re.DOTALL)
-
-
-def split_marker(text: str) -> tuple[str | None, str]:
-    """Split a leading number marker: ``"(1) 目的" → ("(1)", "目的")``; no marker → ``(None, text)``.
-
-    The marker is returned as written (full-width digits, ①, Ⅱ．…), see keikaku.ingest.markers.
-    """
-    marker, rest = _markers.split_marker(text)
-    if marker is None:
-        return None, text.strip(" \t\u3000")
-    return marker.written, rest
 
 
 def split_bullet(text: str) -> tuple[str | None, str]:
@@ -55,15 +44,15 @@ def classify(text: str) -> tuple[BlockKind, str, str | None]:
     m = _FOOTNOTE.match(text)
     if m:
         return BlockKind.FOOTNOTE, tidy_spaces(m.group(2)), m.group(1).replace(" ", "")
-    marker, rest = split_marker(text)
+    marker, rest = parse_marker(text)
     if marker:
         if kind_for_marked(rest) == BlockKind.HEADING:
-            return BlockKind.HEADING, tidy_spaces(rest), marker
+            return BlockKind.HEADING, tidy_spaces(rest), marker.written
         return BlockKind.PARAGRAPH, tidy_spaces(text), None
     bullet, rest = split_bullet(text)
     if bullet:
-        inner, rest2 = split_marker(rest)
-        return BlockKind.LIST_ITEM, tidy_spaces(rest2 if inner else rest), inner or bullet
+        inner, rest2 = parse_marker(rest)
+        return BlockKind.LIST_ITEM, tidy_spaces(rest2 if inner else rest), inner.written if inner else bullet
     return BlockKind.PARAGRAPH, tidy_spaces(text), None
 
 
@@ -78,9 +67,9 @@ def group_lines(lines: list[str], explicit_breaks: bool = False) -> list[str]:
         line = raw.strip(" \t\u3000")
         if not line:
             continue
-        starts = bool(split_marker(line)[0] or split_bullet(line)[0] or _FOOTNOTE.match(line))
+        starts = bool(parse_marker(line)[0] or split_bullet(line)[0] or _FOOTNOTE.match(line))
         if explicit_breaks and groups and len(groups[-1]) == 1:
-            marker, rest = split_marker(groups[-1][0])
+            marker, rest = parse_marker(groups[-1][0])
             starts = starts or bool(marker and kind_for_marked(rest) == BlockKind.HEADING)
         if starts or not groups:
             groups.append([line])

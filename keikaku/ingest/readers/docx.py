@@ -22,13 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
+from keikaku.ingest.markers import (
+    fit_table,
+    limit_error,
+    limit_setting,
+    max_nesting,
+    nesting_error,
+    parse_marker,
+)
 from keikaku.ingest.readers.common import (
     classify,
     group_lines,
     join_wrapped,
     kind_for_marked,
-    split_marker,
     table_text,
     tidy_spaces,
 )
@@ -439,13 +445,14 @@ class _Reader:
                 level is None
                 and num_marker is None
                 and bold_heading(raw, bold)
-                and split_marker(join_wrapped(lines))[0] is None  # a numbered one: level from its marker
+                and parse_marker(join_wrapped(lines))[0] is None  # a numbered one: level from its marker
             )
             if bold_head:
                 level = self.bold_levels.get(_size(p) or 0.0)
             if level is not None or bold_head:
                 text = join_wrapped(lines)
-                marker, rest = split_marker(text)
+                parsed, rest = parse_marker(text)
+                marker = parsed.written if parsed else None
                 self.emit(
                     BlockKind.HEADING,
                     tidy_spaces(rest),
@@ -464,7 +471,7 @@ class _Reader:
         Word's own numbering (``num_marker``) or a list style applies to the first block only."""
         for i, group in enumerate(group_lines(lines, explicit_breaks=True)):
             kind, text, marker = classify(group)
-            if i == 0 and num_marker and kind != BlockKind.FOOTNOTE and not split_marker(group)[0]:
+            if i == 0 and num_marker and kind != BlockKind.FOOTNOTE and parse_marker(group)[0] is None:
                 kind = (
                     BlockKind.HEADING if kind_for_marked(group) == BlockKind.HEADING else BlockKind.PARAGRAPH
                 )
@@ -534,7 +541,7 @@ class _Reader:
             text = " ".join(ln.strip() for ln in paragraph_text(el).split("\n") if ln.strip())
             if text:
                 lines.append(
-                    tidy_spaces(f"{marker} {text}" if marker and not split_marker(text)[0] else text)
+                    tidy_spaces(f"{marker} {text}" if marker and parse_marker(text)[0] is None else text)
                 )
         return "\n".join(lines)
 

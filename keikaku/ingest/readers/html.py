@@ -23,12 +23,18 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.core.text import one_line
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import fit_table, limit_error, limit_setting, max_nesting, nesting_error
+from keikaku.ingest.markers import (
+    fit_table,
+    limit_error,
+    limit_setting,
+    max_nesting,
+    nesting_error,
+    parse_marker,
+)
 from keikaku.ingest.readers.common import (
     classify,
     group_lines,
     join_wrapped,
-    split_marker,
     table_text,
     tidy_spaces,
 )
@@ -436,15 +442,19 @@ class _Reader:
         if tag in HEADING_TAGS:
             text = " ".join(self.inline_text(node).split("\n"))
             if text:
-                marker, rest = split_marker(text)
+                parsed, rest = parse_marker(text)
                 style = self.take_bold(tag)
                 self.emit(
-                    BlockKind.HEADING, tidy_spaces(rest), level=HEADING_TAGS[tag], marker=marker, style=style
+                    BlockKind.HEADING,
+                    tidy_spaces(rest),
+                    level=HEADING_TAGS[tag],
+                    marker=parsed.written if parsed else None,
+                    style=style,
                 )
         elif tag == "p":
             text = self.inline_text(node)
             flat = tidy_spaces(one_line(text))
-            if bold_heading(text, self._bold) and split_marker(flat)[0] is None:
+            if bold_heading(text, self._bold) and parse_marker(flat)[0] is None:
                 # a whole-bold short line: a heading set by direct formatting (level from size, see levels)
                 self._bold_heads[len(self.blocks)] = _font_size(node)
                 self.emit(BlockKind.HEADING, flat, style=self.take_bold("p"))
@@ -530,7 +540,8 @@ class _Reader:
                     own.append("".join(parts) if child.tag in INLINE_TAGS else "\n" + "".join(parts) + "\n")
             lines = [_WS.sub(" ", ln).strip() for ln in "".join(own).split("\n")]
             text = join_wrapped([ln for ln in lines if ln])
-            marker, rest = split_marker(text)
+            parsed, rest = parse_marker(text)
+            marker = parsed.written if parsed else None
             if marker is None and ordered:
                 marker = _ol_marker(n, kind)
                 rest = text

@@ -37,12 +37,11 @@ import pypdfium2.raw as pdfium_c
 
 from keikaku.core.text import FULL_STOPS, ends_sentence
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import MAX_HEADING_CHARS
+from keikaku.ingest.markers import MAX_HEADING_CHARS, parse_marker
 from keikaku.ingest.readers.common import (
     classify,
     join_wrapped,
     split_bullet,
-    split_marker,
     table_text,
     tidy_spaces,
 )
@@ -457,9 +456,10 @@ class _Assembler:
             level = None  # a sentence set in a bigger font (a lead paragraph) is no heading
         style = "bold" if first.bold else None
         if level is not None:
-            marker, rest = split_marker(text)
-            if marker is None:  # "1 電子申請の拡充": the blank after a bare number marks it
-                marker, rest = split_marker(joined)
+            parsed, rest = parse_marker(text)
+            if parsed is None:  # "1 電子申請の拡充": the blank after a bare number marks it
+                parsed, rest = parse_marker(joined)
+            marker = parsed.written if parsed else None
             kind, rest = BlockKind.HEADING, tidy_spaces(rest)
         else:
             kind, rest, marker = classify(text)
@@ -533,7 +533,7 @@ def _repeated_header(prev: Table, rows: list[list[Cell]]) -> int:
 
 
 def _opens_row(text: str) -> bool:
-    return bool(split_marker(text)[0] or split_bullet(text)[0] or starts_block(text))
+    return bool(parse_marker(text)[0] or split_bullet(text)[0] or starts_block(text))
 
 
 def _continue_table(prev: Table, nxt: Table, split_row: bool) -> Table:

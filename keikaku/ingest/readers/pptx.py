@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
+from keikaku.ingest.markers import parse_marker
 from keikaku.ingest.readers.common import (
     check_ooxml_package,
     classify,
     group_lines,
     join_wrapped,
     kind_for_marked,
-    split_marker,
     table_text,
     tidy_spaces,
 )
@@ -227,8 +227,14 @@ class _SlideReader:
         text = join_wrapped([ln for p in shape.text_frame.paragraphs for ln in _lines(p.text)])
         if not text:
             return
-        marker, rest = split_marker(text)
-        self.emit(BlockKind.HEADING, tidy_spaces(rest), level=1, marker=marker, style="title")
+        marker, rest = parse_marker(text)
+        self.emit(
+            BlockKind.HEADING,
+            tidy_spaces(rest),
+            level=1,
+            marker=marker.written if marker else None,
+            style="title",
+        )
 
     def shape(self, shape: Any) -> None:
         kind = _placeholder_type(shape)
@@ -262,7 +268,7 @@ class _SlideReader:
         for i, group in enumerate(group_lines(lines, explicit_breaks=True)):
             kind, text, marker = classify(group)
             item_level: int | None = None
-            if i == 0 and num and kind != BlockKind.FOOTNOTE and not split_marker(group)[0]:
+            if i == 0 and num and kind != BlockKind.FOOTNOTE and parse_marker(group)[0] is None:
                 kind = (
                     BlockKind.HEADING if kind_for_marked(group) == BlockKind.HEADING else BlockKind.PARAGRAPH
                 )

@@ -50,7 +50,7 @@ from keikaku.ingest.markers import (
     limit_setting,
     max_nesting,
     nesting_error,
-    split_marker,
+    parse_marker,
     strip_bullet,
 )
 from keikaku.ingest.readers.text_boxes import (
@@ -224,7 +224,7 @@ def starts_block(text: str) -> bool:
     s = text.strip(" \t　\u00a0")
     if not s:
         return False
-    marker, rest = split_marker(s)
+    marker, rest = parse_marker(s)
     if marker is not None and rest:
         return True
     return bool(_LABEL_START.match(s) or _WORD_LABEL.match(s))
@@ -427,7 +427,7 @@ class _TextReader:
             m = _MD_HEADING.match(stripped)
             if m:
                 self.flush(lineno - 1)
-                marker, rest = split_marker(_unescape(m.group(2).rstrip().rstrip("#").rstrip()))
+                marker, rest = parse_marker(_unescape(m.group(2).rstrip().rstrip("#").rstrip()))
                 self.add(
                     Block(
                         BlockKind.HEADING,
@@ -455,7 +455,7 @@ class _TextReader:
                 body = _unescape(m.group(m.lastindex or 3)).strip()
                 bullet = m.group(2) if m.lastindex == 3 else "・"
                 inner_bullet, body2 = strip_bullet(body)
-                marker, rest = split_marker(body2)
+                marker, rest = parse_marker(body2)
                 mk = marker.written if marker else (inner_bullet or (bullet if bullet == "・" else None))
                 self.add(
                     Block(
@@ -471,7 +471,7 @@ class _TextReader:
             if self.para and not self._continues(self.para[-1], stripped):
                 self.flush(lineno - 1)
             if not self.para and self._is_heading_line(i, stripped):
-                marker, rest = split_marker(_unescape(stripped))
+                marker, rest = parse_marker(_unescape(stripped))
                 self.add(
                     Block(
                         BlockKind.HEADING,
@@ -513,7 +513,7 @@ class _TextReader:
         return self.lines[j] if j < len(self.lines) else ""
 
     def _is_heading_line(self, i: int, stripped: str) -> bool:
-        marker, rest = split_marker(stripped)
+        marker, rest = parse_marker(stripped)
         if marker is None or not rest:
             return False
         if len(rest) > MAX_HEADING_CHARS or "。" in rest:

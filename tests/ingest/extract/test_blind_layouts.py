@@ -16,7 +16,7 @@ from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.extract.common import label_kind, trailing_departments
 from keikaku.ingest.extract.gantt import phase_grid
 from keikaku.ingest.extract.prose import prose_schedule
-from keikaku.ingest.markers import split_marker
+from keikaku.ingest.markers import parse_marker
 from keikaku.ingest.readers.pdf import read_pdf
 from tests.ingest.extract import blind_docs
 from tests.ingest.extract.blind_fixtures import ENCODINGS, TEXT_PROBES
@@ -107,13 +107,13 @@ def test_level_word_headings_number_policies(tmp_path: Path) -> None:
     ],
 )
 def test_word_and_dotted_markers(text: str, marker: str, key: str, rest: str) -> None:
-    m, r = split_marker(text)
+    m, r = parse_marker(text)
     assert m is not None and (m.written, m.key, r) == (marker, key, rest)
 
 
 @pytest.mark.parametrize("text", ["目標 80%", "目標：10件", "2.5% 増加", "1.5倍に拡大", "施策 3件を実施"])
 def test_no_marker_in_quantities_and_labels(text: str) -> None:
-    assert split_marker(text)[0] is None
+    assert parse_marker(text)[0] is None
 
 
 def test_prose_schedule() -> None:
