@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from keikaku.core.fiscal import parse_fiscal_year
 from keikaku.core.pillars import PILLARS
 from keikaku.core.plan import MAX_FY, MIN_FY
+from keikaku.core.text import nfkc
 from keikaku.export.plan_xlsx import (
     AREA_WORDS,
     DIRECTION_WORDS,
@@ -229,14 +229,14 @@ def _int(value: object) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    text = nfkc(_text(value)).strip()
     return int(text) if text.isdigit() else None
 
 
 _PILLARS: dict[str, str] = {}
 for _p in PILLARS:
     for _w in (_p.code, pillar_word(_p.code), _p.short, _p.name, f"{_p.code}: {_p.short}"):
-        _PILLARS[unicodedata.normalize("NFKC", _w).casefold()] = _p.code
+        _PILLARS[nfkc(_w).casefold()] = _p.code
 _PILLARS["その他"] = "other"
 _DIRECTIONS = {w: code for code, w in DIRECTION_WORDS.items()}
 
@@ -284,7 +284,7 @@ class _Reader:
         value = cells.get(header)
         if isinstance(value, bool):
             return value
-        word = unicodedata.normalize("NFKC", _text(value)).strip().casefold()
+        word = nfkc(_text(value)).strip().casefold()
         if word in _TRUE or word == "○":
             return True
         if word not in _FALSE:
@@ -299,7 +299,7 @@ def _measure_row(r: _Reader, row: int, cells: dict[str, object], spec: PlanWorkb
         r.bad(row, M_POLICY, f"施策体系は一覧から選んでください（「{policy[:30]}」）")
     pillars = []
     for word in r.items(cells, M_PILLARS):
-        code = _PILLARS.get(unicodedata.normalize("NFKC", word).casefold())
+        code = _PILLARS.get(nfkc(word).casefold())
         if code is None:
             r.bad(row, M_PILLARS, f"柱は一覧（A〜E・その他）から選んでください（「{word[:20]}」）")
         else:
