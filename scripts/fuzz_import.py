@@ -14,7 +14,8 @@ Outcomes:
 
 - ok / reader error — a plan or a ReaderError (the importer's domain error; NoMeasuresFound is one);
 - crash — any other exception (or the child dying on a signal other than the timeout's);
-- over-time — killed after ``--timeout`` seconds; over-memory — MemoryError in the child.
+- over-time — killed after ``--timeout`` seconds of the child's CPU time (a loaded machine does not make a
+  slow input a hang; the wall clock is a backstop at 5× that); over-memory — MemoryError in the child.
 
 The run stops after ``--inputs`` inputs, or after ``--minutes`` if that is given and comes first. It is
 deterministic for a seed and a number of jobs: batch b draws from ``Random(f"{seed}-{b}")``. Every distinct
@@ -102,7 +103,7 @@ def main() -> int:
     )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per input")
+    parser.add_argument("--timeout", type=float, default=30.0, help="CPU seconds per input")
     parser.add_argument("--memory-mb", type=int, default=1024, help="address space per input, MB")
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "keikaku-fuzz")

@@ -18,7 +18,7 @@ INPUTS_PER_FORMAT = 30
 # Repeats up to ×100 here: the suite explores structure; the size limits are hit by the long run and by the
 # hostile-file tests (tests/ingest/readers/test_hostile.py), each on purpose.
 SMALL = tuple((n, w) for n, w in fuzzing.AMPLIFY if n <= 100)
-TIMEOUT_S = 60.0  # far above any input's normal time: a hang, not a slow machine, is what this catches
+TIMEOUT_S = 60.0  # CPU seconds, far above any input's normal time: a hang is what this catches
 MEMORY = 1024 << 20
 
 

@@ -138,8 +138,20 @@ def _hidden(shape: Any) -> bool:
     return str(cnv.get("hidden", "")).lower() in ("1", "true")
 
 
-def _position(shape: Any) -> tuple[int, int]:
+def _position(shape: Any, inherited: dict[Any, tuple[int, int]]) -> tuple[int, int]:
+    """(top, left) in EMU. A placeholder without its own offset inherits it from the layout; python-pptx
+    finds that by scanning the layout's shapes for every lookup, so it is looked up once per placeholder
+    index and kept in ``inherited`` (a slide of thousands of repeated placeholders was quadratic)."""
+    el = getattr(shape, "_element", None)
     try:
+        x, y = getattr(el, "x", None), getattr(el, "y", None)
+        if x is not None and y is not None:
+            return int(y), int(x)
+        if el is not None and getattr(shape, "is_placeholder", False):
+            key = (el.ph_idx, el.ph_type)
+            if key not in inherited:
+                inherited[key] = (int(shape.top or 0), int(shape.left or 0))
+            return inherited[key]
         return int(shape.top or 0), int(shape.left or 0)
     except (AttributeError, ValueError, TypeError):
         return 0, 0
@@ -147,16 +159,17 @@ def _position(shape: Any) -> tuple[int, int]:
 
 def reading_order(shapes: list[Any]) -> list[Any]:
     """Top to bottom; shapes whose tops lie within SAME_ROW_EMU of a row's first one, left to right."""
-    by_top = sorted(shapes, key=_position)
-    rows: list[list[Any]] = []
+    inherited: dict[Any, tuple[int, int]] = {}
+    placed = sorted(((_position(s, inherited), i, s) for i, s in enumerate(shapes)), key=lambda t: t[:2])
+    rows: list[list[tuple[tuple[int, int], int, Any]]] = []
     row_top: int | None = None
-    for shape in by_top:
-        top = _position(shape)[0]
+    for item in placed:
+        top = item[0][0]
         if row_top is None or top - row_top > SAME_ROW_EMU:
             rows.append([])
             row_top = top
-        rows[-1].append(shape)
-    return [s for row in rows for s in sorted(row, key=lambda s: _position(s)[1])]
+        rows[-1].append(item)
+    return [t[2] for row in rows for t in sorted(row, key=lambda t: (t[0][1], t[0][0], t[1]))]
 
 
 def _placeholder_type(shape: Any) -> str | None:

@@ -192,14 +192,14 @@ SYNONYMS = {
 }  # fmt: skip
 
 LAYOUT_FORMATS = {
-    "labels": ["txt", "md", "html", "docx", "pdf"],
-    "proptable": ["txt", "md", "html", "docx", "pdf"],
-    "rowtable": ["md", "html", "docx", "pdf", "xlsx"],
+    "labels": ["txt", "md", "html", "docx", "pdf", "pptx"],
+    "proptable": ["txt", "md", "html", "docx", "pdf", "pptx"],
+    "rowtable": ["md", "html", "docx", "pdf", "xlsx", "pptx"],
     "prose": ["txt", "md", "html", "docx", "pdf"],
-    "gantt": ["txt", "md", "html", "docx", "pdf", "xlsx"],
+    "gantt": ["txt", "md", "html", "docx", "pdf", "xlsx", "pptx"],
 }
 LAYOUTS = list(LAYOUT_FORMATS)
-FORMAT_WEIGHT = {"txt": 3, "md": 2, "html": 2, "docx": 3, "pdf": 4, "xlsx": 1}
+FORMAT_WEIGHT = {"txt": 3, "md": 2, "html": 2, "docx": 3, "pdf": 4, "xlsx": 1, "pptx": 1}
 
 CHAPTER_NUM = ["第{n}章", "{n}.", "{R}", "{F}", "{n}"]
 POLICY_NUM = ["基本方針{n}", "({n})", "（{F}）", "{R}.", "【{n}】", "施策の柱{n}", "{n}.", "基本目標{n}"]

@@ -3,7 +3,8 @@
 A layout turns the plan into a small element list (title, headings with their number as written,
 paragraphs, list items, tables with spans, page breaks); a format writer turns the elements into
 txt (tab tables, running page footers), md (pipe or embedded HTML tables), html, docx (python-docx),
-pdf (reportlab, ruled tables, a Japanese font) or xlsx (openpyxl, one アクションプラン sheet).
+pdf (reportlab, ruled tables, a Japanese font), xlsx (openpyxl, one アクションプラン sheet) or pptx
+(python-pptx: a slide per chapter and policy, text boxes and table shapes).
 
     path = write(plan, directory)            # → directory / f"gen_{seed:05d}.{fmt}"
 """
@@ -754,6 +755,86 @@ def _xlsx(plan: GenPlan, els: list[El], path: Path) -> None:
     wb.save(path)
 
 
+def _pptx(plan: GenPlan, els: list[El], path: Path) -> None:
+    """A deck as municipalities make them of a plan: a cover slide; each chapter or policy heading opens a
+    slide with that title; measures and their fields go into text boxes below it, tables into table shapes;
+    a slide that fills up continues on an untitled slide (the reader orders shapes top, then left)."""
+    from pptx import Presentation
+    from pptx.util import Emu, Inches, Pt
+
+    prs = Presentation()
+    cover = prs.slides.add_slide(prs.slide_layouts[0])
+    slide = None
+    top = 0
+    box = None
+    line_h = Inches(0.3)
+
+    def new_slide(title: str | None) -> None:
+        nonlocal slide, top, box
+        if title is None:
+            slide = prs.slides.add_slide(prs.slide_layouts[6])
+            top = Inches(0.4)
+        else:
+            slide = prs.slides.add_slide(prs.slide_layouts[5])
+            slide.shapes.title.text = title
+            top = Inches(1.4)
+        box = None
+
+    def room(height: int) -> None:
+        if slide is None or top + height > Inches(7.2):
+            new_slide(None)
+
+    def text(line: str, *, bold: bool = False, level: int = 0) -> None:
+        nonlocal box, top
+        room(line_h)
+        if box is None:
+            shape = slide.shapes.add_textbox(Inches(0.5), top, Inches(9), line_h)
+            shape.text_frame.word_wrap = True
+            box = shape.text_frame
+            para = box.paragraphs[0]
+        else:
+            para = box.add_paragraph()
+        run = para.add_run()
+        run.text = line
+        run.font.size = Pt(12)
+        run.font.bold = bold
+        para.level = level
+        top += line_h
+
+    for el in els:
+        kind = el[0]
+        if kind == "title":
+            cover.shapes.title.text = el[1]
+        elif kind == "h" and el[1] <= 2:
+            new_slide(el[2])
+        elif kind == "h":
+            box = None
+            text(el[2], bold=True)
+        elif kind in ("p", "li"):
+            if slide is None:
+                cover.placeholders[1].text_frame.add_paragraph().text = el[1]
+                continue
+            for line in el[1].split("\n"):
+                text(("・" if kind == "li" else "") + line)
+        elif kind == "table":
+            grid = _rowspans_hidden(el[1])
+            width = max(len(r) for r in grid)
+            height = Emu(line_h * len(grid))
+            room(height if height < Inches(5.5) else Inches(5.5))
+            shape = slide.shapes.add_table(len(grid), width, Inches(0.5), top, Inches(9), height)
+            table = shape.table
+            for i, r in enumerate(grid):
+                for j, c in enumerate(r):
+                    if c is None:
+                        continue
+                    if c.rowspan > 1 or c.colspan > 1:
+                        table.cell(i, j).merge(table.cell(i + c.rowspan - 1, j + c.colspan - 1))
+                    table.cell(i, j).text = c.text
+            top += height + Inches(0.2)
+            box = None
+    prs.save(path)
+
+
 def render(plan: GenPlan, path: Path) -> Path:
     els = elements(plan)
     fmt = plan.style.fmt
@@ -769,6 +850,8 @@ def render(plan: GenPlan, path: Path) -> Path:
         _pdf(plan, els, path)
     elif fmt == "xlsx":
         _xlsx(plan, els, path)
+    elif fmt == "pptx":
+        _pptx(plan, els, path)
     else:
         raise ValueError(fmt)
     return path

@@ -136,7 +136,7 @@ def test_expected_plans_are_well_formed() -> None:
         layouts.add(plan.style.layout)
         formats.add(plan.style.fmt)
     assert layouts == set(grammar.LAYOUTS)
-    assert formats == {"txt", "md", "html", "docx", "pdf", "xlsx"}
+    assert formats == {"txt", "md", "html", "docx", "pdf", "xlsx", "pptx"}
 
 
 def test_every_format_is_reached_by_several_layouts() -> None:
