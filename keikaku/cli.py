@@ -18,7 +18,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_WARN, EXIT_INVALID = 0, 1, 2
 # modules that add subcommands with register(subparsers): PDCA reminders, Excel round-trip,
-# backup/restore/unlock, API tokens
+# backup/restore/unlock, API tokens, the portal as static files
 EXTENSIONS = (
     "keikaku.cli_pdca",
     "keikaku.cli_excel",
@@ -26,6 +26,7 @@ EXTENSIONS = (
     "keikaku.cli_tokens",
     "keikaku.cli_draft",
     "keikaku.cli_plan_xlsx",
+    "keikaku.cli_site",
 )
 
 

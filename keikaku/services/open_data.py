@@ -26,6 +26,7 @@ from keikaku.export import dcat
 from keikaku.export.csv import plan_csv
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import dump_document, plan_export
+from keikaku.services.portal import OrganisationEntry, organisations_by_prefecture
 
 CATALOGUE_TITLE = "自治体のデジタル・データ活用計画"
 DESCRIPTION_CHARS = 400  # of the plan's 計画の目的, in the dataset description
@@ -266,3 +267,114 @@ def measure_link_read(
         keywords=_keywords([], [r.code for r in ms.pillar_refs.all()], ms.priority_areas or []),
     )
     return link, plan
+
+
+# --- the portal as static files (keikaku export-site) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    id: int
+    organisation_code: str | None
+    previous_id: int | None  # the earlier version, when it is published (and so exported) too
+    measure_ids: tuple[int, ...]
+
+
+def site_plans(organisation_code: str | None = None) -> list[SitePlan]:
+    """The published plans a static copy of the portal holds (one organisation's, by 団体コード, when
+    given), with their measures. Two queries."""
+    qs = m.Plan.objects.published().select_related("organisation").order_by("pk")
+    if organisation_code is not None:
+        if not qs.filter(organisation__code=organisation_code).exists():
+            raise NotFound(
+                f"団体コード {organisation_code} の公開された計画はありません / no published plans"
+            )
+        qs = qs.filter(organisation__code=organisation_code)
+    rows = list(qs)
+    ids = {r.pk for r in rows}
+    measures: dict[int, list[int]] = defaultdict(list)
+    for plan_id, measure_id in (
+        m.Measure.objects.filter(plan_id__in=ids)
+        .order_by("plan_id", "order", "pk")
+        .values_list("plan_id", "pk")
+    ):
+        measures[plan_id].append(measure_id)
+    return [
+        SitePlan(
+            r.pk,
+            r.organisation.code,
+            r.previous_id if r.previous_id in ids else None,
+            tuple(measures[r.pk]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class IndexedMeasure:
+    """One measure in the static site's search index."""
+
+    id: int
+    plan_id: int
+    key: str | None
+    title: str
+    description: str
+    plan_title: str
+    prefecture: str
+    organisation: str
+    pillars: tuple[str, ...]
+    priority_areas: tuple[str, ...]
+    fiscal_years: tuple[int, ...]  # of its schedule, else its plan's period
+    departments: tuple[str, ...]
+
+
+def site_search_index(plan_ids: Iterable[int]) -> list[IndexedMeasure]:
+    """The measures of these published plans, for a search in the browser. A fixed handful of queries."""
+    qs = (
+        m.Measure.objects.published()
+        .filter(plan_id__in=list(plan_ids))
+        .select_related("plan__organisation")
+        .prefetch_related("pillar_refs", "schedule", "department_links")
+        .order_by("plan_id", "order", "pk")
+    )
+    out = []
+    for ms in qs:
+        plan = ms.plan
+        years = sorted({e.fiscal_year for e in ms.schedule.all() if e.fiscal_year})
+        if not years and plan.period_start and plan.period_end:
+            years = list(range(plan.period_start, plan.period_end + 1))
+        out.append(
+            IndexedMeasure(
+                id=ms.pk,
+                plan_id=plan.pk,
+                key=ms.key,
+                title=ms.title,
+                description=ms.description,
+                plan_title=plan.title,
+                prefecture=plan.organisation.prefecture,
+                organisation=plan.organisation.name,
+                pillars=tuple(r.code for r in ms.pillar_refs.all()),
+                priority_areas=tuple(ms.priority_areas or ()),
+                fiscal_years=tuple(years),
+                departments=tuple(d.written for d in ms.department_links.all()),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    prefecture: str
+    organisation: OrganisationEntry
+
+
+def organisation_page(code: str) -> OrganisationPage:
+    """An organisation (by 団体コード) and its published plans, versions folded as on the home page."""
+    org = m.Organisation.objects.filter(code=code).first()
+    if org is None:
+        raise NotFound(f"団体コード {code} の団体はありません / no organisation {code}")
+    for group in organisations_by_prefecture(prefecture=org.prefecture):
+        for entry in group.organisations:
+            if entry.id == org.pk:
+                return OrganisationPage(group.prefecture, entry)
+    raise NotFound(f"団体コード {code} の公開された計画はありません / no published plans")

@@ -278,6 +278,10 @@ def test_organisation_catalogue(client: Client) -> None:
     assert str(cat) == "http://testserver/orgs/336998/#catalog"
     assert g.value(cat, DCTERMS.publisher) == URIRef("http://testserver/orgs/336998/#org")
     assert client.get("/orgs/336998/catalog.jsonld").status_code == 200
+    page = client.get("/orgs/336998/").content.decode("utf-8")  # the organisation's page links to it
+    assert 'href="/orgs/336998/catalog.ttl"' in page and f'href="/plans/{b.pk}/"' in page
+    assert f'href="/plans/{a.pk}/"' not in page
+    assert client.get("/orgs/999999/").status_code == 404
     assert client.get("/orgs/999999/catalog.ttl").status_code == 404
     assert client.get("/orgs/336998/catalog.rdf").status_code == 404
     assert client.post("/catalog.ttl").status_code == 405

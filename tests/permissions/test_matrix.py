@@ -318,6 +318,7 @@ CASES = [
     Case("catalogue", "GET", lambda p: "/catalog.ttl", EVERYONE),
     Case("catalogue JSON-LD", "GET", lambda p: "/catalog.jsonld", EVERYONE),
     Case("organisation catalogue", "GET", lambda p: f"/orgs/{_org_code(p)}/catalog.ttl", EVERYONE),
+    Case("organisation page", "GET", lambda p: f"/orgs/{_org_code(p)}/", EVERYONE),
     # ---- API ----
     Case("api periods", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/periods", EVERYONE),
     Case("api progress list", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/progress", EVERYONE),

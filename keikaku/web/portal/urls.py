@@ -20,6 +20,7 @@ urlpatterns = [
     path("measures/<int:measure_id>/", views.measure_detail, name="measure"),
     path("compare/", views.compare, name="compare"),
     re_path(r"^catalog\.(?P<fmt>ttl|jsonld)$", catalogue_views.catalogue, name="catalogue"),
+    re_path(r"^orgs/(?P<code>[0-9]{5,6})/$", views.organisation, name="organisation"),
     re_path(
         r"^orgs/(?P<code>[0-9]{5,6})/catalog\.(?P<fmt>ttl|jsonld)$",
         catalogue_views.organisation_catalogue,

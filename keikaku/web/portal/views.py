@@ -29,7 +29,7 @@ from keikaku.core import svg
 from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS, pillar_label
 from keikaku.core.schema import SCHEMA_DIR, SCHEMAS
 from keikaku.export.csv import plan_csv as csv_text
-from keikaku.services import NotFound
+from keikaku.services import NotFound, open_data
 from keikaku.services import portal as uc
 from keikaku.services.plan_document import FORMATS as DOCUMENT_FORMATS
 from keikaku.services.plan_document import plan_document as plan_document_build
@@ -106,6 +106,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         # rendered by our own template, escaped there; the JSON-LD escaped by dcat.json_for_script
         {"title": title, "body": mark_safe(body), "json_ld": mark_safe(json_ld)},  # noqa: S308
     )
+
+
+@_public
+def organisation(request: HttpRequest, code: str) -> HttpResponse:
+    page = open_data.organisation_page(code)
+    return render(request, "portal/organisation.html", {"page": page, "org": page.organisation})
 
 
 @_public

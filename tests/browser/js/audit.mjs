@@ -3,7 +3,8 @@
 //   node audit.mjs '<json config>'
 //
 // config: {"chromium": "/usr/bin/chromium", "mode": "axe" | "keyboard",
-//          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP"}]}
+//          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP", "width": 390,
+//                     "waitFor": "css selector"}]}   (width and waitFor optional)
 // Prints one JSON document on stdout. Nothing is downloaded: playwright-core only drives the given
 // executable, and axe-core is read from node_modules and injected into each page.
 import { readFileSync } from "node:fs";
@@ -29,6 +30,8 @@ async function axePage(context, spec) {
   const page = await context.newPage();
   watchCsp(page);
   const response = await page.goto(spec.url, { waitUntil: "load" });
+  // content a page's own script adds (the static site's search results): wait for it, fail without it
+  if (spec.waitFor) await page.waitForSelector(spec.waitFor, { timeout: 10000 });
   // closed <details> hide content from axe: open them so everything is checked
   await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
   await page.evaluate(AXE_SOURCE); // through DevTools, not an inline <script>: the page keeps its CSP
@@ -123,8 +126,10 @@ try {
   const contexts = {};
   for (const spec of config.pages) {
     const locale = spec.locale || "ja-JP";
-    if (!contexts[locale]) contexts[locale] = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-    const ctx = contexts[locale];
+    const width = spec.width || 1280; // optional: a narrow screen (390)
+    const key = `${locale} ${width}`;
+    if (!contexts[key]) contexts[key] = await browser.newContext({ locale, viewport: { width, height: 900 } });
+    const ctx = contexts[key];
     out.pages.push(config.mode === "keyboard" ? await keyboardPage(ctx, spec) : await axePage(ctx, spec));
   }
 } finally {
