@@ -87,11 +87,14 @@ def bench_search(rounds: int) -> None:
     per_case: dict[str, list[float]] = {}
     everything: list[float] = []
     short: list[float] = []
+    cpu: list[float] = []
+    load = os.getloadavg()[0]
     for _ in range(rounds):
         for q, kw in cases:
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             page = measure_search(q, limit=20, **kw)
             ms = (time.perf_counter() - t0) * 1000
+            cpu.append((time.process_time() - c0) * 1000)
             label = q + (f" {kw}" if kw else "")
             per_case.setdefault(label, []).append(ms)
             everything.append(ms)
@@ -104,6 +107,10 @@ def bench_search(rounds: int) -> None:
     )
     print(
         f"  1–2 chars:    p50 {pct(short, 50):6.1f} ms  p95 {pct(short, 95):6.1f} ms  max {max(short):6.1f} ms"
+    )
+    print(
+        f"  CPU of this process (Python + SQLite in-process; PostgreSQL's own work not included): "
+        f"p50 {pct(cpu, 50):.1f} ms  p95 {pct(cpu, 95):.1f} ms; load average {load:.1f} → {os.getloadavg()[0]:.1f}"
     )
     for label, values in per_case.items():
         if not label.endswith("#total"):

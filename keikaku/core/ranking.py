@@ -7,9 +7,8 @@ characters and runs of spaces collapsed.
 Score: BM25F over two fields — the title (weight ``TITLE_WEIGHT``) and the body (description, KPIs,
 departments; weight 1) — with a term's frequency counted as substring occurrences in the normalised text
 (the indexes are trigram/bigram substring indexes, so a "term" is any substring), field lengths in
-characters, and a per-term IDF from the number of matching measures when the caller knows it. The order of
-results is ``(title has every term first, higher score, lower measure id)``: deterministic, and the same on
-SQLite and PostgreSQL because it is computed here from the same rows.
+characters. The order of results is ``(title has every term first, higher score, lower measure id)``:
+deterministic, and the same on SQLite and PostgreSQL because it is computed here from the same rows.
 
 Suggestions: the nearest indexed words (runs of kanji, katakana or Latin letters in titles, see
 ``title_words``) by Levenshtein distance (rapidfuzz), more frequent words first on equal distance.
@@ -17,14 +16,18 @@ Suggestions: the nearest indexed words (runs of kanji, katakana or Latin letters
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import jaconv
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from keikaku.core.text import fold, nfkc
+
+_KATA2HIRA = str.maketrans(  # jaconv.kata2hira as a translation table (fold's katakana → hiragana)
+    {chr(c): jaconv.kata2hira(chr(c)) for c in range(0x30A0, 0x3100) if jaconv.kata2hira(chr(c)) != chr(c)}
+)
 
 TITLE_WEIGHT = 5.0
 BODY_WEIGHT = 1.0
@@ -54,7 +57,7 @@ def _long_vowels(text: str) -> str:
 
 
 def _normalise_char(ch: str, prev: str) -> str:
-    out = fold(ch)
+    out = fold(ch) or " "  # a space or control character stays one (fold would drop it alone)
     if out in _DASHES and _is_kana(prev):
         return "ー"
     return out
@@ -90,32 +93,24 @@ class Candidate:
     body: str  # normalised
 
 
-def idf(matching: int | None, documents: int) -> float:
-    """BM25's IDF (never negative); 1.0 when the number of matching measures is unknown."""
-    if matching is None or documents <= 0:
-        return 1.0
-    n = min(max(matching, 0), documents)
-    return math.log(1.0 + (documents - n + 0.5) / (n + 0.5))
-
-
-def score(terms: list[str], title: str, body: str, weights: Mapping[str, float] | None = None) -> float:
-    """BM25F of normalised ``title`` and ``body`` for normalised ``terms`` (each a substring)."""
+def score(terms: list[str], title: str, body: str) -> float:
+    """BM25F of normalised ``title`` and ``body`` for normalised ``terms`` (each a substring). No IDF: every
+    result holds every term (AND), and on the judged queries per-term weights from capped counts changed no
+    order while costing one count per term (docs/benchmarks.md)."""
     norm_t = 1.0 - B_TITLE + B_TITLE * len(title) / AVG_TITLE
     norm_b = 1.0 - B_BODY + B_BODY * len(body) / AVG_BODY
     total = 0.0
     for t in terms:
         tf = TITLE_WEIGHT * title.count(t) / norm_t + BODY_WEIGHT * body.count(t) / norm_b
         if tf > 0:
-            total += (weights.get(t, 1.0) if weights else 1.0) * tf / (K1 + tf)
+            total += tf / (K1 + tf)
     return total
 
 
-def rank(
-    terms: list[str], candidates: Iterable[Candidate], weights: Mapping[str, float] | None = None
-) -> list[tuple[int, float]]:
+def rank(terms: list[str], candidates: Iterable[Candidate]) -> list[tuple[int, float]]:
     """(measure_id, score), best first; ties by measure id. Scores are rounded (9 places) so that the
     order never depends on floating-point noise."""
-    scored = [(c.measure_id, round(score(terms, c.title, c.body, weights), 9)) for c in candidates]
+    scored = [(c.measure_id, round(score(terms, c.title, c.body), 9)) for c in candidates]
     scored.sort(key=lambda x: (-x[1], x[0]))
     return scored
 
@@ -131,6 +126,9 @@ def highlight(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not text or not terms:
         return [(text, False)] if text else []
+    quick = _quick_fold(text)
+    if quick is not None:  # one normalised character per written character: positions carry over
+        return _parts(text, _marks(quick, terms, lambda k: (k, k + 1)))
     units: list[tuple[int, int]] = []  # (start, end) in text: a character and its voicing marks (ﾃﾞ)
     for i, ch in enumerate(text):
         if units and ch in _VOICING:
@@ -146,20 +144,47 @@ def highlight(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
         norm.extend(n)
         owner.extend([u] * len(n))
     flat = "".join(norm)
-    marked = [False] * len(text)
+    return _parts(text, _marks(flat, terms, lambda k: units[owner[k]]))
+
+
+def _quick_fold(text: str) -> str | None:
+    """``text`` normalised character by character when that keeps its length (the usual case: NFKC and
+    lower case change no length, katakana → hiragana and ー never do), else None. Spaces are kept: terms
+    never contain one."""
+    folded = nfkc(text).lower()
+    if len(folded) != len(text) or not _VOICING.isdisjoint(text):
+        return None
+    return _long_vowels(folded.translate(_KATA2HIRA))
+
+
+def _marks(flat: str, terms: list[str], span: Callable[[int], tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
     for t in terms:
         start = flat.find(t)
         while start != -1:
-            for k in range(start, start + len(t)):
-                a, b = units[owner[k]]
-                marked[a:b] = [True] * (b - a)
+            a, _ = span(start)
+            _, b = span(start + len(t) - 1)
+            out.append((a, b))
             start = flat.find(t, start + 1)
+    return out
+
+
+def _parts(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
-    for i, ch in enumerate(text):
-        if parts and parts[-1][1] == marked[i]:
-            parts[-1] = (parts[-1][0] + ch, marked[i])
+    at = 0
+    for a, b in sorted(spans):
+        if b <= at:
+            continue
+        a = max(a, at)
+        if a > at:
+            parts.append((text[at:a], False))
+        if parts and parts[-1][1] and a == at:
+            parts[-1] = (parts[-1][0] + text[a:b], True)
         else:
-            parts.append((ch, marked[i]))
+            parts.append((text[a:b], True))
+        at = b
+    if at < len(text):
+        parts.append((text[at:], False))
     return parts
 
 

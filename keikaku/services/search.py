@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from keikaku.core.facets import facet_tag, facets_for
-from keikaku.core.ranking import highlight, idf, normalise, rank, text_runs
+from keikaku.core.ranking import highlight, normalise, rank, text_runs
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.db.search.models import MeasureDocument
@@ -40,8 +40,6 @@ COUNT_CAP = (
     1000  # totals beyond this are shown as "1,000 件以上" (counting every match costs more than the page)
 )
 RANK_WINDOW = 300  # matches per group that are ranked (the first ones in stored order)
-IDF_CAP = 2000  # a term's matches are counted up to this for its weight in multi-term queries
-IDF_DOCUMENTS = 100_000  # the collection size IDF assumes (a national index: ~110k measures)
 SUGGEST_BELOW = 5  # a query with fewer results than this gets a 「もしかして」 suggestion
 _SNIPPET = 120
 _BODY_MAX = 8000
@@ -261,51 +259,39 @@ Found = list[tuple[int, bool, float]]  # (measure_id, title has every term, scor
 Make = Callable[[list[str]], sb.Tiers]  # terms → the tiers of the query with the same filters
 
 
-def _group_page(
-    tier: sb.Tier, terms: list[str], weights: dict[str, float], skip: int, n: int, in_title: bool
-) -> tuple[Found, int]:
+def _group_page(tier: sb.Tier, terms: list[str], skip: int, n: int, in_title: bool) -> tuple[Found, int]:
     """Entries ``skip`` … ``skip + n`` of one group in ranked order, and how many rows its window holds
-    (RANK_WINDOW + 1 means "more than the window"). The order: the first RANK_WINDOW matches in stored
-    order, ranked; then the others in stored order."""
-    window = tier.ids(RANK_WINDOW + 1, 0)
+    (RANK_WINDOW + 1 means "more than the window"). The order: the first RANK_WINDOW matches the index
+    yields (stored order on SQLite, table order on PostgreSQL — the same for rows written in order),
+    ranked; then the others in stored order."""
+    window = tier.window(RANK_WINDOW + 1)
     held = len(window)
+    window = window[:RANK_WINDOW]
     found: Found = []
-    if skip < RANK_WINDOW and window:
-        ranked = rank(terms, sb.candidates(window[:RANK_WINDOW]), weights)
-        found = [(i, in_title, s) for i, s in ranked[skip : skip + n]]
+    if skip < len(window):
+        found = [(i, in_title, s) for i, s in rank(terms, window)[skip : skip + n]]
     if len(found) < n and held > RANK_WINDOW:
-        found += [(i, in_title, 0.0) for i in tier.ids(n - len(found), max(skip, RANK_WINDOW))]
+        more = tier.after([c.measure_id for c in window], n - len(found), max(0, skip - RANK_WINDOW))
+        found += [(i, in_title, 0.0) for i in more]
     return found, held
 
 
-def _term_weights(terms: list[str], make: Make) -> dict[str, float]:
-    """IDF of each term of a multi-term query (from capped counts of each term alone; a single term
-    needs none: every result has it)."""
-    if len(terms) < 2:
-        return {}
-    weights = {}
-    for t in terms:
-        single = make([t])
-        if single.every is not None:
-            weights[t] = idf(single.every.count(IDF_CAP), IDF_DOCUMENTS)
-    return weights
-
-
-def _ranked(
-    tiers: sb.Tiers, terms: list[str], weights: dict[str, float], limit: int, offset: int
-) -> tuple[int, bool, Found]:
+def _ranked(tiers: sb.Tiers, terms: list[str], limit: int, offset: int) -> tuple[int, bool, Found]:
     """(total, total is a lower bound, page): the title group, then the others, each ranked."""
     cap = max(COUNT_CAP, offset + limit)
     if not terms or tiers.rest is None or tiers.every is None:  # filters only: stored order
         n = tiers.title.count(cap + 1)
         return min(n, cap), n > cap, [(i, False, 0.0) for i in tiers.title.ids(limit, offset)]
-    found, held = _group_page(tiers.title, terms, weights, offset, limit, True)
-    n_title = held if held <= RANK_WINDOW else tiers.title.count(cap + 1) if cap > RANK_WINDOW else held
+    found, held = _group_page(tiers.title, terms, offset, limit, True)
+    if held > RANK_WINDOW and offset + limit <= RANK_WINDOW:  # the page lies in the title group's window
+        total = tiers.every.count(cap + 1)
+        return min(total, cap), total > cap, found
+    n_title = held if held <= RANK_WINDOW else tiers.title.count(cap + 1)
     if n_title > cap:  # the whole page lies in the title group
         return cap, True, found
     total = tiers.every.count(cap + 1)
     if len(found) < limit and total > n_title:
-        more, _ = _group_page(tiers.rest, terms, weights, max(0, offset - n_title), limit - len(found), False)
+        more, _ = _group_page(tiers.rest, terms, max(0, offset - n_title), limit - len(found), False)
         found += more
     return min(total, cap), total > cap, found
 
@@ -313,33 +299,42 @@ def _ranked(
 def _hits(found: Found, terms: list[str]) -> list[SearchHit]:
     if not found:
         return []
-    rows = {
-        d.measure_id: d
-        for d in MeasureDocument.objects.filter(measure_id__in=[i for i, _, _ in found]).only(
-            "measure_id", "plan_id", "plan_title", "organisation", "prefecture", "key", "display_title",
-            "snippet", "pillars", "priority_areas",
+    ids = [i for i, _, _ in found]
+    with connection.cursor() as cur:
+        marks = ",".join(["%s"] * len(ids))
+        cur.execute(
+            "SELECT measure_id, plan_id, plan_title, organisation, prefecture, key, display_title, snippet, "
+            f"pillars, priority_areas FROM search_measuredocument WHERE measure_id IN ({marks})",
+            ids,
         )
-    }  # fmt: skip
+        rows = {r[0]: r for r in cur.fetchall()}
     return [
         SearchHit(
-            measure_id=d.measure_id,
-            plan_id=d.plan_id,
-            plan_title=d.plan_title,
-            organisation=d.organisation,
-            prefecture=d.prefecture,
-            key=d.key,
-            title=d.display_title,
-            snippet=d.snippet,
-            pillars=d.pillars.split(),
-            priority_areas=[a for a in d.priority_areas.split("|") if a],
+            measure_id=i,
+            plan_id=r[1],
+            plan_title=r[2],
+            organisation=r[3],
+            prefecture=r[4],
+            key=r[5],
+            title=r[6],
+            snippet=r[7],
+            pillars=r[8].split(),
+            priority_areas=[a for a in r[9].split("|") if a],
             title_match=in_title,
             score=score,
-            title_parts=highlight(d.display_title, terms),
-            snippet_parts=highlight(d.snippet, terms),
+            title_parts=highlight(r[6], terms),
+            snippet_parts=highlight(r[7], terms),
         )
         for i, in_title, score in found
-        if (d := rows.get(i)) is not None
+        if (r := rows.get(i)) is not None
     ]
+
+
+def _unpublished_plans() -> list[int]:
+    """Ids of plans that are not published (as pm.Plan.objects.unpublished(); raw SQL: asked per search)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id FROM {pm.Plan._meta.db_table} WHERE status <> %s", [pm.PUBLISHED])
+        return [r[0] for r in cur.fetchall()]
 
 
 def measure_search(
@@ -367,7 +362,7 @@ def measure_search(
         return empty
     if not terms and not (prefecture or pillar or priority_area or fiscal_year is not None):
         return empty
-    drafts = list(pm.Plan.objects.unpublished().values_list("pk", flat=True))
+    drafts = _unpublished_plans()
     if connection.vendor == "sqlite":
         tokens = _facet_tokens(prefecture, pillar, priority_area, fiscal_year)
 
@@ -380,7 +375,7 @@ def measure_search(
             return sb.pg_tiers(ts, where, params, drafts)
 
     tiers = make(terms)
-    total, capped, found = _ranked(tiers, terms, _term_weights(terms, make), limit, offset)
+    total, capped, found = _ranked(tiers, terms, limit, offset)
     suggestion = None
     if suggest and terms and offset == 0 and total < SUGGEST_BELOW:
         suggestion = _suggestion(terms, total, make)

@@ -15,6 +15,7 @@ Terms only ever reach SQL as bound parameters or quoted FTS phrases.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -30,6 +31,19 @@ _STREAM_BATCH = 256
 class Tier:
     ids: Callable[[int, int], list[int]]  # (n, skip) → ids in stored order
     count: Callable[[int], int]  # cap → min(matches, cap)
+    window: Callable[[int], list[Candidate]]  # n → the first n matches the index yields, with their text
+    after: Callable[[list[int], int, int], list[int]]  # (window ids, n, skip) → the others, stored order
+
+
+def _by_ids(ids: Callable[[int, int], list[int]], count: Callable[[int], int]) -> Tier:
+    """A tier whose index yields matches in stored order (SQLite FTS: rowid order): the window is the first
+    ids, and what follows it starts right after."""
+    return Tier(
+        ids,
+        count,
+        lambda n: candidates(ids(n, 0)),
+        lambda window, n, skip: ids(n, len(window) + skip),
+    )
 
 
 @dataclass(frozen=True)
@@ -75,11 +89,11 @@ def candidates(ids: list[int]) -> list[Candidate]:
     if not ids:
         return []
     with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            marks = ",".join(["%s"] * len(ids))
+        if connection.vendor == "sqlite":  # one parameter (a JSON array), not one per id
             cur.execute(
-                f"SELECT measure_id, title, body FROM search_measuredocument WHERE measure_id IN ({marks})",
-                ids,
+                "SELECT measure_id, title, body FROM search_measuredocument "
+                "WHERE measure_id IN (SELECT value FROM json_each(%s))",
+                [json.dumps(ids)],
             )
         else:
             cur.execute(
@@ -142,11 +156,11 @@ def _fts_tier(table: str, expr: str) -> Tier:
             )
             return int(cur.fetchone()[0])
 
-    return Tier(ids, count)
+    return _by_ids(ids, count)
 
 
 def _stream_tier(make: Callable[[], Iterator[int]]) -> Tier:
-    return Tier(
+    return _by_ids(
         lambda n, skip: list(islice(make(), skip, skip + n)) if n > 0 else [],
         lambda cap: sum(1 for _ in islice(make(), cap)),
     )
@@ -270,7 +284,28 @@ def _pg_tier(q: tuple[str, list]) -> Tier:
             cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {q[0]} LIMIT %s) s", [*q[1], cap])
             return int(cur.fetchone()[0])
 
-    return Tier(ids, count)
+    def window(n: int) -> list[Candidate]:
+        """The first n matches in table order, with no ORDER BY: the planner may use the GIN indexes (a
+        bitmap scan reads rows in table order) or scan, and stops at n. ``ORDER BY measure_id LIMIT n``
+        walked the primary key through ~20,000 rows for a word in 1.5 % of titles (61 ms)."""
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT d.measure_id, d.title, d.body FROM {table} WHERE {q[0]} LIMIT %s", [*q[1], n]
+            )
+            return [Candidate(r[0], r[1], r[2]) for r in cur.fetchall()]
+
+    def after(window_ids: list[int], n: int, skip: int) -> list[int]:
+        if n <= 0:
+            return []
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT d.measure_id FROM {table} WHERE {q[0]} AND NOT (d.measure_id = ANY(%s)) "
+                "ORDER BY d.measure_id LIMIT %s OFFSET %s",
+                [*q[1], window_ids, n, skip],
+            )
+            return [r[0] for r in cur.fetchall()]
+
+    return Tier(ids, count, window, after)
 
 
 def pg_tiers(terms: list[str], where: list[str], params: list, drafts: list[int]) -> Tiers:
