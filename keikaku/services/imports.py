@@ -24,6 +24,7 @@ from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
 from keikaku.services.bounded import ImportFailed, ParseTimeout, ParseTooLarge, document_parse
 from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied
+from keikaku.services.organisations import NewOrganisation, may_create_organisation, organisation_create
 from keikaku.services.people import can
 from keikaku.services.plans import catalogue_save, organisation_find, plan_save
 
@@ -156,6 +157,11 @@ class ImportPreview:
     may_store: bool
     refusal: str = ""
     duplicate: pm.Plan | None = None  # a stored plan of the same organisation from the same file
+    # where the uploader may store it: the organisations they plan for (admin or editor), the one the
+    # document names first when it is one of them; a system administrator may also register a new one
+    targets: list[pm.Organisation] = field(default_factory=list)
+    suggested: pm.Organisation | None = None
+    may_create: bool = False
 
 
 def uploads_dir() -> Path:
@@ -304,18 +310,24 @@ def upload_read(token: str) -> Plan:
     return doc
 
 
-def _store_refusal(actor: Any, org: pm.Organisation | None, doc: Plan) -> str:
-    """Why ``actor`` may not store a plan of ``doc``'s organisation ("" = may)."""
-    if org is None:
-        if getattr(actor, "is_superuser", False):
-            return ""
-        return (
-            f"団体「{doc.organisation.name}」は登録されていません。新しい団体はシステム管理者だけが作れます"
-            f" / organisation {doc.organisation.name} does not exist; only a superuser may create it"
-        )
-    if can(actor, "plan.edit", org):
+def import_targets(actor: Any) -> list[pm.Organisation]:
+    """The organisations ``actor`` may store an imported plan in: those they plan for (admin, editor)."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return list(
+        pm.Organisation.objects.filter(
+            memberships__user=actor, memberships__role__in=[Role.ADMIN, Role.EDITOR]
+        ).order_by("prefecture", "name")
+    )
+
+
+def _store_refusal(actor: Any, targets: list[pm.Organisation]) -> str:
+    """Why ``actor`` may store the upload nowhere ("" = somewhere)."""
+    if targets or may_create_organisation(actor):
         return ""
-    return f"「{org}」の計画担当ではないため保存できません / you are not a planner of {org}"
+    return (
+        "計画担当（管理者・編集者）である団体がないため保存できません / you are a planner of no organisation"
+    )
 
 
 def _own_upload(actor: Any, token: str) -> tuple[Path, dict[str, Any]]:
@@ -340,29 +352,78 @@ def import_get(actor: Any, token: str) -> ImportPreview:
         raise NotFound("取り込みが見つかりません / no such upload (not read yet)")
     plan = Plan.model_validate_json((folder / _PLAN).read_text(encoding="utf-8"))
     org = organisation_find(plan.organisation)
-    refusal = _store_refusal(actor, org, plan)
+    targets = import_targets(actor)
+    refusal = _store_refusal(actor, targets)
+    may_create = may_create_organisation(actor)
+    if org is not None and org in targets:
+        suggested: pm.Organisation | None = org
+    elif org is None and may_create:
+        suggested = None  # register the organisation the document names
+    else:
+        suggested = targets[0] if targets else None
     duplicate = None
-    if not refusal and (folder / meta["filename"]).is_file():
-        duplicate = duplicate_find(org, file_sha256(folder / meta["filename"]))
+    if suggested is not None and (folder / meta["filename"]).is_file():
+        duplicate = duplicate_find(suggested, file_sha256(folder / meta["filename"]))
     return ImportPreview(
-        token, meta["filename"], plan, plan_rules(plan), org, not refusal, refusal, duplicate=duplicate
+        token,
+        meta["filename"],
+        plan,
+        plan_rules(plan),
+        org,
+        not refusal,
+        refusal,
+        duplicate=duplicate,
+        targets=targets,
+        suggested=suggested,
+        may_create=may_create,
     )
 
 
-def import_store(actor: Any, token: str, *, now: datetime, force: bool = False) -> pm.Plan:
+def import_store(
+    actor: Any,
+    token: str,
+    *,
+    now: datetime,
+    force: bool = False,
+    organisation_id: int | None = None,
+    new_organisation: NewOrganisation | None = None,
+) -> pm.Plan:
     """Store a reviewed upload as a draft plan with its source file, then delete the upload. Only the
-    uploader, as a planner of the organisation the document names (a superuser for a new organisation).
-    The same file already stored for that organisation → DuplicateDocument, unless ``force``: then it is
-    stored as a new version of that plan."""
+    uploader, into an organisation they choose among those they plan for (``organisation_id``; default:
+    the one the document names, when it is one of them, else their first) — or, for a system administrator,
+    a new organisation (``new_organisation``; they become its admin). The same file already stored for
+    that organisation → DuplicateDocument, unless ``force``: then it is stored as a new version of that
+    plan. The uploader can always see the draft: they plan for its organisation."""
     _require_importer(actor)
     preview = import_get(actor, token)
     if preview.refusal:
         raise PermissionDenied(preview.refusal)
-    if preview.duplicate is not None and not force:
-        raise DuplicateDocument(preview.duplicate, preview.filename)
     path = uploads_dir() / token / preview.filename
+    if new_organisation is None and organisation_id is None and preview.suggested is None:
+        doc_org = preview.plan.organisation  # a system administrator's first import of an organisation
+        new_organisation = NewOrganisation(doc_org.name, doc_org.prefecture or "", doc_org.code or "")
+    if new_organisation is not None:
+        org = organisation_create(actor, new_organisation)
+        duplicate = None
+    else:
+        if organisation_id is None:
+            org = preview.suggested
+        else:
+            org = next((o for o in preview.targets if o.pk == organisation_id), None)
+        if org is None or not can(actor, "plan.edit", org):
+            raise PermissionDenied(
+                "この団体の計画担当ではないため保存できません / not a planner of that organisation"
+            )
+        duplicate = duplicate_find(org, file_sha256(path))
+    if duplicate is not None and not force:
+        raise DuplicateDocument(duplicate, preview.filename)
     row = plan_save(
-        preview.plan, now=now, status=pm.DRAFT, source_bytes=path.read_bytes(), previous=preview.duplicate
+        preview.plan,
+        now=now,
+        status=pm.DRAFT,
+        source_bytes=path.read_bytes(),
+        previous=duplicate,
+        organisation=org,
     )
     upload_discard(token)
     return row

@@ -110,9 +110,12 @@ def plan_save(
     status: str = m.PUBLISHED,
     source_bytes: bytes | None = None,
     previous: m.Plan | None = None,
+    organisation: m.Organisation | None = None,
 ) -> m.Plan:
-    """Store a validated plan document. Atomic: the plan lands whole or not at all."""
-    org = _organisation(plan.organisation)
+    """Store a validated plan document. Atomic: the plan lands whole or not at all. ``organisation``: the
+    stored organisation it belongs to (the importer's choice), else the one its document names (found or
+    created)."""
+    org = organisation or _organisation(plan.organisation)
     row = m.Plan.objects.create(
         organisation=org,
         title=plan.title,

@@ -113,27 +113,68 @@ def test_alice_uploads_reviews_and_saves_a_draft(people: People, tmp_path: Path)
     assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 404
 
 
-def test_charlie_cannot_save_the_plan_of_another_organisation(people: People, tmp_path: Path) -> None:
+def test_charlie_stores_only_into_his_own_organisation(people: People, tmp_path: Path) -> None:
+    """The document names 市A; Charlie (editor of 市B) may store it only in 市B, his own."""
     charlie = _client(people.charlie)
     r = upload(charlie, _docx(tmp_path))
     assert r.status_code == 200
     page = r.content.decode()
-    assert 'value="save"' not in page and "計画担当ではない" in page
-    r = charlie.post("/manage/import/save/", {"token": _token(page), "action": "save"})
-    assert r.status_code == 403
-    assert pm.Plan.objects.count() == 2
+    org_a, org_b = people.plan_a.organisation, people.plan_b.organisation
+    assert f'<option value="{org_b.pk}" selected>' in page and f'value="{org_a.pk}"' not in page
+    token = _token(page)
+    r = charlie.post(
+        "/manage/import/save/", {"token": token, "action": "save", "organisation": str(org_a.pk)}
+    )
+    assert r.status_code == 403 and pm.Plan.objects.count() == 2
+    r = charlie.post(
+        "/manage/import/save/", {"token": token, "action": "save", "organisation": str(org_b.pk)}
+    )
+    assert r.status_code == 302
+    plan = pm.Plan.objects.exclude(pk__in=[people.plan_a.pk, people.plan_b.pk]).get()
+    assert plan.organisation == org_b and plan.status == "draft"
+    assert charlie.get(f"/manage/plans/{plan.pk}/").status_code == 200  # the uploader sees the draft
 
 
-def test_a_new_organisation_needs_a_superuser(people: People, tmp_path: Path) -> None:
+def test_a_misread_organisation_is_stored_in_the_uploaders(people: People, tmp_path: Path) -> None:
     alice = _client(people.alice)
     page = upload(alice, _docx(tmp_path, "あおば市")).content.decode()
-    assert "未登録の団体" in page and "システム管理者だけ" in page
-    assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 403
+    assert "未登録の団体" in page and "あおば市" in page and 'value="new"' not in page
+    assert alice.post("/manage/import/save/", {"token": _token(page), "action": "save"}).status_code == 302
     assert not pm.Organisation.objects.filter(name="あおば市").exists()
-    people.alice.is_superuser = True
-    people.alice.save()
-    page = upload(alice, _docx(tmp_path, "あおば市")).content.decode()
-    assert alice.post("/manage/import/save/", {"token": _token(page)}).status_code == 302
+    plan = pm.Plan.objects.exclude(pk__in=[people.plan_a.pk, people.plan_b.pk]).get()
+    assert plan.organisation == people.plan_a.organisation
+
+
+def test_a_superuser_registers_a_new_organisation_with_its_code(people: People, tmp_path: Path) -> None:
+    people.charlie.is_superuser = True
+    people.charlie.save()
+    charlie = _client(people.charlie)
+    page = upload(charlie, _docx(tmp_path, "あおば市")).content.decode()
+    assert '<option value="new" selected>' in page and 'name="new_code"' in page
+    token = _token(page)
+    new = {
+        "token": token,
+        "action": "save",
+        "organisation": "new",
+        "new_name": "札幌市",
+        "new_prefecture": "北海道",
+    }
+    r = charlie.post("/manage/import/save/", {**new, "new_code": "011001"})  # wrong check digit
+    assert (
+        r.status_code == 400 and "検査数字" in r.content.decode() and 'value="011001"' in r.content.decode()
+    )
+    r = charlie.post("/manage/import/save/", {**new, "new_prefecture": "青森県", "new_code": "011002"})
+    assert r.status_code == 400 and "北海道 札幌市 のコード" in r.content.decode()
+    assert not pm.Organisation.objects.filter(name="札幌市").exists()
+    r = charlie.post("/manage/import/save/", {**new, "new_code": "011002"})
+    assert r.status_code == 302
+    org = pm.Organisation.objects.get(code="011002")
+    assert (org.name, org.prefecture, org.kind) == ("札幌市", "北海道", "市")
+    plan = pm.Plan.objects.get(organisation=org)
+    assert plan.status == "draft" and charlie.get(f"/manage/plans/{plan.pk}/").status_code == 200
+    # without a choice, a superuser's import registers the organisation the document names
+    page = upload(charlie, _docx(tmp_path, "あおば市")).content.decode()
+    assert charlie.post("/manage/import/save/", {"token": _token(page), "action": "save"}).status_code == 302
     assert pm.Plan.objects.get(organisation__name="あおば市").status == "draft"
 
 

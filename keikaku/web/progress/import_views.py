@@ -19,10 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keikaku.core.prefectures import PREFECTURES
 from keikaku.services import imports as svc
 from keikaku.services import jobs
 from keikaku.services.catalogues import compliance_of
-from keikaku.services.errors import InvalidDocument, PermissionDenied
+from keikaku.services.errors import InvalidDocument, PermissionDenied, ServiceError
+from keikaku.services.organisations import NewOrganisation
 from keikaku.web import clock
 from keikaku.web.progress.guards import guarded
 
@@ -93,6 +95,7 @@ def _review_context(request: HttpRequest, job: jobs.ImportJob) -> dict:
             "departments": len({d for m in plan.measures for d in m.departments}),
         },
         "low_confidence": svc.LOW_CONFIDENCE,
+        "prefectures": PREFECTURES,
     }
 
 
@@ -128,10 +131,31 @@ def import_save(request: HttpRequest) -> HttpResponse:
     if action == "discard":
         svc.upload_discard(token)
         return redirect("progress:import")
+    choice = request.POST.get("organisation", "")
+    new_org = None
+    if choice == "new":
+        new_org = NewOrganisation(
+            name=request.POST.get("new_name", ""),
+            prefecture=request.POST.get("new_prefecture", ""),
+            code=request.POST.get("new_code", ""),
+        )
     try:
-        plan = svc.import_store(request.user, token, now=clock.now(), force=action == "save_version")
+        plan = svc.import_store(
+            request.user,
+            token,
+            now=clock.now(),
+            force=action == "save_version",
+            organisation_id=int(choice) if choice.isdigit() else None,
+            new_organisation=new_org,
+        )
     except svc.DuplicateDocument:
         return redirect("progress:import_job", token=token)  # the review names the stored plan
+    except PermissionDenied:
+        raise
+    except ServiceError as e:  # the new organisation's name, prefecture or code
+        job = jobs.import_job_get(request.user, token, now=clock.now())
+        ctx = {**_review_context(request, job), "error": str(e), "posted": request.POST}
+        return render(request, "progress/import_review.html", ctx, status=400)
     except InvalidDocument as e:  # pragma: no cover - read and checked before; a rule changed meanwhile
         return _form_page(request, UploadForm(), status=400, error=str(e))
     return redirect("progress:plan", plan_id=plan.pk)
