@@ -122,6 +122,10 @@ def test_axe_on_every_static_page_type(static_site: tuple[str, Path]) -> None:
         "compare": f"compare/{compare}/index.html",
         "search": "search/index.html",
     }
+    if (
+        out / f"plans/{plan}/progress/index.html"
+    ).is_file():  # the public progress page, where the site has it
+        types["progress"] = f"plans/{plan}/progress/index.html"
     pages = [
         {"name": f"{name}-{width}", "url": base + path, "width": width}
         for name, path in types.items()
