@@ -41,6 +41,7 @@ COUNT_CAP = (
 )
 RANK_WINDOW = 300  # matches per group that are ranked (the first ones in stored order)
 SUGGEST_BELOW = 5  # a query with fewer results than this gets a 「もしかして」 suggestion
+SUGGEST_COUNT_CAP = 100  # a suggestion's results are counted up to this ("100 件以上")
 _SNIPPET = 120
 _BODY_MAX = 8000
 
@@ -68,7 +69,7 @@ class SearchHit:
 @dataclass(frozen=True)
 class Suggestion:
     query: str  # the query to try instead (terms as written in the index, e.g. オンライン)
-    total: int  # how many measures it finds (capped like SearchPage.total)
+    total: int  # how many measures it finds (counted up to SUGGEST_COUNT_CAP)
     total_capped: bool
 
 
@@ -400,10 +401,12 @@ def _suggestion(terms: list[str], total: int, make: Make) -> Suggestion | None:
     tiers = make(norm)
     if tiers.every is None:
         return None
-    n = tiers.every.count(COUNT_CAP + 1)
+    n = tiers.every.count(SUGGEST_COUNT_CAP + 1)
     if n <= total:
         return None
-    return Suggestion(query=" ".join(proposal), total=min(n, COUNT_CAP), total_capped=n > COUNT_CAP)
+    return Suggestion(
+        query=" ".join(proposal), total=min(n, SUGGEST_COUNT_CAP), total_capped=n > SUGGEST_COUNT_CAP
+    )
 
 
 def title_candidates(text: str, *, chunks: int = 8, per_chunk: int = 300) -> dict[int, int]:

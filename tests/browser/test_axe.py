@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -44,6 +45,8 @@ def _pages(base: str) -> list[dict[str, str]]:
         {"name": "compare-form", "url": base + "/compare/"},
         {"name": "compare", "url": f"{base}/compare/?{both}"},
         {"name": "compare-bad", "url": base + "/compare/?plans=%3Cscript%3E"},
+        {"name": "search", "url": base + "/search/?q=" + quote("マイナンバーカード")},  # <mark> in results
+        {"name": "search-suggestion", "url": base + "/search/?q=" + quote("オンラン")},  # 「もしかして」
         {"name": "not-found", "url": base + "/plans/999999/"},
         {"name": "home-en", "url": base + "/", "locale": "en-US"},
         {"name": "plan-en", "url": plan, "locale": "en-US"},
