@@ -74,3 +74,34 @@ def test_unknown_keys_and_backward_periods_are_refused(catalogue: Catalogue) -> 
         )
     with pytest.raises(ValueError):
         draft_plan(catalogue, organisation=VILLAGE, start_fy=2030, end_fy=2026, kinds=[], measure_keys=[])
+
+
+def test_the_demo_catalogue_is_fictional_and_covers_every_pillar(catalogue: Catalogue, corpus_guide) -> None:
+    """The demo ships its own wording: seven chapters, example measures over the five pillars, and (when
+    the shared corpus is there) no title or sentence of the national guide."""
+    assert sorted(s.kind for s in catalogue.template_sections) == sorted(
+        ["situation", "purpose", "position", "structure", "policy", "measures", "security"]
+    )
+    assert {r.code for ex in catalogue.measures for r in ex.pillars} == {"A", "B", "C", "D", "E"}
+    assert "架空" in catalogue.title
+    if corpus_guide is None:
+        return
+    guide = corpus_guide.replace(" ", "")
+    texts = [ex.title for ex in catalogue.measures] + [s.text for s in catalogue.template_sections]
+    sentences = [x.replace(" ", "") for t in texts for x in t.replace("\n", "。").split("。") if len(x) >= 15]
+    assert [x for x in sentences if x in guide] == []
+    assert [ex.title for ex in catalogue.measures if ex.title.replace(" ", "") in guide] == []
+
+
+@pytest.fixture
+def corpus_guide() -> str | None:
+    from tests.conftest import CORPUS
+
+    plans = CORPUS / "plans"
+    if not plans.is_dir():
+        return None
+    for p in sorted(plans.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        if "策定の手引" in text[:400]:
+            return text
+    return None

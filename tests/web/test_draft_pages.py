@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from keikaku.core.compliance import BLANK
@@ -86,6 +87,18 @@ def test_walk_the_wizard_then_fill_the_blanks_until_the_panel_has_nothing(
     ms.save()
     editor = _main(alice.get(r["Location"]).content.decode())
     assert "手引に照らして足りないものはありません。" in editor
+    # … in English too
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Nothing the guide asks for is missing." in alice.get(r["Location"]).content.decode()
+    # then the version goes through review to publication as any other draft
+    from keikaku.services.plans import plan_publish
+    from keikaku.services.workflow import plan_approve, plan_submit
+
+    plan = plan_submit(people.alice, plan, revision=pm.Plan.objects.get(pk=plan.pk).revision, now=NOW)
+    plan = plan_approve(people.dana, plan, revision=plan.revision, now=NOW)
+    plan = plan_publish(people.dana, plan, revision=plan.revision, now=NOW)
+    assert plan.status == pm.PUBLISHED
+    assert Client().get(f"/plans/{plan.pk}/").status_code == 200
 
 
 def test_who_may_draft(people: People, catalogue: pm.Catalogue) -> None:
