@@ -21,7 +21,7 @@ from keikaku.export.plan_model import NO_VALUE, DocMeasure, PlanDocument, fy_lab
 MINCHO = "IPAexMincho"
 GOTHIC = "IPAexGothic"
 NAVY = RGBColor(0x0B, 0x35, 0x6B)
-HEAD_FILL = "DDE7F3"
+HEAD_FILL = "D5E2F2"
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 Rasterise = Callable[[str, int, int], bytes | None]
@@ -103,11 +103,15 @@ def _table(
     table = doc.add_table(rows=0, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = Mm(w)
+    shade: list[tuple[object, str]] = []
     if header is not None:
         cells = table.add_row().cells
         for i, h in enumerate(header):
             _cell(cells[i], h, bold=True, center=True)
-            _shade(cells[i], HEAD_FILL)
+            shade.append((cells[i], HEAD_FILL))
         trpr = table.rows[0]._tr.get_or_add_trPr()
         trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
     for row in rows:
@@ -115,10 +119,12 @@ def _table(
         for i, value in enumerate(row):
             _cell(cells[i], value, bold=first_col_head and i == 0, center=i >= center_from)
             if first_col_head and i == 0:
-                _shade(cells[i], "F0F4F9")
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths, strict=True):
+                shade.append((cells[i], "F0F4F9"))
+    for tr in table.rows:
+        for cell, w in zip(tr.cells, widths, strict=True):
             cell.width = Mm(w)
+    for cell, fill in shade:  # after the width: w:shd follows w:tcW in a cell's properties
+        _shade(cell, fill)
     doc.add_paragraph().paragraph_format.space_after = Pt(2)
     return table
 
@@ -223,7 +229,7 @@ def _measure(doc, m: DocMeasure, level: int, years: Sequence[int]) -> None:
         _label(doc, "成果指標")
         header, krows = kpi_table(m)
         rest = len(header) - 1
-        first = max(60.0, 170 - 28 * rest)
+        first = max(56.0, 170 - 34 * rest)
         _table(doc, header, krows, (first, *([(170 - first) / rest] * rest)), center_from=1)
     if m.schedule:
         _label(doc, "スケジュール")
@@ -253,6 +259,12 @@ def render(document: PlanDocument, *, rasterise: Rasterise | None = None) -> byt
     # cover
     for _ in range(6):
         doc.add_paragraph()
+    kinds = doc.add_paragraph()
+    kinds.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if d.kinds:
+        run = kinds.add_run(_t("・".join(d.kinds)))
+        run.font.color.rgb = NAVY
+        _set_font(run, GOTHIC, 12)
     title = doc.add_paragraph(style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.add_run(_t(d.title))

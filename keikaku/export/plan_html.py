@@ -23,9 +23,12 @@ CSS = """
 body { font-family: "KeikakuMincho", "IPAexMincho", serif; font-size: 10.5pt; line-height: 1.7; color: #1a1a1a; }
 h1, h2, h3, h4, .label, table, .toc, .cover { font-family: "KeikakuGothic", "IPAexGothic", sans-serif; }
 .cover { page: cover; text-align: center; page-break-after: always; }
-.cover .title { font-size: 24pt; font-weight: bold; margin: 70mm 0 40mm; line-height: 1.4; }
+.cover .band { height: 8mm; background: #0b356b; margin: 0 -20mm; }
+.cover .kinds { font-size: 12pt; color: #0b356b; margin: 55mm 0 4mm; letter-spacing: .1em; }
+.cover .title { font-size: 24pt; font-weight: bold; margin: 0 0 40mm; padding: 8mm 4mm; line-height: 1.4;
+  border-top: 2.5pt solid #0b356b; border-bottom: 1pt solid #0b356b; color: #0b2a52; }
 .cover .meta { font-size: 13pt; margin: 3mm 0; }
-.cover .org { font-size: 18pt; margin-top: 25mm; }
+.cover .org { font-size: 18pt; margin-top: 30mm; letter-spacing: .2em; }
 .toc { page-break-after: always; }
 .toc h2 { text-align: center; font-size: 16pt; border: none; letter-spacing: .5em; }
 .toc ol { list-style: none; padding: 0 10mm; font-size: 11pt; }
@@ -121,6 +124,8 @@ def body(d: PlanDocument, *, rasterise: Rasterise | None = None) -> str:
     years = list(d.years)
     out = [
         '<div class="cover">',
+        '<div class="band"></div>',
+        f'<p class="kinds">{esc("・".join(d.kinds))}</p>' if d.kinds else '<p class="kinds">&#160;</p>',
         f'<p class="title">{esc(d.title)}</p>',
         f'<p class="meta">計画期間：{esc(d.period)}</p>',
         f'<p class="meta">{esc(d.date)}</p>',
