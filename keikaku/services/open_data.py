@@ -6,8 +6,8 @@ and the address of the public site (``base_url``); this module reads the plans a
 dataclasses of :mod:`keikaku.export.dcat`, every URL absolute. Byte sizes are those of the files the site
 serves (plan.json and the CSVs are built here, as the download views build them); other downloads (DOCX,
 PDF, workbooks, feeds) are made on request and carry no size. Unknown or unpublished plans, measures and
-organisations raise :class:`NotFound`. A fixed handful of queries, plus one plan read per plan for the
-byte sizes.
+organisations raise :class:`NotFound`. A fixed handful of queries, plus one plan read per plan whose byte
+sizes are not cached yet (at most ``SIZED_PER_REQUEST`` plans a request).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Max
 
 from keikaku.core.fiscal import wareki
@@ -26,10 +27,14 @@ from keikaku.export import dcat
 from keikaku.export.csv import plan_csv
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import dump_document, plan_export
-from keikaku.services.portal import OrganisationEntry, organisations_by_prefecture
+from keikaku.services.portal import OrganisationEntry, generation, organisations_by_prefecture
 
 CATALOGUE_TITLE = "自治体のデジタル・データ活用計画"
 DESCRIPTION_CHARS = 400  # of the plan's 計画の目的, in the dataset description
+# byte sizes: building a plan's JSON and CSVs takes ~0.1 s, so one request computes them for this many plans
+# not yet in the cache (a national catalogue fills over a few requests), kept this long
+SIZED_PER_REQUEST = 50
+SIZE_CACHE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,40 @@ def _sizes(plan_id: int, downloads: Sequence[Download]) -> dict[str, int]:
     return out
 
 
+def _size_key(row: m.Plan) -> str:
+    """A plan's sizes stay valid while its revision and update time do (every edit moves them) within this
+    process's saves (the generation: a test database reuses ids)."""
+    return f"keikaku-download-sizes:{row.pk}:{row.revision}:{row.updated_at.isoformat()}:{generation()}"
+
+
+def _known_sizes(
+    rows: Sequence[m.Plan], downloads: Sequence[Download], budget: int | None
+) -> dict[int, dict[str, int]]:
+    """Byte sizes of the built downloads, per plan: from the cache, and computed (then cached) for at most
+    ``budget`` plans not in it (None: all), so that a first request for a large catalogue stays short;
+    the others get their size on later requests (DCAT: byte size where known)."""
+    keys = {r.pk: _size_key(r) for r in rows}
+    cached = cache.get_many(list(keys.values()))
+    out: dict[int, dict[str, int]] = {}
+    computed = 0
+    for row in rows:
+        hit = cached.get(keys[row.pk])
+        if hit is None and (budget is None or computed < budget):
+            hit = _sizes(row.pk, downloads)
+            cache.set(keys[row.pk], hit, SIZE_CACHE_SECONDS)
+            computed += 1
+        if hit is not None:
+            out[row.pk] = hit
+    return out
+
+
+def download_sizes_warm(plan_ids: Iterable[int], downloads: Sequence[Download]) -> None:
+    """Compute and cache the byte sizes of these published plans' downloads (keikaku export-site, before it
+    writes the catalogue)."""
+    rows = list(m.Plan.objects.published().filter(pk__in=list(plan_ids)))
+    _known_sizes(rows, downloads, None)
+
+
 def _period(fy: int | None, *, end: bool) -> date | None:
     if fy is None:
         return None
@@ -119,8 +158,10 @@ def _datasets(
     downloads: Sequence[Download],
     licence: str | None,
     sizes: bool = True,
+    sized_per_request: int | None = None,
 ) -> list[dcat.Dataset]:
     ids = [r.pk for r in rows]
+    known_sizes = _known_sizes(rows, downloads, sized_per_request) if sizes else {}
     purposes: dict[int, str] = {}
     for plan_id, text in (
         m.Section.objects.filter(plan_id__in=ids, kind="purpose")
@@ -148,7 +189,7 @@ def _datasets(
     out = []
     for row in rows:
         landing = _abs(base_url, f"/plans/{row.pk}/")
-        known = _sizes(row.pk, downloads) if sizes else {}
+        known = known_sizes.get(row.pk, {})
         distributions = tuple(
             dcat.Distribution(
                 url=_abs(base_url, d.path(row.pk)),
@@ -191,6 +232,7 @@ def catalogue_read(
     licence: str | None,
     organisation_code: str | None = None,
     publisher_name: str = "",
+    sized_per_request: int | None = SIZED_PER_REQUEST,
 ) -> dcat.Catalogue:
     """Every published plan (of one organisation, by its 団体コード, when given) as a DCAT-AP catalogue.
 
@@ -235,7 +277,9 @@ def catalogue_read(
         homepage=home,
         modified=modified,
         licence=licence,
-        datasets=_datasets(rows, base_url=base_url, downloads=downloads, licence=licence),
+        datasets=_datasets(
+            rows, base_url=base_url, downloads=downloads, licence=licence, sized_per_request=sized_per_request
+        ),
     )
 
 

@@ -250,6 +250,7 @@ def export_site(out: Path, *, base_url: str, organisation_code: str | None = Non
         raise open_data.NotFound("公開された計画がありません / no published plans")
     routes = routes_for(plans, organisation_code)
     site, assets = Site(), {SEARCH_SCRIPT}
+    open_data.download_sizes_warm((p.id for p in plans), downloads())  # every size in the catalogue
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(ALLOWED_HOSTS=hosts, KEIKAKU_PUBLIC_URL=base_url.rstrip("/")):
         client = Client(HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE)

@@ -312,3 +312,17 @@ def test_demo_catalogue_passes_the_shapes(client: Client) -> None:
     assert ok, report
     datasets = ckan_datasets(g)
     assert len(datasets) == 2 and all(len(d["resources"]) >= 4 for d in datasets)
+
+
+@pytest.mark.django_db
+def test_byte_sizes_are_computed_for_a_bounded_number_of_plans_a_request(client: Client) -> None:
+    from keikaku.services.open_data import catalogue_read
+    from keikaku.web.portal.catalogue_views import downloads
+
+    _plans()
+
+    def sized() -> int:
+        cat = catalogue_read(base_url=BASE, downloads=downloads(), licence=CC_BY_4, sized_per_request=1)
+        return sum(1 for ds in cat.datasets if any(d.byte_size for d in ds.distributions))
+
+    assert [sized(), sized(), sized()] == [1, 2, 2]  # one more plan measured each time, then all known
