@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from keikaku.core.pillars import PILLARS
-from keikaku.core.plan import Catalogue, Measure, Plan, PlanKind, Section
+from keikaku.core.plan import Catalogue, Measure, Plan, PlanKind, Section, iter_policies
 from keikaku.core.text import squash
 
 BLANK = "【要記入】"  # what a draft leaves where the author still has to write
@@ -223,14 +223,30 @@ def section_kinds(section: Section) -> set[str]:
     return kinds
 
 
+# a statement in the body that is the chapter's content, when the heading that said so was lost (an
+# imported plan keeps the sub-headings of a chapter only as text, or not at all)
+_STATEMENTS: dict[str, re.Pattern[str]] = {
+    "purpose": re.compile(r"(?:本計画|この計画)(?:の目的は|[は、][^。]{0,100}目的と(?:する|します|しています))"),
+    "position": re.compile(r"(?:本計画|この計画)[はを][^。]{0,80}(?:位置付け|位置づけ)"),
+}
+
+
 def chapters_present(plan: Plan) -> set[str]:
-    """The template chapters the plan has, by meaning. The policy tree counts as 基本的な方針 and the
-    measures as 個別施策 (an imported plan keeps them structured, not as narrative)."""
+    """The template chapters the plan has, by meaning: a section's kind, the chapter's words in a section
+    title or a heading inside a section, a statement in a section's text that is the chapter's content
+    (本計画は…として位置付ける / 本計画は…を目的とする), and the policy tree: it is the 基本的な方針, a policy given
+    to security (人材育成と情報セキュリティ対策の強化) covers 総論9, and the measures are the 個別施策 (an
+    imported plan keeps them structured, not as narrative)."""
     found: set[str] = set()
     for s in plan.sections:
         found |= section_kinds(s)
+        text = _norm(s.text)
+        found |= {kind for kind, pattern in _STATEMENTS.items() if pattern.search(text)}
     if plan.policies:
         found.add("policy")
+        security = CHAPTER_BY_KIND["security"].words
+        if any(_norm(w) in _norm(p.title) for _d, p in iter_policies(plan.policies) for w in security):
+            found.add("security")
     if plan.measures:
         found.add("measures")
     return found

@@ -156,3 +156,26 @@ def test_grouped_follows_the_rule_order() -> None:
     order = list(RULES)
     assert [order.index(g.rule.id) for g in groups] == sorted(order.index(g.rule.id) for g in groups)
     assert groups[0].rule.id == "contact" and groups[0].count == 1
+
+
+def test_a_chapter_whose_heading_was_lost_counts_by_its_statement() -> None:
+    plan = complete_plan()
+    plan.sections = [s for s in plan.sections if "目的" not in s.title and "位置" not in s.title]
+    plan.sections[0].text = "本計画は、ひなた村総合計画を具体化する個別計画として位置付けます。"
+    ids_ = [f.rule.id for f in check_plan(plan)]
+    assert "chapter-position" not in ids_ and "chapter-purpose" in ids_
+    plan.sections[0].text += "「基本法」は官民データの活用を目的として施行された。"  # the law's purpose
+    assert "chapter-purpose" in {f.rule.id for f in check_plan(plan)}
+    plan.sections[0].text += "本計画は、住民の利便性の向上を目的とします。"
+    assert check_plan(plan) == []
+    # a passing mention is not the chapter
+    plan.sections[0].text = "位置付けについては別に定める。目的地までの交通を確保する。"
+    assert {"chapter-position", "chapter-purpose"} <= {f.rule.id for f in check_plan(plan)}
+
+
+def test_a_policy_given_to_security_covers_the_security_chapter() -> None:
+    plan = complete_plan()
+    plan.sections = [s for s in plan.sections if "セキュリティ" not in s.title]
+    assert "security-chapter" in {f.rule.id for f in check_plan(plan)}
+    plan.policies[0].children = [core.Policy(key="(1)-3", title="人材育成と情報セキュリティ対策の強化")]
+    assert check_plan(plan) == []
