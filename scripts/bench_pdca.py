@@ -9,7 +9,8 @@ Times, in-process: exporting all the period's workbooks (5 × 20 measures); impo
 new values (every row changes); re-importing the same files (nothing changes); the dashboard page
 (GET through Django's test client as a member, full template rendering) p50 / p95 over ``--repeat`` runs —
 the rendered content is cached until something changes, so also p50 / p95 with the cache cleared before
-each GET (the first view after an edit).
+each GET (the first view after an edit); the yearly evaluation report (100 measures, 100 KPI charts) as
+HTML, PDF and DOCX (``--report-repeat`` runs each; ``--profile`` prints a cProfile of one PDF).
 Figures are printed, never asserted. Results go to docs/benchmarks.md ("PDCA") by hand.
 """
 
@@ -106,6 +107,8 @@ def build(n_measures: int = 100, n_departments: int = 5):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--report-repeat", type=int, default=5, help="runs of each evaluation report format")
+    ap.add_argument("--profile", action="store_true", help="cProfile one PDF of the evaluation report")
     args = ap.parse_args()
     if not os.environ.get("DATABASE_URL") and not os.environ.get("KEIKAKU_DATA_DIR"):
         os.environ["KEIKAKU_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-pdca-")
@@ -192,8 +195,40 @@ def main() -> int:
         f"dashboard uncached (cache cleared before each of {len(cold)} GETs): p50 {pct(cold, 50) * 1000:.1f} ms, "
         f"p95 {pct(cold, 95) * 1000:.1f} ms; CPU time p50 {pct(cold_cpu, 50) * 1000:.1f} ms"
     )
+    report_times(plan, user, args.report_repeat, args.profile)
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
+
+
+def report_times(plan, user, repeat: int, profile: bool) -> None:
+    """The yearly evaluation report of the 100-measure plan (100 KPI trend charts + the pillar chart):
+    assembling it (roll-up, trends, SVG) and writing HTML, PDF and DOCX, wall time per run (p50 / max)."""
+    from keikaku.services.reports import evaluation_report, evaluation_report_render
+
+    today = date(2030, 5, 1)
+    evaluation_report_render(
+        evaluation_report(user, plan, 2029, today=today), "pdf"
+    )  # warm-up: fonts, imports
+    for fmt in ("html", "pdf", "docx"):
+        times, size = [], 0
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            data = evaluation_report_render(evaluation_report(user, plan, 2029, today=today), fmt)
+            times.append(time.perf_counter() - t0)
+            size = len(data)
+        print(
+            f"evaluation report {fmt}: {repeat} runs, p50 {pct(times, 50) * 1000:.0f} ms, "
+            f"max {max(times) * 1000:.0f} ms, {size // 1024} KiB"
+        )
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        evaluation_report_render(evaluation_report(user, plan, 2029, today=today), "pdf")
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
 
 
 if __name__ == "__main__":

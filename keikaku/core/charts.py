@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from keikaku.core.fiscal import wareki
-from keikaku.core.svg import GRID, TEXT, _id, clip, esc, svg_open
+from keikaku.core.svg import GRID, TEXT, _id, clip, esc, svg_open, text_width
 
 # status kind → (fill, label); fills light enough for dark text at AA contrast (tested)
 STATUS_FILL: dict[str, str] = {
@@ -80,6 +80,13 @@ def kpi_trend_svg(
     )
     values = [p.value for p in (*actuals, *path_points)]
     left, right, top, bottom = 78, 24, 40, 48
+    if all_years:  # labels are centred on the first and last year: room for half of each, never clipped
+        last = all_years[-1]
+        at_last = [year_label(last)]
+        at_last += [f"目標 {_fmt(p.value)}" for p in targets if p.fiscal_year == last]
+        at_last += [_fmt(p.value) for p in actuals if p.fiscal_year == last]
+        right = max(right, math.ceil(max(text_width(t) for t in at_last) / 2) + 6)
+        left = max(left, math.ceil(text_width(year_label(all_years[0])) / 2) + 6)
     out = svg_open(pid, width, height, "trend", title, desc)
     if not all_years or not values:
         out.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,13 @@ _ID = re.compile(r"[^A-Za-z0-9_-]")
 def esc(text: object) -> str:
     """XML-escaped text with characters XML cannot hold removed."""
     return html.escape(_CONTROL.sub("", str(text)), quote=True)
+
+
+def text_width(text: str, font_size: float = 12) -> float:
+    """The width a text takes in the chart font, estimated: a full-width character (漢字, かな, ％ …) one em,
+    any other character 0.6 em. Used to keep labels inside the drawing."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    return (wide + 0.6 * (len(text) - wide)) * font_size
 
 
 def _id(prefix: str) -> str:

@@ -1,6 +1,6 @@
 """The evaluation report as a Word document (python-docx): the 項目 / 現状 / 評価と方向性 table, the
-status by pillar (chart as a PNG picture when WeasyPrint is available, and always as a table) and each
-measure's KPI table. Text goes in as runs (never parsed), so nothing in a title can become markup."""
+status by pillar (chart as a PNG picture, and always as a table) and each measure's KPI table with its
+trend chart (the PDF's charts, drawn as PNG by keikaku.export.chart_draw). Text goes in as runs (never parsed), so nothing in a title can become markup."""
 
 from __future__ import annotations
 
@@ -65,18 +65,13 @@ def _direction(m: ReportMeasure) -> str:
 
 
 def _chart_png(svg: str) -> bytes | None:
+    """The chart as a PNG (Word cannot hold SVG), drawn from the same SVG as the HTML and the PDF."""
     if not svg:
         return None
-    try:
-        from keikaku.export.report_pdf import svg_to_png
+    from keikaku.export.chart_draw import to_png
+    from keikaku.export.report_pdf import find_cjk_font
 
-        w = re.search(r'width="(\d+)"', svg)
-        h = re.search(r'height="(\d+)"', svg)
-        if not (w and h):
-            return None
-        return svg_to_png(svg, int(w.group(1)), int(h.group(1)))
-    except (ImportError, OSError):  # no WeasyPrint / pango: the table alone carries the data
-        return None
+    return to_png(svg, find_cjk_font())
 
 
 def render(report: EvaluationReport, *, charts: bool = True) -> bytes:
@@ -124,6 +119,11 @@ def render(report: EvaluationReport, *, charts: bool = True) -> bytes:
             [[k.indicator, k.baseline, k.target, k.actual, k.attainment, k.met] for k in m.kpis],
             f"{m.key} の KPI",
         )
+        for k in m.kpis:  # the same trend charts as the PDF
+            png = _chart_png(k.trend_svg) if charts else None
+            if png:
+                doc.add_picture(io.BytesIO(png), width=Mm(130))
+                doc.add_paragraph(_t(f"{k.indicator} の推移（実線: 実績、破線: 目標）"))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

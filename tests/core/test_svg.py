@@ -106,3 +106,28 @@ def test_phase_fills_are_readable_with_dark_text() -> None:
 def test_contrast_of_black_and_white() -> None:
     assert svg.contrast("#000000", "#ffffff") == pytest.approx(21.0)
     assert svg.contrast("#777777", "#777777") == pytest.approx(1.0)
+
+
+def test_trend_chart_labels_stay_inside_the_drawing() -> None:
+    """The last year's label (and a target's label on it) is centred on the right end of the axis: the
+    margin leaves room for half of it, whatever the label's length."""
+    from keikaku.core.charts import TrendPoint, kpi_trend_svg
+
+    for last in (2029, 2035):
+        text = kpi_trend_svg(
+            [TrendPoint(2025, 25)],
+            [TrendPoint(last, 1_234_567)],
+            baseline=TrendPoint(2024, 10),
+            title="t",
+            desc="d",
+            width=520,
+            height=240,
+        )
+        root = _parse(text)
+        width = float(root.get("width"))
+        for t in root.iter("{http://www.w3.org/2000/svg}text"):
+            x, w = float(t.get("x")), svg.text_width(t.text or "")
+            lo, hi = {"middle": (x - w / 2, x + w / 2), "end": (x - w, x)}.get(
+                t.get("text-anchor"), (x, x + w)
+            )
+            assert 0 <= lo and hi <= width, (t.text, lo, hi)
