@@ -10,7 +10,7 @@ style ((1)-ア) and schedule marks (○, →). Several measures share a theme wi
 岡山県 is real; its code 33699 (check digit 8) belongs to no municipality.
 
 ``sample_catalogue.json`` — a small fictional guide catalogue (見本の手引): the template's seven chapters in
-short sample wording and 10 example measures over the five pillars, written for the demo (not the
+short sample wording and 11 example measures over the five pillars and その他, written for the demo (not the
 national guide's text), so that drafting a plan from the catalogue works on a fresh install. The demo
 also registers a fictional village, ひなた村, with no plan yet, to draft one for.
 

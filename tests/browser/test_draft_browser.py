@@ -41,7 +41,7 @@ def test_the_wizard_by_keyboard_and_its_pages_have_no_axe_violations(demo_server
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout)
     walk = out["walk"]
-    assert walk["organisation"].endswith("ひなた村") and walk["offered"] == 10, walk
+    assert walk["organisation"].endswith("ひなた村") and walk["offered"] == 11, walk
     assert len(walk["picked"]) == 8 and walk["rows"] == 8, walk
     assert walk["h1"] == "計画の編集" and walk["editor"].endswith("/edit/"), walk
     assert walk["status"].startswith("手引から計画の下書きを作りました（施策 8 件）"), walk

@@ -82,7 +82,7 @@ def test_the_demo_catalogue_is_fictional_and_covers_every_pillar(catalogue: Cata
     assert sorted(s.kind for s in catalogue.template_sections) == sorted(
         ["situation", "purpose", "position", "structure", "policy", "measures", "security"]
     )
-    assert {r.code for ex in catalogue.measures for r in ex.pillars} == {"A", "B", "C", "D", "E"}
+    assert {r.code for ex in catalogue.measures for r in ex.pillars} >= {"A", "B", "C", "D", "E"}
     assert "架空" in catalogue.title
     if corpus_guide is None:
         return

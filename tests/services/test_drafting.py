@@ -100,7 +100,7 @@ def test_cli_draft_prints_the_new_plan_id(catalogue: m.Catalogue, capsys: pytest
     assert row.title == "ひなた村官民データ活用推進計画（兼 ひなた村DX推進計画）"
     assert [x.key for x in row.measures.order_by("order")] == ["1-1", "3-2", "5-1"]
     assert main([*args, "--measures", "all"]) == 0
-    assert m.Plan.objects.get(pk=int(capsys.readouterr().out)).measures.count() == 10
+    assert m.Plan.objects.get(pk=int(capsys.readouterr().out)).measures.count() == 11
     assert main([*args, "--measures", "9-9"]) == 2
     assert main(["draft", "どこにもない村", "--period", "2026-2030"]) == 3
     assert main(["draft", "ひなた村", "--period", "2026"]) == 2

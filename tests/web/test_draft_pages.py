@@ -53,7 +53,7 @@ def test_walk_the_wizard_then_fill_the_blanks_until_the_panel_has_nothing(
     query = f"organisation={org}&start_fy=2026&end_fy=2030&catalogue={catalogue.pk}&also=dx"
     step2 = alice.get(f"/manage/plans/new/measures/?{query}").content.decode()
     assert "令和8年度〜令和12年度" in step2
-    assert step2.count('type="checkbox" name="measures"') == 10
+    assert step2.count('type="checkbox" name="measures"') == 11
     assert "<legend>手続における情報通信の技術の利用等（オンライン化原則）</legend>" in step2
     assert "◎ 対応する国の施策" in step2 and "○ 参考になる事例" in step2 and "重点分野" in step2
     # the back link keeps the choices
