@@ -71,20 +71,8 @@ def test_walk_the_wizard_then_fill_the_blanks_until_the_panel_has_nothing(
     assert "手引への適合" in editor and "総論4" in editor and "総論6" in editor and "雛型" in editor
     assert "kpi-target" not in editor  # rule ids are codes: not shown
 
-    # the author fills in the blanks (as the editor's forms would)
-    plan.contact = {"section": "総務課"}
-    plan.save()
-    for s in plan.sections.all():
-        s.text = s.text.replace(BLANK, "2回")
-        s.save()
-    for ms in plan.measures.all():
-        ms.description = ms.description.replace(BLANK, "3")
-        ms.save()
-        for k in ms.kpis.all():
-            k.targets.create(order=0, value="10", fiscal_year=2030)
-    ms = plan.measures.first()
-    ms.title = ms.title + "とテレワーク"  # the DX plan's focus area
-    ms.save()
+    # the author fills in the blanks with the editor's own forms
+    _fill_with_the_editor_forms(alice, plan)
     editor = _main(alice.get(r["Location"]).content.decode())
     assert "手引に照らして足りないものはありません。" in editor
     # … in English too
@@ -161,3 +149,53 @@ def test_the_plan_page_shows_the_panel_to_members_only(people: People) -> None:
     assert "手引への適合" in member and "問い合わせ先" in member
     assert "手引への適合" not in Client().get(url).content.decode()
     assert "手引への適合" not in _client(people.charlie).get(url).content.decode()
+
+
+def _post(client: Client, url: str, prefix: str, initial: dict, **changes) -> None:
+    data = {
+        f"{prefix}-{k}" if prefix else k: ("" if v is None else v) for k, v in {**initial, **changes}.items()
+    }
+    data = {k: v for k, v in data.items() if v is not False}
+    r = client.post(url, data)
+    assert r.status_code == 302, (url, r.status_code, r.content.decode()[-1500:])
+
+
+def _fill_with_the_editor_forms(client: Client, plan: pm.Plan) -> None:
+    """The contact (計画の基本情報), each chapter's blanks (本文の節), each measure's blanks and a telework
+    measure for the DX plan (施策の基本情報), each KPI's target and its year (KPI) — all through the forms."""
+    from keikaku.web.progress import editor_forms as ef
+
+    plan.refresh_from_db()
+    initial = ef.PlanForm.initial_for(plan)
+    _post(client, f"/manage/plans/{plan.pk}/edit/plan/", "plan", initial, contact_section="総務課 情報係")
+    for s in pm.Section.objects.filter(plan=plan).order_by("order"):
+        if BLANK in s.text:
+            plan.refresh_from_db()
+            data = {
+                "revision": plan.revision,
+                "key": s.key or "",
+                "title": s.title,
+                "text": s.text.replace(BLANK, "2"),
+            }
+            _post(client, f"/manage/sections/{s.pk}/edit/", f"s{s.pk}", data)
+    for i, ms in enumerate(pm.Measure.objects.filter(plan=plan).order_by("order")):
+        title = ms.title + ("とテレワーク" if i == 0 else "")
+        _post(
+            client,
+            f"/manage/measures/{ms.pk}/edit/",
+            "",
+            ef.MeasureForm.initial_for(ms),
+            title=title,
+            description=ms.description.replace(BLANK, "3"),
+        )
+        for k in pm.Kpi.objects.filter(measure=ms).order_by("order"):
+            ms.refresh_from_db()
+            data = ef.KpiForm.initial_for(k, ms.revision)
+            _post(
+                client,
+                f"/manage/kpis/{k.pk}/edit/",
+                f"kpi{k.pk}",
+                data,
+                target_value_0="10",
+                target_fy_0=2030,
+            )
