@@ -24,10 +24,12 @@ inline ``<script type="application/ld+json">`` block.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
@@ -115,8 +117,13 @@ def _date_literal(value: str) -> Literal:
     return Literal(value, datatype=kind)
 
 
+def _bnode(kind: str, key: str) -> BNode:
+    """A blank node named from what it describes, so that the same data gives the same document."""
+    return BNode(f"{kind}{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}")
+
+
 def _agent(g: Graph, agent: Agent) -> URIRef | BNode:
-    node: URIRef | BNode = URIRef(agent.uri) if agent.uri else BNode()
+    node: URIRef | BNode = URIRef(agent.uri) if agent.uri else _bnode("agent", agent.name)
     g.add((node, RDF.type, FOAF.Agent))
     g.add((node, RDF.type, FOAF.Organization))
     g.add((node, FOAF.name, Literal(agent.name, lang="ja")))
@@ -133,8 +140,8 @@ def _licence(g: Graph, uri: str) -> URIRef:
     return node
 
 
-def _contact(g: Graph, contact: Contact) -> BNode:
-    node = BNode()
+def _contact(g: Graph, contact: Contact, owner: str) -> BNode:
+    node = _bnode("contact", owner)
     g.add((node, RDF.type, VCARD.Organization))
     g.add((node, RDF.type, VCARD.Kind))
     g.add((node, VCARD.fn, Literal(contact.name, lang="ja")))
@@ -187,7 +194,7 @@ def _dataset(g: Graph, ds: Dataset) -> URIRef:
     if ds.issued:
         g.add((node, DCTERMS.issued, _date_literal(ds.issued)))
     if ds.start or ds.end:
-        period = BNode()
+        period = _bnode("period", ds.uri)
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         if ds.start:
             g.add((period, DCAT.startDate, Literal(ds.start.isoformat(), datatype=XSD.date)))
@@ -200,7 +207,7 @@ def _dataset(g: Graph, ds: Dataset) -> URIRef:
     for word in ds.keywords:
         g.add((node, DCAT.keyword, Literal(word, lang=lang)))
     if ds.contact:
-        g.add((node, DCAT.contactPoint, _contact(g, ds.contact)))
+        g.add((node, DCAT.contactPoint, _contact(g, ds.contact, ds.uri)))
     g.add((node, DCTERMS.language, URIRef(EU_LANGUAGE + LANGUAGES.get(lang, "JPN"))))
     if ds.version:
         g.add((node, DCAT.version, Literal(ds.version)))
@@ -246,8 +253,28 @@ def catalogue_turtle(cat: Catalogue) -> str:
 
 
 def catalogue_jsonld(cat: Catalogue) -> str:
+    """JSON-LD with the nodes in the order of their ids (rdflib's order follows its hashing): the same
+    catalogue gives the same text."""
     context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    return catalogue_graph(cat).serialize(format="json-ld", context=context, indent=1, ensure_ascii=False)
+    text = catalogue_graph(cat).serialize(format="json-ld", context=context, auto_compact=True)
+    doc = _ordered(json.loads(text))
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _ordered(value: Any) -> Any:
+    """Every list sorted (the values of an RDF property have no order; nodes come by their @id)."""
+    if isinstance(value, dict):
+        return {k: _ordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(v) for v in value]
+        return sorted(
+            items,
+            key=lambda v: (
+                str(v.get("@id", "")) if isinstance(v, dict) else "",
+                json.dumps(v, sort_keys=True),
+            ),
+        )
+    return value
 
 
 # --- schema.org JSON-LD of the pages ----------------------------------------------------------------

@@ -251,11 +251,15 @@ def export_site(out: Path, *, base_url: str, organisation_code: str | None = Non
     routes = routes_for(plans, organisation_code)
     site, assets = Site(), {SEARCH_SCRIPT}
     open_data.download_sizes_warm((p.id for p in plans), downloads())  # every size in the catalogue
-    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    # the pages are asked for as if at the internet-side address, so that any absolute URL a view builds
+    # from the request (a feed's links) names it too
+    address = urlsplit(base_url)
+    hosts = [*settings.ALLOWED_HOSTS, address.hostname or "testserver"]
     with override_settings(ALLOWED_HOSTS=hosts, KEIKAKU_PUBLIC_URL=base_url.rstrip("/")):
-        client = Client(HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE)
+        client = Client(HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE, HTTP_HOST=address.netloc)
+        secure = address.scheme == "https"
         for url, name in sorted(routes.pages.items()):
-            response = client.get(routes.home if url == "/" else url)
+            response = client.get(routes.home if url == "/" else url, secure=secure)
             if response.status_code != 200:
                 site.skipped.append(f"{url} ({response.status_code})")
                 continue

@@ -4,6 +4,9 @@ the settings (licence, public address) and the demo."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from keikaku.services.demo import demo_load
 from keikaku.services.plans import plan_save
 from tests.factories import XSS, make_plan
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 SHAPES = Graph().parse(Path(__file__).with_name("dcat_ap_3_shapes.ttl"), format="turtle")
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
 BASE = "https://keikaku.example.lg.jp"
@@ -199,6 +203,35 @@ def test_the_shapes_catch_wrong_kinds() -> None:
     g = dcat.catalogue_graph(_catalogue())
     g.add((URIRef(f"{BASE}/plans/7/#dataset"), DCTERMS.publisher, BNode()))  # a second, untyped publisher
     assert not conforms(g)[0]
+
+
+def test_the_same_catalogue_gives_the_same_text() -> None:
+    """Harvesters and the static copy compare files: no random blank-node ids, no hash order."""
+    assert dcat.catalogue_turtle(_catalogue()) == dcat.catalogue_turtle(_catalogue())
+    text = dcat.catalogue_jsonld(_catalogue())
+    assert text == dcat.catalogue_jsonld(_catalogue())
+    ids = [n.get("@id", "") for n in json.loads(text)["@graph"]]
+    assert ids == sorted(ids)
+    # and in another process, whose string hashing (and so rdflib's set order) differs
+    script = (
+        "import sys; sys.path.insert(0, '.'); from keikaku.export import dcat; from datetime import datetime, UTC; "
+        "a = dcat.Agent('https://x.example/orgs/1/#org', '市'); "
+        "d = dcat.Dataset('https://x.example/p/#dataset', 'https://x.example/p/', 'i', 't', 'd', a, datetime(2026, 1, 1, tzinfo=UTC), "
+        "keywords=tuple('abcdefgh'), contact=dcat.Contact('課'), start=datetime(2025, 4, 1).date(), "
+        "distributions=tuple(dcat.Distribution(f'https://x.example/p/{n}', n, n, 'text/csv', 'CSV', 1) for n in 'uvwxyz')); "
+        "print(dcat.catalogue_jsonld(dcat.Catalogue('https://x.example/#c', 'c', 'c', a, 'https://x.example/', None, None, datasets=[d])))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1 and "dcat:Catalog" in runs.pop()
 
 
 def test_json_for_script_cannot_end_the_block() -> None:
