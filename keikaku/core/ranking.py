@@ -33,9 +33,9 @@ TITLE_WEIGHT = 5.0
 BODY_WEIGHT = 1.0
 K1 = 1.2
 B_TITLE = 0.75
-B_BODY = 0.5
-AVG_TITLE = 20.0  # characters (national synthetic data: 18; sample plans: 15)
-AVG_BODY = 200.0  # characters of the normalised body (description + KPI + departments)
+B_BODY = 0.75
+AVG_TITLE = 20.0  # characters of the normalised title (national synthetic data: 20.6; sample plans: 14.6)
+AVG_BODY = 100.0  # characters of the normalised body: description, KPIs, departments (93; 119)
 
 _DASHES = frozenset("-‐‑‒–—―−")  # after NFKC; "－" → "-", "ｰ" → "ー" already
 _VOICING = frozenset("ﾞﾟ\u3099\u309a")  # half-width and combining (semi-)voiced sound marks

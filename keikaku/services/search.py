@@ -39,7 +39,7 @@ MAX_OFFSET = 10_000
 COUNT_CAP = (
     1000  # totals beyond this are shown as "1,000 件以上" (counting every match costs more than the page)
 )
-RANK_WINDOW = 300  # matches per group that are ranked (the first ones in stored order)
+RANK_WINDOW = 100  # matches per group that are ranked (the first ones in stored order)
 SUGGEST_BELOW = 5  # a query with fewer results than this gets a 「もしかして」 suggestion
 SUGGEST_COUNT_CAP = 100  # a suggestion's results are counted up to this ("100 件以上")
 _SNIPPET = 120
@@ -262,9 +262,8 @@ Make = Callable[[list[str]], sb.Tiers]  # terms → the tiers of the query with 
 
 def _group_page(tier: sb.Tier, terms: list[str], skip: int, n: int, in_title: bool) -> tuple[Found, int]:
     """Entries ``skip`` … ``skip + n`` of one group in ranked order, and how many rows its window holds
-    (RANK_WINDOW + 1 means "more than the window"). The order: the first RANK_WINDOW matches the index
-    yields (stored order on SQLite, table order on PostgreSQL — the same for rows written in order),
-    ranked; then the others in stored order."""
+    (RANK_WINDOW + 1 means "more than the window"). The order: the first RANK_WINDOW matches in stored
+    order, ranked; then the others in stored order."""
     window = tier.window(RANK_WINDOW + 1)
     held = len(window)
     window = window[:RANK_WINDOW]
@@ -272,8 +271,7 @@ def _group_page(tier: sb.Tier, terms: list[str], skip: int, n: int, in_title: bo
     if skip < len(window):
         found = [(i, in_title, s) for i, s in rank(terms, window)[skip : skip + n]]
     if len(found) < n and held > RANK_WINDOW:
-        more = tier.after([c.measure_id for c in window], n - len(found), max(0, skip - RANK_WINDOW))
-        found += [(i, in_title, 0.0) for i in more]
+        found += [(i, in_title, 0.0) for i in tier.ids(n - len(found), max(skip, RANK_WINDOW))]
     return found, held
 
 
