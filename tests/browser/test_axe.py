@@ -35,11 +35,13 @@ def _pages(base: str) -> list[dict[str, str]]:
     _status, plan_html = get(plan)
     measure_id = re.findall(r'href="/measures/(\d+)/"', plan_html)[0]
     both = "&".join(f"plans={i}" for i in plan_ids[:2])
+    org = re.findall(r'href="/orgs/(\d+)/"', home)[0]
     return [
         {"name": "home", "url": base + "/"},
         {"name": "plan", "url": plan},
         {"name": "plan-filtered", "url": plan + "?pillar=A&flag=priority"},
         {"name": "measure", "url": f"{base}/measures/{measure_id}/"},
+        {"name": "organisation", "url": f"{base}/orgs/{org}/"},
         {"name": "coverage", "url": plan + "coverage/"},
         {"name": "gantt", "url": plan + "gantt/"},
         {"name": "compare-form", "url": base + "/compare/"},
