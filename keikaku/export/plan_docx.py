@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from keikaku.export import plan_figures as fig
-from keikaku.export.plan_model import NO_VALUE, DocMeasure, PlanDocument, fy_label
+from keikaku.export.plan_model import BLANK, NO_VALUE, DocMeasure, PlanDocument, fy_label
 
 MINCHO = "IPAexMincho"
 GOTHIC = "IPAexGothic"
@@ -180,17 +180,21 @@ def _picture(doc, svg_text: str, rasterise: Rasterise | None, width_mm: float, c
     cap.runs[0].font.size = Pt(9)
 
 
-def property_rows(m: DocMeasure) -> list[tuple[str, str]]:
-    rows = [("施策の内容", m.description or NO_VALUE), ("担当課", "、".join(m.departments) or NO_VALUE)]
+def measure_lines(m: DocMeasure) -> tuple[list[str], list[str]]:
+    """The label lines of a measure: (before its tables — 担当課 —, after them — 施策の柱, 重点分野,
+    関連する国の施策, 区分). A draft's measure with no department yet says 【要記入】 (the blank the author
+    fills in, as the draft's chapters mark theirs)."""
+    before = [f"担当課：{'、'.join(m.departments) or BLANK}"]
+    after = []
     if m.pillars:
-        rows.append(("施策の柱", "、".join(m.pillars)))
+        after.append(f"施策の柱：{'、'.join(m.pillars)}")
     if m.areas:
-        rows.append(("重点分野", "、".join(m.areas)))
+        after.append(f"重点分野：{'、'.join(m.areas)}")
     if m.national:
-        rows.append(("関連する国の施策", "\n".join(m.national)))
+        after.append(f"関連する国の施策：{'、'.join(m.national)}")
     if m.priority:
-        rows.append(("区分", "重点取組"))
-    return rows
+        after.append("区分：重点取組")
+    return before, after
 
 
 def contact_lines(d: PlanDocument) -> list[str]:
@@ -206,6 +210,7 @@ def kpi_table(m: DocMeasure) -> tuple[list[str], list[list[str]]]:
     base_fy = m.baseline_fy
     years = m.target_years
     header = ["指標", f"現状値（{fy_label(base_fy)}）" if base_fy else "現状値"]
+    years = years or [0]  # a KPI without targets yet (a draft): one 目標値 column to fill in
     header += [f"目標値（{fy_label(fy)}）" if fy else "目標値" for fy in years]
     rows = []
     for k in m.kpis:
@@ -217,28 +222,33 @@ def kpi_table(m: DocMeasure) -> tuple[list[str], list[list[str]]]:
 
 
 def schedule_row(m: DocMeasure, years: Sequence[int]) -> list[str]:
+    """The measure's phase per year; a measure with no schedule yet (a draft): 【要記入】 in every year."""
+    if not m.schedule:
+        return [BLANK] * len(years)
     return [m.schedule.get(fy, "") for fy in years]
 
 
 def _measure(doc, m: DocMeasure, level: int, years: Sequence[int]) -> None:
     doc.add_heading(_t(m.heading + ("（再掲）" if m.reposted else "")), level=level)
-    rows = property_rows(m)
-    _para(doc, rows[0][1])
-    _para(doc, f"{rows[1][0]}：{rows[1][1]}", indent=False)
+    before, after = measure_lines(m)
+    for line in [t for t in (m.description or NO_VALUE).splitlines() if t.strip()] or [NO_VALUE]:
+        _para(doc, line)
+    for line in before:
+        _para(doc, line, indent=False)
     if m.kpis:
         _label(doc, "成果指標")
         header, krows = kpi_table(m)
         rest = len(header) - 1
         first = max(56.0, 170 - 34 * rest)
         _table(doc, header, krows, (first, *([(170 - first) / rest] * rest)), center_from=1)
-    if m.schedule:
+    if years:
         _label(doc, "スケジュール")
         ys = list(years)
         _table(
             doc, [fy_label(y) for y in ys], [schedule_row(m, ys)], [170 / len(ys)] * len(ys), center_from=0
         )
-    for label, value in rows[2:]:
-        _para(doc, f"{label}：{value.replace(chr(10), '、')}", indent=False)
+    for line in after:
+        _para(doc, line, indent=False)
 
 
 def render(document: PlanDocument, *, rasterise: Rasterise | None = None) -> bytes:

@@ -11,8 +11,8 @@ import html
 from collections.abc import Callable
 
 from keikaku.export import plan_figures as fig
-from keikaku.export.plan_docx import contact_lines, kpi_table, property_rows, schedule_row
-from keikaku.export.plan_model import DocMeasure, PlanDocument, fy_label
+from keikaku.export.plan_docx import contact_lines, kpi_table, measure_lines, schedule_row
+from keikaku.export.plan_model import NO_VALUE, DocMeasure, PlanDocument, fy_label
 
 Rasterise = Callable[[str, int, int], bytes | None]
 
@@ -99,23 +99,27 @@ def _table(
     return "".join(out)
 
 
+def _lines(text: str) -> list[str]:
+    """A text's lines, one paragraph each (as in the DOCX: the same lines on paper)."""
+    return [line for line in text.splitlines() if line.strip()] or [NO_VALUE]
+
+
 def _measure(m: DocMeasure, level: int, years: list[int]) -> str:
-    rows = property_rows(m)
+    before, after = measure_lines(m)
     out = [
         '<section class="measure">',
         f"<h{level}>{esc(m.heading + ('（再掲）' if m.reposted else ''))}</h{level}>",
-        f'<p class="text">{esc(rows[0][1])}</p>',
-        f"<p>{esc(rows[1][0])}：{esc(rows[1][1])}</p>",
+        *(f'<p class="text">{esc(line)}</p>' for line in _lines(m.description or NO_VALUE)),
+        *(f"<p>{esc(line)}</p>" for line in before),
     ]
     if m.kpis:
         header, krows = kpi_table(m)
         out.append('<p class="label">【成果指標】</p>')
         out.append(_table(header, krows, center_from=1))
-    if m.schedule:
+    if years:
         out.append('<p class="label">【スケジュール】</p>')
         out.append(_table([fy_label(y) for y in years], [schedule_row(m, years)], center_from=0))
-    for label, value in rows[2:]:
-        out.append(f"<p>{esc(label)}：{esc(value.replace(chr(10), '、'))}</p>")
+    out += [f"<p>{esc(line)}</p>" for line in after]
     out.append("</section>")
     return "\n".join(out)
 

@@ -42,6 +42,7 @@ TEMPLATE_TITLES = {
     "security": "セキュリティ及び個人情報の適正な取扱い",
 }
 NO_VALUE = "－"
+BLANK = "【要記入】"  # what a draft has not said yet (the draft's own mark for the author)
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,28 @@ def test_pdf_embeds_ipaex_and_keeps_markup_inert(tmp_path: Path) -> None:
         assert second.startswith("目次") and "工程表" in second
     finally:
         pdf.close()
+
+
+def test_a_draft_with_blanks_prints_and_reads_back(tmp_path: Path) -> None:
+    """A plan drafted from the catalogue (no departments, KPI skeletons without values, no schedule, the
+    example's schedule text in the description) prints with 【要記入】 where the author has to write and
+    still reads back as the same measures and indicators."""
+    from keikaku.core import plan as core
+
+    plan = from_generated(grammar.generate(7))
+    measures = [
+        m.model_copy(
+            update={
+                "departments": [],
+                "schedule": [],
+                "description": f"{m.description}\n\n〈スケジュール〉\n令和12年度までに【要記入】件を達成",
+                "kpis": [core.Kpi(indicator=k.indicator, unit=k.unit) for k in m.kpis],
+            }
+        )
+        for m in plan.measures
+    ]
+    draft = plan.model_copy(update={"measures": measures})
+    for fmt_ in ("docx", "pdf"):
+        tally, differences = roundtrip(draft, fmt_, tmp_path, f"draft-{fmt_}")
+        got = tally.totals()
+        assert got["measure_f1"] == 1.0 and (got["kpi_f1"] or 0) >= 0.98, (fmt_, differences[:5])
