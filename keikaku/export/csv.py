@@ -120,3 +120,13 @@ def plan_csv(plan: Plan, table: str = "measures", *, bom: bool = True) -> str:
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return (BOM if bom else "") + buf.getvalue()
+
+
+def rows_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True) -> str:
+    """Any table as CSV text, as :func:`plan_csv` writes it (BOM, CRLF, formula-safe cells)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return (BOM if bom else "") + buf.getvalue()

@@ -45,6 +45,8 @@ _BOOKKEEPING = {
     "reviewed_at",
     "opened_at",
     "closed_at",
+    "decided_at",
+    "published_at",
     "created_by",
     "updated_by",
     "reviewed_by",

@@ -19,6 +19,7 @@ from keikaku.core import plan as core
 from keikaku.core import similarity
 from keikaku.core.pillars import PILLAR_CODES, PILLARS, PRIORITY_AREA_NAMES, PRIORITY_AREAS
 from keikaku.db.plans import models as m
+from keikaku.db.progress import models as gm
 from keikaku.services.errors import NotFound
 from keikaku.services.people import Actor, can
 from keikaku.services.plans import _measures_qs, measure_to_core
@@ -326,8 +327,19 @@ def _plan_page(row: m.Plan, filters: PlanFilters) -> PlanPage:
 
 # --- cache stamp of the public pages ---------------------------------------------------------------
 
-# models with history tables: a save or delete in any process adds a history row
-_HISTORY_MODELS = (m.Organisation, m.Department, m.Plan, m.Measure, m.Kpi)
+# models with history tables: a save or delete in any process adds a history row. Progress (periods,
+# reports, actuals, evaluations) is among them: public pages show approved progress and published evaluations
+_HISTORY_MODELS = (
+    m.Organisation,
+    m.Department,
+    m.Plan,
+    m.Measure,
+    m.Kpi,
+    gm.ReportingPeriod,
+    gm.ProgressReport,
+    gm.KpiActual,
+    gm.Evaluation,
+)
 # every model a plan page shows: in-process saves and deletes (admin included) bump the generation
 _PAGE_MODELS = (
     *_HISTORY_MODELS,

@@ -50,7 +50,7 @@ def _pages(base: str, ids: dict[str, int]) -> list[dict[str, str]]:
         ("report-edit", f"{m}/periods/{period}/measures/{measure}/report/"),
         ("report-detail", f"{m}/reports/{ids['report']}/"),
         ("evaluation", f"{m}/measures/{measure}/evaluations/{fy}/"),
-        ("dashboard", f"{m}/plans/{plan}/dashboard/?period={period}"),
+        ("dashboard", f"{base}/plans/{plan}/progress/?period={period}"),
         ("workbooks", f"{m}/periods/{period}/workbooks/"),
         ("history", f"{m}/measures/{measure}/history/"),
         ("diff", f"{m}/plans/{plan}/diff/{ids['new_plan']}/"),

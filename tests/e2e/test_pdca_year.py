@@ -245,11 +245,11 @@ def test_a_whole_pdca_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], s
 
     # ---- 5. the resident sees approved progress only ----------------------------------------------
     portal = anon.get(f"/plans/{plan_a.pk}/").content.decode()
-    assert f"/manage/plans/{plan_a.pk}/dashboard/" in portal  # the public plan page leads to progress
+    assert f"/plans/{plan_a.pk}/progress/" in portal  # the public plan page leads to progress
     public = anon.get(manage_a).content.decode()
     assert "完了" in public and "遅れ" in public  # approved API + web reports
     assert "差戻し" not in public
-    dash = anon.get(f"/manage/plans/{plan_a.pk}/dashboard/?period={period.pk}")
+    dash = anon.get(f"/plans/{plan_a.pk}/progress/?period={period.pk}")
     assert dash.status_code == 200
     assert anon.get(f"/api/progress/{api_report.pk}").status_code == 200
     assert anon.get(f"/api/progress/{ret.pk}").status_code in (403, 404)

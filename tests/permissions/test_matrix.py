@@ -319,6 +319,20 @@ CASES = [
     Case("catalogue JSON-LD", "GET", lambda p: "/catalog.jsonld", EVERYONE),
     Case("organisation catalogue", "GET", lambda p: f"/orgs/{_org_code(p)}/catalog.ttl", EVERYONE),
     Case("organisation page", "GET", lambda p: f"/orgs/{_org_code(p)}/", EVERYONE),
+    # ---- public progress (approved reports and published evaluations only; a draft plan is 404) ----
+    Case("public progress dashboard", "GET", lambda p: f"/plans/{p.plan_a.pk}/progress/", EVERYONE),
+    Case(
+        "old dashboard address (redirect)",
+        "GET",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/dashboard/",
+        EVERYONE,
+        ok=301,
+    ),
+    Case("progress.csv", "GET", lambda p: f"/plans/{p.plan_a.pk}/progress.csv", EVERYONE),
+    Case("progress.json", "GET", lambda p: f"/plans/{p.plan_a.pk}/progress.json", EVERYONE),
+    Case("progress feed", "GET", lambda p: f"/plans/{p.plan_a.pk}/feed.xml", EVERYONE),
+    Case("favicon (redirect)", "GET", lambda p: "/favicon.ico", EVERYONE, ok=301),
+    Case("api actuals", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/actuals", EVERYONE),
     # ---- API ----
     Case("api periods", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/periods", EVERYONE),
     Case("api progress list", "API-GET", lambda p: f"/api/plans/{p.plan_a.pk}/progress", EVERYONE),
@@ -468,6 +482,20 @@ def test_every_route_is_in_the_matrix() -> None:
         "token_new",
     }
     assert pages <= covered_pages
+    from keikaku.web.portal.urls import urlpatterns as portal
+    from keikaku.web.progress.urls_reports import urlpatterns as reports
+
+    # the public progress routes (portal) and the dashboard's old address, each with its case above
+    public_progress = {
+        "progress": "public progress dashboard",
+        "progress_csv": "progress.csv",
+        "progress_json": "progress.json",
+        "feed": "progress feed",
+        "favicon": "favicon (redirect)",
+        "dashboard": "old dashboard address (redirect)",
+    }
+    assert set(public_progress) <= {p.name for p in portal} | {p.name for p in reports}
+    assert set(public_progress.values()) <= {c.name for c in CASES}
     api_ops = {
         (m, path) for path, ops in router.path_operations.items() for op in ops.operations for m in op.methods
     }

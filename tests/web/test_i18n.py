@@ -162,7 +162,7 @@ def test_manage_pages_in_english_by_cookie(people: People) -> None:
     pages = {
         "/manage/": "Progress management",
         f"/manage/plans/{plan.pk}/": f"Progress: {plan.title}",
-        f"/manage/plans/{plan.pk}/dashboard/": "Progress dashboard",
+        f"/plans/{plan.pk}/progress/": "Progress dashboard",
         f"/manage/periods/{period.pk}/workbooks/": "Report progress in Excel",
         f"/manage/periods/{period.pk}/measures/{people.bob_measure.pk}/report/": "Progress report",
         f"/manage/measures/{people.bob_measure.pk}/history/": "Change history",

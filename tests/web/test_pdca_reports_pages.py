@@ -35,7 +35,7 @@ def login(user) -> Client:
 
 
 def test_dashboard_renders_escaped_charts_and_tables(people: People) -> None:
-    page = Client().get(f"/manage/plans/{people.plan_a.pk}/dashboard/")
+    page = Client().get(f"/plans/{people.plan_a.pk}/progress/")
     assert page.status_code == 200
     body = page.content.decode()
     assert XSS not in body and "&lt;script&gt;" in body
@@ -52,18 +52,18 @@ def test_dashboard_renders_escaped_charts_and_tables(people: People) -> None:
 def test_dashboard_bad_input(people: People) -> None:
     c = Client()
     pid = people.plan_a.pk
-    assert c.get(f"/manage/plans/{pid}/dashboard/?period=abc").status_code == 400
-    assert c.get(f"/manage/plans/{pid}/dashboard/?period=999999").status_code == 404
-    assert c.get(f"/manage/plans/{pid}/dashboard/?period={people.period_b.pk}").status_code == 404
-    assert c.get(f"/manage/plans/{pid}/dashboard/?kpi=999999").status_code == 200
-    assert c.get("/manage/plans/999999/dashboard/").status_code == 404
+    assert c.get(f"/plans/{pid}/progress/?period=abc").status_code == 400
+    assert c.get(f"/plans/{pid}/progress/?period=999999").status_code == 404
+    assert c.get(f"/plans/{pid}/progress/?period={people.period_b.pk}").status_code == 404
+    assert c.get(f"/plans/{pid}/progress/?kpi=999999").status_code == 200
+    assert c.get("/plans/999999/progress/").status_code == 404
 
 
 def test_public_dashboard_hides_unapproved_reports(people: People) -> None:
     other = people.plan_a.measures.order_by("order")[1]
     progress_save(people.alice, other, people.period_a, ReportInput(status="遅れ"), revision=0, now=NOW)
-    public = Client().get(f"/manage/plans/{people.plan_a.pk}/dashboard/").content.decode()
-    member = login(people.alice).get(f"/manage/plans/{people.plan_a.pk}/dashboard/").content.decode()
+    public = Client().get(f"/plans/{people.plan_a.pk}/progress/").content.decode()
+    member = login(people.alice).get(f"/plans/{people.plan_a.pk}/progress/").content.decode()
     assert "遅れ</td>" not in public.replace('<th scope="col">遅れ</th>', "")
     assert member.count("遅れ") > public.count("遅れ")
 
@@ -142,7 +142,7 @@ def test_cached_dashboard_shows_every_change(people: People) -> None:
 
     from keikaku.services.progress import ReportSave, period_update, progress_save_many, status_vocabulary_set
 
-    url = f"/manage/plans/{people.plan_a.pk}/dashboard/"
+    url = f"/plans/{people.plan_a.pk}/progress/"
     c = login(people.alice)
     ms = list(people.plan_a.measures.order_by("order"))
 
@@ -175,6 +175,6 @@ def test_cached_dashboard_shows_every_change(people: People) -> None:
 def test_public_plan_page_links_dashboard_and_progress(people: People) -> None:
     c = Client()
     body = c.get(f"/plans/{people.plan_a.pk}/").content.decode()
-    for href in (f"/manage/plans/{people.plan_a.pk}/dashboard/", f"/manage/plans/{people.plan_a.pk}/"):
+    for href in (f"/plans/{people.plan_a.pk}/progress/", f"/manage/plans/{people.plan_a.pk}/"):
         assert f'href="{href}"' in body
         assert c.get(href).status_code == 200  # both public for a published plan

@@ -19,6 +19,7 @@ from keikaku.services.directory import measure_list, organisation_get, organisat
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import measure_to_core, plan_list, plan_to_core
 from keikaku.services.portal import measure_similar, published_measure, published_plan
+from keikaku.services.public_progress import progress_data, progress_document
 from keikaku.services.search import MAX_LIMIT, MAX_OFFSET, measure_search
 
 router = Router(tags=["read"])
@@ -221,6 +222,21 @@ def plan_measures(request: HttpRequest, plan_id: int) -> Any:
     _check_id(plan_id, "計画")
     try:
         return measure_list(plan_id)
+    except NotFound as e:
+        raise HttpError(404, str(e)) from None
+
+
+@router.get(
+    "/plans/{plan_id}/actuals",
+    response=dict[str, Any],
+    summary="承認された実績と公開された評価 / approved KPI actuals and published evaluations",
+)
+def plan_actuals(request: HttpRequest, plan_id: int) -> Any:
+    """The same document as /plans/{id}/progress.json: every approved report's KPI actuals (with the target
+    they are measured against and the attainment) and every published evaluation."""
+    _check_id(plan_id, "計画")
+    try:
+        return progress_document(progress_data(plan_id))
     except NotFound as e:
         raise HttpError(404, str(e)) from None
 

@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
 from keikaku.web.portal import catalogue_views, views
+from keikaku.web.portal import progress_views as pv
+from keikaku.web.progress import dashboard
 
 app_name = "portal"
 urlpatterns = [
@@ -14,6 +16,10 @@ urlpatterns = [
     re_path(
         r"^plans/(?P<plan_id>[0-9]+)/plan\.(?P<fmt>docx|pdf)$", views.plan_document, name="plan_document"
     ),
+    path("plans/<int:plan_id>/progress/", dashboard.dashboard, name="progress"),
+    path("plans/<int:plan_id>/progress.csv", pv.progress_csv, name="progress_csv"),
+    path("plans/<int:plan_id>/progress.json", pv.progress_json, name="progress_json"),
+    path("plans/<int:plan_id>/feed.xml", pv.progress_feed, name="feed"),
     path("plans/<int:plan_id>/coverage/", views.coverage, name="coverage"),
     path("plans/<int:plan_id>/gantt/", views.gantt, name="gantt"),
     path("plans/<int:plan_id>/gantt.svg", views.gantt_svg, name="gantt_svg"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from keikaku.core import svg
 from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS, pillar_label
+from keikaku.core.rollup import STATUS_KIND_LABELS, STATUS_KINDS
 from keikaku.core.schema import SCHEMA_DIR, SCHEMAS
 from keikaku.export.csv import plan_csv as csv_text
 from keikaku.services import NotFound, open_data
@@ -35,8 +37,10 @@ from keikaku.services.plan_document import FORMATS as DOCUMENT_FORMATS
 from keikaku.services.plan_document import plan_document as plan_document_build
 from keikaku.services.plan_document import plan_document_render
 from keikaku.services.plans import dump_document, plan_export
+from keikaku.services.public_progress import measure_progress_public, plan_progress_public
 from keikaku.web import clock
 from keikaku.web.portal import catalogue_views
+from keikaku.web.progress.dashboard import pct, trend_chart
 
 MAX_ID = 2**62
 MAX_PARAM = 200  # longer filter values are not ours: ignored
@@ -95,7 +99,13 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         page = uc.plan_page(plan_id, filters)
         body = render_to_string(
             "portal/_plan_body.html",
-            {"page": page, "plan": page.plan, "area_names": PRIORITY_AREAS, "pillar_info": PILLAR_BY_CODE},
+            {
+                "page": page,
+                "plan": page.plan,
+                "area_names": PRIORITY_AREAS,
+                "pillar_info": PILLAR_BY_CODE,
+                "progress": progress_context(plan_progress_public(plan_id)),
+            },
         )
         cached = (page.plan.title, body, catalogue_views.plan_json_ld(request, plan_id))
         cache.set(key, cached, PAGE_CACHE_SECONDS)
@@ -104,8 +114,45 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         request,
         "portal/plan.html",
         # rendered by our own template, escaped there; the JSON-LD escaped by dcat.json_for_script
-        {"title": title, "body": mark_safe(body), "json_ld": mark_safe(json_ld)},  # noqa: S308
+        {"title": title, "body": mark_safe(body), "json_ld": mark_safe(json_ld), "plan_id": plan_id},  # noqa: S308
     )
+
+
+def _group_rows(groups: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": g.label,
+            "measures": g.measures,
+            "measured": g.measured,
+            "progress": pct(g.progress),
+            "width": round((g.progress or 0) * 100),
+            "counts": ", ".join(
+                f"{STATUS_KIND_LABELS[k]} {n}"
+                for k, n in sorted(g.by_kind.items(), key=lambda kv: _KIND_ORDER[kv[0]])
+            ),
+        }
+        for g in groups
+    ]
+
+
+_KIND_ORDER = {k: i for i, k in enumerate(STATUS_KINDS)}
+
+
+def progress_context(progress: Any) -> dict[str, Any]:
+    """The plan page's progress: each measure's status (for the measure table), the summary line and the
+    weighted roll-up per 基本方針 and pillar."""
+    return {
+        "reported": progress.reported,
+        "statuses": {
+            mid: (res.status or STATUS_KIND_LABELS["unreported"], res.kind)
+            for mid, res in progress.results.items()
+        },
+        "counts": progress.counts,
+        "total": pct(progress.total.progress),
+        "total_measured": progress.total.measured,
+        "by_policy": _group_rows(progress.by_policy),
+        "by_pillar": _group_rows(progress.by_pillar),
+    }
 
 
 @_public
@@ -222,11 +269,21 @@ def gantt_svg(request: HttpRequest, plan_id: int) -> HttpResponse:
 def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     page = uc.measure_page(measure_id)
     json_ld = mark_safe(catalogue_views.measure_json_ld(request, measure_id))  # noqa: S308 - escaped JSON
-    return render(
-        request,
-        "portal/measure.html",
-        {"page": page, "plan": page.plan, "ms": page.measure, "json_ld": json_ld},
-    )
+    progress = measure_progress_public(measure_id)
+    charts = []
+    for t in progress.trends:
+        if t.actuals:
+            chart, table = trend_chart(t)
+            charts.append({"trend": t, "svg": mark_safe(chart), "table": table})  # noqa: S308 - escaped in charts
+    ctx = {
+        "page": page,
+        "plan": page.plan,
+        "ms": page.measure,
+        "json_ld": json_ld,
+        "progress": progress,
+        "charts": charts,
+    }
+    return render(request, "portal/measure.html", ctx)
 
 
 @_public

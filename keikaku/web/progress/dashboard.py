@@ -9,9 +9,16 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -189,6 +196,13 @@ def _body(request: HttpRequest, plan: Any, period: Any, kpi_id: int | None, toda
         "timeliness": [(r.TIMELINESS_LABELS[k], data.total.by_timeliness.get(k, 0)) for k in r.TIMELINESS],
     }
     return render_to_string("progress/dashboard/_body.html", context, request)
+
+
+def dashboard_moved(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The dashboard's old address under /manage/: it is public now, at /plans/<id>/progress/."""
+    query = request.META.get("QUERY_STRING", "")
+    target = reverse("portal:progress", args=[plan_id]) + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)
 
 
 def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:

@@ -10,7 +10,7 @@ from keikaku.web.progress import dashboard, report_views
 
 app_name = "pdca_reports"
 urlpatterns = [
-    path("plans/<int:plan_id>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("plans/<int:plan_id>/dashboard/", dashboard.dashboard_moved, name="dashboard"),
     path(
         "plans/<int:plan_id>/evaluation-report.<str:fmt>",
         report_views.evaluation_report_view,

@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django import template
 from django.utils.translation import get_language
@@ -43,6 +43,12 @@ def pillar(code: str) -> str:
 
 
 @register.filter
+def percent(ratio: float | None) -> str:
+    """An attainment ratio as a percentage: 0.75 → 75%; none → —."""
+    return "—" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+@register.filter
 def pillar_codes(codes: Sequence[str] | None) -> str:
     """["B", "other"] → "B, その他"."""
     return ", ".join(pillar_code(c) for c in codes or ())
@@ -70,9 +76,11 @@ def nth(values: Sequence[object] | None, index: int) -> object:
 
 
 @register.simple_tag
-def measure_rows(rows: Sequence[MeasureRow]) -> str:
+def measure_rows(rows: Sequence[MeasureRow], statuses: Mapping[int, tuple[str, str]] | None = None) -> str:
     """The <tr> rows of a plan's measure table, built in Python (a 100-measure plan page spends most of
-    its time rendering this loop as template nodes). Every value is escaped."""
+    its time rendering this loop as template nodes). Every value is escaped. ``statuses``: measure id →
+    (status word, kind) for the 状況 column (none: no column). Each cell carries its column's name
+    (data-label) for the stacked layout of narrow screens."""
     from django.urls import reverse
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
@@ -81,15 +89,23 @@ def measure_rows(rows: Sequence[MeasureRow]) -> str:
     prefix = reverse("portal:measure", args=[0])[: -len("0/")]
     flag_priority = f' <span class="flag">{escape(gettext("重点"))}</span>'
     flag_reposted = f' <span class="flag">{escape(gettext("再掲"))}</span>'
+    labels = {name: escape(gettext(name)) for name in ("番号", "施策", "柱", "重点分野", "担当", "状況")}
     out = []
     for ms in rows:
+        status = ""
+        if statuses is not None:
+            word, kind = statuses.get(ms.id, (gettext("未報告"), "unreported"))
+            status = (
+                f'<td data-label="{labels["状況"]}"><span class="status status-{escape(kind)}">'
+                f"{escape(word)}</span></td>"
+            )
         out.append(
-            f"<tr><td>{escape(ms.key or '')}</td>"
-            f'<td><a href="{prefix}{int(ms.id)}/">{escape(ms.title)}</a>'
+            f'<tr><td data-label="{labels["番号"]}">{escape(ms.key or "")}</td>'
+            f'<td data-label="{labels["施策"]}"><a href="{prefix}{int(ms.id)}/">{escape(ms.title)}</a>'
             f"{flag_priority if ms.priority else ''}{flag_reposted if ms.reposted else ''}</td>"
-            f"<td>{escape(pillar_codes(ms.pillars))}</td>"
-            f"<td>{escape('、'.join(ms.areas))}</td>"
-            f"<td>{escape('、'.join(ms.departments))}</td>"
-            f"<td>{'<br>'.join(escape(k) for k in ms.kpis)}</td></tr>"
+            f'<td data-label="{labels["柱"]}">{escape(pillar_codes(ms.pillars))}</td>'
+            f'<td data-label="{labels["重点分野"]}">{escape("、".join(ms.areas))}</td>'
+            f'<td data-label="{labels["担当"]}">{escape("、".join(ms.departments))}</td>'
+            f'<td data-label="KPI">{"<br>".join(escape(k) for k in ms.kpis)}</td>{status}</tr>'
         )
     return mark_safe("\n".join(out))
