@@ -113,11 +113,16 @@ class PlanProgress:
     reported: bool  # any approved report at all
 
 
-def plan_progress_public(plan_id: int) -> PlanProgress:
-    """A published plan's progress as the public sees it (NotFound for any other plan)."""
+def plan_progress_public(plan_id: int) -> PlanProgress | None:
+    """A published plan's progress as the public sees it. None when there is no approved report of a
+    published plan with this id (one query: most plans have none yet; the plan page has found the plan
+    already); NotFound only when reports exist but the plan is not public (never: approval needs none)."""
+    approved = gm.ProgressReport.objects.filter(
+        measure__plan_id=plan_id, measure__plan__status=pm.PUBLISHED, state=State.APPROVED
+    )
+    if not approved.exists():
+        return None
     plan = published_plan(plan_id)
-    if not _approved(plan).exists():  # nothing approved yet (most plans): two queries, not ten
-        return PlanProgress(plan, {}, [], [], [], w.GroupProgress("*", "全体"), False)
     measures = _measures(plan)
     results, reports = _results(plan, measures, status_kinds(plan.organisation))
     tops = _top_policies(plan)

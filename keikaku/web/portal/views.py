@@ -140,7 +140,9 @@ _KIND_ORDER = {k: i for i, k in enumerate(STATUS_KINDS)}
 
 def progress_context(progress: Any) -> dict[str, Any]:
     """The plan page's progress: each measure's status (for the measure table), the summary line and the
-    weighted roll-up per 基本方針 and pillar."""
+    weighted roll-up per 基本方針 and pillar; only ``reported: False`` before any report is approved."""
+    if progress is None:
+        return {"reported": False}
     return {
         "reported": progress.reported,
         "statuses": {

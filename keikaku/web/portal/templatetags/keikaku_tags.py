@@ -93,7 +93,7 @@ def measure_rows(rows: Sequence[MeasureRow], statuses: Mapping[int, tuple[str, s
     out = []
     for ms in rows:
         status = ""
-        if statuses is not None:
+        if isinstance(statuses, Mapping):  # an unset template variable arrives as ""
             word, kind = statuses.get(ms.id, (gettext("未報告"), "unreported"))
             status = (
                 f'<td data-label="{labels["状況"]}"><span class="status status-{escape(kind)}">'
