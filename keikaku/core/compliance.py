@@ -226,7 +226,9 @@ def section_kinds(section: Section) -> set[str]:
 # a statement in the body that is the chapter's content, when the heading that said so was lost (an
 # imported plan keeps the sub-headings of a chapter only as text, or not at all)
 _STATEMENTS: dict[str, re.Pattern[str]] = {
-    "purpose": re.compile(r"(?:本計画|この計画)(?:の目的は|[は、][^。]{0,100}目的と(?:する|します|しています))"),
+    "purpose": re.compile(
+        r"(?:本計画|この計画)(?:の目的は|[は、][^。]{0,100}目的と(?:する|します|しています))"
+    ),
     "position": re.compile(r"(?:本計画|この計画)[はを][^。]{0,80}(?:位置付け|位置づけ)"),
 }
 

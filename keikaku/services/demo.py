@@ -116,4 +116,6 @@ def demo_people(*, now: datetime, password: str = DEMO_PASSWORD) -> list[str]:
     return [
         f"demo users (password {password!r}): dana = {plan_a.organisation.name} admin, alice = editor, "
         f"bob = reporter for {dept}, charlie = {plan_b.organisation.name} editor — log in at /accounts/login/",
+        "ひなた村 has no plan yet: dana (admin) and alice (editor) can draft one from the sample guide at "
+        "/manage/plans/new/",
     ]
