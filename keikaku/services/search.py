@@ -282,9 +282,8 @@ def _ranked(tiers: sb.Tiers, terms: list[str], limit: int, offset: int) -> tuple
         n = tiers.title.count(cap + 1)
         return min(n, cap), n > cap, [(i, False, 0.0) for i in tiers.title.ids(limit, offset)]
     found, held = _group_page(tiers.title, terms, offset, limit, True)
-    if held > RANK_WINDOW and offset + limit <= RANK_WINDOW:  # the page lies in the title group's window
-        total = tiers.every.count(cap + 1)
-        return min(total, cap), total > cap, found
+    # the title group is counted first: when it alone passes the cap, the costlier count of every field
+    # (PostgreSQL: the body's bigram vectors) is not needed
     n_title = held if held <= RANK_WINDOW else tiers.title.count(cap + 1)
     if n_title > cap:  # the whole page lies in the title group
         return cap, True, found

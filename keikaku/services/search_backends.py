@@ -269,9 +269,21 @@ def _pg_estimate(cur: Any, sql: str, params: list) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _pg_tier(q: tuple[str, list], text: tuple[str, list]) -> Tier:
-    """``q``: the tier's whole condition; ``text``: its indexed word condition alone (what a bitmap scan
-    of the GIN indexes fetches before the other conditions are checked)."""
+_table_rows: list[float] = [0.0, 0.0]  # [the index table's row estimate, windows left before asking again]
+
+
+def _pg_table_rows(cur: Any) -> float:
+    """pg_class.reltuples of the index table, asked again every 200 windows (it moves slowly)."""
+    if _table_rows[1] <= 0:
+        cur.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_measuredocument'::regclass")
+        _table_rows[:] = [max(float(cur.fetchone()[0]), 1.0), 200.0]
+    _table_rows[1] -= 1
+    return _table_rows[0]
+
+
+def _pg_tier(q: tuple[str, list], text: tuple[str, list] | None = None) -> Tier:
+    """``q``: the tier's whole condition; ``text``: its indexed word condition alone when ``q`` also has
+    filters (what a bitmap scan of the GIN indexes fetches before the filters are checked)."""
     table = "search_measuredocument d"
 
     def ids(n: int, skip: int) -> list[int]:
@@ -297,9 +309,11 @@ def _pg_tier(q: tuple[str, list], text: tuple[str, list]) -> Tier:
         sort fetches the word's matches. Either way the rows are the same (a window in table order would
         change with concurrent scans)."""
         with connection.cursor() as cur:
-            rows = _pg_estimate(cur, f"SELECT 1 FROM {table}", [])
+            rows = _pg_table_rows(cur)
             matches = _pg_estimate(cur, f"SELECT 1 FROM {table} WHERE {q[0]}", q[1])
-            fetched = _pg_estimate(cur, f"SELECT 1 FROM {table} WHERE {text[0]}", text[1])
+            fetched = (
+                _pg_estimate(cur, f"SELECT 1 FROM {table} WHERE {text[0]}", text[1]) if text else matches
+            )
             walk = n * rows / max(matches, 1.0)
             order = "d.measure_id + 0" if fetched <= walk else "d.measure_id"
             cur.execute(
@@ -318,14 +332,18 @@ def pg_tiers(terms: list[str], where: list[str], params: list, drafts: list[int]
         base.append("NOT (d.plan_id = ANY(%s))")
         base_params.append(drafts)
     if not terms:
-        everything = (" AND ".join(base) or "TRUE", base_params)
-        return Tiers(_pg_tier(everything, everything), None, None)
+        return Tiers(_pg_tier((" AND ".join(base) or "TRUE", base_params)), None, None)
     (t_sql, t_params), (a_sql, a_params) = _pg_conditions(terms)
+    filtered = bool(where)  # the drafts condition hardly changes how many rows match: not a filter here
     return Tiers(
-        _pg_tier((" AND ".join([*base, t_sql]), [*base_params, *t_params]), (t_sql, t_params)),
+        _pg_tier(
+            (" AND ".join([*base, t_sql]), [*base_params, *t_params]), (t_sql, t_params) if filtered else None
+        ),
         _pg_tier(
             (" AND ".join([*base, a_sql, f"NOT ({t_sql})"]), [*base_params, *a_params, *t_params]),
-            (a_sql, a_params),
+            (a_sql, a_params),  # the scan fetches every match of the words, title matches included
         ),
-        _pg_tier((" AND ".join([*base, a_sql]), [*base_params, *a_params]), (a_sql, a_params)),
+        _pg_tier(
+            (" AND ".join([*base, a_sql]), [*base_params, *a_params]), (a_sql, a_params) if filtered else None
+        ),
     )
