@@ -7,6 +7,7 @@ value is compared as the document prints it, with its unit).
     .venv/bin/python scripts/bench_roundtrip.py                    # the demo plans, DOCX and PDF
     .venv/bin/python scripts/bench_roundtrip.py --seeds 0-19       # and generated fictional plans
     .venv/bin/python scripts/bench_roundtrip.py --dump out/        # keep the documents and what was read
+    .venv/bin/python scripts/bench_roundtrip.py --plan draft.json  # and a stored plan (export --to json)
 
 Prints a Markdown table (one row per plan and format) with the time to write and to read each document;
 paste it into docs/benchmarks.md (「計画書の往復」).
@@ -43,6 +44,7 @@ def seeds_arg(text: str) -> range:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from keikaku.core.plan import Plan
     from keikaku.demo import SAMPLE_PLAN, load_sample
     from tests.ingest.generated import grammar
     from tests.ingest.generated.roundtrip import from_generated, printed, read, write
@@ -50,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=seeds_arg, help="also generated plans, e.g. 0-19")
+    ap.add_argument(
+        "--plan",
+        type=Path,
+        action="append",
+        default=[],
+        help="also a plan JSON file (e.g. `keikaku export ID --to json` of a draft); repeatable",
+    )
     ap.add_argument("--formats", default="docx,pdf")
     ap.add_argument("--dump", type=Path, help="keep documents, expected and extracted JSON here")
     args = ap.parse_args(argv)
@@ -58,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         (f"demo {p.stem}", load_sample(p)) for p in (SAMPLE_PLAN, SAMPLE_PLAN.with_name("sample_plan_b.json"))
     ]
     plans += [(f"generated {s}", from_generated(grammar.generate(s))) for s in args.seeds or ()]
+    plans += [(f"file {p.stem}", Plan.model_validate_json(p.read_text(encoding="utf-8"))) for p in args.plan]
     formats = args.formats.split(",")
     head = ["plan", "format", "measures", *COLS, "write s", "read s"]
     print("| " + " | ".join(head) + " |")
