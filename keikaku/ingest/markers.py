@@ -76,7 +76,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # every reader: a marked line longer than this (or containing 。) is a sentence, not a heading
-MAX_HEADING_CHARS = 80
 
 
 def limit_setting(name: str, default: int) -> int:

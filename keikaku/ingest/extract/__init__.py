@@ -76,12 +76,11 @@ from keikaku.ingest.extract.tables import (
 )
 from keikaku.ingest.extract.template import find_template_measures
 from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 __all__ = ["RECOGNISERS", "extract_plan"]
 
 log = logging.getLogger(__name__)
-
-SIBLING_CONFIDENCE = 0.8
 
 
 class _Extraction:
@@ -287,7 +286,11 @@ class _Extraction:
                 if d.node is not None
                 else []
             )
-            if any(title_match(group, t, 0.8) or contains(group, t, 4) for t in titles):
+            if any(
+                title_match(group, t, TOL.outline_title_match)
+                or contains(group, t, TOL.outline_contains_min_chars)
+                for t in titles
+            ):
                 out.append(d)
         return out or drafts
 
@@ -405,7 +408,7 @@ class _Extraction:
                 code = next(iter(stated))
                 for d in ds:
                     if not d.pillars and id(d) not in self.stated_pillars:
-                        d.set_pillars([code], PillarSource.INFERRED, SIBLING_CONFIDENCE)
+                        d.set_pillars([code], PillarSource.INFERRED, TOL.sibling_confidence)
         from keikaku.ingest.pillars import infer_pillars_many  # scikit-learn: loaded only when needed
 
         # measures the plan itself labels teach the model this plan's wording
@@ -458,10 +461,11 @@ def _adjacent(blocks: list[Block], i: int, j: int) -> bool:
     """Block j follows table i with nothing between but short lines (a page header, footer or number)."""
     return (
         all(
-            blocks[k].kind in (BlockKind.PARAGRAPH, BlockKind.FOOTNOTE) and len(blocks[k].text) <= 30
+            blocks[k].kind in (BlockKind.PARAGRAPH, BlockKind.FOOTNOTE)
+            and len(blocks[k].text) <= TOL.table_gap_line_chars
             for k in range(i + 1, j)
         )
-        and j - i <= 4
+        and j - i <= TOL.table_gap_blocks
     )
 
 

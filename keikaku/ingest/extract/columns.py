@@ -28,6 +28,7 @@ from keikaku.ingest.blocks import Cell, Table
 from keikaku.ingest.extract.common import clean_text, memo, one_year_form, pillar_letters, squash
 from keikaku.ingest.extract.outline import pillars_stated
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS, NOT_MEASURE_COLUMNS, alternation, kind_of, words
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # each column kind's words come from the one vocabulary; a header cell names a kind when it holds one
 # of its words (search, not equality: 担当課名, 目標値（R9）, 主な取組内容)
@@ -113,7 +114,7 @@ def texts(grid: list[list[Cell]]) -> list[list[str]]:
 def header_year(text: str) -> int | None:
     """The fiscal year a column header names: 'R5', '令和5年度', '2023', '5年度' (令和 assumed)."""
     s = squash(text)
-    if len(s) > 16:
+    if len(s) > TOL.header_year_max_chars:
         return None
     fy = column_header_year(text)
     if fy is not None:
@@ -164,7 +165,7 @@ def is_header_cell(text: str) -> bool:
         return True
     if header_year(text) is not None:
         return True
-    return len(s) <= 20 and (
+    return len(s) <= TOL.column_head_max_chars and (
         head_kind(text) is not None or s in ("年度", "NO", "No") or bool(SPAN_HEAD.search(s))
     )
 
@@ -186,7 +187,7 @@ def _label_shaped(text: str) -> bool:
     s = squash(one_year_form(text))
     if header_year(text) is not None:
         return True
-    if not 0 < len(s) <= 24 or "。" in s:
+    if not 0 < len(s) <= TOL.column_label_max_chars or "。" in s:
         return False
     years = find_years(s)  # 目標値（令和9年度）: a year in a label is part of the label
     without_years = "".join(ch for i, ch in enumerate(s) if not any(y.start <= i < y.end for y in years))
@@ -205,7 +206,7 @@ def _header_row(cells: list[Cell], row: list[str]) -> bool:
 def _mark_head(text: str) -> str | None:
     """The pillar a column of marks stands for: its header names one article (第11条) or one pillar."""
     s = squash(text)
-    if not s or len(s) > 30:
+    if not s or len(s) > TOL.mark_head_max_chars:
         return None
     codes = pillars_stated(text)
     return codes[0] if codes and len(codes) == 1 and codes[0] != "other" else None
@@ -363,8 +364,10 @@ def _first_text_column(body: list[list[str]], heads: list[str], cols: Columns) -
         if c in taken:
             continue
         vals = [r[c] for r in body if c < len(r)]
-        texty = [v for v in vals if len(squash(v)) >= 4 and column_header_year(v) is None]
-        if vals and len(texty) >= max(1, len(vals) * 0.6):
+        texty = [
+            v for v in vals if len(squash(v)) >= TOL.text_column_min_chars and column_header_year(v) is None
+        ]
+        if vals and len(texty) >= max(1, len(vals) * TOL.text_column_share):
             return c
     return None
 

@@ -10,6 +10,7 @@ from keikaku.core.text import is_sentence as text_is_sentence
 from keikaku.core.text import nfkc, squash
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # footnote references left in running text by PDF/Word conversion: ^{*29}, ^{※6}, ※10, ¹², *28, <sup>…
 _FOOTNOTE_REFS = [
@@ -205,7 +206,7 @@ _LABEL_LOOKUP = {squash(v).lower(): k for k, vs in LABELS.items() for v in vs}
 def label_kind(text: str) -> str | None:
     """What a table label cell names: title, description, kpi, department … or None."""
     s = squash(clean_text(text)).rstrip(":：").lower()
-    if not s or len(s) > 24:
+    if not s or len(s) > TOL.label_cell_max_chars:
         return None
     s = LABEL_YEAR.sub("", s) or s
     if s in _LABEL_LOOKUP:

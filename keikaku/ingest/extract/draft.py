@@ -9,7 +9,6 @@ from keikaku.core.plan import Kpi, Measure, PillarRef, PillarSource, Provenance,
 from keikaku.ingest.blocks import Block, Location
 from keikaku.ingest.extract.common import squash
 
-MATCH_THRESHOLD = 0.8
 _NO_VALUE = re.compile(r"^(?:[-‐―—−ー－~〜・]+|該当なし|なし|未定)$")
 
 

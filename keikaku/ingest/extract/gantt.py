@@ -19,6 +19,7 @@ from keikaku.core.plan import ScheduleEntry
 from keikaku.core.schedule import fill_schedule, is_arrow, is_dash, is_mark, normalise_phase, phase_parts
 from keikaku.ingest.blocks import Table
 from keikaku.ingest.extract.common import clean_text
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 _FILLED = set("■◆●○◎〇◯★▲✓✔━―─＝=▬█")
 
@@ -91,7 +92,7 @@ def year_row_grid(table: Table) -> list[ScheduleEntry] | None:
         if fy is None:
             continue
         text = "→" if cell.is_span_copy else clean_text(cell.text)
-        if len(text) > 12 or "。" in text:
+        if len(text) > TOL.gantt_cell_max_chars or "。" in text:
             return None
         cells.append((fy, text))
     entries = fill_schedule(cells, empty_continues=False)

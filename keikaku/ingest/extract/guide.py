@@ -40,6 +40,7 @@ from keikaku.core.text import nfkc
 from keikaku.ingest.blocks import Block, BlockKind, Location, ReadResult
 from keikaku.ingest.extract.vocabulary import alternation
 from keikaku.ingest.readers.emphasis import bold_runs
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # ---- text units ---------------------------------------------------------------------------------
 
@@ -201,7 +202,7 @@ def pillar_code(title: str) -> str | None:
 
 def _pillar_heading(u: _Unit) -> tuple[str, str] | None:
     """(number, code) when the unit is a numbered heading naming one of the five pillars / その他."""
-    if len(u.norm) > 120 or "。" in u.norm:
+    if len(u.norm) > TOL.guide_pillar_heading_max_chars or "。" in u.norm:
         return None
     m = _PILLAR_NUMBERED.match(u.norm)
     if not m:
@@ -214,9 +215,9 @@ def _pillar_heading(u: _Unit) -> tuple[str, str] | None:
 
 
 def _template_heading(u: _Unit) -> tuple[int, str] | None:
-    if "。" in u.norm or len(u.norm) > 80 or _TOC_LINE.search(u.text):
+    if "。" in u.norm or len(u.norm) > TOL.guide_template_heading_max_chars or _TOC_LINE.search(u.text):
         return None
-    if not u.heading and len(u.norm) > 50:
+    if not u.heading and len(u.norm) > TOL.guide_unmarked_heading_max_chars:
         return None
     m = _NUMBERED.match(u.norm)
     if not m:
@@ -326,7 +327,12 @@ class _Draft:
             marked = item.startswith("・")
             self.bulleted = self.bulleted or marked
             # a reader that drops the ・ bullet: take short noun phrases until a marked item is seen
-            bare = u.bare_item and not self.bulleted and "。" not in item and len(item) <= 60
+            bare = (
+                u.bare_item
+                and not self.bulleted
+                and "。" not in item
+                and len(item) <= TOL.guide_line_max_chars
+            )
             if marked or bare or (self.state == "cases" and item.startswith("「")):
                 item = item.lstrip("・").strip()
                 if item:
@@ -347,12 +353,12 @@ class _Draft:
             self.state = "description"
             return
         if self.state == "title":
-            if self.title and ("。" in norm or len(norm) > 60):
+            if self.title and ("。" in norm or len(norm) > TOL.guide_line_max_chars):
                 self.state = "description"
             else:
                 # on the title's first line a 重点分野 word closing it is the area (the two set apart
                 # only by bold runs, cells or spacing that the reader did not keep)
-                first = not self.title and len(norm) <= 60
+                first = not self.title and len(norm) <= TOL.guide_line_max_chars
                 before, area, after = _split_area(text, glued or first)
                 if area and self.area is None:
                     self.area = area
@@ -457,9 +463,9 @@ def _front_matter(units: list[_Unit]) -> tuple[str | None, str | None, str | Non
     publisher: list[str] = []
     published = None
     for u in units[title_i + 1 : title_i + 8]:
-        if u.heading or "。" in u.norm or len(u.norm) > 60:
+        if u.heading or "。" in u.norm or len(u.norm) > TOL.guide_line_max_chars:
             break
-        ym = parse_year_month(u.text) if len(u.norm) <= 30 else None
+        ym = parse_year_month(u.text) if len(u.norm) <= TOL.guide_date_line_max_chars else None
         if ym and "-" in ym:
             published = ym
             break
@@ -491,7 +497,10 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
         m = _EXAMPLE_MARKER.match(u.norm)
         if m:
             rest = u.text[u.text.index("】") + 1 :].strip() if "】" in u.text else ""
-            if rest and (rest[0] in "にをがはでのとへもや" or ("。" in rest and len(nfkc(rest)) > 200)):
+            if rest and (
+                rest[0] in "にをがはでのとへもや"
+                or ("。" in rest and len(nfkc(rest)) > TOL.guide_long_sentence_chars)
+            ):
                 pass  # a sentence that mentions the marker, e.g. a footnote
             else:
                 finish()
@@ -544,7 +553,7 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
             sections_run[-1].lines.append(u.text)
     finish()
 
-    if markers < 3:
+    if markers < TOL.guide_min_markers:
         return None
     front_title, publisher, published = _front_matter(units)
     guide_like = bool(front_title and re.search(r"手引|雛型|ひな型|ガイド", front_title))

@@ -23,6 +23,7 @@ from keikaku.core.fiscal import find_years
 from keikaku.core.plan import Direction, Kpi, Value
 from keikaku.core.text import nfkc, one_line
 from keikaku.ingest.extract.common import one_year_form
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # units plans count in; longest first when matched
 UNITS: tuple[str, ...] = (
@@ -252,7 +253,7 @@ def qualitative_target(statement: str) -> str:
     m = _LAST_PHRASE.search(s)
     if m:
         return m.group("word")
-    return s if len(s) <= 20 else statement.strip()
+    return s if len(s) <= TOL.kpi_goal_max_chars else statement.strip()
 
 
 def _pick_quantity(s: str, qs: list[re.Match[str]]) -> re.Match[str]:

@@ -45,6 +45,7 @@ from keikaku.ingest.extract.vocabulary import (
     kind_of,
 )
 from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # the kinds of label line a measure carries (words from the one vocabulary)
 LABEL_KINDS = ("department", "kpi", "baseline", "target", "schedule", "description", "pillar")
@@ -81,7 +82,7 @@ def _whole_kpi(text: str) -> bool:
     if m is None or any(y.start <= m.start() < y.end for y in find_years(s)):
         return False
     pre = re.sub(r"(?:年間|月間|累計|延べ|毎年度?|約|現状値?|現況値?|基準値?)\s*$", "", s[: m.start()])
-    return len(pre.strip(" 　:：(（")) >= 2
+    return len(pre.strip(" 　:：(（")) >= TOL.kpi_indicator_min_chars
 
 
 def label_of(b: Block) -> tuple[str, str] | None:
@@ -114,7 +115,9 @@ def _title_like(b: Block) -> bool:
     s = clean_text(b.text)
     if "\n" in s or "。" in s or s.endswith(("．", "ます", "です", "る")):
         return False
-    return 2 <= len(s) <= 30 or (len(s) <= 50 and "、" not in s)
+    return TOL.item_title_min_chars <= len(s) <= TOL.item_title_max_chars or (
+        len(s) <= TOL.item_title_max_chars_no_comma and "、" not in s
+    )
 
 
 def _is_item(b: Block) -> bool:
@@ -131,7 +134,7 @@ def _bracket_key(b: Block) -> str | None:
     if (
         b.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING)
         or b.marker
-        or len(b.text) > 60
+        or len(b.text) > TOL.bracket_key_line_max_chars
         or "。" in b.text
     ):
         return None
@@ -142,7 +145,12 @@ def _bracket_key(b: Block) -> str | None:
 def _symbol_item(b: Block) -> str | None:
     """The symbol of a paragraph written as '■ 町の統計データの公開' (a text file has no list markup)."""
     s = b.text.lstrip(" 　")
-    if b.kind == BlockKind.PARAGRAPH and s[:1] in _ITEM_SYMBOLS and len(s) <= 60 and "。" not in s:
+    if (
+        b.kind == BlockKind.PARAGRAPH
+        and s[:1] in _ITEM_SYMBOLS
+        and len(s) <= TOL.symbol_item_max_chars
+        and "。" not in s
+    ):
         return s[0]
     return None
 
@@ -309,7 +317,7 @@ def _label_value(kind: str | None, text: str) -> bool:
     if kind in ("kpi", "baseline", "target"):  # '受講率 61%（令和2年度）→ 100%（令和5年度）'
         return bool(re.search(r"[0-9０-９%％→⇒]", text))
     if kind == "description":
-        return ends_sentence(text, ("。", "ます", "る")) or len(text) > 40
+        return ends_sentence(text, ("。", "ます", "る")) or len(text) > TOL.description_long_chars
     return False
 
 
@@ -320,7 +328,7 @@ def _prose_after(kind: str, b: Block, text: str) -> bool:
         kind in ("department", "schedule", "pillar")
         and b.kind == BlockKind.PARAGRAPH
         and ends_sentence(text, ("。",))
-        and len(text) > 20
+        and len(text) > TOL.prose_after_min_chars
     )
 
 
@@ -393,7 +401,11 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
             numbered = parse_marker(symbol or "", alone=True)[0] is not None
             opens = numbered or symbol == owner_marker or (current is None and symbol not in _LIGHT_BULLETS)
         # an item naming its department in closing brackets: "電子申請の拡充（デジタル推進課）"
-        trail = trailing_departments(b.text) if len(b.text) <= 80 and b.kind != BlockKind.FOOTNOTE else None
+        trail = (
+            trailing_departments(b.text)
+            if len(b.text) <= TOL.trailing_department_max_chars and b.kind != BlockKind.FOOTNOTE
+            else None
+        )
         if opens or trail is not None:
             close(i)
             title, priority, reposted = clean_title(trail[0] if trail else b.text)

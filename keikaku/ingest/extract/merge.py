@@ -4,7 +4,7 @@ Recognisers meet one measure more than once — a card and its row in a schedule
 table naming the measure, a mapping table of pillars. Whether a later source joins an earlier measure or
 makes a new one is decided here, and only here:
 
-1. **by title** — the same title, fuzzily (:data:`MATCH_THRESHOLD`, NFKC, spaces ignored) and with the
+1. **by title** — the same title, fuzzily (``Tolerances.draft_match``, NFKC, spaces ignored) and with the
    same numbers ("施策1" is never "施策2"); among equals the measure itself rather than its 再掲 repeat;
 2. **by key** — the same key as written (normalised: （１） = (1) = 1), when exactly one measure has it;
    a key that several policies repeat ((1), (2) … under each) is taken in document order
@@ -19,10 +19,11 @@ a near-identical title (:func:`same_title`): two lists of different measures are
 from __future__ import annotations
 
 from keikaku.ingest.extract.common import contains, title_match
-from keikaku.ingest.extract.draft import MATCH_THRESHOLD, Draft
+from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.markers import normalise_key
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
-__all__ = ["MATCH_THRESHOLD", "find_draft", "next_with_key", "same_title"]
+__all__ = ["find_draft", "next_with_key", "same_title"]
 
 
 def find_draft(
@@ -39,7 +40,7 @@ def find_draft(
         # the best title; among equals the measure itself rather than its (再掲) repeat, then the latest
         best: tuple[float, bool, int] | None = None
         for i, d in enumerate(pool):
-            score = title_match(title, d.title, MATCH_THRESHOLD)
+            score = title_match(title, d.title, TOL.draft_match)
             if score and (best is None or (score, not d.reposted, i) > best):
                 best = (score, not d.reposted, i)
         if best is not None:
@@ -64,7 +65,7 @@ def next_with_key(drafts: list[Draft], keys: tuple[str, ...], after: int) -> Dra
     return next((d for d in same if d.order > after), None)
 
 
-def same_title(drafts: list[Draft], title: str, threshold: float = 0.9) -> Draft | None:
+def same_title(drafts: list[Draft], title: str, threshold: float = TOL.same_title) -> Draft | None:
     """The measure of another source with a near-identical title and the same numbers, or None."""
     best: Draft | None = None
     best_score = 0.0

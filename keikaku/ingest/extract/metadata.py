@@ -12,6 +12,7 @@ from keikaku.core.text import FULL_STOPS
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_text, nfkc, squash
 from keikaku.ingest.extract.outline import Outline
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 _PLAN_WORD = re.compile(r"計画|プラン|戦略|ビジョン")
 # a line that names a plan ends with the plan word (before a version, a status or a subtitle in brackets)
@@ -72,7 +73,13 @@ def cover_blocks(blocks: list[Block], limit: int = 15) -> list[Block]:
 def _names_plan(text: str) -> bool:
     """A line that is a plan's name: 〇〇市DX推進計画, …計画（第2次）, …計画 ～副題～; not 計画の策定にあたって."""
     t = squash(text)
-    if not 4 <= len(t) <= 60 or t.endswith(FULL_STOPS) or "・・・" in t or "…" in t or t[0] in "～〜":
+    if (
+        not TOL.plan_title_min_chars <= len(t) <= TOL.plan_title_max_chars
+        or t.endswith(FULL_STOPS)
+        or "・・・" in t
+        or "…" in t
+        or t[0] in "～〜"
+    ):
         return False
     return bool(_NAMES_PLAN.search(t)) and not find_years(t[:4])
 
@@ -112,7 +119,11 @@ def find_title(blocks: list[Block]) -> str | None:
             return t
     for b in cover:
         t = clean_text(b.text).split("\n")[0].strip()
-        if b.kind == BlockKind.HEADING and 4 <= len(t) <= 60 and _PLAN_WORD.search(t):
+        if (
+            b.kind == BlockKind.HEADING
+            and TOL.plan_title_min_chars <= len(t) <= TOL.plan_title_max_chars
+            and _PLAN_WORD.search(t)
+        ):
             return t
     return None
 
@@ -201,7 +212,7 @@ def _prefecture_mentioned(blocks: list[Block], org: str) -> str | None:
 def find_published(blocks: list[Block]) -> str | None:
     for b in cover_blocks(blocks, 20):
         t = clean_text(b.text)
-        if len(t) > 40 or _PLAN_WORD.search(t):
+        if len(t) > TOL.published_line_max_chars or _PLAN_WORD.search(t):
             continue
         if re.search(r"年\s*[0-9０-９●○]*\s*月|年度", nfkc(t)) or re.fullmatch(r"[0-9]{4}\s*年?", nfkc(t)):
             ym = parse_year_month(t)
@@ -263,7 +274,7 @@ def _plan_name_matches(name: str, title: str) -> bool:
     n = re.sub(r"^[「『]|[」』]$", "", squash(name))
     n = re.sub(r"^(?:本|当)?(?:市|町|村|区|県|都|府|道)の", "", n)
     t = squash(title)
-    if not t or len(n) < 4 or any(m.group() not in t for m in _OTHER_PLAN.finditer(n)):
+    if not t or len(n) < TOL.plan_name_min_chars or any(m.group() not in t for m in _OTHER_PLAN.finditer(n)):
         return False
     return n in t or t in n
 
@@ -306,7 +317,7 @@ def _owner(s: str, lo: int, at: int, title: str) -> str | None:
     for m in _QUOTED.finditer(window):
         if _PLAN_WORD.search(m.group(1)):
             marks.append((m.end(), "own" if _plan_name_matches(m.group(1), title) else "other"))
-    if title and len(squash(title)) >= 4:
+    if title and len(squash(title)) >= TOL.plan_name_min_chars:
         k = window.find(squash(title))
         if k >= 0:
             marks.append((k + len(squash(title)), "own"))
@@ -367,7 +378,7 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
             # 計画期間：… (or 期間：… on the cover): a label, not a measure's 期間 field
             label = (
                 bool(_PERIOD_LABEL.match(sent))
-                and len(sent) <= 60
+                and len(sent) <= TOL.period_label_max_chars
                 and ("計画期間" in sent[:8] or on_cover and "期間" in sent[:8])
             )
             cands: list[tuple[int, Period]] = []
@@ -378,7 +389,7 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
                 lo = r.end
                 if owner == "other":
                     continue
-                note = para.strip() if "期間" in para and len(para) > 40 else None
+                note = para.strip() if "期間" in para and len(para) > TOL.period_note_min_chars else None
                 cands.append(
                     (
                         _period_score(owner, in_period, label, on_cover, sent, r.start, r.end),
@@ -390,7 +401,7 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
                 start = next((y.fiscal_year for y in find_years(sent) if _STARTS.match(sent[y.end :])), None)
                 score = _period_score(_owner(sent, 0, len(sent), title), in_period, label, False, sent, 0, 0)
                 cands.append((score + 1, Period(start_fy=start, note=sent.strip())))
-            if not ranges and "期間" in sent and len(sent) > 20:
+            if not ranges and "期間" in sent and len(sent) > TOL.period_sentence_min_chars:
                 p = _start_end_sentence(sent, para)
                 if p is not None:
                     cands.append((_period_score("own", in_period, label, False, sent, 0, 0), p))
@@ -470,11 +481,8 @@ def find_sections(blocks: list[Block], outline: Outline, skip_nodes: set[int]) -
     return sections
 
 
-_SECTION_TEXT_CHARS = 20000
-
-
 def _section_text(blocks: list[Block], start: int, end: int) -> str:
-    """The section's paragraphs and list items, one a line, cut at _SECTION_TEXT_CHARS."""
+    """The section's paragraphs and list items, one a line, cut at TOL.section_text_chars."""
     texts: list[str] = []
     size = 0
     for b in blocks[start:end]:
@@ -482,9 +490,9 @@ def _section_text(blocks: list[Block], start: int, end: int) -> str:
             continue
         texts.append(clean_text(b.text))
         size += len(texts[-1]) + 1
-        if size > _SECTION_TEXT_CHARS:
+        if size > TOL.section_text_chars:
             break
-    return "\n".join(texts)[:_SECTION_TEXT_CHARS]
+    return "\n".join(texts)[: TOL.section_text_chars]
 
 
 def _section_kind(title: str) -> str | None:

@@ -23,6 +23,7 @@ from keikaku.core.text import nfkc
 from keikaku.ingest.extract.common import one_year_form
 from keikaku.ingest.extract.kpi import clean_indicator, infer_direction
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 _BASE_WORDS = "|".join(
     re.escape(nfkc(w)) for w in sorted({*FIELD_WORDS["baseline"], "実績", "基準"}, key=len, reverse=True)
@@ -60,7 +61,7 @@ def _baseline(sentence: str) -> tuple[str, Value | None]:
     if not q:  # '（現状：令和2年度 未移行）': a state, not a number
         rest = inner[years[-1].end :] if years else re.sub(rf"^.*?(?:{_BASE_WORDS})", "", inner)
         rest = rest.strip(" :：、")
-        if not (1 <= len(rest) <= 10) or re.search(rf"{_BASE_WORDS}", rest):
+        if not (1 <= len(rest) <= TOL.prose_state_max_chars) or re.search(rf"{_BASE_WORDS}", rest):
             return sentence, None
         return sentence[: m.start()] + sentence[m.end() :], Value(value=rest, fiscal_year=fy)
     value = Value(value=_value(q), fiscal_year=fy)
@@ -102,7 +103,7 @@ def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
             state = _STATE.match(rest)
             named = _NAMED.search(s)
             indicator = named.group("ind") if named else _indicator_before(s[: y.start])
-            if state and len(indicator) >= 3:
+            if state and len(indicator) >= TOL.prose_indicator_min_chars:
                 target = Value(value=state.group("val"), fiscal_year=y.fiscal_year)
                 return Kpi(
                     indicator=clean_indicator(indicator),
@@ -115,11 +116,11 @@ def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
         between = re.sub(r"^(?:の|、)|(?:を|は|が|の)$", "", rest[: q.start()].strip()).strip()
         if named:
             indicator = named.group("ind")
-        elif len(between) >= 3:
+        elif len(between) >= TOL.prose_indicator_min_chars:
             indicator = between  # '2027年度までに端末を活用している学級の割合100%を目指します'
         else:
             indicator = _indicator_before(s[: y.start])
-        if len(indicator) < 3:
+        if len(indicator) < TOL.prose_indicator_min_chars:
             # '2027年度までに50件の公開を目指します': what the quantity counts, else the measure
             tail = re.match(r"の([^、。を]{2,30})を", rest[q.end() :])
             indicator = tail.group(1) if tail else (fallback or "")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from keikaku.ingest.blocks import Block, Table
 from keikaku.ingest.extract.common import clean_text, label_kind, nfkc
 from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 
 @dataclass
@@ -43,7 +44,7 @@ def banner_title(text: str) -> tuple[str | None, str] | None:
     """(key, title) of a card's banner row ("施策No.2　町税のスマホ決済", "3-1 ○○"), None for a label or
     a sentence."""
     s = clean_text(text)
-    if not s or "\n" in s or "。" in s or len(s) > 60 or label_kind(s):
+    if not s or "\n" in s or "。" in s or len(s) > TOL.banner_title_max_chars or label_kind(s):
         return None
     m = _BANNER_NUMBER.match(nfkc(s))
     if m:
@@ -92,7 +93,7 @@ def read_record(table: Table) -> Record | None:
                 rec.add(kind, label, "\n".join(vals))
     if not rec.values or rows == 0:
         return None
-    if rows_with_label < max(1, rows * 0.6):
+    if rows_with_label < max(1, rows * TOL.record_label_share):
         return None
     return rec
 
@@ -142,7 +143,7 @@ def headings_before(blocks: list[Block], stop_kinds: tuple[str, ...] = ("table",
         elif not (
             (b.kind in stop_kinds and b.table is not None)
             or b.kind == "footnote"
-            or (b.kind == "paragraph" and len(b.text) <= 120)
+            or (b.kind == "paragraph" and len(b.text) <= TOL.record_gap_paragraph_chars)
         ):
             cur = None
     return out

@@ -24,6 +24,7 @@ from keikaku.core.plan import Decision, Evaluation, Provenance
 from keikaku.core.text import one_line, squash
 from keikaku.ingest.blocks import Block, BlockKind, Cell, ReadResult
 from keikaku.ingest.extract.vocabulary import REVIEW_WORDS
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 _DECISION_WORDS: dict[str, Decision] = {
     "継続": Decision.CONTINUE,
@@ -63,7 +64,6 @@ _LABEL_RE = re.compile(
     r"(?:^|\s)[【\[［<＜]?\s*(?P<label>項目|取組内容|現状|現況|進捗状況|実施状況|方向性|今後の方向性|今後の方針|評価)"
     r"\s*[】\]］>＞]?\s*[:：]"
 )
-_MAX_HEAD = 16
 _SECTION_HEAD = re.compile(r"評価|進捗状況|検証|振り返り|前計画|旧計画|これまでの取組|取組状況")
 
 
@@ -127,7 +127,7 @@ def strip_item_marker(text: str) -> str:
 
 def _header_columns(row: list[Cell]) -> _Columns | None:
     # header cells are short labels; a long cell is data even if it says 評価 or 取組
-    heads = [h if len(h) <= _MAX_HEAD else "" for h in (_compact(c.text) for c in row)]
+    heads = [h if len(h) <= TOL.review_max_head else "" for h in (_compact(c.text) for c in row)]
     direction = next((i for i, h in enumerate(heads) if h and any(w in h for w in _DIRECTION_HEAD)), None)
     if direction is None:
         return None

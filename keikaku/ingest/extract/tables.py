@@ -47,6 +47,7 @@ from keikaku.ingest.extract.draft import block_provenance
 from keikaku.ingest.extract.kpi import infer_direction, kpi_from_row, parse_kpi_text, split_kpi_items
 from keikaku.ingest.extract.outline import pillars_stated
 from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 __all__ = [
     "Columns",
@@ -242,7 +243,12 @@ def _title_and_lead(cell: str) -> tuple[str, str]:
     'オンライン申請の拡大' / '各種申請を…します。'): (title, description). A cell whose first line is a
     sentence, or whose later lines are no sentences (a wrapped title), stays whole."""
     first, sep, rest = cell.partition("\n")
-    if not sep or "。" in first or len(first) > 40 or not ends_sentence(rest, ("。",)):
+    if (
+        not sep
+        or "。" in first
+        or len(first) > TOL.title_cell_first_line_max_chars
+        or not ends_sentence(rest, ("。",))
+    ):
         return cell, ""
     return first, rest.strip()
 
@@ -375,7 +381,7 @@ def read_pillar_mapping(table: Table) -> list[tuple[str, str]] | None:
             continue
         named_rows += 1
         for other in cells[1:]:
-            if pillar_from_name(other) is None or len(squash(other)) <= 20:
+            if pillar_from_name(other) is None or len(squash(other)) <= TOL.pillar_cell_item_max_chars:
                 for item in re.split(r"\n|、(?=[^、]{4,})", other):
                     _, t = parse_marker(item)
                     t = clean_title(t)[0]

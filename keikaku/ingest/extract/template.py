@@ -27,6 +27,7 @@ from keikaku.ingest.extract.labelled import label_of as any_label_of
 from keikaku.ingest.extract.tables import QUANTITY
 from keikaku.ingest.extract.vocabulary import alternation
 from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # box labels by kind (the one vocabulary); a schedule box may also be headed by a target time (実施目標)
 _LABEL_WORDS = {
@@ -57,13 +58,13 @@ def label_of(b: Block) -> tuple[str, str] | None:
     if b.kind == BlockKind.HEADING and b.marker and parse_marker(b.marker, alone=True)[0] is not None:
         return None  # a numbered section heading ("5. 目標指標") is a chapter, not a box label
     text = clean_text(b.text)
-    if len(text) > 400:
+    if len(text) > TOL.box_block_max_chars:
         return None
     for kind, pat in _LABELS.items():
         m = pat.match(text)
         if m:
             rest = m.group("rest").strip()
-            if len(rest) > 200:
+            if len(rest) > TOL.box_rest_max_chars:
                 return None
             return kind, rest
     return None
@@ -82,7 +83,9 @@ def _is_title_candidate(b: Block) -> bool:
     if "\n" in s.strip() or _is_prose(s) or any_label_of(b) is not None:  # 担当：… is never a title
         return False
     # a title is short; a longer line with a comma is a sentence cut by a page break
-    return 2 <= len(s) <= 50 or (len(s) <= 80 and "、" not in s)
+    return TOL.template_title_min_chars <= len(s) <= TOL.template_title_max_chars or (
+        len(s) <= TOL.template_title_max_chars_no_comma and "、" not in s
+    )
 
 
 @dataclass

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from keikaku.ingest import markers as _markers
 from keikaku.ingest.blocks import BlockKind, Cell, ReaderError
-from keikaku.ingest.markers import MAX_HEADING_CHARS, parse_marker
+from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # ---------------------------------------------------------------------------------------------
 # number markers, bullets, footnotes — the same rules as the text reader (keikaku.ingest.markers)
@@ -28,7 +29,7 @@ def split_bullet(text: str) -> tuple[str | None, str]:
 def kind_for_marked(rest: str) -> BlockKind:
     """A marked line is a heading when it is short and not a sentence, otherwise a paragraph."""
     t = rest.strip()
-    if len(t) <= MAX_HEADING_CHARS and "。" not in t:
+    if len(t) <= TOL.max_heading_chars and "。" not in t:
         return BlockKind.HEADING
     return BlockKind.PARAGRAPH
 

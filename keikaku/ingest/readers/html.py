@@ -40,6 +40,7 @@ from keikaku.ingest.readers.common import (
 )
 from keikaku.ingest.readers.docx import bold_heading
 from keikaku.ingest.readers.emphasis import with_bold
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 DROP_TAGS = {
     "nav", "script", "style", "header", "footer", "noscript", "template", "svg", "iframe",
@@ -110,11 +111,10 @@ _CLOSES_P = {
     "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "li",
     "dd", "dt", "listing",
 }  # fmt: skip
-_SCOPE_WINDOW = 16
 
 
 def _truncate_at(stack: list[str], counts: Counter[str], wanted: set[str], scope: set[str]) -> None:
-    for k in range(len(stack) - 1, max(-1, len(stack) - 1 - _SCOPE_WINDOW), -1):
+    for k in range(len(stack) - 1, max(-1, len(stack) - 1 - TOL.html_scope_window), -1):
         if stack[k] in wanted:
             for tag in stack[k:]:
                 counts[tag] -= 1

@@ -37,7 +37,7 @@ import pypdfium2.raw as pdfium_c
 
 from keikaku.core.text import FULL_STOPS, ends_sentence
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.markers import MAX_HEADING_CHARS, parse_marker
+from keikaku.ingest.markers import parse_marker
 from keikaku.ingest.readers.common import (
     classify,
     join_wrapped,
@@ -46,17 +46,12 @@ from keikaku.ingest.readers.common import (
     tidy_spaces,
 )
 from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars, place_cells
-from keikaku.ingest.readers.pdf_columns import MIN_COLUMN_LINES, find_columns
 from keikaku.ingest.readers.pdf_columns import cuts as column_cuts
-from keikaku.ingest.readers.pdf_grid import MIN_COLUMNS, find_grid_tables
+from keikaku.ingest.readers.pdf_columns import find_columns
+from keikaku.ingest.readers.pdf_grid import find_grid_tables
 from keikaku.ingest.readers.pdf_limits import check_page, check_pages, check_streams
 from keikaku.ingest.readers.text import starts_block
-
-MARGIN_BAND = 0.10  # top/bottom share of the page where running headers/footers live
-MAX_SEGMENTS = 20000  # a page with more vector segments than this is a drawing, not a table
-MAX_EDGE_PAIRS = 250_000  # horizontal × vertical rules past this: a drawing (pdfplumber pairs them all)
-HEADING_RATIO = 1.15  # font size over body size that makes a line a heading
-
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-－—–‐ー－〜~・\(（\[［]*(?:p\.?|P\.?|ページ|頁)?\s*[0-9０-９]{1,4}\s*(?:[/／]\s*[0-9０-９]{1,4})?"
@@ -65,7 +60,6 @@ _PAGE_NUMBER = re.compile(
 )
 # _PAGE_NUMBER has runs of blanks and decorations side by side (cubic backtracking on "1" and a long
 # run of blanks): it is only tried on lines as short as a page number is
-_PAGE_NUMBER_CHARS = 40
 _DIGITS = re.compile(r"[0-9０-９]+")
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -185,7 +179,7 @@ def _segments(page_raw: Any) -> list[tuple[float, float, float, float]]:
     """Straight horizontal/vertical segments (x0, y0, x1, y1 in PDF space) from path objects."""
     out: list[tuple[float, float, float, float]] = []
     fx, fy = ctypes.c_float(), ctypes.c_float()
-    budget = MAX_SEGMENTS
+    budget = TOL.pdf_max_segments
     # (object count, getter, the form's matrix) per open form: an explicit stack, no recursion
     todo: list[tuple[int, Any, tuple[float, ...] | None]] = [
         (pdfium_c.FPDFPage_CountObjects(page_raw), lambda i: pdfium_c.FPDFPage_GetObject(page_raw, i), None)
@@ -275,7 +269,7 @@ def _find_tables(
              if (e["width"] if e["orientation"] == "h" else e["height"]) >= 3]  # fmt: skip
     n_h = sum(e["orientation"] == "h" for e in edges)
     n_v = len(edges) - n_h
-    if n_h < 2 or n_v < 2 or n_h * n_v > MAX_EDGE_PAIRS:  # too many rules to pair: a drawing
+    if n_h < 2 or n_v < 2 or n_h * n_v > TOL.pdf_max_edge_pairs:  # too many rules to pair: a drawing
         return []
     cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
     groups = cells_to_tables(cells)
@@ -328,9 +322,9 @@ def _grid_tables(record: _Page, textpage: Any) -> None:
 
 
 def _band(line: _Line, page: _Page) -> str | None:
-    if line.bottom <= page.height * MARGIN_BAND:
+    if line.bottom <= page.height * TOL.pdf_margin_band:
         return "top"
-    if line.top >= page.height * (1 - MARGIN_BAND):
+    if line.top >= page.height * (1 - TOL.pdf_margin_band):
         return "bottom"
     return None
 
@@ -373,7 +367,7 @@ def _drop_running(pages: list[_Page]) -> int:
         for line in page.lines:
             found = per_line.get(id(line))
             if found is not None and (
-                (len(line.text) <= _PAGE_NUMBER_CHARS and _PAGE_NUMBER.match(line.text))
+                (len(line.text) <= TOL.pdf_page_number_chars and _PAGE_NUMBER.match(line.text))
                 or (repeated(line) and not (found[0] == "top" and line.top >= frame_top - 1.5))
             ):
                 dropped += 1
@@ -407,7 +401,7 @@ class _Assembler:
         self.open_table: tuple[_TableHit, int] | None = None
 
     def level_of(self, size: float) -> int | None:
-        if size < self.body * HEADING_RATIO:
+        if size < self.body * TOL.pdf_heading_ratio:
             return None
         for i, hs in enumerate(self.heading_sizes):
             if abs(size - hs) <= 0.6:
@@ -452,7 +446,7 @@ class _Assembler:
                 max(ln.x1 for ln in same_page), max(ln.bottom for ln in same_page))  # fmt: skip
         loc = Location(page=first.page, bbox=tuple(round(v, 1) for v in bbox))  # type: ignore[arg-type]
         level = self.level_of(first.size)
-        if level is not None and (len(text) > MAX_HEADING_CHARS or ends_sentence(text)):
+        if level is not None and (len(text) > TOL.max_heading_chars or ends_sentence(text)):
             level = None  # a sentence set in a bigger font (a lead paragraph) is no heading
         style = "bold" if first.bold else None
         if level is not None:
@@ -486,11 +480,8 @@ class _Assembler:
         self.blocks.append(Block(BlockKind.TABLE, text, loc=loc, table=hit.table, style="table"))
 
 
-SAME_COLUMN = 4.0  # merge_edges snaps rules within 3 pt together: another table on the page moves a rule
-
-
 def _same_columns(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) >= 2 and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) >= 2 and all(abs(x - y) <= TOL.pdf_same_column for x, y in zip(a, b, strict=True))
 
 
 def _new_record(prev: Table, nxt: Table) -> bool:
@@ -503,7 +494,6 @@ def _new_record(prev: Table, nxt: Table) -> bool:
 
 
 _BLANKS = re.compile(r"\s+")
-MAX_HEADER_ROWS = 3
 
 
 def _row_key(row: list[Cell]) -> list[tuple[str, int, int]]:
@@ -519,7 +509,7 @@ def _header_rows(table: Table) -> int:
     while i < n and i < len(table.rows):
         n = max([n] + [i + c.rowspan for c in table.rows[i]])
         i += 1
-    return n if n <= min(MAX_HEADER_ROWS, len(table.rows)) else 1
+    return n if n <= min(TOL.pdf_max_header_rows, len(table.rows)) else 1
 
 
 def _repeated_header(prev: Table, rows: list[list[Cell]]) -> int:
@@ -598,7 +588,7 @@ def _assemble(pages: list[_Page]) -> list[Block]:
     if not sizes:
         return []
     body = sizes.most_common(1)[0][0]
-    heading_sizes = _cluster([s for s in sizes if s >= body * HEADING_RATIO], 0.6)[::-1]
+    heading_sizes = _cluster([s for s in sizes if s >= body * TOL.pdf_heading_ratio], 0.6)[::-1]
     asm = _Assembler(body, heading_sizes)
     asm.body_bottom = max(
         [ln.bottom for page in pages for ln in page.lines]
@@ -630,7 +620,7 @@ def _assemble(pages: list[_Page]) -> list[Block]:
 
 def _text_columns(record: _Page, textpage: Any) -> None:
     """A page set in two or three text columns: its lines cut at the gutters, in column order."""
-    if len(record.lines) < 2 * MIN_COLUMN_LINES:
+    if len(record.lines) < 2 * TOL.pdf_min_column_lines:
         return
     raw, text = textpage.raw, _page_text(textpage)
     em = sorted(ln.size for ln in record.lines)[len(record.lines) // 2]
@@ -700,7 +690,7 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
                         record.tables = _find_tables(textpage, segments, height)
                     if not record.tables:
                         _text_columns(record, textpage)
-                    if not record.tables and not record.columns and len(lines) >= MIN_COLUMNS:
+                    if not record.tables and not record.columns and len(lines) >= TOL.pdf_grid_min_columns:
                         _grid_tables(record, textpage)
                 finally:
                     textpage.close()

@@ -2,14 +2,14 @@
 
 PDFium breaks a page's text into lines by position, so two columns whose lines sit at one height come
 out as one line ("1 電子申請の拡充 4 子育て相談の充実"), and even columns written one after the other
-lose their wrapped paragraphs. Here each line is first cut at blanks wider than ``GAP_EM`` em (the
+lose their wrapped paragraphs. Here each line is first cut at blanks wider than ``TOL.pdf_column_gap_em`` em (the
 characters beside a blank are asked for their boxes); then a page has columns when
 
-- a vertical gutter (an x-range no piece covers, ≥ ``MIN_GUTTER_EM`` em wide) runs through the
-  column region, and that region is at least ``MIN_REGION`` of the page height; pieces crossing the
+- a vertical gutter (an x-range no piece covers, ≥ ``TOL.pdf_min_gutter_em`` em wide) runs through the
+  column region, and that region is at least ``TOL.pdf_min_column_region`` of the page height; pieces crossing the
   gutter (a title over both columns, a footer) lie above or below the region, never inside it;
-- there are two or three columns, each at least ``MIN_COLUMN_LINES`` lines, ``MIN_COLUMN_EM`` em
-  and ``MIN_COLUMN_SHARE`` of the text width wide (not a narrow side note), with ``MIN_FULL_LINES``
+- there are two or three columns, each at least ``TOL.pdf_min_column_lines`` lines, ``TOL.pdf_min_column_em`` em
+  and ``TOL.pdf_min_column_share`` of the text width wide (not a narrow side note), with ``TOL.pdf_min_full_lines``
   lines running up to its right edge (prose that wraps, not the short cells of a table).
 
 The reader calls it only on pages without a ruled table, before the unruled-table finder
@@ -25,14 +25,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import pypdfium2.raw as pdfium_c
 
-GAP_EM = 1.2  # a blank wider than this (in em) may be a gutter: the line is cut there
-MIN_GUTTER_EM = 1.0
-MIN_REGION = 0.4  # share of the page height the columns run down
-MIN_COLUMN_LINES = 6
-MIN_COLUMN_EM = 10.0
-MIN_COLUMN_SHARE = 0.2
-MIN_FULL_LINES = 2
-MAX_COLUMNS = 3
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 
 class Piece(Protocol):
@@ -53,7 +46,7 @@ class Columns(Generic[P]):
 
 
 def cuts(raw: Any, text: str, start: int, end: int, em: float) -> list[tuple[int, int]]:
-    """The (first, last) character indices of a line's pieces, cut at blanks wider than GAP_EM em."""
+    """The (first, last) character indices of a line's pieces, cut at blanks wider than TOL.pdf_column_gap_em em."""
     seg = text[start : end + 1]
     if " " not in seg and "\u3000" not in seg:
         return [(start, end)]
@@ -74,7 +67,7 @@ def cuts(raw: Any, text: str, start: int, end: int, em: float) -> list[tuple[int
             j += 1
         if i > first and j <= end:
             size = pdfium_c.FPDFText_GetFontSize(raw, i - 1) or em
-            if box(j)[0] - box(i - 1)[1] > GAP_EM * max(size, 1.0):
+            if box(j)[0] - box(i - 1)[1] > TOL.pdf_column_gap_em * max(size, 1.0):
                 out.append((first, i - 1))
                 first = j
         i = j
@@ -93,7 +86,7 @@ def _gutters(pieces: Sequence[Piece], em: float, left: float, right: float) -> l
     out: list[tuple[float, float]] = []
     reach = left
     for x0, x1 in spans:
-        if x0 - reach >= MIN_GUTTER_EM * em and reach > left:
+        if x0 - reach >= TOL.pdf_min_gutter_em * em and reach > left:
             out.append((reach, x0))
         reach = max(reach, x1)
     return [g for g in out if g[1] <= right]
@@ -101,7 +94,7 @@ def _gutters(pieces: Sequence[Piece], em: float, left: float, right: float) -> l
 
 def find_columns(pieces: Sequence[P], page_height: float) -> Columns[P] | None:
     """The page's pieces in column order, or None when the page is not set in text columns."""
-    if len(pieces) < 2 * MIN_COLUMN_LINES:
+    if len(pieces) < 2 * TOL.pdf_min_column_lines:
         return None
     em = _em(pieces)
     left, right = min(p.x0 for p in pieces), max(p.x1 for p in pieces)
@@ -109,11 +102,11 @@ def find_columns(pieces: Sequence[P], page_height: float) -> Columns[P] | None:
     # the column region: pieces narrower than half the text width (a title or a footer across the
     # columns is wider, or sits above/below); a gutter is where none of them reaches
     narrow = [p for p in pieces if p.x1 - p.x0 < 0.5 * width]
-    if len(narrow) < 2 * MIN_COLUMN_LINES:
+    if len(narrow) < 2 * TOL.pdf_min_column_lines:
         return None
     left, right = min(p.x0 for p in narrow), max(p.x1 for p in narrow)
     gutters = _gutters(narrow, em, left, right)
-    if not gutters or len(gutters) >= MAX_COLUMNS:
+    if not gutters or len(gutters) >= TOL.pdf_max_text_columns:
         return None
     edges = [left, *(x for g in gutters for x in g), right]
     ranges = [(edges[2 * k], edges[2 * k + 1]) for k in range(len(gutters) + 1)]
@@ -124,7 +117,7 @@ def find_columns(pieces: Sequence[P], page_height: float) -> Columns[P] | None:
         (crossing if k is None else columns[k]).append(p)
     region_top = min(p.top for col in columns for p in col)
     region_bottom = max(p.bottom for col in columns for p in col)
-    if region_bottom - region_top < MIN_REGION * page_height:
+    if region_bottom - region_top < TOL.pdf_min_column_region * page_height:
         return None
     above = [p for p in crossing if p.bottom <= region_top + 0.5 * em]
     below = [p for p in crossing if p.top >= region_bottom - 0.5 * em]
@@ -133,10 +126,10 @@ def find_columns(pieces: Sequence[P], page_height: float) -> Columns[P] | None:
     for (a, b), col in zip(ranges, columns, strict=True):
         col_width = b - a
         if (
-            len(col) < MIN_COLUMN_LINES
-            or col_width < MIN_COLUMN_EM * em
-            or col_width < MIN_COLUMN_SHARE * width
-            or sum(1 for p in col if p.x1 >= b - 1.5 * p.size) < MIN_FULL_LINES
+            len(col) < TOL.pdf_min_column_lines
+            or col_width < TOL.pdf_min_column_em * em
+            or col_width < TOL.pdf_min_column_share * width
+            or sum(1 for p in col if p.x1 >= b - 1.5 * p.size) < TOL.pdf_min_full_lines
         ):
             return None
     ordered = sorted(above, key=lambda p: (p.top, p.x0))

@@ -2,7 +2,7 @@
 
 Word tables with no borders come out of LibreOffice (and Word) as loose text: every cell line is a
 run of characters at its column's x. On a page where no ruled table was found, each text line is
-split into runs at gaps wider than ``GAP_EM`` em; runs at about the same height make a visual row;
+split into runs at gaps wider than ``TOL.pdf_cell_gap_em`` em; runs at about the same height make a visual row;
 a stretch of visual rows whose runs start at the same x positions (≥ 3 columns, ≥ 3 rows split that
 way) is a table. A visual row close under the previous one (line pitch) continues the cells of the
 row above (a wrapped cell); a bigger pitch opens a new row.
@@ -26,10 +26,8 @@ import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Cell, Table
 from keikaku.ingest.readers.pdf_cells import CellLine, cell_text, clean_chars
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
-GAP_EM = 1.5  # a blank wider than this (in em) separates two cells
-MIN_COLUMNS = 3
-MIN_SPLIT_ROWS = 3
 _LEADER = re.compile(r"[.．・･…‥·]{3,}|[…‥]{2,}")
 _INT = re.compile(r"^[0-9０-９]{1,4}$")
 _SENTENCE = re.compile(r"[。、．，]")
@@ -89,7 +87,7 @@ def _runs(raw: Any, text: str, lines: Sequence[LineLike], em: float) -> list[Run
             while j <= e and text[j].isspace():
                 j += 1
             a, b = box(i - 1), box(j) if j <= e else None
-            if a and b and b[0] - a[1] > GAP_EM * size:
+            if a and b and b[0] - a[1] > TOL.pdf_cell_gap_em * size:
                 cuts.append((i - 1, j, a[1], b[0]))
             i = j
         start, x_start = s, line.x0
@@ -146,14 +144,16 @@ def _fits(row: list[Run], cols: list[float], tol: float) -> list[int] | None:
 
 def _header_like(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
-    return len(filled) >= MIN_COLUMNS and all(len(c) <= 12 and not _SENTENCE.search(c) for c in filled)
+    return len(filled) >= TOL.pdf_grid_min_columns and all(
+        len(c) <= 12 and not _SENTENCE.search(c) for c in filled
+    )
 
 
 def _plausible(grid: list[list[str]]) -> bool:
     """Not a table of contents, not prose set in columns."""
     n_cols = len(grid[0])
     used = [sum(1 for row in grid if row[k]) for k in range(n_cols)]
-    if sum(u >= 2 for u in used) < MIN_COLUMNS:
+    if sum(u >= 2 for u in used) < TOL.pdf_grid_min_columns:
         return False
     flat = [c for row in grid for c in row if c]
     if sum(bool(_LEADER.search(c)) for c in flat) >= max(2, len(grid) // 2):
@@ -220,7 +220,7 @@ def find_grid_tables(textpage: Any, lines: Sequence[LineLike]) -> list[GridTable
     found: list[GridTable] = []
     i = 0
     while i < len(rows):
-        if len(rows[i]) < MIN_COLUMNS:
+        if len(rows[i]) < TOL.pdf_grid_min_columns:
             i += 1
             continue
         cols = [run.x0 for run in rows[i]]
@@ -233,10 +233,10 @@ def find_grid_tables(textpage: Any, lines: Sequence[LineLike]) -> list[GridTable
                 break
             if len(row) == 1 and gap > 0.8 * em:  # a lone line after a row gap: text under the table
                 break
-            split += len(row) >= MIN_COLUMNS
+            split += len(row) >= TOL.pdf_grid_min_columns
             last = j
         span = rows[i : last + 1]
-        built = _build(span, cols, tol) if split >= MIN_SPLIT_ROWS else None
+        built = _build(span, cols, tol) if split >= TOL.pdf_grid_min_split_rows else None
         if built is None:
             i += 1
             continue

@@ -43,7 +43,6 @@ from keikaku.core.text import FULL_STOPS, nfkc
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
 from keikaku.ingest.markers import (
     DEFAULT_MAX_TABLE_CELLS,
-    MAX_HEADING_CHARS,
     MAX_TABLE_CELLS_ENV,
     fit_table,
     limit_error,
@@ -62,6 +61,7 @@ from keikaku.ingest.readers.text_boxes import (
     is_box_line,
     is_box_row,
 )
+from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # "# 見出し ##": the closing hashes are cut in code (a lazy group before "\s*#*\s*$" backtracked
 # cubically on a line of blanks)
@@ -81,7 +81,6 @@ _PAGE_BARE = re.compile(r"^[0-9０-９]{1,3}$")
 _LABEL_START = re.compile(r"^(?:[【〔＜<〈《\[［][^】〕＞>〉》\]］]{1,16}[】〕＞>〉》\]］]|[■□◆◇●○◎▼▽▶►★☆])")
 _WORD_LABEL = re.compile(r"^[^\s:：。、]{1,8}\s*[:：]")
 _CONTINUE_END = ("、", "，", ",", "・", "（", "(", "「", "『")
-WIDTH_TOLERANCE = 4  # display columns (two Japanese characters)
 
 
 def decode(data: bytes) -> str:
@@ -256,7 +255,7 @@ def usual_width(lines: list[str]) -> int | None:
     best: tuple[int, int] | None = None
     for w in reversed(keys):
         hi = upto[bisect.bisect_right(keys, w)]
-        window = hi - upto[bisect.bisect_left(keys, w - WIDTH_TOLERANCE)]
+        window = hi - upto[bisect.bisect_left(keys, w - TOL.text_width_tolerance)]
         above = upto[-1] - hi
         if window >= 3 and window >= 0.1 * len(widths) and above <= max(1, 0.1 * window):
             if best is None or window > best[1]:
@@ -491,7 +490,7 @@ class _TextReader:
 
     def _runs_full(self, line: str) -> bool:
         s = line.strip(" \t　\u00a0")
-        return self.width is not None and display_width(s) >= self.width - WIDTH_TOLERANCE
+        return self.width is not None and display_width(s) >= self.width - TOL.text_width_tolerance
 
     def _continues(self, prev: str, line: str) -> bool:
         """Whether a plain line continues the paragraph whose last line is prev (a wrapped line)."""
@@ -516,7 +515,7 @@ class _TextReader:
         marker, rest = parse_marker(stripped)
         if marker is None or not rest:
             return False
-        if len(rest) > MAX_HEADING_CHARS or "。" in rest:
+        if len(rest) > TOL.max_heading_chars or "。" in rest:
             return False
         nxt = self._next_line(i)
         # a wrapped sentence continues on the next line: not a heading
