@@ -59,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="also a plan JSON file (e.g. `keikaku export ID --to json` of a draft); repeatable",
     )
+    ap.add_argument(
+        "--draft",
+        action="store_true",
+        help="print the --plan files as drafts (blanks 【要記入】, as export does for an unpublished version)",
+    )
     ap.add_argument("--formats", default="docx,pdf")
     ap.add_argument("--dump", type=Path, help="keep documents, expected and extracted JSON here")
     args = ap.parse_args(argv)
@@ -67,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         (f"demo {p.stem}", load_sample(p)) for p in (SAMPLE_PLAN, SAMPLE_PLAN.with_name("sample_plan_b.json"))
     ]
     plans += [(f"generated {s}", from_generated(grammar.generate(s))) for s in args.seeds or ()]
-    plans += [(f"file {p.stem}", Plan.model_validate_json(p.read_text(encoding="utf-8"))) for p in args.plan]
+    files = [(f"file {p.stem}", Plan.model_validate_json(p.read_text(encoding="utf-8"))) for p in args.plan]
+    plans += files
+    drafts = {name for name, _p in files} if args.draft else set()
     formats = args.formats.split(",")
     head = ["plan", "format", "measures", *COLS, "write s", "read s"]
     print("| " + " | ".join(head) + " |")
@@ -81,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             for f in formats:
                 path = out_dir / f"{name.replace(' ', '_')}.{f}"
                 t0 = time.perf_counter()
-                write(plan, f, path, contact={"section": "企画課", "phone": "000-000-0000"})
+                contact = {"section": "企画課", "phone": "000-000-0000"}
+                write(plan, f, path, contact=contact, draft=name in drafts)
                 t1 = time.perf_counter()
                 got = read(path)
                 t2 = time.perf_counter()

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from keikaku.export import plan_figures as fig
-from keikaku.export.plan_model import BLANK, NO_VALUE, DocMeasure, PlanDocument, fy_label
+from keikaku.export.plan_model import NO_VALUE, DocMeasure, PlanDocument, fy_label
 
 MINCHO = "IPAexMincho"
 GOTHIC = "IPAexGothic"
@@ -182,9 +182,9 @@ def _picture(doc, svg_text: str, rasterise: Rasterise | None, width_mm: float, c
 
 def measure_lines(m: DocMeasure) -> tuple[list[str], list[str]]:
     """The label lines of a measure: (before its tables — 担当課 —, after them — 施策の柱, 重点分野,
-    関連する国の施策, 区分). A draft's measure with no department yet says 【要記入】 (the blank the author
-    fills in, as the draft's chapters mark theirs)."""
-    before = [f"担当課：{'、'.join(m.departments) or BLANK}"]
+    関連する国の施策, 区分). A measure with no department says －, in a draft 【要記入】 (the blank the
+    author fills in, as the draft's chapters mark theirs)."""
+    before = [f"担当課：{'、'.join(m.departments) or m.blank}"]
     after = []
     if m.pillars:
         after.append(f"施策の柱：{'、'.join(m.pillars)}")
@@ -222,9 +222,9 @@ def kpi_table(m: DocMeasure) -> tuple[list[str], list[list[str]]]:
 
 
 def schedule_row(m: DocMeasure, years: Sequence[int]) -> list[str]:
-    """The measure's phase per year; a measure with no schedule yet (a draft): 【要記入】 in every year."""
+    """The measure's phase per year; a measure with no schedule: － (a draft: 【要記入】) in every year."""
     if not m.schedule:
-        return [BLANK] * len(years)
+        return [m.blank] * len(years)
     return [m.schedule.get(fy, "") for fy in years]
 
 

@@ -67,6 +67,7 @@ class DocMeasure:
     reposted: bool
     kpis: Sequence[DocKpi]
     schedule: Mapping[int, str]  # fiscal year → phase as written
+    blank: str = NO_VALUE  # printed where the measure says nothing yet: 【要記入】 in a draft
 
     @property
     def heading(self) -> str:
@@ -186,8 +187,9 @@ def _pillar_name(code: str) -> str:
     return p.name if p else code
 
 
-def _measure(m: core.Measure) -> DocMeasure:
+def _measure(m: core.Measure, blank: str) -> DocMeasure:
     return DocMeasure(
+        blank=blank,
         key=m.key or "",
         title=m.title,
         description=m.description,
@@ -313,10 +315,14 @@ def date_text(published: str | None, fallback: str) -> str:
     return f"{text}{mo}月" if mo else text
 
 
-def build(plan: core.Plan, *, contact: Mapping[str, str] | None = None, date: str = "") -> PlanDocument:
+def build(
+    plan: core.Plan, *, contact: Mapping[str, str] | None = None, date: str = "", draft: bool = False
+) -> PlanDocument:
     """The document of ``plan``. ``contact``: section / phone / email (問い合わせ先); ``date``: the date
-    printed on the cover when the plan states no publication month (the caller's today, 令和8年1月)."""
-    pairs = [(m, _measure(m)) for m in plan.measures]
+    printed on the cover when the plan states no publication month (the caller's today, 令和8年1月);
+    ``draft``: a version not yet published — what a measure does not say yet is printed 【要記入】 (the
+    blank for its author) rather than －."""
+    pairs = [(m, _measure(m, BLANK if draft else NO_VALUE)) for m in plan.measures]
     policies = _policies(plan, pairs)
     chapters, measures_at = _chapters(plan)
     years = sorted({fy for _m, dm in pairs for fy in dm.schedule})

@@ -35,7 +35,7 @@ def plan_document(actor: Any, plan_id: int, *, today: date) -> PlanDocument:
     if actor is not OPERATOR and not can(actor, "plan.view", row):
         raise NotFound(f"計画 {plan_id} はありません / no plan with id {plan_id}")
     contact = {k: str(v) for k, v in (row.contact or {}).items() if isinstance(v, str | int)}
-    return build(plan_to_core(row), contact=contact, date=_month(today))
+    return build(plan_to_core(row), contact=contact, date=_month(today), draft=not row.is_published)
 
 
 def plan_document_render(document: PlanDocument, fmt: str) -> bytes:

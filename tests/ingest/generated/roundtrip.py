@@ -95,11 +95,11 @@ def printed(plan: core.Plan) -> dict:
     return data
 
 
-def write(plan: core.Plan, fmt: str, path: Path, *, contact: dict | None = None) -> Path:
-    """The plan document of ``plan`` as ``fmt`` (docx / pdf) at ``path``."""
+def write(plan: core.Plan, fmt: str, path: Path, *, contact: dict | None = None, draft: bool = False) -> Path:
+    """The plan document of ``plan`` as ``fmt`` (docx / pdf) at ``path`` (``draft``: blanks as 【要記入】)."""
     from keikaku.export import plan_docx, plan_pdf
 
-    document = build(plan, contact=contact or {}, date="令和8年1月")
+    document = build(plan, contact=contact or {}, date="令和8年1月", draft=draft)
     if fmt == "docx":
         path.write_bytes(plan_docx.render(document, rasterise=plan_pdf.rasteriser(document)))
     else:
@@ -114,10 +114,11 @@ def read(path: Path) -> dict:
     return import_document(path).model_dump(mode="json", exclude_none=True)
 
 
-def roundtrip(plan: core.Plan, fmt: str, directory: Path, stem: str = "plan") -> tuple[Tally, list[str]]:
-    path = write(
-        plan, fmt, directory / f"{stem}.{fmt}", contact={"section": "企画課", "phone": "000-000-0000"}
-    )
+def roundtrip(
+    plan: core.Plan, fmt: str, directory: Path, stem: str = "plan", *, draft: bool = False
+) -> tuple[Tally, list[str]]:
+    contact = {"section": "企画課", "phone": "000-000-0000"}
+    path = write(plan, fmt, directory / f"{stem}.{fmt}", contact=contact, draft=draft)
     got = read(path)
     want = printed(plan)
     return score(want, got), diff(want, got)

@@ -129,7 +129,7 @@ def test_a_draft_with_blanks_prints_and_reads_back(tmp_path: Path) -> None:
         for m in plan.measures
     ]
     draft = plan.model_copy(update={"measures": measures})
-    for fmt_ in ("docx", "pdf"):
-        tally, differences = roundtrip(draft, fmt_, tmp_path, f"draft-{fmt_}")
+    for fmt_, as_draft in (("docx", True), ("pdf", True), ("pdf", False)):  # blanks 【要記入】 / －
+        tally, differences = roundtrip(draft, fmt_, tmp_path, f"draft-{fmt_}-{as_draft}", draft=as_draft)
         got = tally.totals()
-        assert got["measure_f1"] == 1.0 and (got["kpi_f1"] or 0) >= 0.98, (fmt_, differences[:5])
+        assert got["measure_f1"] == 1.0 and (got["kpi_f1"] or 0) >= 0.98, (fmt_, as_draft, differences[:5])
