@@ -83,6 +83,16 @@ def text_runs(text: str) -> list[str]:
     return runs
 
 
+def grams(text: str) -> str:
+    """Space-separated character bigrams of each run, plus the run's last character on its own
+    (so a 1-character prefix query finds characters at the end of a run too)."""
+    out: list[str] = []
+    for run in text_runs(text):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.append(run[-1])
+    return " ".join(out)
+
+
 # ---------------------------------------------------------------- score
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from keikaku.core.facets import facet_tag, facets_for
-from keikaku.core.ranking import highlight, normalise, rank, text_runs
+from keikaku.core.ranking import grams, highlight, normalise, rank, text_runs
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.db.search.models import MeasureDocument
@@ -94,16 +94,6 @@ class SearchPage:
 
 
 # ---------------------------------------------------------------- normalisation
-
-
-def grams(text: str) -> str:
-    """Space-separated character bigrams of each run, plus the run's last character on its own
-    (so a 1-character prefix query finds characters at the end of a run too)."""
-    out: list[str] = []
-    for run in text_runs(text):
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
-        out.append(run[-1])
-    return " ".join(out)
 
 
 def query_terms(query: str) -> list[str]:

@@ -211,3 +211,24 @@ def test_api_search_returns_scores_and_suggestion(client, db) -> None:
         "count": 2,
         "total_capped": False,
     }
+
+
+def test_migration_reads_dashes_after_kana_in_rows_indexed_before(db) -> None:
+    """Rows indexed before ー-reading keep ``で-た``; migration search.0005 normalises them again."""
+    import importlib
+
+    from django.apps import apps
+
+    from keikaku.core.ranking import grams
+    from keikaku.db.search.models import MeasureDocument
+
+    row = store([ms(1, "オープンデ-タの公開"), ms(2, "窓口の改善")])
+    old = MeasureDocument.objects.get(plan_id=row.pk, title__startswith="おーぷん")
+    title = old.title.replace("でーた", "で-た")
+    MeasureDocument.objects.filter(pk=old.pk).update(title=title, title_grams=grams(title))
+    assert measure_search("オープンデ-タ").total == 0  # the query is read with ー, the row is not
+    importlib.import_module("keikaku.db.search.migrations.0005_long_vowel_dashes").forwards(apps, None)
+    page = measure_search("オープンデ-タ")
+    assert page.total == 1 and page.hits[0].title.startswith("オープンデ-タ")
+    assert measure_search("でー").total == 1  # the bigram columns were rebuilt too
+    assert MeasureDocument.objects.filter(title__startswith="窓口の改善").count() == 1  # untouched
