@@ -1,4 +1,4 @@
-"""The report's SVG charts (keikaku.core.charts) drawn without a browser engine: as a reportlab Drawing
+"""The report's SVG charts (keikaku.core.charts) drawn without a browser engine: on a reportlab canvas
 (vector, for the PDF) and as a PNG picture (Pillow, for the DOCX, which cannot hold SVG).
 
 Only the small SVG vocabulary keikaku writes itself is read — ``rect``, ``line``, ``polyline``, ``path``
@@ -107,51 +107,50 @@ def parse(svg: str) -> Chart:
 # ---- reportlab (PDF) ---------------------------------------------------------------------------------
 
 
-def to_drawing(svg: str, font_name: str, scale: float = 1.0):
-    """A reportlab Drawing of the chart, ``scale`` × its SVG size (SVG px → PDF points)."""
-    from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
+def draw_on_canvas(canvas, chart: Chart, font_name: str, scale: float = 1.0) -> None:
+    """Draw the chart on a reportlab canvas at its origin (bottom left), ``scale`` × its SVG size (SVG px →
+    PDF points). Straight canvas calls: much lighter than reportlab's graphics shapes for 100 charts."""
     from reportlab.lib.colors import HexColor
 
-    chart = parse(svg)
     h = chart.height
-
-    def colour(c: str | None):
-        return HexColor(c) if c else None
-
-    group = Group()
+    canvas.saveState()
+    canvas.scale(scale, scale)
     for s in chart.shapes:
-        stroke = {
-            "strokeColor": colour(s.stroke),
-            "strokeWidth": s.stroke_width,
-            "strokeDashArray": list(s.dash) or None,
-        }
+        if s.kind == "text":
+            ((x, y),) = s.points
+            canvas.setFillColor(HexColor(s.fill or "#000000"))
+            canvas.setFont(font_name, s.font_size)
+            draw = {"middle": canvas.drawCentredString, "end": canvas.drawRightString}.get(
+                s.anchor, canvas.drawString
+            )
+            draw(x, h - y, s.text)
+            continue
+        if s.stroke:
+            canvas.setStrokeColor(HexColor(s.stroke))
+            canvas.setLineWidth(s.stroke_width)
+            canvas.setDash(list(s.dash) if s.dash else [])
+        if s.fill:
+            canvas.setFillColor(HexColor(s.fill))
+        fill, stroke = int(bool(s.fill)), int(bool(s.stroke))
         if s.kind == "rect":
             (x, y), (w, hh) = s.points
-            group.add(Rect(x, h - y - hh, w, hh, fillColor=colour(s.fill), **stroke))
-        elif s.kind == "line":
+            canvas.rect(x, h - y - hh, w, hh, stroke=stroke, fill=fill)
+        elif s.kind == "line" and stroke:
             (x1, y1), (x2, y2) = s.points
-            group.add(Line(x1, h - y1, x2, h - y2, **stroke))
-        elif s.kind in ("poly", "polygon"):
-            flat = [v for x, y in s.points for v in (x, h - y)]
-            if s.kind == "poly":
-                group.add(PolyLine(flat, **stroke))
-            else:
-                group.add(Polygon(flat, fillColor=colour(s.fill), **stroke))
+            canvas.line(x1, h - y1, x2, h - y2)
+        elif s.kind in ("poly", "polygon") and s.points:
+            path = canvas.beginPath()
+            (x0, y0), *rest = s.points
+            path.moveTo(x0, h - y0)
+            for x, y in rest:
+                path.lineTo(x, h - y)
+            if s.kind == "polygon":
+                path.close()
+            canvas.drawPath(path, stroke=stroke, fill=fill if s.kind == "polygon" else 0)
         elif s.kind == "circle":
             (cx, cy), (r, _) = s.points
-            group.add(Circle(cx, h - cy, r, fillColor=colour(s.fill), strokeColor=colour(s.stroke)))
-        elif s.kind == "text":
-            ((x, y),) = s.points
-            group.add(
-                String(
-                    x, h - y, s.text, fontName=font_name, fontSize=s.font_size,
-                    fillColor=colour(s.fill), textAnchor=s.anchor,
-                )
-            )  # fmt: skip
-    group.scale(scale, scale)
-    drawing = Drawing(chart.width * scale, chart.height * scale)
-    drawing.add(group)
-    return drawing
+            canvas.circle(cx, h - cy, r, stroke=stroke, fill=fill)
+    canvas.restoreState()
 
 
 # ---- Pillow (PNG for DOCX) ----------------------------------------------------------------------------

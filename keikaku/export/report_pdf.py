@@ -1,4 +1,5 @@
-"""The evaluation report as PDF (WeasyPrint), with a Japanese font embedded.
+"""The evaluation report as PDF, with a Japanese font embedded (drawn by reportlab:
+keikaku.export.report_reportlab), and the WeasyPrint helpers other documents use (html_to_pdf, svg_to_png).
 
 The font is found at run time: IPAex Gothic (Debian's fonts-ipaexfont) at its usual paths, else any font
 fontconfig knows for Japanese (``fc-list :lang=ja``), else a Noto CJK file. WeasyPrint may fetch nothing
@@ -88,6 +89,15 @@ def html_to_pdf(document: str) -> bytes:
 
 
 def render(report: EvaluationReport) -> bytes:
+    """The report as PDF, drawn with reportlab (see keikaku.export.report_reportlab): the same content,
+    tables and SVG charts as the HTML, in a fraction of a browser engine's time (docs/benchmarks.md)."""
+    from keikaku.export.report_reportlab import render_pdf
+
+    return render_pdf(report, find_cjk_font())
+
+
+def render_weasyprint(report: EvaluationReport) -> bytes:
+    """The report's HTML printed by WeasyPrint (the earlier writer; kept for comparison in the benchmark)."""
     return html_to_pdf(render_html(report, extra_css=font_css()))
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from docx import Document
 from PIL import Image
@@ -23,7 +24,7 @@ from tests.people import NOW, People, approve_bob_report, make_people
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 5, 1)
-YEAR = re.compile(r"令和\d+年度")
+YEAR = re.compile(r"(?<![（(])令和\d+年度(?![ ]?[(（)）])")  # an axis label, not 10件（令和6年度） in a table
 
 
 @pytest.fixture
@@ -67,7 +68,21 @@ def test_pdf_chart_axis_labels_are_not_clipped(people: People, tmp_path: Path) -
         width, height = page.get_size()
         image = Image.open(png).convert("L")
         scale = image.width / width
+        rects = [
+            o.get_bounds() for o in page.get_objects(max_depth=5) if o.type == pdfium_c.FPDF_PAGEOBJ_PATH
+        ]
         for label, boxes in _label_boxes(page):
+            # inside the drawing: within the chart's white background (the widest path around the label)
+            lx0, ly0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+            lx1, ly1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+            assert any(
+                r[0] - 0.5 <= lx0
+                and lx1 <= r[2] + 0.5
+                and r[1] - 0.5 <= ly0
+                and ly1 <= r[3] + 0.5
+                and r[2] - r[0] > 200
+                for r in rects
+            ), f"page {i + 1}: {label} is outside the chart"
             for ch, (left, bottom, right, top) in zip(label, boxes, strict=True):
                 assert 0 <= left < right <= width and 0 <= bottom < top <= height, (label, ch)
                 if ch not in "令和年度":  # digits may be narrow; these four fill their box
@@ -78,7 +93,7 @@ def test_pdf_chart_axis_labels_are_not_clipped(people: People, tmp_path: Path) -
                 y0, y1 = int((height - top) * scale), int((height - bottom) * scale) + 1
                 third = (x1 - x0) / 3
                 for a, b in ((x0, x0 + third), (x1 - third, x1)):
-                    dark = sum(1 for v in image.crop((int(a), y0, int(b) + 1, y1)).getdata() if v < 128)
+                    dark = sum(image.crop((int(a), y0, int(b) + 1, y1)).histogram()[:128])
                     assert dark > 0, f"page {i + 1}: {ch} of {label} is not drawn whole (clipped)"
             checked += 1
     pdf.close()
