@@ -2,8 +2,9 @@
 
 ``plan_revise`` exports the current plan, keeps the measures the evaluations carry over (継続, 見直し, or
 not evaluated), drops 完了 / 終了 / 統合, stores the result as a new draft version (``previous`` = the
-current plan) and records each measure's lineage. Only decided (決定) or published (公開) evaluations count:
-a draft is the office's proposal, not the organisation's decision. The new version's ``evaluations`` list
+current plan) and records each measure's lineage. Only published (公開) evaluations count: a draft is the
+office's proposal, and the new version's plan.json (public once the version is) may show only what the
+organisation has published. The new version's ``evaluations`` list
 says where each old measure went, as plans write it (<継続> … 次期計画に引き継ぐ 2-①); a measure without
 such an evaluation is written <未評価> (decision empty) and carried over.
 """
@@ -30,7 +31,7 @@ NOT_EVALUATED = core.NOT_EVALUATED
 def _latest_evaluations(plan: pm.Plan, fiscal_year: int | None) -> dict[int, gm.Evaluation]:
     qs = (
         gm.Evaluation.objects.filter(measure__plan=plan)
-        .exclude(state=gm.Evaluation.State.DRAFT)
+        .filter(state=gm.Evaluation.State.PUBLISHED)
         .order_by("fiscal_year")
     )
     if fiscal_year is not None:

@@ -289,6 +289,13 @@ def test_a_whole_pdca_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], s
     states = set(gm.Evaluation.objects.filter(measure__plan=plan_a).values_list("state", flat=True))
     assert states == {"decided"}
     assert anon.get(f"/api/plans/{plan_a.pk}/evaluations").json() == []  # decided, not yet public
+    base = f"/manage/plans/{plan_a.pk}/evaluation-report"
+    public_report = anon.get(f"{base}.html?fy={FY}").content.decode()
+    assert "&lt;継続&gt;" not in public_report and "未評価" in public_report
+    resp = _csrf_post(admin, manage_a, f"{year_action}publish/", {"period": period.pk})
+    assert resp.status_code == 302
+    assert len(anon.get(f"/api/plans/{plan_a.pk}/evaluations").json()) == 5
+    assert "&lt;継続&gt;" in anon.get(f"{base}.html?fy={FY}").content.decode()
 
     plan_a.refresh_from_db()
     resp = _csrf_post(a, manage_a, f"{manage_a}revise/", {"revision": plan_a.revision, "fiscal_year": FY})
@@ -322,14 +329,8 @@ def test_a_whole_pdca_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], s
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     pdf_text = _pdf_text(pdf.content)
     assert ms[0].title[:8] in pdf_text and "継続" in pdf_text
-    # the public version leaves drafts out, and unpublished evaluations: 未評価 until the office publishes
+    # the public version leaves drafts out
     public_report = anon.get(f"{base}.html?fy={FY}").content.decode()
-    assert "&lt;継続&gt;" not in public_report and "未評価" in public_report
-    resp = _csrf_post(admin, manage_a, f"{year_action}publish/", {"period": period.pk})
-    assert resp.status_code == 302
-    assert len(anon.get(f"/api/plans/{plan_a.pk}/evaluations").json()) == 5
-    public_report = anon.get(f"{base}.html?fy={FY}").content.decode()
-    assert "&lt;継続&gt;" in public_report
     assert "調整に時間がかかっています" in public_report
     assert f"Excel で報告した取組の状況です（{excel_measures[1].pk}）。" in public_report  # approved
     assert f"Excel で報告した取組の状況です（{ret.measure_id}）。" not in public_report  # returned

@@ -140,7 +140,12 @@ def test_next_version_follows_decisions_and_says_not_evaluated(people: People) -
     ms = list(p.plan_a.measures.order_by("order"))
     _save(p, 0, "完了")
     evaluations_decide(p.dana, p.plan_a, 2025, now=NOW)
-    _save(p, 1, "終了")  # a draft only: not the organisation's decision → 未評価, carried over
+    evaluations_publish(p.dana, p.plan_a, 2025, now=NOW)
+    _save(p, 1, "終了")
+    evaluations_decide(
+        p.dana, p.plan_a, 2025, now=NOW
+    )  # decided, not published: not public → 未評価, carried over
+    _save(p, 2, "終了")  # a draft only: 未評価 too
     new = plan_revise(p.alice, p.plan_a, now=NOW, fiscal_year=2025)
     assert [m.title for m in new.measures.order_by("order")] == [m.title for m in ms[1:]]
     doc = plan_export(new.pk)

@@ -13,7 +13,7 @@ from django.core import mail
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.services.errors import Conflict, PermissionDenied, ServiceError
-from keikaku.services.evaluations import evaluations_decide
+from keikaku.services.evaluations import evaluations_decide, evaluations_publish
 from keikaku.services.people import can, department_merge, token_authenticate, token_create
 from keikaku.services.progress import (
     evaluation_save,
@@ -203,7 +203,8 @@ def test_evaluation_and_revision_with_lineage_and_diff(people: People) -> None:
         evaluation_save(p.bob, ms[0], 2025, decision="終了", rationale="", revision=1, now=NOW)
     with pytest.raises(PermissionDenied):
         plan_revise(p.charlie, p.plan_a, now=NOW)
-    assert evaluations_decide(p.dana, p.plan_a, 2025, now=NOW) == 4  # the revision follows decisions only
+    assert evaluations_decide(p.dana, p.plan_a, 2025, now=NOW) == 4
+    assert evaluations_publish(p.dana, p.plan_a, 2025, now=NOW) == 4  # the revision follows published ones
     new = plan_revise(p.alice, p.plan_a, now=NOW, fiscal_year=2025)
     assert (
         new.previous == p.plan_a and new.status == "draft" and new.version == "2" and new.period_start == 2026
