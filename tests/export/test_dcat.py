@@ -121,7 +121,7 @@ def _catalogue(**dataset_kw) -> dcat.Catalogue:
         landing_page=f"{BASE}/plans/7/",
         identifier="221309-plan-7",
         title=f"計画{XSS}",
-        description=f"説明{XSS}",
+        description=f'説明{XSS} "引用" \\ 改行\n\tタブ\r',  # Turtle's escapes
         publisher=org,
         modified=NOW,
         issued="2025-04",
@@ -219,7 +219,8 @@ def test_the_same_catalogue_gives_the_same_text() -> None:
         "d = dcat.Dataset('https://x.example/p/#dataset', 'https://x.example/p/', 'i', 't', 'd', a, datetime(2026, 1, 1, tzinfo=UTC), "
         "keywords=tuple('abcdefgh'), contact=dcat.Contact('課'), start=datetime(2025, 4, 1).date(), "
         "distributions=tuple(dcat.Distribution(f'https://x.example/p/{n}', n, n, 'text/csv', 'CSV', 1) for n in 'uvwxyz')); "
-        "print(dcat.catalogue_jsonld(dcat.Catalogue('https://x.example/#c', 'c', 'c', a, 'https://x.example/', None, None, datasets=[d])))"
+        "c = dcat.Catalogue('https://x.example/#c', 'c', 'c', a, 'https://x.example/', None, None, datasets=[d]); "
+        "print(dcat.catalogue_jsonld(c), dcat.catalogue_turtle(c))"
     )
     runs = {
         subprocess.run(
