@@ -46,6 +46,10 @@ def _fetcher(allowed: set[str]):
     return OnlyFonts(allowed_protocols=("file", "data"), timeout=5)
 
 
+_SEEN: dict[str, bytes] = {}  # SVG → PNG, the most recent last (a small process-wide cache)
+_SEEN_MAX = 32
+
+
 def rasterise_many(svgs: Sequence[str], scale: float = 2.0) -> dict[str, bytes]:
     """PNG pictures of many SVG figures in one WeasyPrint pass (one page per figure, sized to it) →
     pypdfium2; {} without WeasyPrint or pypdfium2 (the documents then go without figures)."""
@@ -54,9 +58,11 @@ def rasterise_many(svgs: Sequence[str], scale: float = 2.0) -> dict[str, bytes]:
         from weasyprint import HTML
     except (ImportError, OSError):
         return {}
-    unique = list(dict.fromkeys(svgs))
+    wanted = list(dict.fromkeys(svgs))
+    done = {s: _SEEN[s] for s in wanted if s in _SEEN}
+    unique = [s for s in wanted if s not in done]
     if not unique:
-        return {}
+        return done
     pages = []
     rules = []
     for i, s in enumerate(unique):
@@ -81,7 +87,14 @@ def rasterise_many(svgs: Sequence[str], scale: float = 2.0) -> dict[str, bytes]:
             out[s] = png.getvalue()
     finally:
         pdf.close()
-    return out
+    for s, png_bytes in out.items():  # the same plan printed again (both formats, each visitor): drawn once
+        _SEEN[s] = png_bytes
+    try:
+        while len(_SEEN) > _SEEN_MAX:
+            _SEEN.pop(next(iter(_SEEN)))
+    except (KeyError, RuntimeError, StopIteration):  # another thread trimmed it meanwhile
+        pass
+    return {**done, **out}
 
 
 def rasteriser(document: PlanDocument) -> Callable[[str, int, int], bytes | None]:
