@@ -25,7 +25,13 @@ def main(username: str, password: str) -> dict[str, int]:
     from keikaku.db.plans import models as pm
     from keikaku.db.progress import models as gm
     from keikaku.services.people import membership_set
-    from keikaku.services.progress import ReportInput, parse_actual, progress_save, status_vocabulary
+    from keikaku.services.progress import (
+        ReportInput,
+        evaluation_save,
+        parse_actual,
+        progress_save,
+        status_vocabulary,
+    )
     from keikaku.services.revision import plan_revise
 
     now = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -50,6 +56,17 @@ def main(username: str, password: str) -> dict[str, int]:
             actuals=[parse_actual(kpi.pk, "12", kpi.unit or "")],
         )
         report = progress_save(user, measure, period, data, revision=0, now=now, submit=True)
+    if not gm.Evaluation.objects.filter(measure=measure, fiscal_year=period.fiscal_year).exists():
+        # a draft evaluation: the evaluation page shows its state and the admin's 決定 button
+        evaluation_save(
+            user,
+            measure,
+            period.fiscal_year,
+            decision="継続",
+            rationale="対象を広げて続ける。",
+            revision=0,
+            now=now,
+        )
     new = pm.Plan.objects.filter(previous=plan).order_by("pk").first()
     if new is None:
         plan.refresh_from_db()
