@@ -24,11 +24,13 @@ def main(username: str, password: str) -> dict[str, int]:
 
     from keikaku.db.plans import models as pm
     from keikaku.db.progress import models as gm
+    from keikaku.services.evaluations import evaluation_decide, evaluation_publish
     from keikaku.services.people import membership_set
     from keikaku.services.progress import (
         ReportInput,
         evaluation_save,
         parse_actual,
+        progress_approve,
         progress_save,
         status_vocabulary,
     )
@@ -67,6 +69,24 @@ def main(username: str, password: str) -> dict[str, int]:
             revision=0,
             now=now,
         )
+    # a second measure with an approved report and a published evaluation: its public page shows progress
+    done = [m for m in plan.measures.order_by("order") if m.kpis.exists() and m.pk != measure.pk][0]
+    approved = gm.ProgressReport.objects.filter(measure=done, period=period).first()
+    if approved is None:
+        kpi = done.kpis.order_by("order").first()
+        words = [w for w, _kind in status_vocabulary(plan.organisation)]
+        data = ReportInput(
+            status=words[1],
+            narrative="計画どおり進みました。",
+            actuals=[parse_actual(kpi.pk, "20", kpi.unit or "")],
+        )
+        approved = progress_save(user, done, period, data, revision=0, now=now, submit=True)
+        approved = progress_approve(user, approved, revision=approved.revision, now=now)
+        ev = evaluation_save(
+            user, done, 2025, decision="継続", rationale="引き続き進める。", revision=0, now=now
+        )
+        ev = evaluation_decide(user, ev, revision=ev.revision, now=now)
+        evaluation_publish(user, ev, revision=ev.revision, now=now)
     new = pm.Plan.objects.filter(previous=plan).order_by("pk").first()
     if new is None:
         plan.refresh_from_db()
@@ -78,6 +98,7 @@ def main(username: str, password: str) -> dict[str, int]:
         "period": period.pk,
         "measure": measure.pk,
         "report": report.pk,
+        "approved_measure": done.pk,
         "fiscal_year": period.fiscal_year,
     }
 

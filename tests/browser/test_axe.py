@@ -50,6 +50,10 @@ def _pages(base: str) -> list[dict[str, str]]:
         {"name": "search", "url": base + "/search/?q=" + quote("マイナンバーカード")},  # <mark> in results
         {"name": "search-suggestion", "url": base + "/search/?q=" + quote("オンラン")},  # 「もしかして」
         {"name": "not-found", "url": base + "/plans/999999/"},
+        {"name": "progress", "url": plan + "progress/"},
+        {"name": "plan-390", "url": plan, "width": 390},
+        {"name": "measure-390", "url": f"{base}/measures/{measure_id}/", "width": 390},
+        {"name": "progress-390", "url": plan + "progress/", "width": 390},
         {"name": "home-en", "url": base + "/", "locale": "en-US"},
         {"name": "plan-en", "url": plan, "locale": "en-US"},
     ]

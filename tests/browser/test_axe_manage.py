@@ -56,9 +56,13 @@ def _pages(base: str, ids: dict[str, int]) -> list[dict[str, str]]:
         ("diff", f"{m}/plans/{plan}/diff/{ids['new_plan']}/"),
         ("departments", f"{m}/organisations/{ids['organisation']}/departments/"),
         ("profile", f"{base}/accounts/profile/"),
+        ("measure-progress", f"{base}/measures/{ids['approved_measure']}/"),  # the public page, with progress
+        ("plan-public", f"{base}/plans/{plan}/"),
     ]
     english = ("index", "plan-progress", "report-edit", "dashboard", "workbooks", "profile")
     specs: list[dict] = [{"name": name, "url": url, "locale": "ja-JP"} for name, url in pages]
+    # the same pages on a phone (390 px): stacked tables, scrollable charts reachable by keyboard
+    specs += [{"name": f"{name}-390", "url": url, "locale": "ja-JP", "width": 390} for name, url in pages]
     specs += [{"name": f"{name}-en", "url": url, "locale": "en-US"} for name, url in pages if name in english]
     # error states: the same pages after a form is sent with something the server refuses
     evidence = {"ja-JP": "根拠資料のリンク（1 行に 1 件、http(s) の URL）", "en-US": "Links to evidence"}

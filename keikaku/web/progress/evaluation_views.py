@@ -21,6 +21,7 @@ from keikaku.web import clock
 from keikaku.web.progress import forms as f
 from keikaku.web.progress.guards import guarded
 from keikaku.web.progress.views import _refused
+from keikaku.web.progress.wording import kpi_reference
 
 ACTIONS = {
     "decide": ev_svc.evaluation_decide,
@@ -49,7 +50,20 @@ def _page(
     request: HttpRequest, measure: Any, fiscal_year: int, form: Any, *, status: int = 200, errors: Any = ()
 ) -> HttpResponse:
     ev = ev_svc.evaluation_get(measure, fiscal_year)
+    report = (
+        svc.reports_visible(request.user, measure.plan)
+        .filter(measure=measure, period__fiscal_year=fiscal_year)
+        .order_by("-period__quarter")
+        .first()
+    )  # the year's report (a yearly period sorts before quarters)
+    actuals = {a.kpi_id: a for a in report.actuals.all()} if report else {}
+    kpis = [
+        {"kpi": k, "actual": actuals.get(k.pk), "reference": kpi_reference(k)}
+        for k in measure.kpis.prefetch_related("targets").order_by("order")
+    ]
     ctx = {
+        "kpis": kpis,
+        "report": report,
         "title": gettext("評価: %(measure)s") % {"measure": measure},
         "plan": measure.plan,
         "measure": measure,

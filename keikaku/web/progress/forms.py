@@ -8,9 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.web.progress.wording import kpi_reference
 
 
-class RevisionForm(forms.Form):
+class Form(forms.Form):
+    """Form-wide errors are shown once, above the form (progress/_errors.html), not again inside it."""
+
+    template_name_div = "progress/forms/div.html"
+
+
+class RevisionForm(Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -41,7 +48,9 @@ class ReportForm(RevisionForm):
                 label=label,
                 required=False,
                 max_length=500,
-                help_text=_(
+                help_text=kpi_reference(k)
+                + " — "
+                + gettext(
                     "数値と単位（例: 30%、1,200件、1.2万件。全角でも可）。定性の指標は 実施・導入完了 などの言葉"
                 ),
             )
@@ -56,7 +65,7 @@ class ReviewForm(RevisionForm):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=1900, max_value=2200)
     quarter = forms.TypedChoiceField(
         label=_("四半期"),
@@ -99,7 +108,7 @@ class EvaluationForm(RevisionForm):
         ]
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     keep = forms.TypedChoiceField(label=_("残す部署"), coerce=int)
     alias = forms.TypedChoiceField(label=_("統合する部署（別名として記録）"), coerce=int)
 

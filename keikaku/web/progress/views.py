@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keikaku.db.plans import models as pm
@@ -24,10 +25,11 @@ from keikaku.services.imports import may_import
 from keikaku.services.people import can, department_merge, organisations_of, require
 from keikaku.services.plans import plan_get, plan_list, plan_publish
 from keikaku.services.revision import plan_diff, plan_revise
+from keikaku.services.worklists import work_lists
 from keikaku.web import clock
 from keikaku.web.progress import forms as f
 from keikaku.web.progress.guards import guarded
-from keikaku.web.progress.wording import MATCHED_BY, diff_rows, said
+from keikaku.web.progress.wording import MATCHED_BY, diff_rows, kpi_reference, said
 
 
 def _visible_plan(request: HttpRequest, plan_id: int) -> pm.Plan:
@@ -61,7 +63,12 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     orgs = organisations_of(request.user)
     plans = plan_list(organisations=orgs).fetch()
-    ctx = {"orgs": orgs, "plans": plans, "may_import": may_import(request.user)}
+    ctx = {
+        "orgs": orgs,
+        "plans": plans,
+        "may_import": may_import(request.user),
+        "work": work_lists(request.user),
+    }
     return render(request, "progress/index.html", ctx)
 
 
@@ -124,6 +131,7 @@ def period_new(request: HttpRequest, plan_id: int) -> HttpResponse:
                 quarter=form.cleaned_data["quarter"],
                 due_date=form.cleaned_data["due_date"],
             )
+            messages.success(request, gettext("報告期間 %(period)s を追加しました。") % {"period": period})
             return redirect(f"/manage/plans/{plan.pk}/?period={period.pk}")
         except ServiceError as e:
             _refused(form, e)
@@ -148,6 +156,7 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
                 due_date=form.cleaned_data["due_date"],
                 now=clock.now(),
             )
+            messages.success(request, gettext("報告期間 %(period)s を保存しました。") % {"period": period})
             return redirect(f"/manage/plans/{period.plan_id}/?period={period.pk}")
         except ServiceError as e:
             status = _refused(form, e)
@@ -205,6 +214,8 @@ def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpRe
                 now=clock.now(),
                 submit="submit" in request.POST,
             )
+            done = gettext("報告を提出しました。確認を待っています。") if saved.state == "submitted" else None
+            messages.success(request, done or gettext("報告を下書き保存しました。まだ提出していません。"))
             return redirect(f"/manage/reports/{saved.pk}/")
         except ServiceError as e:
             status = _refused(form, e)
@@ -212,20 +223,40 @@ def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpRe
     return render(request, "progress/report_edit.html", ctx, status=status)
 
 
+def _report_page(
+    request: HttpRequest, report: gm.ProgressReport, *, review_form: Form | None = None, status: int = 200
+) -> HttpResponse:
+    """The report with its KPIs (actual beside baseline and targets) and the forms the user may use; a
+    refused review comes back here with its reason and the comment as typed."""
+    actuals = {a.kpi_id: a for a in report.actuals.all()}
+    kpis = [
+        {"kpi": k, "actual": actuals.get(k.pk), "reference": kpi_reference(k)}
+        for k in report.measure.kpis.prefetch_related("targets").order_by("order")
+    ]
+    ctx = {
+        "report": report,
+        "kpis": kpis,
+        "can_edit": can(request.user, "progress.edit", report.measure),
+        "can_review": can(request.user, "progress.review", report.measure.plan),
+        "review_form": review_form or f.ReviewForm(initial={"revision": report.revision}),
+        "submit_form": f.RevisionForm(initial={"revision": report.revision}),
+    }
+    return render(request, "progress/report.html", ctx, status=status)
+
+
 @guarded
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = svc.report_get(report_id)
     if not can(request.user, "progress.view", report):
         raise NotFound("not visible")
-    ctx = {
-        "report": report,
-        "actuals": report.actuals.select_related("kpi").order_by("kpi__order"),
-        "can_edit": can(request.user, "progress.edit", report.measure),
-        "can_review": can(request.user, "progress.review", report.measure.plan),
-        "review_form": f.ReviewForm(initial={"revision": report.revision}),
-        "submit_form": f.RevisionForm(initial={"revision": report.revision}),
-    }
-    return render(request, "progress/report.html", ctx)
+    return _report_page(request, report)
+
+
+DONE = {
+    "submit": gettext_lazy("報告を提出しました。確認を待っています。"),
+    "approve": gettext_lazy("報告を承認しました。公開の計画では住民にも見えます。"),
+    "return": gettext_lazy("報告を差し戻しました。"),
+}
 
 
 @guarded
@@ -250,10 +281,14 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
                 svc.progress_approve(request.user, report, revision=rev, now=clock.now(), comment=comment)
             else:
                 svc.progress_return(request.user, report, revision=rev, now=clock.now(), comment=comment)
+            messages.success(request, str(DONE[action]))
             return redirect(f"/manage/reports/{report.pk}/")
         except ServiceError as e:
             status = _refused(form, e)
-    return _form_page(request, form, gettext("報告の手続"), report.measure.plan, status=status)
+    elif not form.non_field_errors():
+        form.add_error(None, gettext("読み込み直してから操作してください。"))
+    report.refresh_from_db()
+    return _report_page(request, report, review_form=form if action != "submit" else None, status=status)
 
 
 @guarded
@@ -291,6 +326,7 @@ def plan_revise_view(request: HttpRequest, plan_id: int) -> HttpResponse:
                 fiscal_year=form.cleaned_data["fiscal_year"],
                 revision=form.cleaned_data["revision"],
             )
+            messages.success(request, gettext("次の版を下書きとして作りました。前の版との差分です。"))
             return redirect(f"/manage/plans/{plan.pk}/diff/{new.pk}/")
         except ServiceError as e:
             _refused(form, e)
@@ -312,6 +348,10 @@ def plan_publish_view(request: HttpRequest, plan_id: int) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
                 now=clock.now(),
                 publish=request.POST.get("action") != "withdraw",
+            )
+            withdrawn = request.POST.get("action") == "withdraw"
+            messages.success(
+                request, gettext("公開を取り下げました。") if withdrawn else gettext("公開しました。")
             )
             return redirect(f"/manage/plans/{plan.pk}/")
         except ServiceError as e:

@@ -105,3 +105,12 @@ def diff_rows(diff: Any) -> list[dict[str, Any]]:
         for c in diff.changed
         for ch in c.changes
     ]
+
+
+def kpi_reference(kpi: Any) -> str:
+    """What an actual is read against, in words: 「基準値 10件（令和6年度） / 目標 40件（令和9年度）、60件（令和11年度）」."""
+    base = "—"
+    if getattr(kpi, "has_baseline", True) and kpi.baseline_value:
+        base = _value({"value": kpi.baseline_value, "fiscal_year": kpi.baseline_fy})
+    targets = "、".join(_value({"value": t.value, "fiscal_year": t.fiscal_year}) for t in kpi.targets.all())
+    return gettext("基準値 %(b)s / 目標 %(t)s") % {"b": base, "t": targets or "—"}

@@ -5,8 +5,8 @@
 // config: {"chromium": "/usr/bin/chromium", "base": "http://127.0.0.1:PORT",
 //          "username": "...", "password": "...",
 //          "extraTags": ["best-practice"],                          // optional
-//          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP",
-//                     "fill": {"label": "value"}, "submit": "css selector"}]}   // fill/submit optional
+//          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP", "width": 390,
+//                     "fill": {"label": "value"}, "submit": "css selector"}]}   // width/fill/submit optional
 // Prints one JSON document on stdout: {"login": {locale: {...}}, "pages": [...]}.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -79,11 +79,14 @@ try {
   const contexts = {};
   for (const spec of config.pages) {
     const locale = spec.locale || "ja-JP";
-    if (!contexts[locale]) {
-      contexts[locale] = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-      out.login[locale] = await logIn(contexts[locale], locale);
+    const width = spec.width || 1280; // optional: a phone (390)
+    const key = `${locale} ${width}`;
+    if (!contexts[key]) {
+      contexts[key] = await browser.newContext({ locale, viewport: { width, height: 900 } });
+      const login = await logIn(contexts[key], locale);
+      if (!out.login[locale]) out.login[locale] = login;
     }
-    const page = await contexts[locale].newPage();
+    const page = await contexts[key].newPage();
     watchCsp(page);
     let response = await page.goto(spec.url, { waitUntil: "load" });
     if (spec.fill) for (const [label, value] of Object.entries(spec.fill)) await page.getByLabel(label).fill(value);
