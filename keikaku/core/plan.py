@@ -57,6 +57,13 @@ class Direction(StrEnum):
     QUALITATIVE = "qualitative"
 
 
+class KpiKind(StrEnum):
+    """活動指標 (what the office does: 研修の開催回数) or 成果指標 (what changes: オンライン申請率)."""
+
+    ACTIVITY = "activity"
+    OUTCOME = "outcome"
+
+
 class Decision(StrEnum):
     """評価 of a previous plan's measure (PDCA の A)."""
 
@@ -155,6 +162,7 @@ class Kpi(_Model):
     baseline: Value | None = None
     targets: list[Value] = Field(default_factory=list)
     direction: Direction | None = None
+    kind: KpiKind | None = Field(default=None, description="activity (活動指標) or outcome (成果指標)")
     provenance: Provenance | None = None
 
 
@@ -179,6 +187,7 @@ class Measure(_Model):
     schedule: list[ScheduleEntry] = Field(default_factory=list)
     deadline_fy: FiscalYearInt | None = None
     national_measures: list[str] = Field(default_factory=list)
+    notes: str | None = Field(default=None, description="備考 (notes)")
     provenance: Provenance | None = None
 
     @field_validator("priority_areas")

@@ -67,3 +67,13 @@ def compliance_of(doc: core.Plan, *, catalogue_id: int | None = None) -> list[Fi
             raise
         cat = None
     return check_plan(doc, catalogue=cat)
+
+
+def catalogue_national_measures() -> list[str]:
+    """The national measures (国の施策) the newest catalogue's example measures name, in the guide's order,
+    for the editor to pick from; [] when no catalogue is loaded."""
+    try:
+        _summary_row, doc = catalogue_get()
+    except NotFound:
+        return []
+    return list(dict.fromkeys(n.strip() for m in doc.measures for n in m.national_measures if n.strip()))

@@ -23,6 +23,8 @@ from keikaku.core.schedule import normalise_phase
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services import changes as log
+from keikaku.services.catalogues import catalogue_national_measures
+from keikaku.services.confidence import Unconfirmed, measure_unconfirmed
 from keikaku.services.errors import Conflict, NotFound, ServiceError
 from keikaku.services.people import Actor, can, require
 from keikaku.services.plans import department_resolve
@@ -42,6 +44,7 @@ MEASURE_LABELS = {
     "departments": "担当部署",
     "deadline": "期限年度",
     "national_measures": "国の施策",
+    "notes": "備考",
 }
 KPI_LABELS = {
     "indicator": "指標",
@@ -50,7 +53,9 @@ KPI_LABELS = {
     "baseline": "基準値",
     "baseline_fy": "基準年度",
     "targets": "目標値",
+    "kind": "指標の種類",
 }
+KPI_KINDS = {"activity": "活動指標", "outcome": "成果指標"}
 
 
 # ---- inputs ------------------------------------------------------------------------------------
@@ -70,6 +75,7 @@ class MeasureInput:
     departments: list[str] = field(default_factory=list)  # names: existing ones or a new one
     deadline_fy: int | None = None
     national_measures: list[str] = field(default_factory=list)
+    notes: str = ""
 
 
 @dataclass
@@ -80,6 +86,7 @@ class KpiInput:
     baseline_value: str = ""
     baseline_fy: int | None = None
     targets: list[tuple[str, int | None]] = field(default_factory=list)  # (value, fiscal year)
+    kind: str = ""  # activity (活動指標), outcome (成果指標) or "" (not said)
 
 
 def _fy(value: int | None, label: str) -> int | None:
@@ -122,6 +129,7 @@ def _clean_measure(plan: pm.Plan, data: MeasureInput) -> tuple[MeasureInput, pm.
         departments=departments,
         deadline_fy=_fy(data.deadline_fy, "期限年度"),
         national_measures=[n.strip() for n in data.national_measures if n.strip()],
+        notes=data.notes.strip()[:10_000],
     )
     return cleaned, policy
 
@@ -132,6 +140,8 @@ def _clean_kpi(data: KpiInput) -> KpiInput:
         raise ServiceError("KPI の指標を入力してください。")
     if data.direction and data.direction not in DIRECTIONS:
         raise ServiceError("KPI の方向は一覧から選んでください。")
+    if data.kind and data.kind not in KPI_KINDS:
+        raise ServiceError("指標の種類は 活動指標 か 成果指標 から選んでください。")
     targets = []
     for value, fy in data.targets:
         value = value.strip()
@@ -146,6 +156,7 @@ def _clean_kpi(data: KpiInput) -> KpiInput:
         baseline_value=data.baseline_value.strip()[:200],
         baseline_fy=_fy(data.baseline_fy, "基準年度"),
         targets=targets,
+        kind=data.kind,
     )
 
 
@@ -211,6 +222,8 @@ class MeasureEditor:
     departments: list[str]  # the measure's own as written, then the organisation's
     years: list[int]
     editable: bool  # a draft: the forms are offered
+    national: list[str] = field(default_factory=list)  # the loaded catalogue's national measures
+    unconfirmed: Unconfirmed = field(default_factory=Unconfirmed)  # 要確認: inferred pillars, guessed KPIs
 
 
 def measure_editor(actor: Actor, measure_id: int) -> MeasureEditor:
@@ -234,6 +247,8 @@ def measure_editor(actor: Actor, measure_id: int) -> MeasureEditor:
         departments=list(dict.fromkeys([*(d.written for d in ms.department_links.all()), *names])),
         years=schedule_years(plan, ms),
         editable=plan.status == pm.DRAFT,
+        national=catalogue_national_measures(),
+        unconfirmed=measure_unconfirmed(ms),
     )
 
 
@@ -271,7 +286,26 @@ def _measure_values(ms: pm.Measure) -> dict[str, Any]:
         "departments": [d.written for d in ms.department_links.order_by("order")],
         "deadline": log.fiscal(ms.deadline_fy) if ms.deadline_fy else "",
         "national_measures": list(ms.national_measures),
+        "notes": ms.notes or "",
     }
+
+
+def measure_input_of(ms: pm.Measure) -> MeasureInput:
+    """The measure as it is stored, as an input (to change one field of it)."""
+    return MeasureInput(
+        title=ms.title,
+        key=ms.key or "",
+        description=ms.description,
+        policy_id=ms.policy_id,
+        pillars=[r.code for r in ms.pillar_refs.order_by("order")],
+        priority_areas=list(ms.priority_areas),
+        priority=ms.priority,
+        reposted=ms.reposted,
+        departments=[d.written for d in ms.department_links.order_by("order")],
+        deadline_fy=ms.deadline_fy,
+        national_measures=list(ms.national_measures),
+        notes=ms.notes or "",
+    )
 
 
 def log_pillar(code: str) -> str:
@@ -292,6 +326,7 @@ def _kpi_values(k: pm.Kpi | None) -> dict[str, Any]:
         "baseline": k.baseline_value or "",
         "baseline_fy": log.fiscal(k.baseline_fy) if k.baseline_fy else "",
         "targets": [_target_text(t.value, t.fiscal_year) for t in k.targets.order_by("order")],
+        "kind": KPI_KINDS.get(k.kind or "", ""),
     }
 
 
@@ -314,6 +349,7 @@ def _write_measure(row: pm.Measure, data: MeasureInput, policy: pm.Policy | None
     row.reposted = data.reposted
     row.deadline_fy = data.deadline_fy
     row.national_measures = data.national_measures
+    row.notes = data.notes
 
 
 def _set_pillars(row: pm.Measure, data: MeasureInput) -> None:
@@ -520,6 +556,8 @@ def _write_kpi(k: pm.Kpi, data: KpiInput) -> None:
     k.has_baseline = bool(data.baseline_value or data.baseline_fy)
     k.baseline_value = data.baseline_value or None
     k.baseline_fy = data.baseline_fy
+    k.kind = data.kind or None
+    k.confirmed = True  # a person wrote (or looked at and saved) these values
     k.save()
     k.targets.all().delete()
     pm.KpiTarget.objects.bulk_create(
@@ -629,4 +667,28 @@ def schedule_set(
         log.log(
             actor, row.plan, "edit", f"{log.measure_label(row)} のスケジュール", lines, now=now, measure=row
         )
+    return row
+
+
+# ---- confirming what the importer guessed --------------------------------------------------------
+
+
+@transaction.atomic
+def measure_confirm(actor: Actor, measure: pm.Measure, *, revision: int, now: datetime) -> pm.Measure:
+    """A person checked the measure's low-confidence fields and keeps them: its pillars inferred at import
+    become ``edited`` (the person's choice) and its KPIs confirmed (keikaku.core.guesses flags them no
+    more). ``revision``: the measure's."""
+    require(actor, "plan.edit", measure.plan)
+    row = _locked_measure(measure, revision)
+    inferred = list(row.pillar_refs.filter(source="inferred").order_by("order"))
+    kpis = list(row.kpis.filter(confirmed=False).order_by("order"))
+    lines = []
+    if inferred:
+        row.pillar_refs.filter(pk__in=[r.pk for r in inferred]).update(source=EDITED, confidence=1.0)
+        lines.append(f"柱: {'、'.join(log_pillar(r.code) for r in inferred)}（推定）→ 確認済み")
+    if kpis:
+        pm.Kpi.objects.filter(pk__in=[k.pk for k in kpis]).update(confirmed=True)
+        lines += [f"KPI「{log.text(k.indicator)}」の値: 確認済み" for k in kpis]
+    _bump_measure(row, actor)
+    log.log(actor, row.plan, "edit", log.measure_label(row), lines or ["確認済み"], now=now, measure=row)
     return row

@@ -19,6 +19,7 @@ from keikaku.core.plan import MAX_FY, MIN_FY
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services import changes as log
+from keikaku.services.confidence import plan_unconfirmed
 from keikaku.services.editing import bump_plan, locked_plan
 from keikaku.services.errors import NotFound, ServiceError
 from keikaku.services.people import Actor, can, require
@@ -36,6 +37,7 @@ class PlanEditor:
     departments: list[str]  # the organisation's department names
     editable: bool  # a draft: the forms are offered
     may_approve: bool
+    to_check: dict[int, list[str]] = field(default_factory=dict)  # measure id → what is 要確認
 
 
 def plan_editor(actor: Actor, plan_id: int) -> PlanEditor:
@@ -53,6 +55,7 @@ def plan_editor(actor: Actor, plan_id: int) -> PlanEditor:
         departments=list(plan.organisation.departments.order_by("name").values_list("name", flat=True)),
         editable=plan.status == pm.DRAFT,
         may_approve=can(actor, "plan.approve", plan),
+        to_check={mid: u.labels for mid, u in plan_unconfirmed(plan).items()},
     )
 
 

@@ -219,7 +219,8 @@ def plan_workbook_export(actor: Actor, plan_id: int) -> tuple[str, bytes]:
 # ---- applying a workbook ------------------------------------------------------------------------
 
 
-def _measure_input(m: MeasureRow, policies: dict[str, int]) -> editing.MeasureInput:
+def _measure_input(m: MeasureRow, policies: dict[str, int], notes: str = "") -> editing.MeasureInput:
+    """The row as the editor's input; ``notes`` (not on the sheet) kept as stored."""
     return editing.MeasureInput(
         title=m.title,
         key=m.key,
@@ -232,10 +233,12 @@ def _measure_input(m: MeasureRow, policies: dict[str, int]) -> editing.MeasureIn
         departments=list(m.departments),
         deadline_fy=m.deadline_fy,
         national_measures=list(m.national_measures),
+        notes=notes,
     )
 
 
-def _kpi_input(k: KpiRow) -> editing.KpiInput:
+def _kpi_input(k: KpiRow, kind: str = "") -> editing.KpiInput:
+    """The row as the editor's input; ``kind`` (activity / outcome, not on the sheet) kept as stored."""
     return editing.KpiInput(
         indicator=k.indicator,
         unit=k.unit,
@@ -243,6 +246,7 @@ def _kpi_input(k: KpiRow) -> editing.KpiInput:
         baseline_value=k.baseline_value,
         baseline_fy=k.baseline_fy,
         targets=list(k.targets),
+        kind=kind,
     )
 
 
@@ -297,7 +301,7 @@ def plan_workbook_update(actor: Actor, plan_id: int, data: bytes, *, now: dateti
             "mu",
             editing.measure_update,
             ms,
-            _measure_input(m, policies),
+            _measure_input(m, policies, ms.notes),
             revision=_revision(ms.pk),
         )
     created: dict[int, pm.Measure] = {}
@@ -320,7 +324,15 @@ def plan_workbook_update(actor: Actor, plan_id: int, data: bytes, *, now: dateti
     }
     for row, k in changes.kpis:
         kpi = kpis[k.kpi_id or 0]
-        attempt(KPIS, row, "ku", editing.kpi_update, kpi, _kpi_input(k), revision=_revision(kpi.measure_id))
+        attempt(
+            KPIS,
+            row,
+            "ku",
+            editing.kpi_update,
+            kpi,
+            _kpi_input(k, kpi.kind or ""),
+            revision=_revision(kpi.measure_id),
+        )
     for row, k in changes.new_kpis:
         ms = measure_of(k.measure_id, k.new_measure)
         if ms is not None:

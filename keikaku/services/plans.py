@@ -180,6 +180,7 @@ def plan_save(
             reposted=ms.reposted,
             deadline_fy=ms.deadline_fy,
             national_measures=ms.national_measures,
+            notes=ms.notes or "",
             provenance=_prov(ms.provenance),
         )
         m.MeasurePillar.objects.bulk_create(
@@ -206,6 +207,7 @@ def plan_save(
                 baseline_value=k.baseline.value if k.baseline else None,
                 baseline_fy=k.baseline.fiscal_year if k.baseline else None,
                 direction=k.direction.value if k.direction else None,
+                kind=k.kind.value if k.kind else None,
                 provenance=_prov(k.provenance),
             )
             m.KpiTarget.objects.bulk_create(
@@ -287,6 +289,7 @@ def measure_to_core(ms: m.Measure) -> core.Measure:
                 else None,
                 targets=[core.Value(value=t.value, fiscal_year=t.fiscal_year) for t in k.targets.all()],
                 direction=core.Direction(k.direction) if k.direction else None,
+                kind=core.KpiKind(k.kind) if k.kind else None,
                 provenance=_prov_model(k.provenance),
             )
             for k in ms.kpis.all()
@@ -302,6 +305,7 @@ def measure_to_core(ms: m.Measure) -> core.Measure:
         ],
         deadline_fy=ms.deadline_fy,
         national_measures=list(ms.national_measures),
+        notes=ms.notes or None,
         provenance=_prov_model(ms.provenance),
     )
 

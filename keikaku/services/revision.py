@@ -125,6 +125,7 @@ def plan_revise(
     new = plan_save(new_doc, now=now, status=pm.DRAFT, previous=plan)
     new.contact, new.related_plans = dict(plan.contact or {}), list(plan.related_plans or [])
     new.save(update_fields=["contact", "related_plans"])  # related plans are not in the plan JSON
+    pm.Kpi.objects.filter(measure__plan=new).update(confirmed=True)  # the published version's, looked at
     new_rows = list(new.measures.order_by("order"))
     lineage = []
     for ms in rows:

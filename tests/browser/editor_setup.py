@@ -34,6 +34,18 @@ def main(username: str, password: str) -> dict[str, int]:
     if new is None:
         new = plan_revise(user, plan, now=now, revision=plan.revision)
     measure = next(m for m in new.measures.order_by("order") if m.kpis.exists())
+    # as an import leaves it: a source excerpt, an inferred pillar and a KPI year not in the excerpt, so
+    # that the page shows its 出典 and 要確認 sections to axe
+    measure.provenance = {
+        "source": "計画書.pdf",
+        "page": 12,
+        "line_start": 3,
+        "line_end": 5,
+        "text": measure.title,
+    }
+    measure.save()
+    measure.pillar_refs.update(source="inferred", confidence=0.4)
+    pm.Kpi.objects.filter(measure=measure).update(confirmed=False)
     return {
         "plan": new.pk,
         "measure": measure.pk,

@@ -49,6 +49,7 @@ def test_editor_pages_have_no_axe_violations_and_a_measure_is_edited_by_keyboard
         ("sections", f"{m}/plans/{plan}/edit/sections/"),
         ("policies", f"{m}/plans/{plan}/edit/policies/"),
         ("plan-workbook", f"{m}/plans/{plan}/edit/workbook/"),
+        ("measure-title", f"{m}/measures/{measure}/edit/title/"),
         ("workflow", f"{m}/plans/{plan}/workflow/"),
         ("preview", f"{m}/plans/{plan}/preview/"),
         ("history", f"{m}/measures/{measure}/history/"),

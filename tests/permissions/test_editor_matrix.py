@@ -99,6 +99,23 @@ EDITOR_CASES = [
         lambda p: {f"del{_kpi(p).pk}-revision": "1"},
     ),
     Case(
+        "measure title form", "GET", lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/title/", EDITORS_A
+    ),
+    Case(
+        "save measure title",
+        "POST",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/title/",
+        EDITORS_A,
+        lambda p: {f"t{p.bob_measure.pk}-revision": "1", f"t{p.bob_measure.pk}-title": "直した施策名"},
+    ),
+    Case(
+        "confirm measure",
+        "POST",
+        lambda p: f"/manage/measures/{p.bob_measure.pk}/confirm/",
+        EDITORS_A,
+        lambda p: {"confirm-revision": "1"},
+    ),
+    Case(
         "save schedule",
         "POST",
         lambda p: f"/manage/measures/{p.bob_measure.pk}/edit/schedule/",
@@ -324,6 +341,8 @@ def test_every_editor_route_is_in_the_matrix() -> None:
         "kpi_new",
         "schedule",
         "measure_delete",
+        "measure_confirm",
+        "measure_title",
         "measure_list",
         "kpi",
         "kpi_delete",

@@ -267,3 +267,36 @@ def test_plan_workbook_page_download_and_upload(people: People) -> None:
     assert not plan.measures.filter(title="直した施策名").exists()
     r = c.post(f"/manage/plans/{plan.pk}/edit/workbook/", {})
     assert r.status_code == 400 and "ブック (.xlsx) を選んでください" in r.content.decode()
+
+
+def test_inline_title_editing_with_and_without_htmx(people: People) -> None:
+    plan = _draft(people)
+    ms = people.other_measure
+    c = _client(people.alice)
+    url = f"/manage/measures/{ms.pk}/edit/title/"
+    listing = c.get(f"/manage/plans/{plan.pk}/edit/").content.decode()
+    assert f'hx-get="{url}"' in listing and f'href="{url}"' in listing
+    # htmx: the cell becomes a form, the save answers the cell again with the new title
+    cell = c.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert cell.startswith(f'<td id="title-{ms.pk}">') and "<form" in cell and "<html" not in cell
+    assert ESCAPED in cell and XSS not in cell
+    data = {f"t{ms.pk}-revision": str(ms.revision), f"t{ms.pk}-title": "その場で直した施策名"}
+    r = c.post(url, data, headers={"HX-Request": "true"})
+    assert (
+        r.status_code == 200
+        and "その場で直した施策名" in r.content.decode()
+        and "<form" not in r.content.decode()
+    )
+    ms.refresh_from_db()
+    assert ms.title == "その場で直した施策名" and ms.description.startswith("説明")  # the other fields kept
+    r = c.post(url, data, headers={"HX-Request": "true"})  # the same revision again: stale
+    assert r.status_code == 409 and "他の人" in r.content.decode() and "<form" in r.content.decode()
+    # without JavaScript: a page of its own, then back to the list
+    page = c.get(url).content.decode()
+    assert "<html" in page and f'name="t{ms.pk}-title"' in page
+    data = {f"t{ms.pk}-revision": str(ms.revision), f"t{ms.pk}-title": "フォームで直した施策名"}
+    r = c.post(url, data)
+    assert r.status_code == 302 and r["Location"] == f"/manage/plans/{plan.pk}/edit/#m-{ms.pk}"
+    assert "フォームで直した施策名" in c.get(r["Location"]).content.decode()
+    r = c.post(url, {f"t{ms.pk}-revision": str(ms.revision + 1), f"t{ms.pk}-title": ""})
+    assert r.status_code == 400

@@ -187,6 +187,7 @@ class Measure(models.Model):
     reposted = models.BooleanField("再掲", default=False)
     deadline_fy = models.IntegerField("期限年度", null=True, blank=True)
     national_measures = models.JSONField("国の施策", default=list, blank=True)
+    notes = models.TextField("備考", blank=True, default="")
     provenance = models.JSONField("出典", null=True, blank=True)
     departments = models.ManyToManyField(Department, through="MeasureDepartment", related_name="measures")
     revision = models.PositiveIntegerField(default=1)
@@ -235,6 +236,15 @@ class Kpi(models.Model):
     baseline_fy = models.IntegerField("基準年度", null=True, blank=True)
     has_baseline = models.BooleanField(default=False)
     direction = models.CharField("方向", max_length=20, choices=DIRECTIONS, null=True, blank=True)
+    kind = models.CharField(
+        "指標の種類",
+        max_length=20,
+        choices=[("activity", "活動指標"), ("outcome", "成果指標")],
+        null=True,
+        blank=True,
+    )
+    # a person looked at the values the importer read (keikaku.core.guesses flags the guessed ones until then)
+    confirmed = models.BooleanField("確認済み", default=False)
     provenance = models.JSONField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["order"])
 

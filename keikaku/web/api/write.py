@@ -321,6 +321,7 @@ def _measure_current(ms: pm.Measure) -> editing.MeasureInput:
         departments=[d.written for d in ms.department_links.order_by("order")],
         deadline_fy=ms.deadline_fy,
         national_measures=list(ms.national_measures),
+        notes=ms.notes or "",
     )
 
 
@@ -332,6 +333,7 @@ def _kpi_current(k: pm.Kpi) -> editing.KpiInput:
         baseline_value=k.baseline_value or "",
         baseline_fy=k.baseline_fy,
         targets=[(t.value, t.fiscal_year) for t in k.targets.order_by("order")],
+        kind=k.kind or "",
     )
 
 

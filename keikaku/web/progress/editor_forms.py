@@ -50,14 +50,35 @@ class MeasureForm(RevisionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     deadline_fy = forms.IntegerField(label=_("期限年度（西暦）"), required=False, **FY)
+    national_picked = forms.MultipleChoiceField(
+        label=_("関連する国の施策（手引の一覧から選ぶ）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     national_measures = forms.CharField(
-        label=_("関連する国の施策（1 行に 1 つ）"),
+        label=_("関連する国の施策（一覧にないもの。1 行に 1 つ）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    notes = forms.CharField(label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, policies: list[pm.Policy], departments: list[str], **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        policies: list[pm.Policy],
+        departments: list[str],
+        national: list[str] | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
+        self.national = list(national or [])
+        if self.national:
+            self.fields["national_picked"].choices = [(n, n) for n in self.national]
+        else:  # no catalogue loaded: the free text alone
+            del self.fields["national_picked"]
+            self.fields["national_measures"].label = _("関連する国の施策（1 行に 1 つ）")
+        if self.initial.get("national_all") is not None:
+            chosen = self.initial["national_all"]
+            self.initial["national_picked"] = [n for n in chosen if n in self.national]
+            self.initial["national_measures"] = "\n".join(n for n in chosen if n not in self.national)
         self.fields["policy"].choices = [("", gettext("（施策体系に位置付けない）"))] + [
             (p.pk, "\u3000" * p.depth + f"{p.key} {p.title}"[:120]) for p in policies
         ]
@@ -81,7 +102,9 @@ class MeasureForm(RevisionForm):
             "reposted": ms.reposted,
             "departments": [d.written for d in ms.department_links.all()],
             "deadline_fy": ms.deadline_fy,
+            "national_all": list(ms.national_measures),
             "national_measures": "\n".join(ms.national_measures),
+            "notes": ms.notes,
         }
 
     def to_input(self) -> MeasureInput:
@@ -98,7 +121,10 @@ class MeasureForm(RevisionForm):
             reposted=cd["reposted"],
             departments=[*cd["departments"], *_lines(cd["new_departments"])],
             deadline_fy=cd["deadline_fy"],
-            national_measures=_lines(cd["national_measures"]),
+            national_measures=list(
+                dict.fromkeys([*cd.get("national_picked", []), *_lines(cd["national_measures"])])
+            ),
+            notes=cd["notes"],
         )
 
 
@@ -117,6 +143,15 @@ class KpiForm(RevisionForm):
     direction = forms.ChoiceField(label=_("目指す方向"), required=False, choices=DIRECTION_CHOICES)
     baseline_value = forms.CharField(label=_("基準値"), required=False, max_length=200)
     baseline_fy = forms.IntegerField(label=_("基準年度（西暦）"), required=False, **FY)
+    kind = forms.ChoiceField(
+        label=_("指標の種類"),
+        required=False,
+        choices=[
+            ("", _("（指定しない）")),
+            ("activity", _("活動指標（取組の量）")),
+            ("outcome", _("成果指標（取組の成果）")),
+        ],
+    )
 
     def __init__(self, *args: Any, targets: int = 2, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -138,6 +173,7 @@ class KpiForm(RevisionForm):
             "direction": k.direction or "",
             "baseline_value": k.baseline_value or "",
             "baseline_fy": k.baseline_fy,
+            "kind": k.kind or "",
         }
         for i, t in enumerate(k.targets.all()):
             data[f"target_value_{i}"] = t.value
@@ -152,6 +188,7 @@ class KpiForm(RevisionForm):
             direction=cd["direction"],
             baseline_value=cd["baseline_value"],
             baseline_fy=cd["baseline_fy"],
+            kind=cd.get("kind") or "",
             targets=[
                 (cd.get(f"target_value_{i}") or "", cd.get(f"target_fy_{i}")) for i in range(self.targets)
             ],
@@ -282,3 +319,9 @@ class PolicyMoveForm(RevisionForm):
         self.fields["parent"].choices = [("", gettext("（最上位）"))] + [
             (p.pk, "\u3000" * p.depth + f"{p.key} {p.title}"[:100]) for p in policies
         ]
+
+
+class TitleForm(RevisionForm):
+    """The measure's title alone (inline editing on the plan editor's list)."""
+
+    title = forms.CharField(label=_("施策名"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,6 +7,7 @@ each form posts, then redirects back to the page (Post/Redirect/Get)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -56,12 +57,14 @@ def _page(request: HttpRequest, ed: svc.MeasureEditor, *, status: int = 200, **b
                 _with_revision(f, ms.revision)
     measure_form = bound.get("measure") or _measure_form(ed)
     kpi_forms = []
+    guessed = {k.pk: fields for k, fields in ed.unconfirmed.kpis}
     for k in ms.kpis.all():
         name = f"kpi{k.pk}"
         form = bound.get(name) or ef.KpiForm(
             initial=ef.KpiForm.initial_for(k, ms.revision), prefix=name, targets=_targets(k)
         )
-        kpi_forms.append((k, form, RevisionForm(initial={"revision": ms.revision}, prefix=f"del{k.pk}")))
+        delete = RevisionForm(initial={"revision": ms.revision}, prefix=f"del{k.pk}")
+        kpi_forms.append((k, form, delete, guessed.get(k.pk, [])))
     new_kpi = bound.get("new_kpi") or ef.KpiForm(initial={"revision": ms.revision}, prefix="newkpi")
     schedule_initial: dict[str, Any] = {"revision": ms.revision}
     schedule_initial.update({f"fy_{e.fiscal_year}": e.written for e in ms.schedule.all()})
@@ -78,6 +81,10 @@ def _page(request: HttpRequest, ed: svc.MeasureEditor, *, status: int = 200, **b
         "schedule_form": schedule,
         "phase_words": PHASE_WORDS,
         "inferred": sorted(r.code for r in ms.pillar_refs.all() if r.source == "inferred"),
+        "unconfirmed": ed.unconfirmed,
+        "source": ms.provenance or {},
+        "confirm_form": bound.get("confirm")
+        or RevisionForm(initial={"revision": ms.revision}, prefix="confirm"),
         "delete_form": bound.get("delete")
         or RevisionForm(initial={"revision": ms.revision}, prefix="delete"),
         "recent": changes.measure_changes(request.user, ms, limit=5 if conflict else 3),
@@ -88,7 +95,9 @@ def _page(request: HttpRequest, ed: svc.MeasureEditor, *, status: int = 200, **b
 
 def _measure_form(ed: svc.MeasureEditor, data: Any = None) -> ef.MeasureForm:
     initial = None if data is not None else ef.MeasureForm.initial_for(ed.measure)
-    return ef.MeasureForm(data, initial=initial, policies=ed.policies, departments=ed.departments)
+    return ef.MeasureForm(
+        data, initial=initial, policies=ed.policies, departments=ed.departments, national=ed.national
+    )
 
 
 def _saved(request: HttpRequest, measure: pm.Measure, anchor: str = "") -> HttpResponse:
@@ -197,3 +206,55 @@ def measure_delete(request: HttpRequest, measure_id: int) -> HttpResponse:
             messages.success(request, gettext("施策を削除しました。"))
             return redirect(f"/manage/plans/{measure.plan_id}/edit/#h-measures")
     return _page(request, svc.measure_editor(request.user, measure_id), status=status, delete=form)
+
+
+@guarded
+@require_POST
+def measure_confirm(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """「確認した」: the measure's inferred pillars and guessed KPI values kept as the person's choice."""
+    ed = svc.measure_editor(request.user, measure_id)
+    form = RevisionForm(request.POST, prefix="confirm")
+    status = 400
+    if form.is_valid():
+        status = _try(request, form, svc.measure_confirm, ed.measure) or 0
+        if not status:
+            messages.success(request, gettext("確認済みにしました。"))
+            return redirect(f"/manage/measures/{measure_id}/edit/")
+    return _page(request, svc.measure_editor(request.user, measure_id), status=status, confirm=form)
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def measure_title(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Inline editing of a measure's title on the plan editor's list: with htmx the list cell turns into a
+    one-field form and back (hx-get / hx-post swap the cell); without JavaScript the same form is a page
+    of its own that saves and returns to the list."""
+    ed = svc.measure_editor(request.user, measure_id)
+    ms = ed.measure
+    htmx = bool(getattr(request, "htmx", False))
+    prefix = f"t{ms.pk}"
+    status = 200
+    if request.method == "GET":
+        form: ef.TitleForm | None = (
+            None
+            if request.GET.get("show")
+            else ef.TitleForm(initial={"revision": ms.revision, "title": ms.title}, prefix=prefix)
+        )
+    else:
+        form = ef.TitleForm(request.POST, prefix=prefix)
+        status = 400
+        if form.is_valid():
+            data = replace(svc.measure_input_of(ms), title=form.cleaned_data["title"])
+            status = _try(request, form, svc.measure_update, ms, data) or 0
+            if not status:
+                if not htmx:
+                    messages.success(request, gettext("施策名を保存しました。"))
+                    return redirect(f"/manage/plans/{ms.plan_id}/edit/#m-{ms.pk}")
+                form, status = None, 200
+                ms = svc.measure_editor(request.user, measure_id).measure
+        if status == 409 and form is not None:
+            _with_revision(form, svc.measure_get(measure_id).revision)
+    ms.to_check = []  # type: ignore[attr-defined]
+    ctx = {"m": ms, "form": form, "editable": ed.editable}
+    template = "editor/_title_cell.html" if htmx else "editor/measure_title.html"
+    return render(request, template, ctx, status=status)

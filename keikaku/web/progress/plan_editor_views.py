@@ -26,6 +26,8 @@ from keikaku.web.progress.guards import guarded
 def _page(request: HttpRequest, ed: pe.PlanEditor, *, status: int = 200, **bound: Any) -> HttpResponse:
     plan = ed.plan
     rev = {"revision": plan.revision}
+    for m in ed.measures:
+        m.to_check = ed.to_check.get(m.pk, [])  # type: ignore[attr-defined]
     ctx = {
         "plan": plan,
         "ed": ed,
