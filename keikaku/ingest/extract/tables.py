@@ -156,7 +156,16 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
     if cols.title is None:
         return out
     banner: str | None = None
-    for group in _groups(grid, cols):
+    groups = list(_groups(grid, cols))
+    # A table that draws its bars as merged year cells says where each bar ends: a blank year cell in it
+    # is a year without the measure, not the previous phase going on (as it is in a table of words).
+    bars = any(
+        grid[g[0]][c].is_span_copy and grid[g[0]][c].colspan > 1
+        for g in groups
+        for c in cols.years
+        if c < len(grid[g[0]])
+    )
+    for group in groups:
         row = grid[group[0]]
         cells = [clean_text(c.text) for c in row]
         if banner_row(row, len(row)):
@@ -190,7 +199,7 @@ def read_rows(block: Block, cols: Columns, source: str) -> list[Row]:
             priority = True
         prov = block_provenance(source, block, title_cell)
         year_cells = [(fy, _phase_cell(row[c])) for c, fy in sorted(cols.years.items()) if c < len(row)]
-        schedule = fill_schedule(year_cells, empty_continues=True, provenance=prov) if year_cells else []
+        schedule = fill_schedule(year_cells, empty_continues=not bars, provenance=prov) if year_cells else []
         schedule = one_per_year(schedule)
         depts: list[str] = []
         kpis: list[Kpi] = []
@@ -320,9 +329,9 @@ def kpis_from_box(text: str, *, default_year: int | None = None) -> list[Kpi]:
 
 
 def _phase_cell(cell: Cell) -> str:
-    """A merged cell's copies continue the phase: give them as empty so the phase carries on."""
+    """A merged cell's copies continue the phase: give them as an arrow so the phase carries on."""
     if cell.is_span_copy:
-        return ""
+        return "→"
     text = clean_text(cell.text)
     return "→" if _BAR_CELL.match(text) else text
 

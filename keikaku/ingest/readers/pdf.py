@@ -45,6 +45,7 @@ from keikaku.ingest.readers.common import (
     table_text,
     tidy_spaces,
 )
+from keikaku.ingest.readers.pdf_bars import Box, filled_boxes, join_bars
 from keikaku.ingest.readers.pdf_cells import Chars, cell_text, clean_chars, place_cells
 from keikaku.ingest.readers.pdf_columns import cuts as column_cuts
 from keikaku.ingest.readers.pdf_columns import find_columns
@@ -261,7 +262,7 @@ def _index(points: list[float], v: float) -> int:
 
 
 def _find_tables(
-    textpage: Any, segments: list[tuple[float, float, float, float]], height: float
+    textpage: Any, segments: list[tuple[float, float, float, float]], height: float, fills: list[Box]
 ) -> list[_TableHit]:
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
@@ -302,8 +303,11 @@ def _find_tables(
             ]
             picked = sorted(p[0] for p in near)
             text = cell_text(chars.lines(picked), x1)
-            placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0)))
-        rows = place_cells(placed, len(ys) - 1, len(xs) - 1)
+            placed.append((r0, c0, Cell(text, rowspan=r1 - r0, colspan=c1 - c0), (x0, top, x1, bottom)))
+        bars = [f for f in fills if f[0] < xs[-1] and f[2] > xs[0] and f[1] < ys[-1] and f[3] > ys[0]]
+        rows = place_cells(
+            [(r, c, cell) for r, c, cell, _ in join_bars(placed, bars)], len(ys) - 1, len(xs) - 1
+        )
         if not rows:
             continue
         bbox = (xs[0], ys[0], xs[-1], ys[-1])
@@ -687,7 +691,9 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
                     record = _Page(i + 1, width, height, lines)
                     segments = _segments(page.raw)
                     if len(segments) >= 4 and lines:
-                        record.tables = _find_tables(textpage, segments, height)
+                        record.tables = _find_tables(
+                            textpage, segments, height, filled_boxes(page.raw, height)
+                        )
                     if not record.tables:
                         _text_columns(record, textpage)
                     if not record.tables and not record.columns and len(lines) >= TOL.pdf_grid_min_columns:

@@ -261,7 +261,7 @@ class Style:
     syn: dict[str, str]
     kpi_style: str  # lines, oneline, box, prose, rows (property table), columns (row table)
     sched_style: str  # chain, grid, yearlines, sentence, gantt_end, columns, none
-    grid_cells: str  # words, marks, arrows, span
+    grid_cells: str  # words, marks, arrows, span, bars (PDF only: filled cells, the word on the first)
     dept_style: str  # label, title_paren, sentence, column, row
     pillar_style: str  # policy, article, name, matrix, none
     dept_sep: str
@@ -414,7 +414,7 @@ def _style(seed: int, layout: str | None, fmt: str | None) -> Style:
     rng.shuffle(rest)
     field_order = ["desc", *rest] if rng.random() < 0.8 else rest[:1] + ["desc"] + rest[1:]
     markup = {"md": ["hash", "plain"], "docx": ["styles", "bold"], "html": ["h", "boldp"]}.get(fmt, ["plain"])
-    return Style(
+    style = Style(
         layout=layout, fmt=fmt, era=rng.choice(ERAS), chapter_num=rng.choice(CHAPTER_NUM), policy_num=policy_num,
         measure_num=measure_num, label_form=rng.choice(LABEL_FORMS), value_newline=rng.random() < 0.15, syn=syn,
         kpi_style=kpi_style, sched_style=sched_style, grid_cells=rng.choice(["words", "words", "marks", "arrows", "span"]),
@@ -424,12 +424,22 @@ def _style(seed: int, layout: str | None, fmt: str | None) -> Style:
         prev_plan=rng.random() < 0.6, glossary=rng.random() < 0.3, title_row=rng.random() < 0.4,
         gantt_row_label=rng.choice(["key_title", "key_title", "title", "key"]),
     )  # fmt: skip
+    if fmt == "pdf" and style.grid_cells == "span" and rng.random() < 0.5:
+        style.grid_cells = (
+            "bars"  # a Gantt chart drawn as filled cells (drawn after the rest: seeds keep their style)
+        )
+    return style
 
 
 def generate(seed: int, *, layout: str | None = None, fmt: str | None = None) -> GenPlan:
     """The plan of one seed (layout and format drawn unless given)."""
     rng, town, title, start, end, prev, measures, subtitle, published = _content(seed)
     style = _style(seed, layout, fmt)
+    ends = random.Random(f"keikaku-gen-{seed}-ends")  # its own stream: the other choices stay as they were
+    for m in measures:
+        if len(m.phases) > 1 and ends.random() < 0.2:  # a measure that ends before the plan does
+            for y in sorted(m.phases)[-ends.randint(1, len(m.phases) - 1) :]:
+                del m.phases[y]
     plan = GenPlan(seed, town, title, published, start, end, prev, [], measures, style, subtitle)
     _organise(plan, rng)
     return plan
