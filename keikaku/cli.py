@@ -454,6 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from keikaku.config import configure_logging
+
+    configure_logging()  # keikaku's loggers at KEIKAKU_LOG_LEVEL (Django's LOGGING says the same once it starts)
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import os
 import secrets
 import socket
@@ -58,6 +59,51 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [x.strip() for x in raw.split(",") if x.strip()]
+
+
+# ---------------------------------------------------------------- logging
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def log_level() -> str:
+    """KEIKAKU_LOG_LEVEL: the level of keikaku's own loggers (``keikaku.*``), default WARNING. Other
+    libraries' loggers (Django …) stay at WARNING whatever it says."""
+    raw = os.environ.get("KEIKAKU_LOG_LEVEL", "").strip().upper()
+    if not raw:
+        return "WARNING"
+    if raw not in LOG_LEVELS:
+        raise SystemExit(
+            f"設定エラー: KEIKAKU_LOG_LEVEL={raw!r} はログの水準ではありません（{' / '.join(LOG_LEVELS)}）"
+            f" / bad setting: KEIKAKU_LOG_LEVEL={raw!r} is not a log level ({', '.join(LOG_LEVELS)})"
+        )
+    return raw
+
+
+def logging_config() -> dict:
+    """Django's LOGGING: records go to standard error; keikaku's loggers at KEIKAKU_LOG_LEVEL, the rest
+    at WARNING."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": "WARNING"},
+        "loggers": {"keikaku": {"level": log_level()}},
+    }
+
+
+def configure_logging() -> None:
+    """The same without Django (the CLI before it starts Django, the importer's child process): a
+    standard-error handler on the root logger when it has none, keikaku's loggers at KEIKAKU_LOG_LEVEL."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
+    logging.getLogger("keikaku").setLevel(log_level())
 
 
 # ---------------------------------------------------------------- the secret key

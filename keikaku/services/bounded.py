@@ -39,7 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from keikaku.config import env_int
+from keikaku.config import configure_logging, env_int
 from keikaku.core.plan import Catalogue, Plan
 from keikaku.services.errors import ServiceError
 
@@ -121,13 +121,7 @@ def internal_message(name: str, exc_name: str) -> str:
 def _child_logging() -> None:
     """The child has no Django settings: its keikaku loggers (the importer's decisions at DEBUG) go to
     standard error at the level KEIKAKU_LOG_LEVEL names, as the parent's do."""
-    level = os.environ.get("KEIKAKU_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
-    logger = logging.getLogger("keikaku")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(level if level in logging.getLevelNamesMapping() else "WARNING")
+    configure_logging()
 
 
 def _limit_child(memory_mb: int, timeout: float) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from importlib import resources
 
 from keikaku.core.plan import Plan
 from keikaku.db.plans.models import Plan as PlanRow
+from keikaku.services import logs
 from keikaku.services.plans import plan_save
+
+logger = logging.getLogger(__name__)
 
 SAMPLES = ("sample_plan.json", "sample_plan_b.json")
 
@@ -31,7 +35,9 @@ def demo_load(*, now: datetime) -> list[str]:
             continue
         row = plan_save(plan, now=now)
         lines.append(f"sample plan loaded: {row.pk} {plan.title} ({len(plan.measures)} measures)")
-    return lines + _demo_catalogue(now=now)
+    _done = lines + _demo_catalogue(now=now)
+    logger.info("demo_load: %s -> %s (by %s)", "-", logs.ref(_done), "operator")
+    return _done
 
 
 def _demo_catalogue(*, now: datetime) -> list[str]:

@@ -10,6 +10,7 @@ change goes into the change log (keikaku.services.changes) old → new in Japane
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,11 +24,14 @@ from keikaku.core.schedule import normalise_phase
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services import changes as log
+from keikaku.services import logs
 from keikaku.services.catalogues import catalogue_national_measures
 from keikaku.services.confidence import Unconfirmed, measure_unconfirmed
 from keikaku.services.errors import Conflict, NotFound, ServiceError
 from keikaku.services.people import Actor, can, require
 from keikaku.services.plans import department_resolve
+
+logger = logging.getLogger(__name__)
 
 DIRECTIONS = {"increase": "増やす", "decrease": "減らす", "keep": "維持する", "qualitative": "実施・完了など"}
 EDITED = "edited"  # MeasurePillar.source of a pillar a person chose
@@ -394,7 +398,9 @@ def measure_update(
     if data.pillars_confirmed and not any(line.startswith("柱:") for line in lines):
         lines.append("柱: 確認済み")
     log.log(actor, row.plan, "edit", log.measure_label(row), lines, now=now, measure=row)
-    return row
+    _done = row
+    logger.info("measure_update: %s -> %s (by %s)", logs.ref(measure), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def _next_order(plan: pm.Plan) -> int:
@@ -439,7 +445,9 @@ def measure_create(
     bump_plan(plan_row, actor, now)
     lines = log.describe(MEASURE_LABELS, {}, _measure_values(row))
     log.log(actor, plan_row, "create", log.measure_label(row), lines, now=now, measure=row)
-    return row
+    _done = row
+    logger.info("measure_create: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -544,6 +552,7 @@ def measure_delete(actor: Actor, measure: pm.Measure, *, revision: int, now: dat
     row.delete()
     bump_plan(plan_row, actor, now)
     log.log(actor, plan_row, "delete", label, [f"削除: {label}"], now=now)
+    logger.info("measure_delete: %s -> %s (by %s)", logs.ref(measure), logs.ref(None), logs.by(actor))
 
 
 # ---- KPIs --------------------------------------------------------------------------------------
@@ -584,7 +593,9 @@ def kpi_create(actor: Actor, measure: pm.Measure, data: KpiInput, *, revision: i
     _bump_measure(row, actor)
     lines = log.describe(KPI_LABELS, {}, _kpi_values(k))
     log.log(actor, row.plan, "create", _kpi_label(row, k), lines, now=now, measure=row)
-    return k
+    _done = k
+    logger.info("kpi_create: %s -> %s (by %s)", logs.ref(measure), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -603,7 +614,9 @@ def kpi_update(actor: Actor, kpi: pm.Kpi, data: KpiInput, *, revision: int, now:
     lines = log.describe(KPI_LABELS, before, _kpi_values(k))
     if lines:
         log.log(actor, row.plan, "edit", _kpi_label(row, before), lines, now=now, measure=row)
-    return k
+    _done = k
+    logger.info("kpi_update: %s -> %s (by %s)", logs.ref(kpi), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -618,6 +631,7 @@ def kpi_delete(actor: Actor, kpi: pm.Kpi, *, revision: int, now: datetime) -> No
     k.delete()
     _bump_measure(row, actor)
     log.log(actor, row.plan, "delete", label, [f"削除: {label}"], now=now, measure=row)
+    logger.info("kpi_delete: %s -> %s (by %s)", logs.ref(kpi), logs.ref(None), logs.by(actor))
 
 
 # ---- schedule ----------------------------------------------------------------------------------
@@ -667,7 +681,9 @@ def schedule_set(
         log.log(
             actor, row.plan, "edit", f"{log.measure_label(row)} のスケジュール", lines, now=now, measure=row
         )
-    return row
+    _done = row
+    logger.info("schedule_set: %s -> %s (by %s)", logs.ref(measure), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 # ---- confirming what the importer guessed --------------------------------------------------------
@@ -691,4 +707,5 @@ def measure_confirm(actor: Actor, measure: pm.Measure, *, revision: int, now: da
         lines += [f"KPI「{log.text(k.indicator)}」の値: 確認済み" for k in kpis]
     _bump_measure(row, actor)
     log.log(actor, row.plan, "edit", log.measure_label(row), lines or ["確認済み"], now=now, measure=row)
+    logger.info("measure_confirm: %s -> %s (by %s)", logs.ref(measure), logs.ref(row), logs.by(actor))
     return row

@@ -11,6 +11,7 @@ A measure without a visible evaluation is 「未評価」 (:data:`NOT_EVALUATED`
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +21,12 @@ from django.db.models import Count
 from keikaku.core.plan import NOT_EVALUATED as NOT_EVALUATED  # re-exported
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.services import logs
 from keikaku.services.errors import NotFound, ServiceError
 from keikaku.services.people import Actor, can, require
 from keikaku.services.progress import _by, _locked, _save
+
+logger = logging.getLogger(__name__)
 
 EState = gm.Evaluation.State
 DRAFT, DECIDED, PUBLISHED = "draft", "decided", "published"  # EState's values
@@ -103,21 +107,27 @@ def _move(actor: Actor, ev: gm.Evaluation, revision: int, now: datetime, to: str
 def evaluation_decide(actor: Actor, ev: gm.Evaluation, *, revision: int, now: datetime) -> gm.Evaluation:
     """決定: the approver role accepts a draft evaluation as the organisation's decision (not public yet)."""
     require(actor, "evaluation.decide", ev.measure.plan)
-    return _move(actor, ev, revision, now, DECIDED)
+    _done = _move(actor, ev, revision, now, DECIDED)
+    logger.info("evaluation_decide: %s -> %s (by %s)", logs.ref(ev), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
 def evaluation_publish(actor: Actor, ev: gm.Evaluation, *, revision: int, now: datetime) -> gm.Evaluation:
     """公開: a decided evaluation becomes public (pages, API, open data, reports)."""
     require(actor, "evaluation.decide", ev.measure.plan)
-    return _move(actor, ev, revision, now, PUBLISHED)
+    _done = _move(actor, ev, revision, now, PUBLISHED)
+    logger.info("evaluation_publish: %s -> %s (by %s)", logs.ref(ev), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
 def evaluation_withdraw(actor: Actor, ev: gm.Evaluation, *, revision: int, now: datetime) -> gm.Evaluation:
     """下書きに戻す: take a decided or published evaluation back to draft (no longer public)."""
     require(actor, "evaluation.decide", ev.measure.plan)
-    return _move(actor, ev, revision, now, DRAFT)
+    _done = _move(actor, ev, revision, now, DRAFT)
+    logger.info("evaluation_withdraw: %s -> %s (by %s)", logs.ref(ev), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def _year_move(actor: Actor, plan: pm.Plan, fiscal_year: int, now: datetime, frm: str, to: str) -> int:
@@ -139,11 +149,15 @@ def _year_move(actor: Actor, plan: pm.Plan, fiscal_year: int, now: datetime, frm
 def evaluations_decide(actor: Actor, plan: pm.Plan, fiscal_year: int, *, now: datetime) -> int:
     """Decide every draft evaluation of the plan's ``fiscal_year``; the number decided."""
     require(actor, "evaluation.decide", plan)
-    return _year_move(actor, plan, fiscal_year, now, DRAFT, DECIDED)
+    _done = _year_move(actor, plan, fiscal_year, now, DRAFT, DECIDED)
+    logger.info("evaluations_decide: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
 def evaluations_publish(actor: Actor, plan: pm.Plan, fiscal_year: int, *, now: datetime) -> int:
     """Publish every decided evaluation of the plan's ``fiscal_year``; the number published."""
     require(actor, "evaluation.decide", plan)
-    return _year_move(actor, plan, fiscal_year, now, DECIDED, PUBLISHED)
+    _done = _year_move(actor, plan, fiscal_year, now, DECIDED, PUBLISHED)
+    logger.info("evaluations_publish: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done

@@ -13,6 +13,7 @@ A department reporter exports and imports only their departments' workbooks; pla
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
 from keikaku.export.progress_xlsx import KpiLine, MeasureBlock, WorkbookSpec, filename, workbook_bytes
 from keikaku.ingest.progress_xlsx import MeasureIn, WorkbookProblem, check, read_workbook
+from keikaku.services import logs
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import Actor, can, membership, reportable_departments
 from keikaku.services.progress import (
@@ -36,6 +38,8 @@ from keikaku.services.progress import (
     progress_save_many,
     status_vocabulary,
 )
+
+logger = logging.getLogger(__name__)
 
 NO_DEPARTMENT = 0
 NO_DEPARTMENT_NAME = "（担当部署の記載なし）"
@@ -359,4 +363,8 @@ def progress_workbook_import(
         i = getattr(e, "item", 0)
         name, _ms, m, _rep = todo[i] if 0 <= i < len(todo) else todo[0]
         raise WorkbookRejected([WorkbookProblem(name, str(e), "進捗報告", m.row, "G")]) from e
-    return ImportResult(changed=len(todo), unchanged=unchanged, empty=empty, skipped=tuple(skipped))
+    _done = ImportResult(changed=len(todo), unchanged=unchanged, empty=empty, skipped=tuple(skipped))
+    logger.info(
+        "progress_workbook_import: %s -> %s (by %s)", logs.ref(period), logs.ref(_done), logs.by(actor)
+    )
+    return _done

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -22,11 +23,14 @@ from keikaku.core.plan import Catalogue, Plan
 from keikaku.core.validation import Problem, has_errors, plan_rules
 from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
+from keikaku.services import logs
 from keikaku.services.bounded import ImportFailed, ParseTimeout, ParseTooLarge, document_parse
 from keikaku.services.errors import InvalidDocument, NotFound, PermissionDenied
 from keikaku.services.organisations import NewOrganisation, may_create_organisation, organisation_create
 from keikaku.services.people import can
 from keikaku.services.plans import catalogue_save, organisation_find, plan_save
+
+logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 0.6
 __all__ = ["ImportFailed", "ParseTimeout", "ParseTooLarge", "document_read", "plan_import"]
@@ -114,7 +118,9 @@ def plan_import(
         result = ImportResult(doc, [], kind="catalogue")
         if store:
             result.stored_id = catalogue_save(doc, now=now).pk
-        return result
+        _done = result
+        logger.info("plan_import: %s -> %s (by %s)", logs.ref(path), logs.ref(_done), "operator")
+        return _done
     if not doc.measures:
         raise ImportFailed(
             f"計画として読み取れません (施策が見つかりません) / no measures found: {path.name} does not look like a plan",
@@ -132,7 +138,9 @@ def plan_import(
             raise DuplicateDocument(duplicate, path.name)
         row = plan_save(doc, now=now, status=status, source_bytes=source_bytes, previous=duplicate)
         result.stored_id = row.pk
-    return result
+    _done = result
+    logger.info("plan_import: %s -> %s (by %s)", logs.ref(path), logs.ref(_done), "operator")
+    return _done
 
 
 # ---- the web import: upload → review → store as draft ------------------------------------------
@@ -203,13 +211,16 @@ def upload_discard(token: str) -> None:
     """Delete an upload's temporary folder (nothing when it is gone already)."""
     if _TOKEN.match(token or ""):
         shutil.rmtree(uploads_dir() / token, ignore_errors=True)
+    logger.info("upload_discard: %s -> %s (by %s)", logs.ref(token), logs.ref(None), "operator")
 
 
 def uploads_prune(*, now: datetime) -> int:
     """Delete uploads older than UPLOAD_TTL (reviews never finished); returns how many."""
     root, n = uploads_dir(), 0
     if not root.is_dir():
-        return 0
+        _done = 0
+        logger.info("uploads_prune: %s -> %s (by %s)", "-", logs.ref(_done), "operator")
+        return _done
     for folder in root.iterdir():
         try:
             age = now - datetime.fromtimestamp(folder.stat().st_mtime, tz=UTC)
@@ -218,7 +229,9 @@ def uploads_prune(*, now: datetime) -> int:
         if folder.is_dir() and age > UPLOAD_TTL:
             shutil.rmtree(folder, ignore_errors=True)
             n += 1
-    return n
+    _done = n
+    logger.info("uploads_prune: %s -> %s (by %s)", "-", logs.ref(_done), "operator")
+    return _done
 
 
 def upload_receive(
@@ -426,4 +439,6 @@ def import_store(
         organisation=org,
     )
     upload_discard(token)
-    return row
+    _done = row
+    logger.info("import_store: %s -> %s (by %s)", logs.ref(token), logs.ref(_done), logs.by(actor))
+    return _done

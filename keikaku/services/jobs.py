@@ -28,11 +28,11 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from keikaku.core.plan import Plan
-from keikaku.services import imports
+from keikaku.services import imports, logs
 from keikaku.services.bounded import Limits, timeout_message
 from keikaku.services.errors import InvalidDocument, NotFound, ServiceError
 
-log = logging.getLogger(__name__)
+log = logger = logging.getLogger(__name__)
 
 QUEUED, READING, READY, FAILED = "queued", "reading", "ready", "failed"
 # a job still "running" this long after the parse's time limit lost its worker (stopped, killed)
@@ -84,7 +84,9 @@ def import_submit(actor: Any, filename: str, chunks: Iterable[bytes], *, now: da
     imports._require_importer(actor)  # (upload_receive checks again)
     _finished_jobs_prune(now=now)
     token = imports.upload_receive(actor, filename, chunks, now=now, start=start)
-    return import_job_get(actor, token, now=now)
+    _done = import_job_get(actor, token, now=now)
+    logger.info("import_submit: %s -> %s (by %s)", logs.ref(filename), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def _finished_jobs_prune(*, now: datetime) -> None:

@@ -12,6 +12,7 @@ sizes are not cached yet (at most ``SIZED_PER_REQUEST`` plans a request).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,9 +26,12 @@ from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS
 from keikaku.db.plans import models as m
 from keikaku.export import dcat
 from keikaku.export.csv import plan_csv
+from keikaku.services import logs
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import dump_document, plan_export
 from keikaku.services.portal import OrganisationEntry, generation, organisations_by_prefecture
+
+logger = logging.getLogger(__name__)
 
 CATALOGUE_TITLE = "自治体のデジタル・データ活用計画"
 DESCRIPTION_CHARS = 400  # of the plan's 計画の目的, in the dataset description
@@ -403,7 +407,9 @@ def site_search_index(plan_ids: Iterable[int]) -> list[IndexedMeasure]:
                 departments=tuple(d.written for d in ms.department_links.all()),
             )
         )
-    return out
+    _done = out
+    logger.info("site_search_index: %s -> %s (by %s)", logs.ref(plan_ids), logs.ref(_done), "operator")
+    return _done
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ admin, so that they see (and can hand on) the draft they import into it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,11 @@ from keikaku.core.plan import OrganisationKind
 from keikaku.core.prefectures import PREFECTURES
 from keikaku.db.accounts.models import Role
 from keikaku.db.plans import models as pm
+from keikaku.services import logs
 from keikaku.services.errors import PermissionDenied, ServiceError
 from keikaku.services.people import membership_set
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,4 +92,6 @@ def organisation_create(actor: Any, data: NewOrganisation) -> pm.Organisation:
         kind=organisation_kind(data.name, prefecture=is_pref),
     )
     membership_set(actor, org, Role.ADMIN)
-    return org
+    _done = org
+    logger.info("organisation_create: %s -> %s (by %s)", logs.ref(data), logs.ref(_done), logs.by(actor))
+    return _done

@@ -22,6 +22,7 @@ Actions (``obj`` in brackets):
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,10 @@ from django.db import transaction
 
 from keikaku.db.accounts.models import ApiToken, Membership, Role
 from keikaku.db.plans import models as pm
+from keikaku.services import logs
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
+
+logger = logging.getLogger(__name__)
 
 # Who acts in a use case: a login, the anonymous public, or None — the operator at the server's command
 # line (keikaku load / import / publish / user), who may do anything the command offers.
@@ -171,7 +175,9 @@ def membership_set(
     )
     ms.departments.set(departments)
     user.__dict__.pop("_keikaku_memberships", None)
-    return ms
+    _done = ms
+    logger.info("membership_set: %s -> %s (by %s)", logs.ref(user), logs.ref(_done), "operator")
+    return _done
 
 
 # ---- departments -------------------------------------------------------------------------------
@@ -210,7 +216,9 @@ def department_merge(
         keep._history_user = actor
     keep.save()
     alias.delete()
-    return MergeResult(department=keep, links_moved=moved, reporters_moved=reporters, aliases=names)
+    _done = MergeResult(department=keep, links_moved=moved, reporters_moved=reporters, aliases=names)
+    logger.info("department_merge: %s -> %s (by %s)", logs.ref(keep), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 # ---- API tokens --------------------------------------------------------------------------------
@@ -238,7 +246,9 @@ def token_create(
         created_at=now,
         expires_at=expires_at,
     )
-    return row, token
+    _done = row, token
+    logger.info("token_create: %s -> %s (by %s)", logs.ref(name), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def token_authenticate(token: str, *, now: datetime) -> Any | None:
@@ -260,6 +270,7 @@ def token_revoke(actor: Actor, token_id: int) -> None:
         raise PermissionDenied("他人のトークンです / not your token")
     row.revoked = True
     row.save(update_fields=["revoked"])
+    logger.info("token_revoke: %s -> %s (by %s)", logs.ref(token_id), logs.ref(None), logs.by(actor))
 
 
 @dataclass(frozen=True)
@@ -294,7 +305,9 @@ def user_upsert(
     elif created:
         user.set_unusable_password()
     user.save()
-    return UserUpsert(user, created)
+    _done = UserUpsert(user, created)
+    logger.info("user_upsert: %s -> %s (by %s)", logs.ref(username), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def organisation_lookup(name_or_id: str) -> pm.Organisation:

@@ -6,6 +6,7 @@ keikaku.services.editing: ``actor`` first and ``plan.edit`` before writing, draf
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,11 +20,14 @@ from keikaku.core.plan import MAX_FY, MIN_FY
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.services import changes as log
+from keikaku.services import logs
 from keikaku.services.confidence import plan_unconfirmed
 from keikaku.services.editing import bump_plan, locked_plan
 from keikaku.services.errors import NotFound, ServiceError
 from keikaku.services.people import Actor, can, require
 from keikaku.services.plans import plan_get
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,9 @@ def plan_update(actor: Actor, plan: pm.Plan, data: PlanInput, *, revision: int, 
     lines = log.describe(PLAN_LABELS, before, _plan_values(row))
     if lines:
         log.log(actor, row, "edit", "計画", lines, now=now)
-    return row
+    _done = row
+    logger.info("plan_update: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 # ---- narrative sections ------------------------------------------------------------------------
@@ -221,7 +227,9 @@ def section_create(
     )
     bump_plan(row, actor, now)
     log.log(actor, row, "create", _section_label(title), [f"本文: {log.text(text)}"], now=now)
-    return s
+    _done = s
+    logger.info("section_create: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -240,7 +248,9 @@ def section_update(
     labels = {"key": "番号", "title": "見出し", "text": "本文"}
     lines = log.describe(labels, before, {"key": key_ or "", "title": title, "text": text})
     log.log(actor, row, "edit", _section_label(before["title"]), lines, now=now)
-    return s
+    _done = s
+    logger.info("section_update: %s -> %s (by %s)", logs.ref(section), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -271,6 +281,7 @@ def section_delete(actor: Actor, section: pm.Section, *, revision: int, now: dat
     _renumber_sections(row, list(pm.Section.objects.filter(plan=row).order_by("order", "pk")))
     bump_plan(row, actor, now)
     log.log(actor, row, "delete", label, [f"削除: {label}"], now=now)
+    logger.info("section_delete: %s -> %s (by %s)", logs.ref(section), logs.ref(None), logs.by(actor))
 
 
 # ---- the policy tree ---------------------------------------------------------------------------
@@ -340,7 +351,9 @@ def policy_create(
     where = f"（上位: {log.text(parent.key)}）" if parent else ""
     log.log(actor, row, "create", _policy_label(key, title), [f"追加{where}"], now=now)
     p.refresh_from_db()
-    return p
+    _done = p
+    logger.info("policy_create: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -359,7 +372,9 @@ def policy_update(
     bump_plan(row, actor, now)
     lines = log.describe({"key": "番号", "title": "名称"}, before, {"key": key, "title": title})
     log.log(actor, row, "edit", _policy_label(before["key"], before["title"]), lines, now=now)
-    return p
+    _done = p
+    logger.info("policy_update: %s -> %s (by %s)", logs.ref(policy), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -425,3 +440,4 @@ def policy_delete(actor: Actor, policy: pm.Policy, *, revision: int, now: dateti
     _renumber_policies(row, _tree(row))
     bump_plan(row, actor, now)
     log.log(actor, row, "delete", label, [f"削除: {label}（施策 {n} 件は施策体系なしに）"], now=now)
+    logger.info("policy_delete: %s -> %s (by %s)", logs.ref(policy), logs.ref(None), logs.by(actor))

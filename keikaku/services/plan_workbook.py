@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,10 +39,12 @@ from keikaku.export.plan_xlsx import (
     workbook_bytes,
 )
 from keikaku.ingest.plan_xlsx import Problem, compare, read_workbook
-from keikaku.services import editing
+from keikaku.services import editing, logs
 from keikaku.services.errors import NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import Actor, can, require
 from keikaku.services.plans import plan_get
+
+logger = logging.getLogger(__name__)
 
 MAX_TARGET_PAIRS = 10
 PILLAR_ORDER = [p.code for p in PILLARS]  # the editor's order (editing._clean_measure)
@@ -272,7 +275,11 @@ def plan_workbook_update(actor: Actor, plan_id: int, data: bytes, *, now: dateti
     if problems:
         raise PlanWorkbookRejected(problems)
     if changes.empty:
-        return WorkbookUpdate()
+        _done = WorkbookUpdate()
+        logger.info(
+            "plan_workbook_update: %s -> %s (by %s)", logs.ref(plan_id), logs.ref(_done), logs.by(actor)
+        )
+        return _done
     try:
         editing.require_draft(plan)
     except ServiceError as e:
@@ -343,10 +350,12 @@ def plan_workbook_update(actor: Actor, plan_id: int, data: bytes, *, now: dateti
             attempt(SCHEDULE, row, "su", editing.schedule_set, ms, list(s.cells), revision=_revision(ms.pk))
     if problems:
         raise PlanWorkbookRejected(problems)  # the whole transaction rolls back
-    return WorkbookUpdate(
+    _done = WorkbookUpdate(
         measures_changed=counts.get("mu", 0),
         measures_created=counts.get("mc", 0),
         kpis_changed=counts.get("ku", 0),
         kpis_created=counts.get("kc", 0),
         schedules_changed=counts.get("su", 0),
     )
+    logger.info("plan_workbook_update: %s -> %s (by %s)", logs.ref(plan_id), logs.ref(_done), logs.by(actor))
+    return _done

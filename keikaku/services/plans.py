@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,9 +12,12 @@ from django.db.models import Count, Prefetch
 
 from keikaku.core import plan as core
 from keikaku.db.plans import models as m
+from keikaku.services import logs
 from keikaku.services.errors import NotFound
 from keikaku.services.people import Actor
 from keikaku.services.rows import Rows
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,9 @@ def plan_save(
     from keikaku.services.search import search_index_plan  # search builds on plans; imported late
 
     search_index_plan(row.pk)
-    return row
+    _done = row
+    logger.info("plan_save: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), "operator")
+    return _done
 
 
 def plan_get(plan_id: int) -> m.Plan:
@@ -405,12 +411,14 @@ def plan_list(
 
 @transaction.atomic
 def catalogue_save(cat: core.Catalogue, *, now: datetime) -> m.Catalogue:
-    return m.Catalogue.objects.create(
+    _done = m.Catalogue.objects.create(
         title=cat.title,
         published=cat.published or "",
         document=cat.model_dump(mode="json", exclude_none=True),
         created_at=now,
     )
+    logger.info("catalogue_save: %s -> %s (by %s)", logs.ref(cat), logs.ref(_done), "operator")
+    return _done
 
 
 def dump_document(doc: core.Plan | core.Catalogue) -> str:
@@ -452,4 +460,6 @@ def plan_publish(
     row.save(update_fields=["status", "revision", "updated_at"])
     line = f"状態: {before} → {row.get_status_display()}"
     changes.log(actor, row, "publish" if publish else "withdraw", "計画", [line], now=now, comment=comment)
-    return row
+    _done = row
+    logger.info("plan_publish: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done

@@ -9,6 +9,7 @@ parameter.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,13 @@ from keikaku.core.actuals import parse_actual as parse_actual_rule
 from keikaku.db.accounts.models import Membership, Role
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.services import logs
 from keikaku.services.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from keikaku.services.people import Actor, reportable_departments, require
 from keikaku.services.rollup import changed, visible_reports
 from keikaku.services.rollup import plan_status_counts as plan_status_counts  # re-exported
+
+logger = logging.getLogger(__name__)
 
 State = gm.ProgressReport.State
 
@@ -52,6 +56,9 @@ def status_vocabulary_set(actor: Actor, organisation: pm.Organisation, words: li
             gm.ProgressStatus(organisation=organisation, order=i, label=w, kind=k)
             for i, (w, k) in enumerate(words)
         )
+    logger.info(
+        "status_vocabulary_set: %s -> %s (by %s)", logs.ref(organisation), logs.ref(None), logs.by(actor)
+    )
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -116,7 +123,9 @@ def period_create(
         raise Conflict("その報告期間はすでにあります / that period exists already")
     period = gm.ReportingPeriod(plan=plan, fiscal_year=fiscal_year, quarter=quarter, due_date=due_date)
     _save(period, actor)
-    return period
+    _done = period
+    logger.info("period_create: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -144,7 +153,9 @@ def period_update(
         obj.due_date = due_date
     obj.revision += 1
     _save(obj, actor)
-    return obj
+    _done = obj
+    logger.info("period_update: %s -> %s (by %s)", logs.ref(period), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 # ---- progress reports ----------------------------------------------------------------------------
@@ -353,7 +364,9 @@ def progress_save(
         )
         if _actual_changed(row, a, checks[a.kpi_id].rule.unit):
             _save(row, actor)
-    return report
+    _done = report
+    logger.info("progress_save: %s -> %s (by %s)", logs.ref(measure), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @dataclass(frozen=True)
@@ -494,7 +507,9 @@ def progress_save_many(
         _update_rows(gm.KpiActual, change, ["value_number", "unit", "value_text"])
         bulk_update_with_history(change, gm.KpiActual, [], **history)
     changed()  # bulk history rows send no signal: tell cached dashboards
-    return reports
+    _done = reports
+    logger.info("progress_save_many: %s -> %s (by %s)", logs.ref(period), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 _REPORT_FIELDS = [
@@ -523,7 +538,9 @@ def progress_submit(
     obj.state, obj.submitted_at, obj.updated_at, obj.updated_by = State.SUBMITTED, now, now, _by(actor)
     obj.revision += 1
     _save(obj, actor)
-    return obj
+    _done = obj
+    logger.info("progress_submit: %s -> %s (by %s)", logs.ref(report), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -542,17 +559,23 @@ def progress_review(
     obj.reviewed_by, obj.reviewed_at, obj.updated_at = _by(actor), now, now
     obj.revision += 1
     _save(obj, actor)
-    return obj
+    _done = obj
+    logger.info("progress_review: %s -> %s (by %s)", logs.ref(report), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def progress_approve(
     actor: Actor, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str = ""
 ):
-    return progress_review(actor, report, approve=True, revision=revision, now=now, comment=comment)
+    _done = progress_review(actor, report, approve=True, revision=revision, now=now, comment=comment)
+    logger.info("progress_approve: %s -> %s (by %s)", logs.ref(report), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def progress_return(actor: Actor, report: gm.ProgressReport, *, revision: int, now: datetime, comment: str):
-    return progress_review(actor, report, approve=False, revision=revision, now=now, comment=comment)
+    _done = progress_review(actor, report, approve=False, revision=revision, now=now, comment=comment)
+    logger.info("progress_return: %s -> %s (by %s)", logs.ref(report), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def reports_visible(user: Any, plan: pm.Plan, period: gm.ReportingPeriod | None = None):
@@ -639,7 +662,9 @@ def reminders_send(*, today: date, days_before: int = 7) -> ReminderResult:
                 recipient_list=[addr],
             )
             n_messages += 1
-    return ReminderResult(periods=n_periods, messages=n_messages, late_measures=n_late)
+    _done = ReminderResult(periods=n_periods, messages=n_messages, late_measures=n_late)
+    logger.info("reminders_send: %s -> %s (by %s)", logs.ref(days_before), logs.ref(_done), "operator")
+    return _done
 
 
 # ---- evaluations ---------------------------------------------------------------------------------
@@ -688,4 +713,6 @@ def evaluation_save(
         raise Conflict(
             "同時に別の人が評価を登録しました / someone saved this evaluation at the same time"
         ) from None
-    return obj
+    _done = obj
+    logger.info("evaluation_save: %s -> %s (by %s)", logs.ref(measure), logs.ref(_done), logs.by(actor))
+    return _done

@@ -11,6 +11,7 @@ such an evaluation is written <未評価> (decision empty) and carried over.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -20,9 +21,12 @@ from django.db import transaction
 from keikaku.core import plan as core
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.services import logs
 from keikaku.services.errors import Conflict, ServiceError
 from keikaku.services.people import Actor, require
 from keikaku.services.plans import measure_to_core, plan_export, plan_save
+
+logger = logging.getLogger(__name__)
 
 Decision = gm.Decision
 NOT_EVALUATED = core.NOT_EVALUATED
@@ -142,7 +146,9 @@ def plan_revise(
             )
         )
     gm.MeasureLineage.objects.bulk_create(lineage)
-    return new
+    _done = new
+    logger.info("plan_revise: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 # ---- diff ----------------------------------------------------------------------------------------
@@ -275,4 +281,6 @@ def plan_create(
     )
     row = plan_save(doc, now=now, status=pm.DRAFT)
     assert row.organisation_id == organisation.pk  # plan_save finds the organisation by code or name
-    return row
+    _done = row
+    logger.info("plan_create: %s -> %s (by %s)", logs.ref(organisation), logs.ref(_done), logs.by(actor))
+    return _done

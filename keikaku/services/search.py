@@ -17,6 +17,7 @@ parameters or quoted FTS phrases.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -27,8 +28,11 @@ from keikaku.core.ranking import grams, highlight, normalise, rank, text_runs
 from keikaku.core.text import one_line
 from keikaku.db.plans import models as pm
 from keikaku.db.search.models import MeasureDocument
+from keikaku.services import logs
 from keikaku.services import search_backends as sb
 from keikaku.services.search_suggest import suggest_terms
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["normalise", "grams", "query_terms", "measure_search", "search_index_plan", "search_reindex"]
 
@@ -205,7 +209,9 @@ def search_index_plan(plan_id: int) -> int:
     MeasureDocument.objects.filter(plan_id=plan_id).delete()
     docs = _documents_for_plans([plan_id])
     MeasureDocument.objects.bulk_create(docs, batch_size=500)
-    return len(docs)
+    _done = len(docs)
+    logger.info("search_index_plan: %s -> %s (by %s)", logs.ref(plan_id), logs.ref(_done), "operator")
+    return _done
 
 
 def search_reindex(*, batch: int = 50, progress: bool = False) -> int:
@@ -225,7 +231,9 @@ def search_reindex(*, batch: int = 50, progress: bool = False) -> int:
             docs = _documents_for_plans(ids[i : i + batch])
             MeasureDocument.objects.bulk_create(docs, batch_size=1000)
             total += len(docs)
-    return total
+    _done = total
+    logger.info("search_reindex: %s -> %s (by %s)", "-", logs.ref(_done), "operator")
+    return _done
 
 
 # ---------------------------------------------------------------- querying

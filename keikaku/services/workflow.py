@@ -15,17 +15,20 @@ would follow.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 
 from keikaku.db.plans import models as pm
-from keikaku.services import changes
+from keikaku.services import changes, logs
 from keikaku.services.errors import Conflict, NotFound, ServiceError
 from keikaku.services.people import Actor, can, require
 from keikaku.services.plans import plan_get, plan_publish
 from keikaku.services.revision import PlanDiff, plan_diff
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["plan_approve", "plan_publish", "plan_return", "plan_review", "plan_submit", "plan_withdraw"]
 
@@ -71,7 +74,7 @@ def _step(
 def plan_submit(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, comment: str = "") -> pm.Plan:
     """確認依頼: a draft goes to the approver's review. Editors and the admin."""
     require(actor, "plan.edit", plan)
-    return _step(
+    _done = _step(
         actor,
         plan,
         revision=revision,
@@ -81,13 +84,15 @@ def plan_submit(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, co
         to=pm.REVIEW,
         comment=comment,
     )
+    logger.info("plan_submit: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
 def plan_approve(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, comment: str = "") -> pm.Plan:
     """承認: the approver approves a version in review (it may then be published)."""
     require(actor, "plan.approve", plan)
-    return _step(
+    _done = _step(
         actor,
         plan,
         revision=revision,
@@ -97,6 +102,8 @@ def plan_approve(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, c
         to=pm.APPROVED,
         comment=comment,
     )
+    logger.info("plan_approve: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 @transaction.atomic
@@ -105,7 +112,7 @@ def plan_return(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, co
     require(actor, "plan.approve", plan)
     if not comment.strip():
         raise ServiceError("差し戻す理由（直してほしいこと）をコメントに書いてください。")
-    return _step(
+    _done = _step(
         actor,
         plan,
         revision=revision,
@@ -115,12 +122,16 @@ def plan_return(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, co
         to=pm.DRAFT,
         comment=comment,
     )
+    logger.info("plan_return: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def plan_withdraw(actor: Actor, plan: pm.Plan, *, revision: int, now: datetime, comment: str = "") -> pm.Plan:
     """公開の取り下げ: the approver takes a published version back to draft (residents no longer see it)."""
     require(actor, "plan.approve", plan)
-    return plan_publish(actor, plan, revision=revision, now=now, publish=False, comment=comment)
+    _done = plan_publish(actor, plan, revision=revision, now=now, publish=False, comment=comment)
+    logger.info("plan_withdraw: %s -> %s (by %s)", logs.ref(plan), logs.ref(_done), logs.by(actor))
+    return _done
 
 
 def published_version(plan: pm.Plan) -> pm.Plan | None:
@@ -160,7 +171,7 @@ def plan_review(actor: Actor, plan_id: int) -> Review:
     published = published_version(plan)
     diff = plan_diff(published, plan) if published is not None and published.pk != plan.pk else None
     steps = [c for c in changes.plan_changes(actor, plan) if c.action in WORKFLOW_ACTIONS]
-    return Review(
+    _done = Review(
         plan=plan,
         may_edit=can(actor, "plan.edit", plan),
         may_approve=can(actor, "plan.approve", plan),
@@ -168,3 +179,5 @@ def plan_review(actor: Actor, plan_id: int) -> Review:
         published=published,
         diff=diff,
     )
+    logger.info("plan_review: %s -> %s (by %s)", logs.ref(plan_id), logs.ref(_done), logs.by(actor))
+    return _done

@@ -12,7 +12,16 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from keikaku.config import env_bool, env_int, env_list, env_str, open_data_licence, public_url, secret_key
+from keikaku.config import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    logging_config,
+    open_data_licence,
+    public_url,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("KEIKAKU_DATA_DIR", "var")).resolve()
@@ -215,12 +224,7 @@ KEIKAKU_OPEN_DATA_LICENSE = open_data_licence()
 KEIKAKU_PUBLIC_URL = public_url()
 KEIKAKU_CATALOG_PUBLISHER = env_str("KEIKAKU_CATALOG_PUBLISHER", "").strip()
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("KEIKAKU_LOG_LEVEL", "WARNING")},
-}
+LOGGING = logging_config()  # keikaku's loggers at KEIKAKU_LOG_LEVEL, the rest at WARNING
 
 # ---- KEIKAKU_HTTPS: the site is reached over HTTPS only, usually through a web server in front that
 # sets X-Forwarded-Proto (docs/operations.md): secure cookies, HSTS, and requests marked https by that

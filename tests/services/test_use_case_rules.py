@@ -118,3 +118,21 @@ def test_the_check_finds_a_write_before_the_permission_check() -> None:
     assert write is not None and check is not None and write < check
     check, write = _first_lines(good)
     assert write is not None and check is not None and check < write
+
+
+def _logs_info(fn: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "info"
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id in ("logger", "log")
+        for n in ast.walk(fn)
+    )
+
+
+def test_every_write_use_case_logs_what_it_changed_at_info() -> None:
+    """KEIKAKU_LOG_LEVEL=INFO shows every change: ``plan_publish: plan 3 -> plan 3 (by alice)``."""
+    silent = [q for q in sorted(WRITES) if not _logs_info(USE_CASES[q])]
+    assert silent == []
+    assert not _logs_info(ast.parse("def plan_save(actor, o):\n    o.save()\n").body[0])  # type: ignore[arg-type]

@@ -531,6 +531,7 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
     """Read a municipal plan from its blocks: the recognisers of RECOGNISERS in order, then pillars
     and keys."""
     ex = _Extraction(result, source_name)
+    log.debug("%s: %d blocks, outline of %d headings", source_name, len(result.blocks), len(ex.outline.nodes))
     deferred: list[tuple[int, object]] = []
     for step, _ in RECOGNISERS:
         deferred = _run(ex, step, deferred)
@@ -544,6 +545,7 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
     blocks = result.blocks
     title = find_title(blocks) or source_name.rsplit(".", 1)[0]
     org = find_organisation(title, blocks) or Organisation(name="不明")
+    log.debug("%s: title %r, organisation %r", source_name, title, org.name)
     policy_pillars: dict[int, list[str]] = defaultdict(list)
     for d in ex.drafts:
         pid = tree.policy_of(d.node)

@@ -22,6 +22,7 @@ placeholders or 国の施策 references. A municipality's plan has none of these
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ from keikaku.ingest.blocks import Block, BlockKind, Location, ReadResult
 from keikaku.ingest.extract.vocabulary import alternation
 from keikaku.ingest.readers.emphasis import bold_runs
 from keikaku.ingest.tolerances import TOLERANCES as TOL
+
+log = logging.getLogger(__name__)
 
 # ---- text units ---------------------------------------------------------------------------------
 
@@ -559,7 +562,14 @@ def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
     guide_like = bool(front_title and re.search(r"手引|雛型|ひな型|ガイド", front_title))
     placeholders = sum(len(_PLACEHOLDER.findall(u.norm)) for u in units)
     if not (guide_like or placeholders >= 3 or national_labels >= 2):
+        log.debug(
+            "%s: not the guide (%d placeholders, %d national labels)",
+            source_name,
+            placeholders,
+            national_labels,
+        )
         return None
+    log.debug("%s: the national guide (title %r, %d placeholders)", source_name, front_title, placeholders)
 
     measures: list[ExampleMeasure] = []
     counters: dict[str | None, int] = {}

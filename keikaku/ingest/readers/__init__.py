@@ -12,6 +12,7 @@ the same blocks whichever format it arrives in. A block's ``text`` never contain
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import zipfile
@@ -32,6 +33,8 @@ from keikaku.ingest.readers.common import (
     table_text,
     tidy_spaces,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -194,6 +197,7 @@ def read_document(path: Path, *, max_bytes: int | None = None) -> ReadResult:
     with path.open("rb") as fh:
         head = fh.read(64 * 1024)
     fmt = detect_format(head, path.suffix, path)
+    log.debug("%s: %s bytes, read as %s", path.name, f"{size:,}", fmt)
     if fmt == "pdf":
         from keikaku.ingest.readers.pdf import read_pdf
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import logging
 import math
 import re
 from collections import Counter
@@ -53,6 +54,8 @@ from keikaku.ingest.readers.pdf_grid import find_grid_tables
 from keikaku.ingest.readers.pdf_limits import check_page, check_pages, check_streams
 from keikaku.ingest.readers.text import starts_block
 from keikaku.ingest.tolerances import TOLERANCES as TOL
+
+log = logging.getLogger(__name__)
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-－—–‐ー－〜~・\(（\[［]*(?:p\.?|P\.?|ページ|頁)?\s*[0-9０-９]{1,4}\s*(?:[/／]\s*[0-9０-９]{1,4})?"
@@ -319,6 +322,8 @@ def _grid_tables(record: _Page, textpage: Any) -> None:
     """Tables without rules (readers/pdf_grid.py) on a page with no ruled table. Their lines leave
     the paragraph flow as a ruled table's do: _assemble skips the lines inside a table's box."""
     record.tables = [_TableHit(h.table, h.bbox, h.columns) for h in find_grid_tables(textpage, record.lines)]
+    if record.tables:
+        log.debug("page %d: %d tables without rules", record.number, len(record.tables))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,6 +642,7 @@ def _text_columns(record: _Page, textpage: Any) -> None:
             pieces += [_make_line(raw, text, s, e, record.number, record.height) for s, e in cut]
     found = find_columns(pieces, record.height)
     if found is not None:
+        log.debug("page %d: %d text columns", record.number, len(found.ranges))
         record.lines, record.columns = found.lines, found.ranges
         for x0, x1 in found.ranges[1:]:  # a paragraph may run on from the foot of the column before
             first = next((ln for ln in found.lines if x0 - 0.5 <= ln.x0 and ln.x1 <= x1 + 0.5), None)
@@ -719,6 +725,7 @@ def read_pdf(source: Path | str | bytes) -> ReadResult:
             code="needs_ocr",
         )
     dropped = _drop_running(pages)
+    log.debug("PDF: %d pages, %d running header/footer/page-number lines dropped", len(pages), dropped)
     if dropped:
         warnings.append(
             f"各ページのヘッダー・フッター・ページ番号 {dropped} 行を本文から除きました / dropped {dropped} running header/footer/page-number lines"
