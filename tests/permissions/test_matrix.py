@@ -208,6 +208,19 @@ CASES = [
         EDITORS_A,
     ),
     Case(
+        "evaluation grid",
+        "GET",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/evaluations/2025/",
+        EDITORS_A,
+    ),
+    Case(
+        "save evaluation grid",
+        "POST",
+        lambda p: f"/manage/plans/{p.plan_a.pk}/evaluations/2025/",
+        EDITORS_A,
+        lambda p: {f"decision_{p.bob_measure.pk}": "継続", f"rationale_{p.bob_measure.pk}": "r"},
+    ),
+    Case(
         "save evaluation",
         "POST",
         lambda p: f"/manage/measures/{p.bob_measure.pk}/evaluations/2025/",
@@ -466,6 +479,7 @@ def test_every_route_is_in_the_matrix() -> None:
         "report",
         "report_action",
         "evaluation",
+        "evaluation_grid",
         "evaluation_action",
         "evaluations_year_action",
         "history",

@@ -105,3 +105,42 @@ def test_return_without_comment_reshows_the_report_with_the_reason_once(people: 
     assert "a return needs a comment" not in html  # the page's language only
     assert "承認する" in html and "差し戻す" in html  # the report and its buttons, not a bare form
     assert "25件" in html and "進めた" in html
+
+
+def test_evaluation_grid_saves_a_whole_year_in_one_form(people: People) -> None:
+    from keikaku.db.progress import models as gm
+
+    p = people
+    alice = _client(p.alice)
+    url = f"/manage/plans/{p.plan_a.pk}/evaluations/2025/"
+    page = alice.get(url).content.decode()
+    measures = list(p.plan_a.measures.order_by("order"))
+    for ms in measures:  # every field labelled, in document order
+        assert f'<label class="visually-hidden" for="decision_{ms.pk}">' in page
+        assert f'<label class="visually-hidden" for="rationale_{ms.pk}">' in page
+    assert page.index(f'id="decision_{measures[0].pk}"') < page.index(f'id="decision_{measures[1].pk}"')
+    a, b = measures[0], measures[1]
+    form = {
+        f"decision_{a.pk}": "継続",
+        f"rationale_{a.pk}": "続ける",
+        f"decision_{b.pk}": "完了",
+        f"rationale_{b.pk}": "達成",
+    }
+    r = alice.post(url, form, follow=True)
+    assert "評価を 2 件保存しました（下書き）。" in r.content.decode()
+    saved = {e.measure_id: e for e in gm.Evaluation.objects.filter(measure__plan=p.plan_a, fiscal_year=2025)}
+    assert saved[a.pk].decision == "継続" and saved[b.pk].decision == "完了" and len(saved) == 2
+    # a stale row refuses the whole form and names the measure; nothing else is saved
+    form2 = {
+        **form,
+        f"rationale_{a.pk}": "変えた",
+        f"revision_{a.pk}": "0",
+        f"decision_{measures[2].pk}": "終了",
+    }
+    r = alice.post(url, form2)
+    assert r.status_code in (400, 409)
+    html = r.content.decode()
+    assert "施策 " in html and a.key in html and 'role="alert"' in html
+    assert not gm.Evaluation.objects.filter(measure=measures[2], fiscal_year=2025).exists()
+    assert "変えた" in html  # what was typed is kept
+    assert _client(p.bob).get(url).status_code == 403

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from keikaku.web.progress import evaluation_grid_views as egv
 from keikaku.web.progress import evaluation_views as ev
 from keikaku.web.progress import import_views as iv
 from keikaku.web.progress import views as v
@@ -17,6 +18,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/revise/", v.plan_revise_view, name="revise"),
     path("plans/<int:plan_id>/publish/", v.plan_publish_view, name="publish"),
     path("plans/<int:plan_id>/diff/<int:other_id>/", v.plan_diff_view, name="diff"),
+    path("plans/<int:plan_id>/evaluations/<int:fiscal_year>/", egv.evaluation_grid, name="evaluation_grid"),
     path("periods/<int:period_id>/", v.period_edit, name="period_edit"),
     path("periods/<int:period_id>/measures/<int:measure_id>/report/", v.report_edit, name="report_edit"),
     path("reports/<int:report_id>/", v.report_detail, name="report"),
