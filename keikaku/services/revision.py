@@ -167,6 +167,7 @@ DIFF_FIELDS = (
     "schedule",
     "deadline_fy",
     "national_measures",
+    "notes",
 )
 
 

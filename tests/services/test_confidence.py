@@ -126,3 +126,16 @@ def test_notes_and_national_measures_from_the_catalogue(people: People) -> None:
     page = c.get(f"/manage/measures/{ms.pk}/edit/").content.decode()
     assert 'value="マイナポータル" id="id_national_picked_1" checked' in page
     assert "独自の国の施策</textarea>" in page  # the one not in the list stays free text
+
+
+def test_a_changed_note_is_in_the_next_versions_diff() -> None:
+    from keikaku.services.revision import plan_diff, plan_revise
+
+    p = make_people()
+    new = plan_revise(p.dana, p.plan_a, now=NOW, revision=p.plan_a.revision)
+    ms = new.measures.order_by("order").first()
+    data = ed.measure_input_of(ms)
+    data.notes = "次の版で追記した備考"
+    ed.measure_update(p.alice, ms, data, revision=ms.revision, now=NOW)
+    diff = plan_diff(p.plan_a, new)
+    assert [(c.field, c.new) for m in diff.changed for c in m.changes] == [("notes", "次の版で追記した備考")]

@@ -38,6 +38,7 @@ DIFF_FIELDS = {
     "schedule": _("スケジュール"),
     "deadline_fy": _("期限"),
     "national_measures": _("関連する国の施策"),
+    "notes": _("備考"),
 }
 MATCHED_BY = {
     "lineage": _("評価にもとづく引き継ぎで対応付け"),

@@ -38,6 +38,7 @@ FIELD_LABELS = {
     "schedule": _("スケジュール"),
     "deadline_fy": _("期限年度"),
     "national_measures": _("国の施策"),
+    "notes": _("備考"),
 }
 
 
