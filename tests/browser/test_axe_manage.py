@@ -56,6 +56,7 @@ def _pages(base: str, ids: dict[str, int]) -> list[dict[str, str]]:
         ("diff", f"{m}/plans/{plan}/diff/{ids['new_plan']}/"),
         ("departments", f"{m}/organisations/{ids['organisation']}/departments/"),
         ("profile", f"{base}/accounts/profile/"),
+        ("evaluation-grid", f"{m}/plans/{plan}/evaluations/{fy}/"),
         ("measure-progress", f"{base}/measures/{ids['approved_measure']}/"),  # the public page, with progress
         ("plan-public", f"{base}/plans/{plan}/"),
     ]
