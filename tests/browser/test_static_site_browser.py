@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
@@ -33,6 +35,16 @@ doc = plan_export(first.pk).model_copy(update={"version": "2.0", "published": "2
 doc = doc.model_copy(update={"measures": doc.measures[:-3]})
 plan_save(doc, now=datetime(2026, 4, 1, tzinfo=UTC), previous=first)
 """
+
+
+def _status(url: str) -> int:
+    """The status of a GET (the body may be a PDF: not decoded)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
@@ -101,7 +113,7 @@ def test_every_link_answers_from_the_static_server(static_site: tuple[str, Path]
             target = urljoin(url, link).split("#")[0]
             assert target.startswith(base), f"{page}: {link} leaves the folder"
             if target not in checked:
-                checked[target] = get(target)[0]
+                checked[target] = _status(target)
             assert checked[target] == 200, f"{page}: {link}"
     assert any(t.endswith("plan.json") for t in checked) and any(t.endswith(".css") for t in checked)
 

@@ -100,10 +100,11 @@ def test_export_site_is_the_live_portal_with_relative_links(tmp_path: Path, sett
 
     # each page is the live page, its links made relative and its server-only parts out
     settings.KEIKAKU_PUBLIC_URL = BASE
-    client = Client()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "keikaku.example.lg.jp"]
+    client = Client(HTTP_HOST="keikaku.example.lg.jp")  # the live site at the internet-side address
     routes = static_site.routes_for(open_data.site_plans())
     for url, name in routes.pages.items():
-        live = client.get(url)
+        live = client.get(url, secure=True)
         body = (tmp_path / name).read_bytes()
         if not live["Content-Type"].startswith("text/html"):
             assert body == live.content, url  # downloads, SVG, catalogue: byte for byte
@@ -124,6 +125,9 @@ def test_export_site_is_the_live_portal_with_relative_links(tmp_path: Path, sett
     assert "/manage/" not in plan_page and "/language/" not in plan_page and "<form" not in plan_page
     assert 'href="../../index.html"' in plan_page  # the home page, relatively
     assert f"{BASE}/plans/{d['v2'].pk}/plan.json" in (tmp_path / "catalog.ttl").read_text(encoding="utf-8")
+    feed = tmp_path / f"plans/{d['v2'].pk}/feed.xml"
+    if feed.is_file():  # the progress feed, where the site has one: its links name the public address
+        assert "testserver" not in feed.read_text(encoding="utf-8")
     compare = (tmp_path / f"plans/{d['v2'].pk}/index.html").read_text(encoding="utf-8")
     assert f'href="../../compare/{d["v2"].pk}-{d["v1"].pk}/index.html"' in compare
 
