@@ -144,3 +144,12 @@ def test_evaluation_grid_saves_a_whole_year_in_one_form(people: People) -> None:
     assert not gm.Evaluation.objects.filter(measure=measures[2], fiscal_year=2025).exists()
     assert "変えた" in html  # what was typed is kept
     assert _client(p.bob).get(url).status_code == 403
+
+
+def test_a_refused_submit_shows_its_reason_on_the_report(people: People) -> None:
+    p = people
+    rep = progress_save(p.bob, p.bob_measure, p.period_a, report_input(p.bob_measure), revision=0, now=NOW)
+    r = _client(p.bob).post(f"/manage/reports/{rep.pk}/submit/", {"revision": str(rep.revision + 5)})
+    assert r.status_code == 409
+    html = r.content.decode()
+    assert 'role="alert"' in html and "他の人が先に更新しました" in html and "提出する" in html

@@ -224,7 +224,12 @@ def report_edit(request: HttpRequest, period_id: int, measure_id: int) -> HttpRe
 
 
 def _report_page(
-    request: HttpRequest, report: gm.ProgressReport, *, review_form: Form | None = None, status: int = 200
+    request: HttpRequest,
+    report: gm.ProgressReport,
+    *,
+    review_form: Form | None = None,
+    submit_form: Form | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The report with its KPIs (actual beside baseline and targets) and the forms the user may use; a
     refused review comes back here with its reason and the comment as typed."""
@@ -239,7 +244,8 @@ def _report_page(
         "can_edit": can(request.user, "progress.edit", report.measure),
         "can_review": can(request.user, "progress.review", report.measure.plan),
         "review_form": review_form or f.ReviewForm(initial={"revision": report.revision}),
-        "submit_form": f.RevisionForm(initial={"revision": report.revision}),
+        "submit_form": submit_form or f.RevisionForm(initial={"revision": report.revision}),
+        "refused": submit_form if submit_form is not None and submit_form.errors else None,
     }
     return render(request, "progress/report.html", ctx, status=status)
 
@@ -288,7 +294,9 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
     elif not form.non_field_errors():
         form.add_error(None, gettext("読み込み直してから操作してください。"))
     report.refresh_from_db()
-    return _report_page(request, report, review_form=form if action != "submit" else None, status=status)
+    if action == "submit":
+        return _report_page(request, report, submit_form=form, status=status)
+    return _report_page(request, report, review_form=form, status=status)
 
 
 @guarded
