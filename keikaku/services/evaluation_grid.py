@@ -5,6 +5,7 @@ a refused row saves nothing and names its measure."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,9 +14,12 @@ from django.db import transaction
 
 from keikaku.db.plans import models as pm
 from keikaku.db.progress import models as gm
+from keikaku.services import logs
 from keikaku.services.errors import ServiceError
 from keikaku.services.people import Actor, require
 from keikaku.services.progress import evaluation_save
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ def evaluation_grid_save(
             name = " ".join(filter(None, [cur.measure.key or "", cur.measure.title]))
             raise type(e)(f"施策 {name}: {e}") from None
         saved += 1
+    logger.info(
+        "evaluation_grid_save: %s FY%s -> %s (by %s)", logs.ref(plan), fiscal_year, saved, logs.by(actor)
+    )
     return saved
 
 

@@ -26,7 +26,6 @@ from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS
 from keikaku.db.plans import models as m
 from keikaku.export import dcat
 from keikaku.export.csv import plan_csv
-from keikaku.services import logs
 from keikaku.services.errors import NotFound
 from keikaku.services.plans import dump_document, plan_export
 from keikaku.services.portal import OrganisationEntry, generation, organisations_by_prefecture
@@ -376,7 +375,7 @@ class IndexedMeasure:
     departments: tuple[str, ...]
 
 
-def site_search_index(plan_ids: Iterable[int]) -> list[IndexedMeasure]:
+def site_search_entries(plan_ids: Iterable[int]) -> list[IndexedMeasure]:
     """The measures of these published plans, for a search in the browser. A fixed handful of queries."""
     qs = (
         m.Measure.objects.published()
@@ -407,9 +406,7 @@ def site_search_index(plan_ids: Iterable[int]) -> list[IndexedMeasure]:
                 departments=tuple(d.written for d in ms.department_links.all()),
             )
         )
-    _done = out
-    logger.info("site_search_index: %s -> %s (by %s)", logs.ref(plan_ids), logs.ref(_done), "operator")
-    return _done
+    return out
 
 
 @dataclass(frozen=True)

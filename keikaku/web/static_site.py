@@ -221,7 +221,7 @@ def _index(plans: list[open_data.SitePlan], routes: dict[str, str]) -> bytes:
             "fiscal_years": list(m.fiscal_years),
             "departments": list(m.departments),
         }
-        for m in open_data.site_search_index(p.id for p in plans)
+        for m in open_data.site_search_entries(p.id for p in plans)
     ]
     return json.dumps({"measures": rows}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

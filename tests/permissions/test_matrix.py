@@ -95,6 +95,11 @@ def _uploaded_token(p: People, client: Client) -> dict:
     return {"token": m.group(1) if m else "x" * 32, "action": "save"}
 
 
+def _uploaded_token_for_a(p: People, client: Client) -> dict:
+    """The same, saved into 市A by choice (the uploader picks the organisation; only 市A's editors may)."""
+    return {**_uploaded_token(p, client), "organisation": str(p.plan_a.organisation_id)}
+
+
 def _alices_job(p: People) -> str:
     """The page of an import job Alice submitted (only she may see it)."""
     from keikaku.services.jobs import import_submit
@@ -316,6 +321,13 @@ CASES = [
         "POST",
         lambda p: "/manage/import/save/",
         EDITORS_A,
+        session_data=_uploaded_token_for_a,
+    ),
+    Case(
+        "import save into the uploader's own organisation",
+        "POST",
+        lambda p: "/manage/import/save/",
+        PLANNERS,
         session_data=_uploaded_token,
     ),
     Case("profile", "GET", lambda p: "/accounts/profile/", {"alice", "bob", "charlie", "dana"}),
