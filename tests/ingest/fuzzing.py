@@ -407,11 +407,17 @@ def run_one(path: Path, timeout: float, memory: int, stage: str = "import") -> t
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             break
-        if _cpu_seconds(pid) > timeout or time.monotonic() - start > WALL_FACTOR * timeout:
+        cpu = _cpu_seconds(pid)
+        if cpu > timeout or time.monotonic() - start > WALL_FACTOR * timeout:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.close(rfd)
-            return "over_time", f"> {timeout:g} s CPU"
+            if cpu > timeout:
+                return "over_time", f"> {timeout:g} s CPU"
+            return (
+                "over_time",
+                f"> {WALL_FACTOR * timeout:g} s wall with {cpu:.1f} s CPU (a starved machine?)",
+            )
         time.sleep(0.01)
     with os.fdopen(rfd, "rb") as fh:
         raw = fh.read()
