@@ -59,7 +59,7 @@ TYPES = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
 def _shown(field: Any, value: Any) -> str:
     """A field's value as the history shows it: a choice by its label (提出済, not submitted)."""
     choices = dict(getattr(field, "flatchoices", None) or ())
-    if value in choices:
+    if choices and not isinstance(value, dict | list) and value in choices:  # a JSON value is no choice
         return str(choices[value])
     return text(value)
 

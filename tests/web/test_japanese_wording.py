@@ -89,3 +89,17 @@ def test_diff_names_fields_in_words(people: People) -> None:
     main = html.split("<main", 1)[1]
     assert "施策名" in main and "（改）" in main
     assert "lineage" not in main and ">title<" not in main
+
+
+def test_history_of_a_measure_whose_source_excerpt_changed(people: People) -> None:
+    """A JSON column (the measure's 出典) in a change is shown as text, not looked up among choices (was 500)."""
+    p = people
+    m = p.bob_measure
+    m.provenance = {"source": "計画書.pdf", "page": 3, "text": m.title}
+    m.save()
+    m.provenance = {"source": "計画書.pdf", "page": 4, "text": m.title}
+    m.save()
+    c = Client()
+    c.force_login(p.alice)
+    r = c.get(f"/manage/measures/{m.pk}/history/")
+    assert r.status_code == 200
