@@ -148,7 +148,9 @@ def main() -> int:
                     print(f"new crash ({fmt}): {key} → {saved}", flush=True)
             for outcome, what in result["slow"]:
                 print(f"{outcome} ({what})", flush=True)
-            print(f"[{n}] inputs, {time.monotonic() - started:.0f} s", flush=True)
+            so_far: Counter[str] = sum(counts.values(), Counter())
+            tally = ", ".join(f"{o} {so_far[o]}" for o in OUTCOMES)
+            print(f"[{n}] inputs, {time.monotonic() - started:.0f} s: {tally}", flush=True)
 
     print()
     print(f"inputs {n} in {time.monotonic() - started:.0f} s with {args.jobs} jobs, seed {args.seed}, "

@@ -100,7 +100,7 @@ try {
           focused: await list.evaluate(() => document.activeElement && document.activeElement.id),
           downId,
           reloaded: await list.evaluate(() => performance.getEntriesByType("navigation").length),
-          status: await list.evaluate(() => (document.querySelector("#measures-section [role=status]") || { innerText: "" }).innerText.trim()),
+          status: await list.evaluate(() => (document.querySelector("#notices") || { innerText: "" }).innerText.trim()),
         };
         await list.close();
       }

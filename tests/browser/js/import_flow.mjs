@@ -18,7 +18,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 const cspViolations = [];
 
 async function audit(page, js) {
-  const status = page.locator("[role=status]");
+  const status = page.locator("[role=status]:not(#notices)").first();
   const info = {
     path: new URL(page.url()).pathname,
     h1: (await page.locator("h1").innerText()).trim(),
