@@ -5,8 +5,9 @@ Run with the server's KEIKAKU_DATA_DIR after ``keikaku demo`` has loaded the sam
     KEIKAKU_DATA_DIR=... python -m tests.browser.manage_setup USERNAME PASSWORD
 
 Creates (or reuses) a user with the admin role in the first plan's organisation, an open reporting
-period, one submitted progress report with a KPI actual, and the plan's next version (for the diff
-page). Prints the ids the audit needs as one JSON object.
+period, one submitted progress report with a KPI actual, the plan's next version (for the diff page) and a
+department's progress workbook with a refused cell. Prints the ids (and the workbook's path) the audit
+needs as one JSON object.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, date, datetime
+from typing import Any
 
 
-def main(username: str, password: str) -> dict[str, int]:
+def main(username: str, password: str) -> dict[str, Any]:
     from keikaku.web import bootstrap
 
     bootstrap.migrate()
@@ -92,6 +94,7 @@ def main(username: str, password: str) -> dict[str, int]:
         plan.refresh_from_db()
         new = plan_revise(user, plan, now=now, revision=plan.revision)
     return {
+        "bad_workbook": _bad_workbook(user, period),
         "plan": plan.pk,
         "new_plan": new.pk,
         "organisation": plan.organisation_id,
@@ -101,6 +104,27 @@ def main(username: str, password: str) -> dict[str, int]:
         "approved_measure": done.pk,
         "fiscal_year": period.fiscal_year,
     }
+
+
+def _bad_workbook(user: Any, period: Any) -> str:
+    """A department's progress workbook with a status that is not one of the choices: the workbooks page
+    then lists the problems in a table. Written next to the database; its path."""
+    import io
+    import os
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from keikaku.export.progress_xlsx import FIRST_ROW, SHEET
+    from keikaku.services.excel import department_workbooks, progress_workbook_export
+
+    department = department_workbooks(user, period)[0].department_id
+    _name, data = progress_workbook_export(user, period, department)
+    wb = load_workbook(io.BytesIO(data))
+    wb[SHEET][f"G{FIRST_ROW}"] = "たぶん順調"
+    path = Path(os.environ["KEIKAKU_DATA_DIR"]) / "axe-bad-progress.xlsx"
+    wb.save(path)
+    return str(path)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The plan editor and the version workflow in a real browser (``keikaku demo``, Chromium, axe-core):
-every new page has no axe violation (WCAG 2.1 AA and best practice) at 1280 and 390 px wide and does not
+every new page (the workflow page with its three tables of changes, the workbook page with the problems of
+a refused upload) has no axe violation (WCAG 2.1 AA and best practice) at 1280 and 390 px wide and does not
 scroll sideways on a phone, and a measure is edited with the keyboard alone.
 
 Skips like test_axe.py when chromium, node or the npm packages are absent."""
@@ -60,7 +61,18 @@ def test_editor_pages_have_no_axe_violations_and_a_measure_is_edited_by_keyboard
         "base": base,
         "username": USERNAME,
         "password": PASSWORD,
-        "pages": [{"name": n, "url": u} for n, u in pages],
+        "pages": [{"name": n, "url": u} for n, u in pages]
+        + [  # the workbook page after a refused upload: its problems in a table
+            {
+                "name": "plan-workbook-problems",
+                "url": f"{m}/plans/{plan}/edit/workbook/",
+                "upload": {
+                    "input": "#workbook-file",
+                    "file": ids["bad_workbook"],
+                    "submit": "main form.editor button",
+                },
+            }
+        ],
         "keyboard": {"url": f"{m}/measures/{measure}/edit/", "title": NEW_TITLE},
         "reorder": {"url": f"{m}/plans/{plan}/edit/"},
     }
@@ -73,10 +85,17 @@ def test_editor_pages_have_no_axe_violations_and_a_measure_is_edited_by_keyboard
     )
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout)
-    assert len(out["pages"]) == 2 * len(pages)
+    assert len(out["pages"]) == 2 * (len(pages) + 1)
     for r in out["pages"]:
-        assert r["status"] == 200 and r["h1"], r
+        assert r["status"] == (400 if r["name"] == "plan-workbook-problems" else 200) and r["h1"], r
+        # no sideways scrolling of the page on a phone: every table becomes cards (scrolling inside a
+        # focusable region is fine)
         assert r["scrollWidth"] <= r["width"] + 1, (r["name"], r["width"], r["scrollWidth"])
+        assert r["cards"] == (r["tables"] if r["width"] == 390 else 0), r  # tables as cards on a phone
+    tables = {(r["name"], r["width"]): r["tables"] for r in out["pages"]}
+    for width in (1280, 390):  # the pages' tables were there to be audited
+        assert tables["workflow", width] == 3, tables  # added, deleted and changed measures
+        assert tables["plan-workbook-problems", width] == 1 and tables["plan-editor", width] == 1, tables
     failures = {f"{r['name']}@{r['width']}": r["violations"] for r in out["pages"] if r["violations"]}
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
     kb = out["keyboard"]

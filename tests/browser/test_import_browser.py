@@ -2,7 +2,7 @@
 Alice uploads a plan document, the upload returns at once, the job page shows its progress in a polite status
 region and turns into the review by itself — through htmx with JavaScript, through the ``<noscript>`` meta
 refresh without — and both pages pass axe (WCAG 2.1 AA and best practices) at 1280 and 390 px with the
-Content-Security-Policy on. Skips like test_axe.py when chromium, node or the npm packages are absent."""
+Content-Security-Policy on, without scrolling sideways. Skips like test_axe.py when chromium, node or the npm packages are absent."""
 
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ def test_upload_progress_and_review_in_a_browser(demo_server: tuple[str, Path], 
         assert r["review"]["path"] == r["job"]["path"] and "取り込みの確認" in r["review"]["h1"], r
         if r["job"]["h1"].startswith("計画書の取り込み"):  # caught before it was read
             assert r["job"]["live"] == "polite" and r["job"]["status"], r
+        # neither page scrolls sideways, on a phone either: the review's table of measures becomes cards
+        for page in (r["job"], r["review"]):
+            assert page["scrollWidth"] <= r["width"] + 1, (r["width"], page["path"], page["scrollWidth"])
+            assert page["cards"] == (page["tables"] if r["width"] == 390 else 0), page  # cards on a phone
+        assert r["review"]["tables"] >= 1, r["review"]
         assert r["job"]["violations"] == [] and r["review"]["violations"] == [], json.dumps(
             r, ensure_ascii=False, indent=1
         )

@@ -1,7 +1,7 @@
 """The static copy of the portal (``keikaku export-site``) on the demo data, served by a plain static file
 server (``python -m http.server``): every link of every page answers 200 from that server, axe-core
-finds no WCAG 2.1 AA violation on any page type at 1280 and 390 px, and the search page finds measures in
-the browser (site-search.js over search/index.json, no server)."""
+finds no WCAG 2.1 AA violation on any page type at 1280 and 390 px (where no page scrolls sideways), and
+the search page finds measures in the browser (site-search.js over search/index.json, no server)."""
 
 from __future__ import annotations
 
@@ -159,5 +159,11 @@ def test_axe_on_every_static_page_type(static_site: tuple[str, Path]) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads(run.stdout)["pages"]
     assert [r["status"] for r in results] == [200] * len(pages)
+    for r in results:  # no page scrolls sideways, on a phone either: its tables become cards
+        assert r["scrollWidth"] <= r["width"] + 1, (r["name"], r["width"], r["scrollWidth"])
+        assert r["cards"] == (r["tables"] if r["width"] == 390 else 0), r  # tables as cards on a phone
+    tables = {r["name"]: r["tables"] for r in results}
+    for name in ("coverage", "gantt", "measure", "compare"):
+        assert tables[f"{name}-390"] == tables[f"{name}-1280"] >= 1, tables
     failures = axe_failures(results)
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)

@@ -278,7 +278,11 @@ def test_inline_title_editing_with_and_without_htmx(people: People) -> None:
     assert f'hx-get="{url}"' in listing and f'href="{url}"' in listing
     # htmx: the cell becomes a form, the save answers the cell again with the new title
     cell = c.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert cell.startswith(f'<td id="title-{ms.pk}">') and "<form" in cell and "<html" not in cell
+    assert (
+        cell.startswith(f'<td id="title-{ms.pk}" data-label="施策">')
+        and "<form" in cell
+        and "<html" not in cell
+    )
     assert ESCAPED in cell and XSS not in cell
     data = {f"t{ms.pk}-revision": str(ms.revision), f"t{ms.pk}-title": "その場で直した施策名"}
     r = c.post(url, data, headers={"HX-Request": "true"})

@@ -255,7 +255,10 @@ def test_coverage_matrix_and_missing_pillar_warnings(client: Client) -> None:
     text = _text(r.content)
     assert "柱「C: マイナンバーカードの普及・活用」に該当する施策がありません。" in text
     body = r.content.decode()
-    assert '<table class="heat">' in body and "<caption>" in body and 'scope="row"' in body
+    assert '<table class="heat stack">' in body and "<caption>" in body and 'scope="row"' in body
+    # on a phone each pillar is a card: every count is headed by its 重点分野 (or 計)
+    heat = body[body.index('<table class="heat stack">') : body.index("</table>")]
+    assert heat.count("<td") == heat.count("data-label=") and 'data-label="計"' in heat
     assert 'role="img"' in body and "<title id=" in body and "<desc id=" in body
 
 
@@ -283,8 +286,10 @@ def test_gantt_page_svg_and_table(client: Client) -> None:
     body = r.content.decode()
     assert body.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 1
     assert XSS not in body
-    table = body[body.index('<table class="list gantt-table">') :]
+    table = body[body.index('<table class="list gantt-table stack">') :]
     assert table.count('<th scope="row">') == 4
+    # on a phone each measure is a card: 「令和7年度 (2025)：…」 per year
+    assert table.count('<td data-label="令和7年度 (2025)">') == 4
     assert "令和7年度 (2025)" in table and "令和11年度 (2029)" in table
     svg = client.get(f"/plans/{row.pk}/gantt.svg")
     assert svg["Content-Type"].startswith("image/svg+xml") and b"<title" in svg.content

@@ -61,7 +61,7 @@ def group_rows(groups: list[GroupSummary], kinds: list[tuple[str, str]]) -> list
             "label": g.label,
             "measures": g.measures,
             "reported": g.reported,
-            "counts": [g.by_kind.get(k, 0) for k, _ in kinds],
+            "counts": [(label, g.by_kind.get(k, 0)) for k, label in kinds],  # (column name, count)
             "kpis": f"{g.kpis_met} / {g.kpis_measured}" if g.kpis else "—",
             "attainment": pct(g.mean_attainment),
             "on_time": pct(g.on_time_share),

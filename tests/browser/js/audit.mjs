@@ -5,7 +5,8 @@
 // config: {"chromium": "/usr/bin/chromium", "mode": "axe" | "keyboard",
 //          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP", "width": 390,
 //                     "waitFor": "css selector"}]}   (width and waitFor optional)
-// Prints one JSON document on stdout. Nothing is downloaded: playwright-core only drives the given
+// Prints one JSON document on stdout: {"mode": ..., "pages": [{name, url, status, lang, width, scrollWidth,
+// tables, cards, violations, passes}]} (axe) or the keyboard walk of each page. Nothing is downloaded: playwright-core only drives the given
 // executable, and axe-core is read from node_modules and injected into each page.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -41,12 +42,23 @@ async function axePage(context, spec) {
     TAGS,
   );
   const lang = await page.evaluate(() => document.documentElement.lang);
+  // wider than the window: the page scrolls sideways (a table not turned into cards, a chart outside its region)
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  const tables = await page.evaluate(() => document.querySelectorAll("main table").length);
+  // tables shown as cards (table.stack at ≤600 px: display block)
+  const cards = await page.evaluate(
+    () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
+  );
   await page.close();
   return {
     name: spec.name,
     url: spec.url,
     status: response ? response.status() : null,
     lang,
+    width: spec.width || 1280,
+    scrollWidth,
+    tables,
+    cards,
     violations: result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,

@@ -5,8 +5,10 @@
 //   node audit_editor.mjs '<json config>'
 //
 // config: {"chromium": "...", "base": "http://127.0.0.1:PORT", "username": "...", "password": "...",
-//          "pages": [{"name": "...", "url": "..."}], "keyboard": {"url": "...", "title": "..."}}
-// Prints one JSON document: {"pages": [{name, width, status, h1, violations}], "keyboard": {...}}.
+//          "pages": [{"name": "...", "url": "...",
+//                     "upload": {"input": "css selector", "file": "/path", "submit": "css selector"}}],  // upload optional
+//          "keyboard": {"url": "...", "title": "..."}}
+// Prints one JSON document: {"pages": [{name, width, status, h1, scrollWidth, tables, cards, violations}], "keyboard": {...}}.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -61,10 +63,20 @@ try {
     await logIn(context);
     for (const spec of config.pages) {
       const page = await context.newPage();
-      const response = await page.goto(spec.url, { waitUntil: "load" });
+      let response = await page.goto(spec.url, { waitUntil: "load" });
+      if (spec.upload) {
+        // the page after a file is sent that the server refuses (its problems listed in a table)
+        await page.locator(spec.upload.input).setInputFiles(spec.upload.file);
+        [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator(spec.upload.submit).first().click()]);
+      }
       const h1 = await page.evaluate(() => (document.querySelector("h1") || { innerText: "" }).innerText.trim());
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-      out.pages.push({ name: spec.name, width, status: response.status(), h1, scrollWidth: scroll, violations: await axe(page) });
+      const tables = await page.evaluate(() => document.querySelectorAll("main table").length);
+      // tables shown as cards (table.stack at ≤600 px: display block)
+      const cards = await page.evaluate(
+        () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
+      );
+      out.pages.push({ name: spec.name, width, status: response.status(), h1, scrollWidth: scroll, tables, cards, violations: await axe(page) });
       await page.close();
     }
     if (width === 1280 && config.keyboard) {

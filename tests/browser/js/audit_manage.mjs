@@ -6,8 +6,10 @@
 //          "username": "...", "password": "...",
 //          "extraTags": ["best-practice"],                          // optional
 //          "pages": [{"name": "...", "url": "http://...", "locale": "ja-JP", "width": 390,
-//                     "fill": {"label": "value"}, "submit": "css selector"}]}   // width/fill/submit optional
-// Prints one JSON document on stdout: {"login": {locale: {...}}, "pages": [...]}.
+//                     "fill": {"label": "value"}, "files": {"css selector": "/path"},
+//                     "submit": "css selector"}]}   // width/fill/files/submit optional
+// Prints one JSON document on stdout: {"login": {locale: {...}}, "pages": [...]}; each page with its
+// status, lang, h1, path, alert, scrollWidth, width, tables, cards and axe violations.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -40,6 +42,12 @@ async function axeHere(page, spec, response) {
     h1: (document.querySelector("h1") || { innerText: "" }).innerText.trim(),
     path: location.pathname,
     alert: (document.querySelector("[role=alert]") || { innerText: "" }).innerText.trim(),
+    // wider than the window: the page scrolls sideways (a table not turned into cards)
+    scrollWidth: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+    tables: document.querySelectorAll("main table").length,
+    // tables shown as cards (table.stack at ≤600 px: display block)
+    cards: [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
   }));
   return {
     name: spec.name,
@@ -90,6 +98,7 @@ try {
     watchCsp(page);
     let response = await page.goto(spec.url, { waitUntil: "load" });
     if (spec.fill) for (const [label, value] of Object.entries(spec.fill)) await page.getByLabel(label).fill(value);
+    if (spec.files) for (const [selector, path] of Object.entries(spec.files)) await page.locator(selector).setInputFiles(path);
     if (spec.submit) {
       // the page after a form is sent (error states: messages, role=alert)
       [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator(spec.submit).first().click()]);
