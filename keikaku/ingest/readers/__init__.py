@@ -22,6 +22,7 @@ from keikaku.ingest.blocks import ReaderError, ReadResult
 from keikaku.ingest.readers.common import (
     _ENCRYPTED_PACKAGE,
     _OLE_MAGIC,
+    ZIP_ERRORS,
     _err,
     _ole_is_encrypted,
     check_ooxml_package,
@@ -96,7 +97,7 @@ def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = set(zf.namelist())
-            except (zipfile.BadZipFile, OSError) as exc:
+            except ZIP_ERRORS as exc:
                 raise _err(
                     "corrupt", "ファイルが壊れています (ZIP を開けません)", f"corrupt file: {exc}"
                 ) from exc

@@ -7,12 +7,26 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from keikaku.ingest import markers as _markers
 from keikaku.ingest.blocks import BlockKind, Cell, ReaderError
 from keikaku.ingest.markers import parse_marker
 from keikaku.ingest.tolerances import TOLERANCES as TOL
+
+# What opening or listing a ZIP package may raise on a damaged or unusual file: a bad directory
+# (BadZipFile), an unsupported "version needed" or compression method (NotImplementedError), an encrypted
+# member (RuntimeError), a truncated or inconsistent entry (EOFError, ValueError, zlib.error), I/O (OSError).
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    OSError,
+)
 
 # ---------------------------------------------------------------------------------------------
 # number markers, bullets, footnotes — the same rules as the text reader (keikaku.ingest.markers)
@@ -156,7 +170,7 @@ def check_ooxml_package(path: Path, label: str, max_unpacked_bytes: int | None =
             )
         with zipfile.ZipFile(path) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise _err("corrupt", f"{label} ファイルが壊れています", f"corrupt {label}: {exc}") from exc
     if max_unpacked_bytes is not None and unpacked > max_unpacked_bytes:
         raise _err(

@@ -31,6 +31,7 @@ from keikaku.ingest.markers import (
     parse_marker,
 )
 from keikaku.ingest.readers.common import (
+    ZIP_ERRORS,
     classify,
     group_lines,
     join_wrapped,
@@ -578,7 +579,7 @@ def read_docx(source: Path | str, *, max_unpacked_bytes: int | None = None) -> R
             big = next(
                 (i for i in infos if i.filename.endswith((".xml", ".rels")) and i.file_size > xml_limit), None
             )
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise ReaderError(f"DOCX ファイルが壊れています / corrupt DOCX: {exc}", code="corrupt") from exc
     if max_unpacked_bytes is not None and unpacked > max_unpacked_bytes:
         raise ReaderError(

@@ -295,12 +295,16 @@ class _SlideReader:
 
     def table(self, table: Any) -> None:
         rows: list[list[Cell]] = []
-        for row in table.rows:
+        width, height = len(table.columns), len(table.rows)
+        for r, row in enumerate(table.rows):
             out: list[Cell] = []
-            for cell in row.cells:
+            for c, cell in enumerate(row.cells):
                 if cell.is_spanned:
                     continue
                 rowspan, colspan = (cell.span_height, cell.span_width) if cell.is_merge_origin else (1, 1)
+                # spans are clamped to the table's grid, as in the DOCX reader (a gridSpan of 2**32 is damage)
+                rowspan = max(1, min(rowspan, height - r))
+                colspan = max(1, min(colspan, width - c))
                 out.append(Cell(_cell_text(cell), rowspan=rowspan, colspan=colspan))
             rows.append(out)
         if any(c.text for r in rows for c in r):

@@ -38,7 +38,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from keikaku.ingest.blocks import Block, BlockKind, Cell, Location, ReaderError, ReadResult, Table
-from keikaku.ingest.readers.common import check_ooxml_package, classify, group_lines, table_text, tidy_spaces
+from keikaku.ingest.readers.common import (
+    ZIP_ERRORS,
+    check_ooxml_package,
+    classify,
+    group_lines,
+    table_text,
+    tidy_spaces,
+)
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
@@ -294,37 +301,60 @@ class _SheetReader:
             self.by_top.setdefault(m[0], []).append(m)
         self.origins = {(m[0], m[1]): m for m in merges}
         self.blocks: list[Block] = []
+        self._band_open: _Band | None = None  # the band of non-empty rows being read
+        self._covering: list[
+            Merge
+        ] = []  # merges covering the current row (their non-origin values are hidden)
 
-    def read(self, rows: Iterable[tuple[Any, ...]]) -> list[Block]:
-        band: _Band | None = None
-        covering: list[Merge] = []  # merges covering the current row (their non-origin values are hidden)
-        for r, row in enumerate(rows, start=1):
-            starting = self.by_top.get(r, [])
-            covering = [m for m in covering if m[2] >= r] + starting
-            values = self._row_values(r, row, covering)
-            # merged ranges whose origin holds text fill every position they cover
-            filled = [m for m in covering if (m[0], m[1]) in self.texts_at_origin or (m[0], m[1]) in values]
-            for m in starting:
-                if (m[0], m[1]) in values:
-                    self.texts_at_origin.add((m[0], m[1]))
-            if not values and not filled:
-                if band is not None:
-                    self._band(band)
-                    band = None
-                continue
-            if band is None:
-                band = _Band(r, r)
-            band.bottom = r
-            band.cells.update(values)
-            band.merges.extend(starting)
-            band.filled.update(values)
-            for m in filled:
-                before = len(band.filled)
-                band.filled.update((r, c) for c in range(m[1], m[3] + 1))
-                self._count(len(band.filled) - before, r)
-        if band is not None:
-            self._band(band)
+    def read(self, rows: Iterable[tuple[int, tuple[Any, ...]]]) -> list[Block]:
+        """Blocks from (row number, cells) pairs in order. The rows a sheet's XML leaves out are empty:
+        they are visited only while a band is open or a merged cell with text covers them, so a gap
+        (a stray <row r="1048576">, or a mutated r="1e9") costs nothing."""
+        self._band_open = None
+        self._covering = []
+        last = 0
+        for number, row in rows:
+            if number <= last:
+                continue  # a row out of order or repeated: the first one counts (as openpyxl reads it)
+            for r in range(last + 1, number):
+                if self._band_open is None and not any(
+                    m[2] >= r and (m[0], m[1]) in self.texts_at_origin for m in self._covering
+                ):
+                    self._covering = [m for m in self._covering if m[2] >= number]
+                    break
+                self._row(r, ())
+            self._row(number, row)
+            last = number
+        if self._band_open is not None:
+            self._band(self._band_open)
         return self.blocks
+
+    def _row(self, r: int, row: tuple[Any, ...]) -> None:
+        starting = self.by_top.get(r, [])
+        self._covering = [m for m in self._covering if m[2] >= r] + starting
+        covering = self._covering
+        values = self._row_values(r, row, covering)
+        # merged ranges whose origin holds text fill every position they cover
+        filled = [m for m in covering if (m[0], m[1]) in self.texts_at_origin or (m[0], m[1]) in values]
+        for m in starting:
+            if (m[0], m[1]) in values:
+                self.texts_at_origin.add((m[0], m[1]))
+        band = self._band_open
+        if not values and not filled:
+            if band is not None:
+                self._band(band)
+                self._band_open = None
+            return
+        if band is None:
+            band = self._band_open = _Band(r, r)
+        band.bottom = r
+        band.cells.update(values)
+        band.merges.extend(starting)
+        band.filled.update(values)
+        for m in filled:
+            before = len(band.filled)
+            band.filled.update((r, c) for c in range(m[1], m[3] + 1))
+            self._count(len(band.filled) - before, r)
 
     def _count(self, n: int, r: int) -> None:
         self.limits.cells += n
@@ -545,9 +575,24 @@ def _regions(filled: set[tuple[int, int]]) -> list[tuple[Merge, set[tuple[int, i
 # the workbook
 
 
-def _sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
-    ws.reset_dimensions()  # a wrong <dimension ref="A1:XFD1048576"> must not pad every row
-    yield from ws.iter_rows()
+def _sheet_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, cells) for each row the sheet's XML holds. openpyxl's iter_rows pads every missing row
+    (and trusts <dimension>): a row numbered 1e9 would be a billion empty rows. Its own row parser is
+    used instead, as ReadOnlyWorksheet._cells_by_row uses it, without the padding."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=wb.data_only,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            yield number, ws._get_row(cells)
 
 
 def read_xlsx(
@@ -588,6 +633,12 @@ def read_xlsx(
                 try:
                     with ws._get_source() as src:  # read-only worksheets keep their part's path
                         merges = scan_merges(src)
+                except ZIP_ERRORS as exc:  # the sheet's part is damaged (bad CRC, broken deflate stream)
+                    raise _err(
+                        "corrupt",
+                        f"シート「{ws.title}」が壊れています",
+                        f"sheet {ws.title!r} is damaged: {exc}",
+                    ) from exc
                 except (AttributeError, KeyError) as exc:
                     warnings.append(
                         f"シート「{ws.title}」: 結合セルを読み取れませんでした / sheet {ws.title!r}: merged cells not read ({exc})"
