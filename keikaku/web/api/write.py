@@ -308,23 +308,6 @@ def _plan_current(p: pm.Plan) -> plan_editing.PlanInput:
     )
 
 
-def _measure_current(ms: pm.Measure) -> editing.MeasureInput:
-    return editing.MeasureInput(
-        title=ms.title,
-        key=ms.key or "",
-        description=ms.description,
-        policy_id=ms.policy_id,
-        pillars=[r.code for r in ms.pillar_refs.order_by("order")],
-        priority_areas=list(ms.priority_areas),
-        priority=ms.priority,
-        reposted=ms.reposted,
-        departments=[d.written for d in ms.department_links.order_by("order")],
-        deadline_fy=ms.deadline_fy,
-        national_measures=list(ms.national_measures),
-        notes=ms.notes or "",
-    )
-
-
 def _kpi_current(k: pm.Kpi) -> editing.KpiInput:
     return editing.KpiInput(
         indicator=k.indicator,
@@ -591,7 +574,7 @@ def measure_create(request: HttpRequest, plan_id: int, body: MeasureIn):
 )
 def measure_patch(request: HttpRequest, measure_id: int, body: MeasurePatch):
     ms = _measure(request, measure_id)
-    base = _measure_current(ms)
+    base = editing.measure_input_of(ms)
     data = replace(base, **_none_to_empty(_changes(body), base))
     row = _call(editing.measure_update, request.user, ms, data, revision=body.revision, now=clock.now())
     return _measure_out(row)
