@@ -19,7 +19,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from tests.ingest.readers.test_hostile import read_hostile, refused, write
+from tests.ingest.readers.test_hostile import _edit, read_hostile, refused, write
 
 LIMIT_SECONDS = 10  # CPU seconds; each of these takes well under one
 
@@ -51,7 +51,7 @@ def _pptx(span: str | None = None) -> bytes:
     data = buf.getvalue()
     if span is None:
         return data
-    return _rewrite(
+    return _edit(
         data, "ppt/slides/slide1.xml", lambda x: x.replace(b"<a:tc>", f'<a:tc gridSpan="{span}">'.encode(), 2)
     )
 
@@ -65,16 +65,6 @@ def _docx() -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def _rewrite(data: bytes, part: str, change) -> bytes:  # type: ignore[no-untyped-def]
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            dst.writestr(info.filename, change(body) if info.filename == part else body)
-    return out.getvalue()
 
 
 def _version_needed(data: bytes, version: int) -> bytes:
@@ -113,16 +103,14 @@ def test_damaged_worksheet_stream_is_a_corrupt_sheet(tmp_path: Path) -> None:
 
 
 def test_row_numbered_a_billion_is_refused_at_once(tmp_path: Path) -> None:
-    data = _rewrite(
-        _xlsx(), "xl/worksheets/sheet1.xml", lambda x: x.replace(b'<row r="20"', b'<row r="1e9"', 1)
-    )
+    data = _edit(_xlsx(), "xl/worksheets/sheet1.xml", lambda x: x.replace(b'<row r="20"', b'<row r="1e9"', 1))
     out = refused(write(tmp_path, "plan.xlsx", data), "too_large")
     assert "1,000,000,000" in out["message"] and out["seconds"] < LIMIT_SECONDS
 
 
 def test_rows_far_apart_are_read_without_the_rows_between(tmp_path: Path) -> None:
     """A stray formatted row at the sheet's last row (1,048,576) costs nothing and hides nothing."""
-    data = _rewrite(
+    data = _edit(
         _xlsx(),
         "xl/worksheets/sheet1.xml",
         lambda x: x.replace(b"</sheetData>", b'<row r="1048576" customHeight="1" ht="20"/></sheetData>'),
