@@ -39,7 +39,7 @@ def _overdue_on_dashboard(p: People) -> int:
     c = Client()
     c.force_login(p.alice)
     page = c.get(f"/plans/{p.plan_a.pk}/progress/?period={p.period_a.pk}").content.decode()
-    m = re.search(r"未提出（期限超過）</th><td>(\d+)</td>", page)
+    m = re.search(r"未提出（期限超過）</th><td[^>]*>(\d+)</td>", page)
     assert m, "the dashboard's timeliness table"
     return int(m.group(1))
 
