@@ -107,7 +107,10 @@ def _parse_html(html: str) -> HTMLParser:
 
     html = strip_comments(html)
     check_nesting(html)
-    return HTMLParser(html)
+    try:
+        return HTMLParser(html)
+    except Exception as exc:  # selectolax raises plain exceptions on parser failure (as in readers/html.py)
+        raise ReaderError(f"HTML を解析できません / cannot parse HTML: {exc}", code="corrupt") from exc
 
 
 def html_to_text(fragment: str) -> str:
