@@ -105,6 +105,26 @@ def people(db) -> People:
     return make_people()
 
 
+def people_reload(p: People) -> People:
+    """The same characters as fresh model instances read from the database (the tokens as they were): what a
+    test gets from people made once for many tests (tests/permissions/conftest.py), so that nothing one test
+    changes on an object reaches the next."""
+    User = get_user_model()
+    users = {name: User.objects.get(pk=getattr(p, name).pk) for name in ("alice", "bob", "charlie", "dana")}
+    return People(
+        **users,
+        plan_a=pm.Plan.objects.get(pk=p.plan_a.pk),
+        plan_b=pm.Plan.objects.get(pk=p.plan_b.pk),
+        period_a=gm.ReportingPeriod.objects.get(pk=p.period_a.pk),
+        period_b=gm.ReportingPeriod.objects.get(pk=p.period_b.pk),
+        bob_measure=pm.Measure.objects.get(pk=p.bob_measure.pk),
+        other_measure=pm.Measure.objects.get(pk=p.other_measure.pk),
+        measure_b=pm.Measure.objects.get(pk=p.measure_b.pk),
+        department=pm.Department.objects.get(pk=p.department.pk),
+        tokens=dict(p.tokens),
+    )
+
+
 def report_input(measure: pm.Measure, status: str = "順調", value: str = "25") -> ReportInput:
     """A report on ``measure``: ``status``, a narrative with <script>, one evidence link, ``value`` for its
     first KPI (parsed as a typed-in actual, in the KPI's unit)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -27,7 +28,7 @@ from keikaku.services.progress import (
     progress_approve,
     progress_save,
 )
-from tests.people import NOW, People, make_people
+from tests.people import NOW, People, people_reload
 from tests.web.import_docs import name_alice_org, write_town_plan_docx
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,11 @@ CHARACTERS = ("alice", "bob", "charlie", "dana", "anon")
 
 
 @pytest.fixture
-def people(db, settings, tmp_path) -> People:
+def people(module_people: People, db, settings, tmp_path) -> People:
+    """make_people()'s characters, made once for the module (tests/permissions/conftest.py)."""
     settings.DATA_DIR = tmp_path  # uploads of the import pages
-    return make_people()
+    cache.clear()
+    return people_reload(module_people)
 
 
 def _report(p: People, measure=None, *, submit: bool = False, approve: bool = False):

@@ -1,21 +1,25 @@
 """Hostile input: one bad upload must never hang or crash the importer.
 
 Every hostile file is generated here (tiny files: raw PDF bytes with zlib, python-docx with zipfile
-edits, plain text and HTML). Each is read in a child process under an address-space limit (1 GB) and
-a timeout, so a regression fails the test instead of hanging the suite or taking the machine's memory;
-the child reports a normal result or the ReaderError's code as JSON.
+edits, plain text and HTML). Each is read in a child process under an address-space limit (1 GB, as for a
+fresh interpreter) and a timeout, so a regression fails the test instead of hanging the suite or taking the
+machine's memory; the child reports a normal result or the ReaderError's code as JSON. The children are forked
+from the test process with the readers already imported (a fresh ``python`` per file cost a second each).
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import time
+import traceback
 import zipfile
 import zlib
 from pathlib import Path
@@ -25,52 +29,118 @@ import pytest
 
 MEMORY = 1 << 30
 WALL_FACTOR = 5
-WALL_FACTOR = 5
 TIMEOUT = 60
 
-_CHILD = """
-import json, resource, sys
-limit = int(sys.argv[3])
-resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+# Imported once in this process before any child is forked: the readers and the libraries they use.
+PRELOADED = (
+    "keikaku.ingest",
+    "keikaku.ingest.blocks",
+    "keikaku.ingest.readers",
+    "keikaku.ingest.readers.pdf",
+    "keikaku.ingest.readers.docx",
+    "keikaku.ingest.readers.xlsx",
+    "keikaku.ingest.readers.pptx",
+    "keikaku.ingest.readers.html",
+    "keikaku.ingest.readers.text",
+    "keikaku.ingest.extract",
+    "docx",
+    "openpyxl",
+    "pptx",
+    "pdfminer.pdfdocument",
+    "pdfplumber.table",
+)
+_BASELINE = """
+import importlib, sys
 from pathlib import Path
-from keikaku.ingest.blocks import ReaderError
-path = Path(sys.argv[1])
-try:
-    if sys.argv[2] == "import":
-        from keikaku.ingest import import_document
-        import_document(path)
-        print(json.dumps({"ok": True}))
-    else:
-        from keikaku.ingest.readers import read_document
-        r = read_document(path)
-        print(json.dumps({"ok": True, "kinds": [str(b.kind) for b in r.blocks], "pages": r.pages,
-                          "texts": [b.text for b in r.blocks][:50]}))
-except ReaderError as e:
-    print(json.dumps({"ok": False, "code": e.code, "message": str(e)}))
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+print(next(int(l.split()[1]) * 1024 for l in Path("/proc/self/status").read_text().splitlines()
+           if l.startswith("VmSize:")))
 """
+_allowance: list[int] = []
+
+
+def _vm_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _memory_allowance() -> int:
+    """What a reading child may add to its address space: MEMORY less what a fresh interpreter with
+    PRELOADED imported takes (measured once). A child forked from this process starts at this process's
+    size, so its limit is that size plus the allowance — the reading gets no more room than it had when
+    each child was a fresh ``python`` under a 1 GB limit."""
+    if not _allowance:
+        for name in PRELOADED:
+            importlib.import_module(name)
+        out = subprocess.run(
+            [sys.executable, "-c", _BASELINE, *PRELOADED], capture_output=True, text=True, check=True
+        )
+        _allowance.append(MEMORY - int(out.stdout.strip()))
+    return _allowance[0]
+
+
+def _read_in_child(path: Path, how: str, env: dict[str, str] | None, limit: int, report: Path) -> None:
+    """In the forked child: the limit, the read, its result as JSON in ``report``; never returns."""
+    code = 1
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        os.environ.update(env or {})
+        from keikaku.ingest.blocks import ReaderError
+
+        try:
+            if how == "import":
+                from keikaku.ingest import import_document
+
+                import_document(path)
+                result: dict[str, Any] = {"ok": True}
+            else:
+                from keikaku.ingest.readers import read_document
+
+                r = read_document(path)
+                result = {"ok": True, "kinds": [str(b.kind) for b in r.blocks], "pages": r.pages,
+                          "texts": [b.text for b in r.blocks][:50]}  # fmt: skip
+        except ReaderError as e:
+            result = {"ok": False, "code": e.code, "message": str(e)}
+        report.write_text(json.dumps(result))
+        code = 0
+    except BaseException:  # noqa: BLE001 — reported to the parent, which fails the test
+        report.write_text(json.dumps({"error": traceback.format_exc()[-3000:]}))
+    finally:
+        os._exit(code)
 
 
 def read_hostile(
     path: Path, env: dict[str, str] | None = None, *, how: str = "read", timeout: float = TIMEOUT
 ) -> dict[str, Any]:
-    """Read a file in a child process (1 GB address space); its result as a dict. ``seconds`` is the child's
-    CPU time (user + system), so a machine loaded by other work does not make a linear read look slow; the
-    wall clock only stops a child that hangs (at WALL_FACTOR × ``timeout``)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(path), how, str(MEMORY)],
-            capture_output=True,
-            text=True,
-            timeout=timeout * WALL_FACTOR,
-            env={**os.environ, **(env or {})},
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{path.name}: still reading after {timeout * WALL_FACTOR} s")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert proc.returncode == 0, f"{path.name}: exit {proc.returncode}\n{proc.stderr[-3000:]}"
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    out["seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    """Read a file in a child process forked from this one (its address space limited to this process's
+    size plus what 1 GB left a fresh interpreter, see _memory_allowance); its result as a dict. ``env`` is
+    added to the child's environment. ``seconds`` is the child's CPU time (user + system), so a machine
+    loaded by other work does not make a linear read look slow; the wall clock only stops a child that
+    hangs (at WALL_FACTOR × ``timeout``)."""
+    limit = _vm_bytes() + _memory_allowance()
+    report = path.with_name(path.name + ".result.json")
+    report.unlink(missing_ok=True)
+    pid = os.fork()
+    if pid == 0:  # child
+        _read_in_child(path, how, env, limit, report)
+    deadline = time.monotonic() + timeout * WALL_FACTOR
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail(f"{path.name}: still reading after {timeout * WALL_FACTOR} s")
+        time.sleep(0.005)
+    out = json.loads(report.read_text()) if report.exists() else {}
+    assert os.waitstatus_to_exitcode(status) == 0, (
+        f"{path.name}: exit {os.waitstatus_to_exitcode(status)}\n{out.get('error', '')}"
+    )
+    out["seconds"] = usage.ru_utime + usage.ru_stime
     return out
 
 
