@@ -27,9 +27,7 @@ function watchCsp(page) {
   });
 }
 
-async function axePage(context, spec) {
-  const page = await context.newPage();
-  watchCsp(page);
+async function axePage(page, spec) {
   const response = await page.goto(spec.url, { waitUntil: "load" });
   // content a page's own script adds (the static site's search results): wait for it, fail without it
   if (spec.waitFor) await page.waitForSelector(spec.waitFor, { timeout: 10000 });
@@ -49,7 +47,6 @@ async function axePage(context, spec) {
   const cards = await page.evaluate(
     () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
   );
-  await page.close();
   return {
     name: spec.name,
     url: spec.url,
@@ -136,13 +133,24 @@ const browser = await chromium.launch({
 const out = { mode: config.mode, pages: [] };
 try {
   const contexts = {};
+  const tabs = {};
   for (const spec of config.pages) {
     const locale = spec.locale || "ja-JP";
     const width = spec.width || 1280; // optional: a narrow screen (390)
     const key = `${locale} ${width}`;
     if (!contexts[key]) contexts[key] = await browser.newContext({ locale, viewport: { width, height: 900 } });
     const ctx = contexts[key];
-    out.pages.push(config.mode === "keyboard" ? await keyboardPage(ctx, spec) : await axePage(ctx, spec));
+    if (config.mode === "keyboard") {
+      out.pages.push(await keyboardPage(ctx, spec));
+      continue;
+    }
+    // one tab per context, taken from page to page: a new tab for each page cost a renderer process and axe's
+    // compilation every time (about three times the CPU); each page is still a fresh document (page.goto)
+    if (!tabs[key]) {
+      tabs[key] = await ctx.newPage();
+      watchCsp(tabs[key]);
+    }
+    out.pages.push(await axePage(tabs[key], spec));
   }
 } finally {
   await browser.close();

@@ -61,8 +61,10 @@ try {
     // bypassCSP: axe is injected as an inline script; the pages themselves run under the site's CSP
     const context = await browser.newContext({ locale: "ja-JP", viewport: { width, height: 900 }, bypassCSP: true });
     await logIn(context);
+    // one tab per context, taken from page to page: a new tab for each page cost a renderer process and axe's
+    // compilation every time (about three times the CPU); each page is still a fresh document (page.goto)
+    const page = await context.newPage();
     for (const spec of config.pages) {
-      const page = await context.newPage();
       let response = await page.goto(spec.url, { waitUntil: "load" });
       if (spec.upload) {
         // the page after a file is sent that the server refuses (its problems listed in a table)
@@ -77,8 +79,8 @@ try {
         () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
       );
       out.pages.push({ name: spec.name, width, status: response.status(), h1, scrollWidth: scroll, tables, cards, violations: await axe(page) });
-      await page.close();
     }
+    await page.close();
     if (width === 1280 && config.keyboard) {
       const page = await context.newPage();
       await page.goto(config.keyboard.url, { waitUntil: "load" });

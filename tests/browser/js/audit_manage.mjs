@@ -85,6 +85,7 @@ const browser = await chromium.launch({
 const out = { login: {}, pages: [] };
 try {
   const contexts = {};
+  const tabs = {};
   for (const spec of config.pages) {
     const locale = spec.locale || "ja-JP";
     const width = spec.width || 1280; // optional: a phone (390)
@@ -94,8 +95,13 @@ try {
       const login = await logIn(contexts[key], locale);
       if (!out.login[locale]) out.login[locale] = login;
     }
-    const page = await contexts[key].newPage();
-    watchCsp(page);
+    // one tab per context, taken from page to page: a new tab for each page cost a renderer process and axe's
+    // compilation every time (about three times the CPU); each page is still a fresh document (page.goto)
+    if (!tabs[key]) {
+      tabs[key] = await contexts[key].newPage();
+      watchCsp(tabs[key]);
+    }
+    const page = tabs[key];
     let response = await page.goto(spec.url, { waitUntil: "load" });
     if (spec.fill) for (const [label, value] of Object.entries(spec.fill)) await page.getByLabel(label).fill(value);
     if (spec.files) for (const [selector, path] of Object.entries(spec.files)) await page.locator(selector).setInputFiles(path);
@@ -104,7 +110,6 @@ try {
       [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator(spec.submit).first().click()]);
     }
     out.pages.push(await axeHere(page, spec, response));
-    await page.close();
   }
 } finally {
   await browser.close();

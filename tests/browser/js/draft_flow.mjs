@@ -104,14 +104,17 @@ try {
       };
       await page.close();
     }
+    // one tab per context, taken from page to page: a new tab for each page cost a renderer process and axe's
+    // compilation every time (about three times the CPU); each page is still a fresh document (page.goto)
+    const tab = await context.newPage();
     for (const [name, url] of urls) {
-      const page = await context.newPage();
+      const page = tab;
       const response = await page.goto(url, { waitUntil: "load" });
       const h1 = await page.evaluate(() => (document.querySelector("h1") || { innerText: "" }).innerText.trim());
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       out.pages.push({ name, width, status: response.status(), h1, scrollWidth: scroll, violations: await axe(page) });
-      await page.close();
     }
+    await tab.close();
     await context.close();
   }
 } finally {
