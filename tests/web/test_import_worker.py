@@ -39,6 +39,15 @@ if step == "submit":
 elif step == "state":
     job = jobs.import_job_get(alice, sys.argv[2], now=now)
     print(job.state, job.message)
+elif step == "wait":  # the state once the job is no longer queued or being read (or after argv[3] seconds)
+    import time
+    deadline = time.monotonic() + float(sys.argv[3])
+    while True:
+        job = jobs.import_job_get(alice, sys.argv[2], now=datetime.now(UTC))
+        if job.state not in ("queued", "reading") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    print(job.state, job.message)
 elif step == "store":
     row = imports.import_store(alice, sys.argv[2], now=now)
     print(row.pk, row.status, row.measures.count())
@@ -112,14 +121,22 @@ def test_serve_starts_a_worker_that_reads_the_upload(env: dict[str, str], tmp_pa
         stderr=subprocess.PIPE,
     )
     try:
-        deadline, state = time.monotonic() + 120, ""
+        # one process watches the job (a new one for every look cost half a second of CPU each time)
+        waiting = subprocess.Popen(
+            [sys.executable, "-c", STEP, "wait", token, "120"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         workers: list[int] = []
-        while time.monotonic() < deadline:
+        while waiting.poll() is None:
             workers = workers or _children(serve.pid)
-            state = _step(env, "state", token)
-            if not state.startswith(("queued", "reading")):
-                break
-            time.sleep(0.5)
+            time.sleep(0.2)
+        out, err = waiting.communicate()
+        assert waiting.returncode == 0, err[-3000:]
+        state = out.strip()
         assert state.startswith("ready"), state
         assert workers, "serve started no worker process"
     finally:
