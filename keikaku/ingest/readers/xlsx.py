@@ -302,16 +302,13 @@ class _SheetReader:
         self.origins = {(m[0], m[1]): m for m in merges}
         self.blocks: list[Block] = []
         self._band_open: _Band | None = None  # the band of non-empty rows being read
-        self._covering: list[
-            Merge
-        ] = []  # merges covering the current row (their non-origin values are hidden)
+        # merges covering the current row (their non-origin values are hidden)
+        self._covering: list[Merge] = []
 
     def read(self, rows: Iterable[tuple[int, tuple[Any, ...]]]) -> list[Block]:
         """Blocks from (row number, cells) pairs in order. The rows a sheet's XML leaves out are empty:
         they are visited only while a band is open or a merged cell with text covers them, so a gap
         (a stray <row r="1048576">, or a mutated r="1e9") costs nothing."""
-        self._band_open = None
-        self._covering = []
         last = 0
         for number, row in rows:
             if number <= last:
@@ -320,7 +317,14 @@ class _SheetReader:
                 if self._band_open is None and not any(
                     m[2] >= r and (m[0], m[1]) in self.texts_at_origin for m in self._covering
                 ):
-                    self._covering = [m for m in self._covering if m[2] >= number]
+                    # the rest of the gap is skipped: merges starting in it still cover the rows after it
+                    self._covering += [
+                        m
+                        for top, ms in self.by_top.items()
+                        if r <= top < number
+                        for m in ms
+                        if m[2] >= number
+                    ]
                     break
                 self._row(r, ())
             self._row(number, row)

@@ -125,3 +125,21 @@ def test_table_cell_spanning_billions_of_columns_is_clamped(tmp_path: Path, span
     out = read_hostile(write(tmp_path, "deck.pptx", _pptx(span)))
     assert out["ok"] and out["seconds"] < LIMIT_SECONDS, out
     assert "table" in out["kinds"]
+
+
+def test_a_merge_starting_in_skipped_rows_still_hides_what_it_covers(tmp_path: Path) -> None:
+    """Rows left out of the XML are skipped, not visited: a merged range whose origin row is one of them
+    still hides a value stored under it in a later row (as Excel shows the sheet)."""
+    data = _edit(
+        _xlsx(),
+        "xl/worksheets/sheet1.xml",
+        lambda x: x.replace(
+            b"</sheetData>",
+            b'<row r="40"><c r="B40" t="inlineStr"><is><t>HIDDEN-UNDER-MERGE</t></is></c></row></sheetData>'
+            b'<mergeCells count="1"><mergeCell ref="A38:C41"/></mergeCells>',
+        ),
+    )
+    out = read_hostile(write(tmp_path, "plan.xlsx", data))
+    assert out["ok"], out
+    texts = "\n".join(out["texts"])
+    assert "架空の施策 29" in texts and "HIDDEN-UNDER-MERGE" not in texts
