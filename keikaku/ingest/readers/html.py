@@ -610,6 +610,18 @@ def _roman(n: int) -> str:
     return out
 
 
+def parse_html(text: str) -> LexborHTMLParser:
+    """The parsed tree of HTML text (a document or a fragment), comments stripped and nesting checked first
+    (lexbor's parse time grows with the square of the depth: 100,000 nested <div> take a minute); a text
+    lexbor cannot parse is the domain error ``corrupt``."""
+    text = strip_comments(text)
+    check_nesting(text)
+    try:
+        return LexborHTMLParser(text)
+    except Exception as exc:  # selectolax raises plain exceptions on parser failure
+        raise ReaderError(f"HTML を解析できません / cannot parse HTML: {exc}", code="corrupt") from exc
+
+
 def read_html(source: bytes | str | Path) -> ReadResult:
     """Read an HTML document (bytes in any of the supported encodings, a str, or a path)."""
     if isinstance(source, Path):
@@ -618,12 +630,7 @@ def read_html(source: bytes | str | Path) -> ReadResult:
         text, encoding = decode_html(source)
     else:
         text, encoding = source, "str"
-    text = strip_comments(text)
-    check_nesting(text)
-    try:
-        tree = LexborHTMLParser(text)
-    except Exception as exc:  # selectolax raises plain exceptions on parser failure
-        raise ReaderError(f"HTML を解析できません / cannot parse HTML: {exc}", code="corrupt") from exc
+    tree = parse_html(text)
     root = tree.body or tree.root
     reader = _Reader()
     if root is not None:

@@ -101,16 +101,9 @@ def decode(data: bytes) -> str:
 
 
 def _parse_html(html: str) -> HTMLParser:
-    """Parse an HTML fragment after checking its nesting (lexbor's parse time grows with the square
-    of the depth: 100,000 nested <div> take a minute)."""
-    from keikaku.ingest.readers.html import check_nesting, strip_comments
+    from keikaku.ingest.readers.html import parse_html
 
-    html = strip_comments(html)
-    check_nesting(html)
-    try:
-        return HTMLParser(html)
-    except Exception as exc:  # selectolax raises plain exceptions on parser failure (as in readers/html.py)
-        raise ReaderError(f"HTML を解析できません / cannot parse HTML: {exc}", code="corrupt") from exc
+    return parse_html(html)
 
 
 def html_to_text(fragment: str) -> str:
