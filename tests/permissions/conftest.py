@@ -15,9 +15,10 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
-from tests.people import People, make_people
+from tests.people import People, make_people, people_reload
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +44,10 @@ def module_people(
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def people(module_people: People, db) -> People:
+    """The module's characters as fresh instances for one test, with an empty cache."""
+    cache.clear()
+    return people_reload(module_people)

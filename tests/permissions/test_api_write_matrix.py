@@ -6,29 +6,16 @@ Every operation of the write API must have a row."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from keikaku.db.plans import models as pm
-from tests.people import People, people_reload
-from tests.permissions.test_editor_matrix import _approved, _in_review, _published
+from tests.people import People
+from tests.permissions.test_editor_matrix import _approved, _in_review, _published, prepare_people  # noqa: F401 — module_people calls it
 from tests.permissions.test_matrix import CHARACTERS, Case, _request
 
 pytestmark = pytest.mark.django_db
 
 EDITORS_A = {"alice", "dana"}
 APPROVER_A = {"dana"}
-
-
-def prepare_people(p: People) -> None:
-    """Plan A a draft (module_people calls this once, after make_people)."""
-    pm.Plan.objects.filter(pk=p.plan_a.pk).update(status=pm.DRAFT)
-
-
-@pytest.fixture
-def people(module_people: People, db) -> People:
-    """make_people()'s characters with plan A a draft, made once for the module (tests/permissions/conftest.py)."""
-    cache.clear()
-    return people_reload(module_people)
 
 
 def _plan_rev(p: People) -> int:

@@ -6,11 +6,10 @@ edited). Every route of urls_editor must have a row."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from keikaku.db.plans import models as pm
 from keikaku.services import workflow
-from tests.people import NOW, People, people_reload
+from tests.people import NOW, People
 from tests.permissions.test_matrix import CHARACTERS, Case, _request
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +21,6 @@ APPROVER_A = {"dana"}
 def prepare_people(p: People) -> None:
     """Plan A a draft (module_people calls this once, after make_people)."""
     pm.Plan.objects.filter(pk=p.plan_a.pk).update(status=pm.DRAFT)
-
-
-@pytest.fixture
-def people(module_people: People, db) -> People:
-    """make_people()'s characters with plan A a draft, made once for the module (tests/permissions/conftest.py)."""
-    cache.clear()
-    return people_reload(module_people)
 
 
 def _kpi(p: People) -> pm.Kpi:

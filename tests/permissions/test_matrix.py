@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -28,7 +27,7 @@ from keikaku.services.progress import (
     progress_approve,
     progress_save,
 )
-from tests.people import NOW, People, people_reload
+from tests.people import NOW, People
 from tests.web.import_docs import name_alice_org, write_town_plan_docx
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +36,10 @@ CHARACTERS = ("alice", "bob", "charlie", "dana", "anon")
 
 
 @pytest.fixture
-def people(module_people: People, db, settings, tmp_path) -> People:
-    """make_people()'s characters, made once for the module (tests/permissions/conftest.py)."""
-    settings.DATA_DIR = tmp_path  # uploads of the import pages
-    cache.clear()
-    return people_reload(module_people)
+def people(people: People, settings, tmp_path) -> People:
+    """The characters of tests/permissions/conftest.py, with uploads of the import pages under tmp_path."""
+    settings.DATA_DIR = tmp_path
+    return people
 
 
 def _report(p: People, measure=None, *, submit: bool = False, approve: bool = False):
