@@ -10,6 +10,7 @@
 // executable, and axe-core is read from node_modules and injected into each page.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { layoutFacts } from "./layout.mjs";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -40,22 +41,13 @@ async function axePage(page, spec) {
     TAGS,
   );
   const lang = await page.evaluate(() => document.documentElement.lang);
-  // wider than the window: the page scrolls sideways (a table not turned into cards, a chart outside its region)
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  const tables = await page.evaluate(() => document.querySelectorAll("main table").length);
-  // tables shown as cards (table.stack at ≤600 px: display block)
-  const cards = await page.evaluate(
-    () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
-  );
   return {
     name: spec.name,
     url: spec.url,
     status: response ? response.status() : null,
     lang,
     width: spec.width || 1280,
-    scrollWidth,
-    tables,
-    cards,
+    ...(await layoutFacts(page)),
     violations: result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,

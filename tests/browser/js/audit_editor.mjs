@@ -11,6 +11,7 @@
 // Prints one JSON document: {"pages": [{name, width, status, h1, scrollWidth, tables, cards, violations}], "keyboard": {...}}.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { layoutFacts } from "./layout.mjs";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -72,13 +73,7 @@ try {
         [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.locator(spec.upload.submit).first().click()]);
       }
       const h1 = await page.evaluate(() => (document.querySelector("h1") || { innerText: "" }).innerText.trim());
-      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-      const tables = await page.evaluate(() => document.querySelectorAll("main table").length);
-      // tables shown as cards (table.stack at ≤600 px: display block)
-      const cards = await page.evaluate(
-        () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
-      );
-      out.pages.push({ name: spec.name, width, status: response.status(), h1, scrollWidth: scroll, tables, cards, violations: await axe(page) });
+      out.pages.push({ name: spec.name, width, status: response.status(), h1, ...(await layoutFacts(page)), violations: await axe(page) });
     }
     await page.close();
     if (width === 1280 && config.keyboard) {

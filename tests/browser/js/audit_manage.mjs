@@ -12,6 +12,7 @@
 // status, lang, h1, path, alert, scrollWidth, width, tables, cards and axe violations.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { layoutFacts } from "./layout.mjs";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -42,18 +43,14 @@ async function axeHere(page, spec, response) {
     h1: (document.querySelector("h1") || { innerText: "" }).innerText.trim(),
     path: location.pathname,
     alert: (document.querySelector("[role=alert]") || { innerText: "" }).innerText.trim(),
-    // wider than the window: the page scrolls sideways (a table not turned into cards)
-    scrollWidth: document.documentElement.scrollWidth,
     width: window.innerWidth,
-    tables: document.querySelectorAll("main table").length,
-    // tables shown as cards (table.stack at ≤600 px: display block)
-    cards: [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
   }));
   return {
     name: spec.name,
     url: spec.url,
     status: response ? response.status() : null,
     ...info,
+    ...(await layoutFacts(page)),
     violations: result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,

@@ -6,9 +6,10 @@
 //
 // config: {"chromium": "...", "base": "http://127.0.0.1:PORT", "username": "...", "password": "...",
 //          "organisation": "ひなた村", "picks": 8}
-// Prints one JSON document: {"walk": {...}, "pages": [{name, width, status, h1, scrollWidth, violations}]}.
+// Prints one JSON document: {"walk": {...}, "pages": [{name, width, status, h1, scrollWidth, tables, cards, violations}]}.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { layoutFacts } from "./layout.mjs";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -111,8 +112,7 @@ try {
       const page = tab;
       const response = await page.goto(url, { waitUntil: "load" });
       const h1 = await page.evaluate(() => (document.querySelector("h1") || { innerText: "" }).innerText.trim());
-      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-      out.pages.push({ name, width, status: response.status(), h1, scrollWidth: scroll, violations: await axe(page) });
+      out.pages.push({ name, width, status: response.status(), h1, ...(await layoutFacts(page)), violations: await axe(page) });
     }
     await tab.close();
     await context.close();

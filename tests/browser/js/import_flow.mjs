@@ -9,6 +9,7 @@
 // Prints one JSON document: {"runs": [{"js": true, "width": 1280, "job": {...}, "review": {...}}, ...]}.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { layoutFacts } from "./layout.mjs";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -24,13 +25,7 @@ async function audit(page, js) {
     h1: (await page.locator("h1").innerText()).trim(),
     status: (await status.count()) ? (await status.innerText()).trim() : "",
     live: (await status.count()) ? await status.getAttribute("aria-live") : null,
-    // wider than the window: the page scrolls sideways (the review's table of measures not turned into cards)
-    scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth),
-    tables: await page.evaluate(() => document.querySelectorAll("main table").length),
-    // tables shown as cards (table.stack at ≤600 px: display block)
-    cards: await page.evaluate(
-      () => [...document.querySelectorAll("main table")].filter((t) => getComputedStyle(t).display === "block").length,
-    ),
+    ...(await layoutFacts(page)),
   };
   if (!js) return { ...info, violations: [] }; // axe runs in the page: the JavaScript run audits the same HTML
   await page.evaluate(AXE_SOURCE); // through DevTools, not an inline <script>: the page keeps its CSP
