@@ -41,5 +41,5 @@ def test_debug_log_traces_the_recognisers(tmp_path: Path) -> None:
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert "recogniser labelled: 1 new measures" in out.stderr
+    assert "recogniser labelled: 1 candidates (new 1)" in out.stderr
     assert "measure '窓口の電子化' from labelled" in out.stderr

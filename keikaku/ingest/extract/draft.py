@@ -31,6 +31,14 @@ class Draft:
     excerpt: str = ""
     full_key: str | None = None
     policy_key: str | None = None
+    # what the merge policy and the key rules need to know of where the measure was read
+    stated: bool = False  # the document states its pillars (even none: その他)
+    key_as_written: bool = False  # numbered by a No. column: the key is kept as written
+    group: str | None = None  # the 区分 / 基本方針 cell of the table row that made it
+    table_row: int | None = None  # its row number in an unkeyed table
+    table_head: tuple[int, tuple[str, ...]] | None = None  # the header of the table whose row made it
+    confidence: float = 0.0  # the surest candidate it was read from
+    field_confidence: dict[str, float] = field(default_factory=dict)  # field → confidence of its value
 
     def set_pillars(
         self, codes: list[str], source: PillarSource = PillarSource.DOCUMENT, conf: float = 1.0
@@ -50,6 +58,55 @@ class Draft:
             if squash(k.indicator) not in have:
                 self.kpis.append(k)
                 have.add(squash(k.indicator))
+
+    def absorb(self, other: Draft, confidence: float, *, append: bool = False) -> None:
+        """Add what another candidate read about this measure: departments and KPIs are added; a
+        description, schedule, deadline or pillars already read is replaced only by a surer candidate
+        (``append``: parts of one measure's text under one heading, kept in order)."""
+        self.priority = self.priority or other.priority
+        self.reposted = self.reposted or other.reposted
+        if append and self.description and other.description:
+            self.description = f"{self.description}\n{other.description}"
+        elif self._replaces("description", bool(other.description), confidence):
+            self.description = other.description
+        if self._replaces("schedule", bool(other.schedule), confidence):
+            self.schedule = list(other.schedule)
+        if self._replaces("deadline", other.deadline_fy is not None, confidence):
+            self.deadline_fy = other.deadline_fy
+        if other.pillars and self._replaces("pillars", True, confidence, ties=True):
+            self.pillars = list(other.pillars)
+        self.stated = self.stated or other.stated
+        self.add_departments(other.departments)
+        self.add_kpis(other.kpis)
+        self.confidence = max(self.confidence, confidence)
+
+    def stamp(self, confidence: float) -> Draft:
+        """This candidate's fields become a measure of their own, read with this confidence."""
+        self.confidence = confidence
+        for name, has in (
+            ("description", bool(self.description)),
+            ("schedule", bool(self.schedule)),
+            ("deadline", self.deadline_fy is not None),
+            ("pillars", bool(self.pillars)),
+        ):
+            if has:
+                self.field_confidence[name] = confidence
+        return self
+
+    def _replaces(self, name: str, has: bool, confidence: float, *, ties: bool = False) -> bool:
+        if not has:
+            return False
+        have = self.field_confidence.get(name)
+        empty = {
+            "description": not self.description,
+            "schedule": not self.schedule,
+            "deadline": self.deadline_fy is None,
+            "pillars": not self.pillars,
+        }[name]
+        if empty or have is None or confidence > have or (ties and confidence == have):
+            self.field_confidence[name] = confidence
+            return True
+        return False
 
     def to_measure(self, source: str) -> Measure:
         return Measure(

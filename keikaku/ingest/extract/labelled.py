@@ -33,10 +33,8 @@ from keikaku.ingest.extract.common import (
     split_departments,
     trailing_departments,
 )
-from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.kpi import bracket_unit, parse_deadline, parse_kpi_text
 from keikaku.ingest.extract.outline import Outline, pillars_stated
-from keikaku.ingest.extract.prose import prose_schedule
 from keikaku.ingest.extract.prose_kpi import prose_kpis
 from keikaku.ingest.extract.vocabulary import (
     FIELD_WORDS,
@@ -447,35 +445,4 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
         head = blocks[c.title_index]
         c.loc = Location(head.loc.line_start, blocks[c.end - 1].loc.line_end, head.loc.page)
         out.append(c)
-    return out
-
-
-def labelled_drafts(
-    blocks: list[Block], taken: set[int], outline: Outline, end_fy: int | None = None
-) -> list[Draft]:
-    """Drafts of the labelled measures not yet taken by another recogniser; their blocks become taken.
-    Without a schedule label, a schedule written as prose in the description is read (``end_fy``, the
-    plan's last year, closes "令和7年度から運用")."""
-    out: list[Draft] = []
-    for lm in find_labelled_measures(blocks, taken, outline):
-        head = blocks[lm.title_index]
-        nid = outline.context[lm.title_index]
-        node = nid
-        if head.kind == BlockKind.HEADING and nid is not None and outline.nodes[nid].index == lm.title_index:
-            node = outline.nodes[nid].parent
-        d = Draft(lm.title, lm.key, node=node, origin="labelled", loc=lm.loc, order=lm.title_index)
-        d.excerpt = head.text
-        d.priority, d.reposted = lm.priority, lm.reposted
-        d.description = lm.description
-        d.add_departments(split_departments(lm.departments_text))
-        d.add_kpis(lm.kpis())
-        d.schedule, d.deadline_fy = lm.schedule()
-        for text in lm.texts("pillar"):
-            codes = pillars_stated(text)
-            if codes is not None:
-                d.set_pillars(codes)
-        if not d.schedule and "schedule" not in lm.kinds:
-            d.schedule = prose_schedule(lm.description, end_fy)
-        out.append(d)
-        taken.update(range(lm.title_index, lm.end))
     return out
