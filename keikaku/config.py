@@ -242,3 +242,18 @@ def public_url() -> str:
             f" / bad setting: KEIKAKU_PUBLIC_URL={raw!r} is not an http(s) URL"
         )
     return raw
+
+
+CATALOGUE_PAGE_SIZE = 100
+
+
+def catalogue_page_size() -> int:
+    """``KEIKAKU_CATALOG_PAGE_SIZE``: datasets (published plans) per page of the catalogues (``?page=N``,
+    Hydra links that ckanext-dcat's harvester follows); 0: one document with every plan."""
+    size = env_int("KEIKAKU_CATALOG_PAGE_SIZE", CATALOGUE_PAGE_SIZE)
+    if size < 0:
+        raise SystemExit(
+            f"設定エラー: KEIKAKU_CATALOG_PAGE_SIZE={size} は 0 以上にしてください（0 はページに分けない）"
+            f" / bad setting: KEIKAKU_CATALOG_PAGE_SIZE={size} must be 0 (no paging) or more"
+        )
+    return size

@@ -16,6 +16,10 @@ dataclasses below (every URL already absolute); :func:`catalogue_graph` turns th
                 dcat:accessURL = dcat:downloadURL, dcat:mediaType (IANA), dct:format (EU file type),
                 dcat:byteSize (when known), dct:license, dct:conformsTo (plan.json: its JSON Schema)
 
+A paged catalogue (:class:`Paging`) holds one page of the datasets, and the catalogue names the page:
+``hydra:view <page URL>``, a ``hydra:PartialCollectionView`` with hydra:first / previous / next / last,
+hydra:totalItems and hydra:itemsPerPage (what ckanext-dcat's RDF harvester follows).
+
 The same URIs name the plan and the measure in the JSON-LD of the pages (:func:`dataset_schema_org`,
 :func:`measure_schema_org`), so a harvester that reads both sees one thing. Serialised as Turtle or
 JSON-LD (:func:`catalogue_turtle`, :func:`catalogue_jsonld`); :func:`json_for_script` escapes JSON-LD for an
@@ -38,6 +42,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's closed one lacks DCAT 3 (dcat:version …)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SCHEMA = Namespace("https://schema.org/")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")  # the paging that ckanext-dcat's harvester follows
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 EU_THEMES = "http://publications.europa.eu/resource/authority/data-theme"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
@@ -45,7 +50,15 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 GOVERNMENT = EU_THEME + "GOVE"  # 政府・公共部門 / Government and public sector
 LANGUAGES = {"ja": "JPN", "en": "ENG"}
-PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": VCARD, "xsd": XSD, "skos": SKOS}
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCTERMS,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "xsd": XSD,
+    "skos": SKOS,
+    "hydra": HYDRA,
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,21 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """One page of a paged catalogue (Hydra): the URLs of this page and of the first, previous, next and
+    last ones (absolute; previous / next None at the ends), the number of datasets in all pages and per
+    page."""
+
+    page: str
+    first: str
+    last: str
+    previous: str | None
+    next: str | None
+    total: int
+    per_page: int
+
+
+@dataclass(frozen=True)
 class Catalogue:
     uri: str
     title: str
@@ -110,6 +138,7 @@ class Catalogue:
     licence: str | None
     language: str = "ja"
     datasets: Sequence[Dataset] = field(default_factory=tuple)
+    paging: Paging | None = None  # this document is one page of the catalogue
 
 
 def _date_literal(value: str) -> Literal:
@@ -246,7 +275,27 @@ def catalogue_graph(cat: Catalogue) -> Graph:
         g.add((node, DCTERMS.modified, Literal(cat.modified.isoformat(), datatype=XSD.dateTime)))
     for ds in cat.datasets:
         g.add((node, DCAT.dataset, _dataset(g, ds)))
+    if cat.paging:
+        _paging(g, node, cat.paging)
     return g
+
+
+def _paging(g: Graph, catalogue: URIRef, paging: Paging) -> None:
+    """The page as a hydra:PartialCollectionView, as ckanext-dcat's harvester reads it (processors.py,
+    RDFParser.next_page: a subject typed hydra:PartialCollectionView or hydra:PagedCollection, its
+    hydra:next, followed until there is none). totalItems and itemsPerPage on the view as ckanext-dcat's own
+    catalogue endpoint writes them; the catalogue names the view (hydra:view)."""
+    view = URIRef(paging.page)
+    g.add((view, RDF.type, HYDRA.PartialCollectionView))
+    g.add((catalogue, HYDRA.view, view))
+    g.add((view, HYDRA.first, URIRef(paging.first)))
+    g.add((view, HYDRA.last, URIRef(paging.last)))
+    if paging.previous:
+        g.add((view, HYDRA.previous, URIRef(paging.previous)))
+    if paging.next:
+        g.add((view, HYDRA.next, URIRef(paging.next)))
+    g.add((view, HYDRA.totalItems, Literal(paging.total, datatype=XSD.nonNegativeInteger)))
+    g.add((view, HYDRA.itemsPerPage, Literal(paging.per_page, datatype=XSD.nonNegativeInteger)))
 
 
 # --- serialisation ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from keikaku.core.fiscal import wareki
 from keikaku.core.pillars import PILLAR_BY_CODE, PRIORITY_AREAS
@@ -228,6 +228,19 @@ def _datasets(
     return out
 
 
+@dataclass(frozen=True)
+class Pages:
+    """How to page a catalogue: datasets per page and the absolute URL of page n (1-based)."""
+
+    size: int
+    url: Callable[[int], str]
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages of ``size`` datasets for ``total`` datasets; an empty catalogue is one (empty) page."""
+    return max(1, -(-total // size))
+
+
 def catalogue_read(
     *,
     base_url: str,
@@ -236,11 +249,16 @@ def catalogue_read(
     organisation_code: str | None = None,
     publisher_name: str = "",
     sized_per_request: int | None = SIZED_PER_REQUEST,
+    page: int = 1,
+    pages: Pages | None = None,
 ) -> dcat.Catalogue:
-    """Every published plan (of one organisation, by its 団体コード, when given) as a DCAT-AP catalogue.
+    """Every published plan (of one organisation, by its 団体コード, when given) as a DCAT-AP catalogue, in
+    a stable order (団体コード, plan id); with ``pages``, only page ``page`` of them, with its Hydra links
+    (a page beyond the last raises NotFound).
 
     The whole catalogue's publisher is ``publisher_name`` (the site's operator) when set, else the one
-    organisation when all plans are one organisation's, else the site itself."""
+    organisation when all plans are one organisation's, else the site itself. The description, publisher
+    and modification time describe the whole catalogue on every page."""
     qs = m.Plan.objects.published().select_related("organisation").order_by("organisation__code", "pk")
     if organisation_code is not None:
         org = m.Organisation.objects.filter(code=organisation_code).first()
@@ -249,10 +267,29 @@ def catalogue_read(
                 f"団体コード {organisation_code} の団体はありません / no organisation {organisation_code}"
             )
         qs = qs.filter(organisation=org)
-    rows = list(qs)
-    if organisation_code is not None and not rows:
+    summary = qs.aggregate(
+        plans=Count("pk"), orgs=Count("organisation", distinct=True), latest=Max("updated_at")
+    )
+    total, n_orgs = summary["plans"], summary["orgs"]
+    if organisation_code is not None and not total:
         raise NotFound(f"団体コード {organisation_code} の公開された計画はありません / no published plans")
-    orgs = {r.organisation_id: r.organisation for r in rows}
+    paging = None
+    last = page_count(total, pages.size) if pages is not None else 1
+    if not 1 <= page <= last:
+        raise NotFound(f"カタログの {page} ページはありません（全 {last} ページ） / no page {page}")
+    if pages is not None:
+        rows = list(qs[(page - 1) * pages.size : page * pages.size])
+        paging = dcat.Paging(
+            page=pages.url(page),
+            first=pages.url(1),
+            last=pages.url(last),
+            previous=pages.url(page - 1) if page > 1 else None,
+            next=pages.url(page + 1) if page < last else None,
+            total=total,
+            per_page=pages.size,
+        )
+    else:
+        rows = list(qs)
     home = _abs(base_url, "/")
     if organisation_code is not None:
         org = rows[0].organisation
@@ -262,27 +299,27 @@ def catalogue_read(
         uri, title = _abs(base_url, "/#catalog"), CATALOGUE_TITLE
         if publisher_name:
             publisher = dcat.Agent(uri=_abs(base_url, "/#publisher"), name=publisher_name)
-        elif len(orgs) == 1:
-            publisher = _publisher(base_url, next(iter(orgs.values())))
+        elif n_orgs == 1:
+            publisher = _publisher(base_url, rows[0].organisation)
         else:
             publisher = dcat.Agent(uri=_abs(base_url, "/#publisher"), name=CATALOGUE_TITLE)
     description = (
         "自治体の官民データ活用推進計画・情報化推進計画・DX推進計画の公開データ。計画ごとに、"
         "施策・成果指標 (KPI)・年度別工程を JSON と CSV で提供します。"
-        f" 団体 {len(orgs)}、計画 {len(rows)} 件。"
+        f" 団体 {n_orgs}、計画 {total} 件。"
     )
-    modified = qs.aggregate(latest=Max("updated_at"))["latest"]
     return dcat.Catalogue(
         uri=uri,
         title=title,
         description=description,
         publisher=publisher,
         homepage=home,
-        modified=modified,
+        modified=summary["latest"],
         licence=licence,
         datasets=_datasets(
             rows, base_url=base_url, downloads=downloads, licence=licence, sized_per_request=sized_per_request
         ),
+        paging=paging,
     )
 
 

@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from keikaku.config import (
+    catalogue_page_size,
     env_bool,
     env_int,
     env_list,
@@ -219,10 +220,11 @@ EMAIL_PORT = env_int("KEIKAKU_EMAIL_PORT", 25)
 # import limits (bytes); see docs/formats.md
 KEIKAKU_IMPORT_MAX_BYTES = env_int("KEIKAKU_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # the open-data catalogue (docs/open-data.md): licence of published plans, the public portal's address,
-# the catalogue's publisher
+# the catalogue's publisher, plans per page of the catalogues (0: not paged)
 KEIKAKU_OPEN_DATA_LICENSE = open_data_licence()
 KEIKAKU_PUBLIC_URL = public_url()
 KEIKAKU_CATALOG_PUBLISHER = env_str("KEIKAKU_CATALOG_PUBLISHER", "").strip()
+KEIKAKU_CATALOG_PAGE_SIZE = catalogue_page_size()
 
 LOGGING = logging_config()  # keikaku's loggers at KEIKAKU_LOG_LEVEL, the rest at WARNING
 

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from keikaku.services import open_data
-from keikaku.web.portal.catalogue_views import downloads
+from keikaku.web.portal.catalogue_views import catalogue_text, downloads
 
 SEARCH_SCRIPT = "keikaku/site-search.js"
 EXTERNAL = ("#", "mailto:", "tel:", "http:", "https:", "data:", "//")
@@ -241,6 +241,39 @@ def _copy_assets(out: Path, names: Iterable[str], site: Site) -> None:
             _write(out, "static/" + name, Path(str(found)).read_bytes(), site)
 
 
+def catalogue_page_file(name: str, page: int) -> str:
+    """The file of page ``page`` of the catalogue ``name``: catalog.ttl, catalog-2.ttl, catalog-3.ttl …"""
+    if page == 1:
+        return name
+    stem, ext = posixpath.splitext(name)
+    return f"{stem}-{page}{ext}"
+
+
+def _catalogue_pages(out: Path, url: str, name: str, base_url: str, site: Site) -> bool:
+    """A catalogue URL: write its pages as files (``catalogue_page_file``), their Hydra links the files'
+    absolute URLs at ``base_url`` (a harvester reads the document without its address, so a relative
+    link would not lead it on); False for any other URL."""
+    match = resolve(urlsplit(url).path)
+    if match.url_name not in ("catalogue", "organisation_catalogue"):
+        return False
+    fmt, code = match.kwargs["fmt"], match.kwargs.get("code")
+    size = int(settings.KEIKAKU_CATALOG_PAGE_SIZE)
+    base = base_url.rstrip("/")
+    pages = open_data.Pages(size, lambda n: f"{base}/{catalogue_page_file(name, n)}") if size > 0 else None
+    page = 1
+    while True:
+        try:
+            text = catalogue_text(base, fmt, code, page, pages)
+        except open_data.NotFound:
+            if page == 1:
+                site.skipped.append(f"{url} (404)")
+            return True
+        _write(out, catalogue_page_file(name, page), text.encode("utf-8"), site)
+        if pages is None:
+            return True
+        page += 1
+
+
 def export_site(out: Path, *, base_url: str, organisation_code: str | None = None) -> Site:
     """Write the public portal for the published plans (one organisation's with ``organisation_code``)
     into ``out``; the catalogue and the pages' linked data use ``base_url``, the internet-side address.
@@ -259,6 +292,8 @@ def export_site(out: Path, *, base_url: str, organisation_code: str | None = Non
         client = Client(HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE, HTTP_HOST=address.netloc)
         secure = address.scheme == "https"
         for url, name in sorted(routes.pages.items()):
+            if _catalogue_pages(out, url, name, base_url, site):
+                continue
             response = client.get(routes.home if url == "/" else url, secure=secure)
             if response.status_code != 200:
                 site.skipped.append(f"{url} ({response.status_code})")

@@ -1,10 +1,12 @@
-"""The open-data catalogue (DCAT-AP 3.0: /catalog.ttl, /catalog.jsonld, /orgs/<code>/catalog.ttl and .jsonld)
-and the linked data (JSON-LD) of the plan and measure pages. Thin: which downloads the site offers and its
+"""The open-data catalogue (DCAT-AP 3.0: /catalog.ttl, /catalog.jsonld, /orgs/<code>/catalog.ttl and .jsonld,
+in pages of KEIKAKU_CATALOG_PAGE_SIZE plans: ``?page=N``, linked with Hydra) and the linked data (JSON-LD)
+of the plan and measure pages. Thin: which downloads the site offers and its
 address are decided here; the plans are read by keikaku.services.open_data, the RDF is built by
 keikaku.export.dcat. docs/open-data.md."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -15,7 +17,13 @@ from django.views.decorators.http import require_safe
 
 from keikaku.export import dcat
 from keikaku.services import NotFound
-from keikaku.services.open_data import Download, catalogue_read, measure_link_read, plan_dataset_read
+from keikaku.services.open_data import (
+    Download,
+    Pages,
+    catalogue_read,
+    measure_link_read,
+    plan_dataset_read,
+)
 
 # Downloads that exist for every published plan, when the site has their route (probed with a plan id):
 # (file name, title, description, media type, EU file type, size to compute here)
@@ -110,23 +118,52 @@ FORMATS = {
     "ttl": ("text/turtle; charset=utf-8", dcat.catalogue_turtle),
     "jsonld": ("application/ld+json; charset=utf-8", dcat.catalogue_jsonld),
 }
+PAGE = re.compile(r"[1-9][0-9]{0,8}\Z")  # ?page=N: 1-based, one spelling per page
+
+
+def catalogue_path(fmt: str, code: str | None) -> str:
+    if code is None:
+        return reverse("portal:catalogue", args=[fmt])
+    return reverse("portal:organisation_catalogue", args=[code, fmt])
+
+
+def live_pages(base: str, fmt: str, code: str | None) -> Pages | None:
+    """The pages of a catalogue on the live site: page 1 at the catalogue's own URL, page N at ``?page=N``;
+    None when KEIKAKU_CATALOG_PAGE_SIZE is 0 (one document)."""
+    size = int(settings.KEIKAKU_CATALOG_PAGE_SIZE)
+    if size <= 0:
+        return None
+    url = base + catalogue_path(fmt, code)
+    return Pages(size, lambda n: url if n == 1 else f"{url}?page={n}")
+
+
+def catalogue_text(base: str, fmt: str, code: str | None, page: int, pages: Pages | None) -> str:
+    """One page (or, without ``pages``, the whole) of the site's or an organisation's catalogue in ``fmt``.
+    Raises NotFound for an unknown organisation or a page beyond the last."""
+    cat = catalogue_read(
+        base_url=base,
+        downloads=downloads(),
+        licence=_licence(),
+        organisation_code=code,
+        publisher_name=settings.KEIKAKU_CATALOG_PUBLISHER,
+        page=page,
+        pages=pages,
+    )
+    return FORMATS[fmt][1](cat)
 
 
 def _catalogue(request: HttpRequest, fmt: str, code: str | None) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("no such format")
+    asked = request.GET.getlist("page")
+    if len(asked) > 1 or (asked and not PAGE.match(asked[0])):
+        raise Http404("ページの指定が正しくありません / bad page number")
+    base = base_url(request)
     try:
-        cat = catalogue_read(
-            base_url=base_url(request),
-            downloads=downloads(),
-            licence=_licence(),
-            organisation_code=code,
-            publisher_name=settings.KEIKAKU_CATALOG_PUBLISHER,
-        )
+        text = catalogue_text(base, fmt, code, int(asked[0]) if asked else 1, live_pages(base, fmt, code))
     except NotFound as e:
         raise Http404(str(e)) from None
-    content_type, serialise = FORMATS[fmt]
-    response = HttpResponse(serialise(cat), content_type=content_type)
+    response = HttpResponse(text, content_type=FORMATS[fmt][0])
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
