@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from keikaku.core.text import nfkc, squash
 from keikaku.ingest.blocks import Cell, ReaderError
 
+# leader dots of a table of contents ("施策の展開・・・・・・12"): a line with them names a page, not a heading
+TOC_LEADER = re.compile(r"[.．・･…‥·]{3,}|[…‥]{2,}")
+
 _DIG = r"[0-9０-９]"
 _CIRCLED = r"[①-⑳㉑-㉟]"
 _KATA = r"[ア-ンｱ-ﾝ]"

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from keikaku.core.plan import Evaluation, Measure, Organisation, PillarSource, Plan
 from keikaku.ingest.blocks import ReadResult
-from keikaku.ingest.extract import recognise
+from keikaku.ingest.extract import recognise, units
 from keikaku.ingest.extract.candidate import Candidate, Context
 from keikaku.ingest.extract.common import clean_text, trailing_departments
 from keikaku.ingest.extract.draft import Draft
@@ -182,6 +182,11 @@ RECOGNISERS: tuple[tuple[str, Callable[[Context], list[Candidate]], str], ...] =
     ("labelled", recognise.labelled, "numbered items with label lines (担当：, 【KPI】, ＜スケジュール＞)"),
     ("templates", recognise.templates, "template measures: title, prose, <KPI> and <スケジュール> boxes"),
     ("tables", recognise.tables, "row tables, schedule and target tables naming measures, pillar mappings"),
+    (
+        "units",
+        units.units,
+        "units of the outline chosen as measures by the fields in their prose, bare lists",
+    ),
 )
 
 

@@ -10,7 +10,8 @@ policy (:mod:`.merge`), never by a recogniser.
 Confidence is how directly the layout ties the fields to the measure: a card or property table that
 names every field beside the title (0.95) is surer than label lines under a numbered item (0.9), than
 <KPI> / <スケジュール> boxes after a title (0.85), than a row of a table (0.8), than a row of a table
-elsewhere that names its measure by title or key (0.7), than a schedule grid next to a measure (0.6).
+elsewhere that names its measure by title or key (0.7), than a schedule grid next to a measure (0.6),
+than a unit of the outline whose fields are read from its prose (0.5).
 A field already read is replaced only by a candidate of higher confidence (:meth:`Draft.absorb`).
 """
 
@@ -45,6 +46,7 @@ CONFIDENCE: dict[str, float] = {
     "row": 0.8,
     "reference": 0.7,
     "grid": 0.6,
+    "outline": 0.5,
     "prose": 0.4,
 }
 

@@ -220,7 +220,7 @@ def label_kind(text: str) -> str | None:
 
 # ---- departments -------------------------------------------------------------------------------
 
-_DEPT_END = re.compile(
+DEPT_END = re.compile(
     r"(?:課|室|局|部|所|館|センター|係|班|本部|委員会|事務局|園|署|庁|グループ|チーム|担当|機構|公社|協議会|団|会)$"
 )
 
@@ -236,7 +236,7 @@ def split_departments(text: str) -> list[str]:
         if not p:
             continue
         pieces = p.split("・")
-        if len(pieces) > 1 and all(_DEPT_END.search(x) for x in pieces):
+        if len(pieces) > 1 and all(DEPT_END.search(x) for x in pieces):
             parts.extend(pieces)
         else:
             parts.append(p)
@@ -244,7 +244,7 @@ def split_departments(text: str) -> list[str]:
     buf = ""
     for p in parts:
         buf += p
-        if _DEPT_END.search(buf):
+        if DEPT_END.search(buf):
             out.append(buf)
             buf = ""
     if buf:
@@ -265,7 +265,7 @@ def trailing_departments(text: str) -> tuple[str, list[str]] | None:
     if not m or "。" in m.group("title"):
         return None
     names = split_departments(m.group("inner"))
-    if not names or any(not _DEPT_END.search(n) or len(n) > 20 or re.search(r"[0-9０-９]", n) for n in names):
+    if not names or any(not DEPT_END.search(n) or len(n) > 20 or re.search(r"[0-9０-９]", n) for n in names):
         return None
     return m.group("title").strip(), names
 

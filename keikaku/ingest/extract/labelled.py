@@ -330,7 +330,7 @@ def _prose_after(kind: str, b: Block, text: str) -> bool:
     )
 
 
-def _chapter_context(outline: Outline, i: int) -> tuple[bool, bool]:
+def chapter_context(outline: Outline, i: int) -> tuple[bool, bool]:
     """(inside a chapter on measures, inside a narrative chapter) for block i."""
     titles = [outline.nodes[n].title for n in outline.chain(outline.context[i])]
     measures = any(_MEASURE_CHAPTER.search(t) for t in titles[:-1] or titles)
@@ -437,7 +437,7 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
     for c in cands:
         if not c.labels or not c.title or c.titles_inside or kind_of(c.title):
             continue  # a heading that is a field's label (スケジュール, 指標) names no measure  # titles between the labels: template measures (template.py) under one heading
-        in_measures, narrative = _chapter_context(outline, c.title_index)
+        in_measures, narrative = chapter_context(outline, c.title_index)
         if narrative:
             continue
         if not (c.kinds & set(DEFINING)) and not ("description" in c.kinds and in_measures):

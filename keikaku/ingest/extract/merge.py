@@ -180,7 +180,7 @@ class Merger:
             return None  # a schedule row naming its measure by No. only: nothing to join
         if d is None:
             self._rows[c.at] += 1
-            if f.key is None:
+            if f.key is None and f.origin == "row":
                 f.table_row = self._rows[c.at]
             return self._add(c)
         d.absorb(f, c.confidence)

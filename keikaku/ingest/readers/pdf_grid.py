@@ -25,10 +25,10 @@ from typing import Any, Protocol
 import pypdfium2.raw as pdfium_c
 
 from keikaku.ingest.blocks import Cell, Table
+from keikaku.ingest.markers import TOC_LEADER as _LEADER
 from keikaku.ingest.readers.pdf_cells import CellLine, cell_text, clean_chars
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
-_LEADER = re.compile(r"[.．・･…‥·]{3,}|[…‥]{2,}")
 _INT = re.compile(r"^[0-9０-９]{1,4}$")
 _SENTENCE = re.compile(r"[。、．，]")
 

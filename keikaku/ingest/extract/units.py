@@ -1,0 +1,134 @@
+"""Measures read from the outline alone: the repeated sibling units of a chapter on measures.
+
+    第2章 施策の展開                                ← a chapter that names measures (施策, 取組, 事業 …)
+    （１）行政手続のオンライン化                     ← a policy
+    ア　電子申請の拡充                               ← a unit: a leaf of the outline …
+    住民が…令和9年度までに100手続に増やす。       ← … its body: a description, a KPI sentence,
+    所管は総務課。                                   a department, a schedule sentence
+    イ　窓口のキャッシュレス化
+    …
+    第3章 重点取組
+    1. 電子申請の拡充                                ← a bare numbered list under a heading naming
+    2. 窓口のキャッシュレス化                           measures
+
+The outline (outline.py) is built from every numbering style and heading level first; the measure level
+is then chosen by evidence. Among the leaves of the outline that no other recogniser claimed, the units of
+one style under one chapter are measures when their bodies carry measure fields — a department (所管は
+○○課 / 担当：○○課 in a sentence, a line of department names, （○○課） closing the title), a KPI or target
+sentence, a schedule sentence — or another recogniser read them as measures, in at least half of them and
+at least two; or, in a chapter on measures
+(never a narrative one), in a document where no other layout found anything, even with no fields: a bare
+list of measures. A unit whose title is a sentence, a field's label (スケジュール, 指標) or a line of the table of
+contents (leader dots) is never a measure; nor a group whose titles name narrative sections (趣旨, 位置付け, 計画期間 …), nor —
+beside measures other recognisers read — a unit with nothing under it (a policy heading numbered like
+its measures).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from keikaku.ingest.blocks import BlockKind
+from keikaku.ingest.extract.candidate import CONFIDENCE, Candidate, Context, Join
+from keikaku.ingest.extract.common import DEPT_END, clean_text, clean_title, is_sentence, split_departments
+from keikaku.ingest.extract.draft import Draft
+from keikaku.ingest.extract.labelled import chapter_context
+from keikaku.ingest.extract.prose import prose_schedule
+from keikaku.ingest.extract.prose_kpi import prose_kpis
+from keikaku.ingest.extract.vocabulary import FIELD_WORDS, NARRATIVE_HEADING_WORDS, kind_of
+from keikaku.ingest.markers import TOC_LEADER
+
+__all__ = ["units"]
+
+_DEPT_WORDS = "|".join(sorted(map(re.escape, FIELD_WORDS["department"]), key=len, reverse=True))
+# 所管は総務課 / 担当：企画課、財政課 / 実施主体が福祉課 inside a sentence
+_DEPT_SENTENCE = re.compile(
+    rf"(?:{_DEPT_WORDS})\s*(?:は|が|[:：])\s*(?P<names>[^。\n]{{2,60}}?)(?:である|とする|です)?(?:[。\n]|$)"
+)
+_NARRATIVE = re.compile("|".join(map(re.escape, NARRATIVE_HEADING_WORDS)))
+_BODY_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+
+
+def _departments(line: str) -> list[str] | None:
+    """The department names a line consists of ('総務課、財政課'), else None."""
+    names = split_departments(line)
+    if names and all(DEPT_END.search(n) and len(n) <= 20 and not is_sentence(n) for n in names):
+        return names
+    return None
+
+
+def _unit(ctx: Context, nid: int, end: int) -> tuple[Draft, frozenset[int], bool] | None:
+    """The draft a leaf node would give, its blocks, and whether its body carries measure fields."""
+    node = ctx.outline.nodes[nid]
+    head = ctx.blocks[node.index]
+    title, priority, reposted = clean_title(node.title)
+    if not title or is_sentence(title) or title.endswith(("。", "．")) or TOC_LEADER.search(head.text):
+        return None
+    if kind_of(title):  # a heading that is a field's label (スケジュール, 指標) names no measure
+        return None
+    d = Draft(title, node.key, node=node.parent, origin="outline", loc=head.loc, order=node.index)
+    d.excerpt, d.priority, d.reposted = head.text, priority, reposted
+    lines: list[str] = []
+    for k in range(node.index + 1, end):
+        b = ctx.blocks[k]
+        if b.kind not in _BODY_KINDS:
+            continue
+        text = clean_text(b.text)
+        names = _departments(text) if len(text) <= 40 else None
+        if names:  # a bare line of department names under the title
+            d.add_departments(names)
+            continue
+        for m in _DEPT_SENTENCE.finditer(text):
+            d.add_departments(_departments(m.group("names")) or [])
+        lines.append(text)
+    d.description = "\n".join(x for x in lines if x)
+    d.add_kpis(prose_kpis(d.description, fallback=title))
+    d.schedule = prose_schedule(d.description, ctx.end_fy)
+    fields = bool(d.departments or d.kpis or d.schedule)
+    return d, frozenset(range(node.index, end)), fields
+
+
+def units(ctx: Context) -> list[Candidate]:
+    """Leaf units of the outline that no other recogniser claimed, chosen as measures by evidence."""
+    nodes = ctx.outline.nodes
+    starts = sorted(n.index for n in nodes) + [len(ctx.blocks)]
+    end_of = {s: starts[k + 1] for k, s in enumerate(starts[:-1])}
+    groups: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    for nid, node in enumerate(nodes):
+        if node.children:
+            continue
+        chain = ctx.outline.chain(nid)
+        groups[(chain[0] if len(chain) > 1 else None, node.style)].append(nid)
+    out: list[Candidate] = []
+    nothing_else = not ctx.claimed
+    for members in groups.values():
+        read = []
+        found_elsewhere = 0  # siblings another recogniser read as measures: evidence for the level
+        for nid in members:
+            end = end_of[nodes[nid].index]
+            if nodes[nid].index in ctx.claimed:
+                found_elsewhere += 1
+                continue
+            if any(k in ctx.claimed for k in range(nodes[nid].index, end)):
+                continue
+            unit = _unit(ctx, nid, end)
+            if unit is not None:
+                read.append(unit)
+        if not read:
+            continue
+        in_measures, narrative = chapter_context(ctx.outline, nodes[members[0]].index)
+        if narrative:
+            continue
+        if 2 * sum(1 for d, _, _ in read if _NARRATIVE.search(d.title)) >= len(read):
+            continue  # 計画策定の趣旨 / 計画の位置付け: sections of a narrative chapter
+        evidence = sum(1 for _, _, f in read if f) + found_elsewhere
+        by_fields = evidence >= 2 and 2 * evidence >= len(read) + found_elsewhere
+        bare_list = in_measures and nothing_else and len(read) >= 2
+        if not (by_fields or bare_list):
+            continue
+        for d, claims, _ in read:
+            if not bare_list and not d.description:
+                continue  # a heading with nothing under it beside measures read elsewhere: a policy
+            out.append(Candidate("units", Join.ROW, d, d.order, claims, CONFIDENCE["outline"], defines=True))
+    return out
