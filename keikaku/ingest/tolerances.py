@@ -40,6 +40,11 @@ class Tolerances:
     """Horizontal × vertical rules past this: a drawing, not a table (pdfplumber pairs them all)."""
     pdf_heading_ratio: float = 1.15
     """Font size over the body size that makes a line a heading."""
+    pdf_edge_min_lines: int = 8
+    """Body lines a page needs to set the right edge of its text by itself (fewer: the previous page's)."""
+    pdf_outdent_ems: float = 1.8
+    """Ems by which a line starting left of the line above ends that paragraph (an indented definition
+    value, then the next term); a first-line indent of one full-width space stays within it."""
     pdf_page_number_chars: int = 40
     """Only lines this short are tried as a page number (the pattern backtracks on long blank runs)."""
     pdf_same_column: float = 4.0

@@ -9,8 +9,10 @@
     【スケジュール】令和6年度 検討、令和7年度 実施                 スケジュール/実施時期/工程 → schedule
     【内容】…                                                     内容/概要/取組内容 → description
 
-Labels are recognised in brackets (【】 ＜＞ 〈〉 《》 [] （）), after a label bullet (■担当 …) or before a
-colon (担当課：…). An item becomes a measure only when it has a department, KPI or schedule label — or a
+Labels are recognised in brackets (【】 ＜＞ 〈〉 《》 [] （）), after a label bullet (■担当 …), before a
+colon (担当課：…), set in bold at the start of the line (**担当課** 企画課, <b>担当課</b>　企画課, a bold run in
+Word: the reader's bold runs, ``readers/emphasis.py``) or alone on a line with the value on the lines below
+(a definition list as text: 担当課 / 　企画課; an HTML ``<dl>`` reaches here as 担当課：企画課). An item becomes a measure only when it has a department, KPI or schedule label — or a
 description label inside a chapter on measures; numbered items of a narrative chapter (計画の概要 …)
 have no such labels and stay narrative.
 """
@@ -43,6 +45,7 @@ from keikaku.ingest.extract.vocabulary import (
     kind_of,
 )
 from keikaku.ingest.markers import parse_marker
+from keikaku.ingest.readers.emphasis import bold_runs
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # the kinds of label line a measure carries (words from the one vocabulary)
@@ -58,9 +61,10 @@ _LABEL = re.compile(
     rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
-# a bracket label inside a paragraph (a reader joined a label line to the line before it)
+# a bracket label inside a paragraph (a reader joined a label line to the line before it), or a label
+# ending it after a full stop (a definition list's term line joined to the sentence above: …図ります。工程)
 _INNER_LABEL = re.compile(
-    rf"(?<=.)(?=[【〔＜<〈《\[［]\s*(?:{_ALT})\s*[】〕＞>〉》\]］])|(?<=[。．])(?=(?:{_ALT})\s*[:：])"
+    rf"(?<=.)(?=[【〔＜<〈《\[［]\s*(?:{_ALT})\s*[】〕＞>〉》\]］])|(?<=[。．])(?=(?:{_ALT})\s*(?:[:：]|$))"
 )
 _MEASURE_CHAPTER = re.compile("|".join(MEASURE_HEADING_WORDS))
 _NARRATIVE_CHAPTER = re.compile("|".join(NARRATIVE_HEADING_WORDS))
@@ -83,6 +87,28 @@ def _whole_kpi(text: str) -> bool:
     return len(pre.strip(" 　:：(（")) >= TOL.kpi_indicator_min_chars
 
 
+def _bold_label(b: Block, text: str) -> tuple[str, str] | None:
+    """A label set in bold at the start of a line, its value after it in normal type: the block's first
+    bold run is a field word and the text opens with it (**担当課** 企画課 → department, 企画課)."""
+    runs = bold_runs(b.style)
+    if not runs:
+        return None
+    head = clean_text(runs[0])
+    word = head.rstrip(":：　 ")
+    kind = kind_of(word) if word else None
+    if kind not in LABEL_KINDS or not text.startswith(head):
+        return None
+    rest = text[len(head) :]
+    if rest and rest[0] not in " 　:：\n":
+        return None  # a bold word opening a sentence ('**目標**を達成するため…') is no label
+    rest = rest.strip(" 　:：\n")
+    if not rest and b.kind == BlockKind.HEADING:
+        return None  # a whole-bold line the reader took for a heading: as a bare label heading, no label
+    if kind == "target" and _whole_kpi(rest):
+        kind = "kpi"
+    return kind, rest
+
+
 def label_of(b: Block) -> tuple[str, str] | None:
     """(kind, inline content) when a block is a label line: 【担当】総務課, 目標：…, ■KPI …"""
     if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
@@ -92,6 +118,9 @@ def label_of(b: Block) -> tuple[str, str] | None:
         text = f"{b.marker}{text}"
     elif b.kind == BlockKind.HEADING and b.marker:
         return None
+    bold = _bold_label(b, text)
+    if bold is not None:
+        return bold
     m = _LABEL.match(nfkc(text[:1]) + text[1:] if text[:1] in "（［" else text)
     if not m:
         bare = kind_of(
@@ -363,6 +392,8 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
                 and cur.labels
                 and cur.labels[-1][0] == "schedule"
             ):
+                if current is not None and not current:
+                    current = None  # the label's value was this grid: what follows is prose again
                 continue  # the schedule label's grid (read by another recogniser): the measure goes on
             close(i)
             continue
@@ -424,7 +455,15 @@ def find_labelled_measures(blocks: list[Block], taken: set[int], outline: Outlin
             continue
         text = clean_text(b.text)
         kind_now = cur.labels[-1][0] if current is not None and cur.labels else None
-        if _title_like(b) and (current is not None or not cur.prose) and not _label_value(kind_now, text):
+        # the line under a label standing alone is its value (a definition list written as text: 指標 /
+        # 　オンライン申請件数), even when it reads like a title
+        first_value = current == [] and kind_now is not None
+        if (
+            _title_like(b)
+            and (current is not None or not cur.prose)
+            and not first_value
+            and not _label_value(kind_now, text)
+        ):
             cur.pending_titles += 1
             if kind_now in ("department", "schedule", "pillar"):
                 continue  # not this label's value ('用語解説' after 所管課：企画課): no part of the measure

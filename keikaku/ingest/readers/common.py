@@ -48,18 +48,22 @@ def kind_for_marked(rest: str) -> BlockKind:
     return BlockKind.PARAGRAPH
 
 
-def classify(text: str) -> tuple[BlockKind, str, str | None]:
+def classify(text: str, lead_bold: str | None = None) -> tuple[BlockKind, str, str | None]:
     """(kind, text, marker) for one paragraph's joined text, as the text reader would read it.
 
     "※1 説明" → footnote; a short marked line → heading (marker split off); a long or sentence-like
     marked line → paragraph keeping its marker in the text; "・項目" → list item (marker "・", or the
-    inner number marker: "・① 項目" → "①"); anything else → paragraph.
+    inner number marker: "・① 項目" → "①"); anything else → paragraph. ``lead_bold`` is the paragraph's
+    first bold run: a "marker" running from it into normal type is none (<b>目標</b>　8件 is a bold label
+    and its value, not the heading 目標8).
     """
     text = text.strip(" \t\u3000")
     m = _FOOTNOTE.match(text)
     if m:
         return BlockKind.FOOTNOTE, tidy_spaces(m.group(2)), m.group(1).replace(" ", "")
     marker, rest = parse_marker(text)
+    if marker and lead_bold and _straddles(text, marker.written, lead_bold):
+        marker = None
     if marker:
         if kind_for_marked(rest) == BlockKind.HEADING:
             return BlockKind.HEADING, tidy_spaces(rest), marker.written
@@ -69,6 +73,12 @@ def classify(text: str) -> tuple[BlockKind, str, str | None]:
         inner, rest2 = parse_marker(rest)
         return BlockKind.LIST_ITEM, tidy_spaces(rest2 if inner else rest), inner.written if inner else bullet
     return BlockKind.PARAGRAPH, tidy_spaces(text), None
+
+
+def _straddles(text: str, marker: str, bold: str) -> bool:
+    """The text opens with the bold run and the marker goes on past it into normal type."""
+    bold = bold.strip()
+    return bool(bold) and text.startswith(bold) and len(marker.strip()) > len(bold)
 
 
 def group_lines(lines: list[str], explicit_breaks: bool = False) -> list[str]:

@@ -463,15 +463,24 @@ class _Reader:
                 )
             else:
                 listish = is_bullet or bool(_LIST_STYLE.match(style_name))
-                self._lines(lines, num_marker, listish, with_bold(style_name, bold) or style_name)
+                style = with_bold(style_name, bold) or style_name
+                self._lines(lines, num_marker, listish, style, bold[0] if bold else None)
         self._text_boxes(p)
 
-    def _lines(self, lines: list[str], num_marker: str | None, listish: bool, style: str) -> None:
+    def _lines(
+        self,
+        lines: list[str],
+        num_marker: str | None,
+        listish: bool,
+        style: str,
+        lead_bold: str | None = None,
+    ) -> None:
         """One paragraph's lines (soft breaks): a marked line starts a block, the rest continue it.
 
-        Word's own numbering (``num_marker``) or a list style applies to the first block only."""
+        Word's own numbering (``num_marker``) or a list style applies to the first block only; the first
+        bold run (``lead_bold``) keeps a bold label from reading as a marker (readers.common.classify)."""
         for i, group in enumerate(group_lines(lines, explicit_breaks=True)):
-            kind, text, marker = classify(group)
+            kind, text, marker = classify(group, lead_bold if i == 0 else None)
             if i == 0 and num_marker and kind != BlockKind.FOOTNOTE and parse_marker(group)[0] is None:
                 kind = (
                     BlockKind.HEADING if kind_for_marked(group) == BlockKind.HEADING else BlockKind.PARAGRAPH

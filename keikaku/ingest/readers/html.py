@@ -383,9 +383,10 @@ class _Reader:
 
     def emit_lines(self, text: str, tag: str) -> None:
         """Lines of one element: a line with a marker or bullet starts a block, others continue one."""
+        lead = next((t for t in (_WS.sub(" ", x).strip() for x in self._bold) if t), None)
         style = self.take_bold(tag)
-        for group in group_lines(text.split("\n"), explicit_breaks=True):
-            kind, body, marker = classify(group)
+        for n, group in enumerate(group_lines(text.split("\n"), explicit_breaks=True)):
+            kind, body, marker = classify(group, lead if n == 0 else None)
             self.emit(kind, body, marker=marker, style=style)
 
     def flush_inline(self) -> None:

@@ -435,6 +435,8 @@ class _Assembler:
             return False
         if prev.x1 < self.right_edge - 2 * prev.size:  # the previous line stopped short: paragraph end
             return False
+        if line.x0 < prev.x0 - prev.size * TOL.pdf_outdent_ems:
+            return False  # back out of an indented block (a definition's value, then the next term)
         return line.x0 <= prev.x0 + prev.size * 1.5
 
     def add(self, line: _Line) -> None:
@@ -605,7 +607,8 @@ def _assemble(pages: list[_Page]) -> list[Block]:
     )
     for page in pages:
         body_right = [ln.x1 for ln in page.lines if abs(ln.size - body) <= 0.6]
-        if body_right:
+        # a page of a few short lines (a plan's last page) keeps the edge the pages before it set
+        if body_right and (len(body_right) >= TOL.pdf_edge_min_lines or not asm.right_edge):
             body_right.sort()
             asm.right_edge = body_right[int(len(body_right) * 0.9)]
         page_edge = asm.right_edge

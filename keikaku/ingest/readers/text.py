@@ -11,6 +11,10 @@ Recognises, line by line:
 - running page numbers ("- 3 -", "3/40", "P.3", a bare "3" in an increasing run) and running headers
   (a short line repeated next to page numbers or form feeds) are dropped;
 - list items ("- ", "* ", "+ ", "・") with their inner marker ("- ① …" → marker "①");
+- Markdown bold (``**担当課** 企画課``, ``__…__``): the text is kept as written, the bold runs go into the
+  block's style hint as the DOCX and HTML readers record theirs (``emphasis.py``), so a bold label reads
+  as a label; a definition list (PHP Markdown Extra / pandoc: a short term line, then ``: description``)
+  becomes one "term：description" paragraph, as the HTML reader reads ``<dl>``;
 - tables: Markdown pipe tables, tab-separated rows (as text converted from PDF/Word gives them), HTML
   ``<table>`` embedded in the text (parsed with selectolax; rowspan/colspan kept as cell spans) and
   tables drawn with box-drawing characters (┌─┬─┐ │ ├─┼─┤ └─┴─┘, ╔═╦═╗ …) or ASCII (+---+ |): rows
@@ -52,6 +56,7 @@ from keikaku.ingest.markers import (
     parse_marker,
     strip_bullet,
 )
+from keikaku.ingest.readers.emphasis import with_bold
 from keikaku.ingest.readers.text_boxes import (
     VERTICALS,
     box_cells,
@@ -80,6 +85,9 @@ _PAGE_BARE = re.compile(r"^[0-9０-９]{1,3}$")
 # a line opening with a bracket label or a label bullet starts a new block: 【担当】 ＜目標＞ 〈KPI〉 ■内容
 _LABEL_START = re.compile(r"^(?:[【〔＜<〈《\[［][^】〕＞>〉》\]］]{1,16}[】〕＞>〉》\]］]|[■□◆◇●○◎▼▽▶►★☆])")
 _WORD_LABEL = re.compile(r"^[^\s:：。、]{1,8}\s*[:：]")
+_MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+_DEFINITION = re.compile(r"^ {0,3}:[ \t]+(\S.*)$")  # ": description" under a term line
+_TERM_MAX_CHARS = 20  # as the HTML reader: a longer "term" is a paragraph of its own
 _CONTINUE_END = ("、", "，", ",", "・", "（", "(", "「", "『")
 
 
@@ -359,8 +367,25 @@ class _TextReader:
                 tail = "\n"
         text = "".join(out).strip()
         if text:
-            self.blocks.append(Block(BlockKind.PARAGRAPH, text, Location(self.para_start, end)))
+            bold = [a or b for a, b in _MD_BOLD.findall(text)] if "**" in text or "__" in text else []
+            style = with_bold(None, bold)
+            self.blocks.append(Block(BlockKind.PARAGRAPH, text, Location(self.para_start, end), style=style))
         self.para = []
+
+    def definition(self, line: str, lineno: int) -> bool:
+        """': description' under a one-line term: one "term：description" paragraph (a definition list)."""
+        m = _DEFINITION.match(line)
+        if m is None or len(self.para) != 1:
+            return False
+        term = _unescape(self.para[0]).strip()
+        if not term or len(term) > _TERM_MAX_CHARS or starts_block(term):
+            return False
+        value = _unescape(m.group(1)).strip()
+        self.blocks.append(
+            Block(BlockKind.PARAGRAPH, f"{term}：{value}", Location(self.para_start, lineno), style="dl")
+        )
+        self.para = []
+        return True
 
     def add(self, block: Block) -> None:
         self.blocks.append(block)
@@ -461,6 +486,9 @@ class _TextReader:
                         marker=mk,
                     )
                 )
+                i += 1
+                continue
+            if self.definition(line, lineno):
                 i += 1
                 continue
             if self.para and not self._continues(self.para[-1], stripped):
