@@ -206,6 +206,16 @@ POLICY_NUM = ["基本方針{n}", "({n})", "（{F}）", "{R}.", "【{n}】", "施
 MEASURE_NUM = ["{p}-{m}", "{c}-{p}-{m}", "({m})", "（{Fm}）", "{circ}", "{kata}", "({kata})", "【{p}-{m}】",
                "施策{g}", "取組{g}", "取組項目{g}：", "{Fm}．", "{m})"]  # fmt: skip
 LABEL_FORMS = ["【{}】", "{}：", "＜{}＞", "■{}：", "◆{}　", "〔{}〕", "{}:", "《{}》"]
+# how a field with its value is written: a label line (LABEL_FORMS), a definition list (<dl><dt>担当課</dt>
+# <dd>企画課</dd></dl> in HTML, "担当課\n: 企画課" in Markdown, a term line then an indented value line in
+# txt / docx / pdf / pptx) or a bold label before the value (**担当課** 企画課, <b>担当課</b>　企画課, a bold
+# run then a normal run in docx)
+FIELD_FORMS = ["label", "label", "dl", "bold"]
+FIELD_FORM_FORMATS = {
+    "label": {"txt", "md", "html", "docx", "pdf", "xlsx", "pptx"},
+    "dl": {"txt", "md", "html", "docx", "pdf", "pptx"},
+    "bold": {"md", "html", "docx"},
+}
 ERAS = ["reiwa", "reiwa_fw", "R", "west", "west_fw", "both"]
 
 
@@ -275,6 +285,7 @@ class Style:
     glossary: bool
     title_row: bool  # property table: a 施策名 row instead of a heading
     gantt_row_label: str  # key_title, title, key
+    field_form: str = "label"  # label, dl, bold (FIELD_FORMS; a format without the form writes label lines)
 
 
 @dataclass
@@ -436,6 +447,7 @@ def generate(seed: int, *, layout: str | None = None, fmt: str | None = None) ->
     rng, town, title, start, end, prev, measures, subtitle, published = _content(seed)
     style = _style(seed, layout, fmt)
     ends = random.Random(f"keikaku-gen-{seed}-ends")  # its own stream: the other choices stay as they were
+    style.field_form = random.Random(f"keikaku-gen-{seed}-forms").choice(FIELD_FORMS)  # likewise
     for m in measures:
         if len(m.phases) > 1 and ends.random() < 0.2:  # a measure that ends before the plan does
             for y in sorted(m.phases)[-ends.randint(1, len(m.phases) - 1) :]:
@@ -582,6 +594,11 @@ def label(style: Style, kind: str, value: str = "") -> str:
     return f"{lab}\n{value}" if style.value_newline else f"{lab}{value}"
 
 
+def field_form(style: Style) -> str:
+    """How this document writes a field with its value (label lines where its format has no such form)."""
+    return style.field_form if style.fmt in FIELD_FORM_FORMATS[style.field_form] else "label"
+
+
 def label_form_only(style: Style, kind: str) -> str:
     """A label standing alone before a box or a list: 【成果指標】, ＜スケジュール＞, ■工程."""
     return style.label_form.format(style.syn.get(kind, kind)).rstrip("：:　 ")
@@ -666,18 +683,20 @@ def depts(style: Style, names: list[str]) -> str:
     return style.dept_sep.join(names)
 
 
-def pillar_text(style: Style, m: GenMeasure, rng_pick: int = 0) -> str:
-    """関連条項：第11条 / 基本法の柱：オープンデータ — '' when the style states no pillar per measure."""
+def pillar_field(style: Style, m: GenMeasure, rng_pick: int = 0) -> tuple[str, str] | None:
+    """(kind, value) of the measure's pillar field — None when the style states no pillar per measure."""
     p = m.pillars[0]
     if not m.pillars_stated:
-        return ""
+        return None
     if style.pillar_style == "article" and p in ARTICLE:
-        return label(
-            style,
-            "pillar_article",
-            f"官民データ活用推進基本法{ARTICLE[p]}" if rng_pick % 3 == 0 else ARTICLE[p],
-        )
+        return "pillar_article", f"官民データ活用推進基本法{ARTICLE[p]}" if rng_pick % 3 == 0 else ARTICLE[p]
     if style.pillar_style == "name":
         names = PILLAR_NAMES[p]
-        return label(style, "pillar_name", names[rng_pick % len(names)])
-    return ""
+        return "pillar_name", names[rng_pick % len(names)]
+    return None
+
+
+def pillar_text(style: Style, m: GenMeasure, rng_pick: int = 0) -> str:
+    """関連条項：第11条 / 基本法の柱：オープンデータ — '' when the style states no pillar per measure."""
+    f = pillar_field(style, m, rng_pick)
+    return label(style, *f) if f else ""

@@ -33,7 +33,18 @@ def _row(*cells: str | Cell) -> list[Cell]:
 
 
 # elements: ("title", text) ("h", level, text) ("p", text) ("li", text) ("table", rows, header_rows) ("break",)
+# ("field", form, label, value): a field written as a definition list (form "dl") or a bold label ("bold")
 El = tuple
+
+
+def _field(plan: GenPlan, kind: str, value: str) -> El:
+    """A field with its value in the document's field form: a label line (【担当課】企画課), else a
+    ("field", form, label word, value) element each format writer draws in its own way."""
+    form = g.field_form(plan.style)
+    if form == "label":
+        return ("p", g.label(plan.style, kind, value))
+    return ("field", form, plan.style.syn.get(kind, kind), value)
+
 
 GLOSSARY = [
     ("BPR", "業務の目的から手順を見直し、仕事の進め方を組み立て直すこと。"),
@@ -223,12 +234,12 @@ def _kpi_elements(plan: GenPlan, m: GenMeasure) -> list[El]:
     out: list[El] = []
     for i, k in enumerate(m.kpis):
         if s.kpi_style == "lines":
-            out.append(("p", g.label(s, "kpi", k.indicator)))
+            out.append(_field(plan, "kpi", k.indicator))
             if k.baseline:
-                out.append(("p", g.label(s, "baseline", f"{k.baseline_text}（{g.fy(k.baseline_fy, era)}）")))
-            out.append(("p", g.label(s, "target", f"{k.target_text}（{g.fy(k.target_fy, era)}）")))
+                out.append(_field(plan, "baseline", f"{k.baseline_text}（{g.fy(k.baseline_fy, era)}）"))
+            out.append(_field(plan, "target", f"{k.target_text}（{g.fy(k.target_fy, era)}）"))
         elif s.kpi_style == "oneline":
-            out.append(("p", g.label(s, "kpi", g.kpi_oneline(plan, k))))
+            out.append(_field(plan, "kpi", g.kpi_oneline(plan, k)))
         else:
             out.append(("p", g.kpi_sentence(plan, k, plan.seed + i)))
     return out
@@ -239,7 +250,7 @@ def _sched_elements(plan: GenPlan, m: GenMeasure) -> list[El]:
     if not m.phases or s.sched_style in ("none", "gantt_end", "columns"):
         return []
     if s.sched_style == "chain":
-        return [("p", g.label(s, "schedule", g.chain(plan, m)))]
+        return [_field(plan, "schedule", g.chain(plan, m))]
     if s.sched_style == "sentence":
         return [("p", g.sentence_schedule(plan, m))]
     if s.sched_style == "yearlines":
@@ -255,7 +266,7 @@ def _sched_elements(plan: GenPlan, m: GenMeasure) -> list[El]:
 def _dept_elements(plan: GenPlan, m: GenMeasure) -> list[El]:
     s = plan.style
     if s.dept_style == "label":
-        return [("p", g.label(s, "dept", g.depts(s, m.departments)))]
+        return [_field(plan, "dept", g.depts(s, m.departments))]
     if s.dept_style == "sentence":
         return [("p", f"（{s.syn['dept']}：{g.depts(s, m.departments)}）")]
     return []
@@ -264,7 +275,7 @@ def _dept_elements(plan: GenPlan, m: GenMeasure) -> list[El]:
 def _desc_elements(plan: GenPlan, m: GenMeasure) -> list[El]:
     s = plan.style
     if plan.seed % 2 == 0 and s.layout == "labels":
-        return [("p", g.label(s, "desc", m.description))]
+        return [_field(plan, "desc", m.description)]
     return [("p", m.description)]
 
 
@@ -275,7 +286,7 @@ def _measure_labels(plan: GenPlan, m: GenMeasure, idx: int) -> list[El]:
         "dept": _dept_elements(plan, m),
         "kpi": _kpi_elements(plan, m),
         "sched": _sched_elements(plan, m),
-        "pillar": [("p", t)] if (t := g.pillar_text(plan.style, m, idx)) else [],
+        "pillar": [_field(plan, *f)] if (f := g.pillar_field(plan.style, m, idx)) else [],
     }
     for f in plan.style.field_order:
         out += parts[f]
@@ -338,8 +349,8 @@ def _measure_prose(plan: GenPlan, m: GenMeasure, idx: int) -> list[El]:
     out += _kpi_elements(plan, m)
     out += _sched_elements(plan, m)
     out += _dept_elements(plan, m)
-    if t := g.pillar_text(plan.style, m, idx):
-        out.append(("p", t))
+    if f := g.pillar_field(plan.style, m, idx):
+        out.append(_field(plan, *f))
     return out
 
 
@@ -481,6 +492,9 @@ def _txt(plan: GenPlan, els: list[El]) -> str:
         elif kind == "li":
             lines.append(f"・{el[1]}")
             block = 1
+        elif kind == "field":  # a definition list as text: the term, then its value indented
+            lines += [el[2], f"　{el[3]}"]
+            block = 2
         else:
             text = el[-1]
             lines.extend(text.split("\n"))
@@ -519,6 +533,10 @@ def _md(plan: GenPlan, els: list[El]) -> str:
             lines += [el[1].replace("\n", "  \n"), ""]
         elif kind == "li":
             lines.append(f"- {el[1]}")
+        elif kind == "field" and el[1] == "dl":  # a definition list (PHP Markdown Extra, pandoc)
+            lines += [el[2], f": {el[3]}", ""]
+        elif kind == "field":
+            lines += [f"**{el[2]}**{'　' if plan.seed % 2 else ' '}{el[3]}", ""]
         elif kind == "table":
             lines += ["", *_md_table(el[1], el[2], plan.seed % 5 == 0), ""]
     return "\n".join(lines) + "\n"
@@ -544,9 +562,17 @@ def _html_table(rows: list[list[Cell]], header_rows: int) -> str:
 def _html(plan: GenPlan, els: list[El]) -> str:
     body: list[str] = []
     h = plan.style.heading_markup == "h"
-    for el in els:
+    bold = "strong" if plan.seed % 2 else "b"
+    for n, el in enumerate(els):
         kind = el[0]
-        if kind == "title":
+        if kind == "field" and el[1] == "dl":  # consecutive fields make one <dl>
+            dl = n == 0 or els[n - 1][:2] != ("field", "dl")
+            last = n + 1 == len(els) or els[n + 1][:2] != ("field", "dl")
+            body.append(("<dl>" if dl else "") + f"<dt>{htmlmod.escape(el[2])}</dt><dd>{htmlmod.escape(el[3])}</dd>"
+                        + ("</dl>" if last else ""))  # fmt: skip
+        elif kind == "field":
+            body.append(f"<p><{bold}>{htmlmod.escape(el[2])}</{bold}>　{htmlmod.escape(el[3])}</p>")
+        elif kind == "title":
             body.append(f"<h1>{htmlmod.escape(el[1])}</h1>")
         elif kind == "h":
             t = htmlmod.escape(el[2])

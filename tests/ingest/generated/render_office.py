@@ -67,6 +67,13 @@ def _docx(plan: GenPlan, els: list[El], path: Path) -> None:
             d.add_paragraph(el[1])
         elif kind == "li":
             d.add_paragraph(el[1], style="List Bullet")
+        elif kind == "field" and el[1] == "dl":  # the term, then its value indented
+            d.add_paragraph(el[2])
+            d.add_paragraph(el[3]).paragraph_format.left_indent = Pt(21)
+        elif kind == "field":  # a bold run (the label), then a normal run (the value)
+            para = d.add_paragraph()
+            para.add_run(el[2]).bold = True
+            para.add_run(f"　{el[3]}")
         elif kind == "break":
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif kind == "table":
@@ -118,6 +125,7 @@ def _pdf(plan: GenPlan, els: list[El], path: Path) -> None:
     size = landscape(A4) if plan.style.layout in ("rowtable", "gantt") else A4  # A4横 for wide tables
     body = ParagraphStyle("b", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
     cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    dd = ParagraphStyle("dd", parent=body, leftIndent=10 * mm)
     head = {n: ParagraphStyle(f"h{n}", fontName=font, fontSize=sz, leading=sz * 1.5, spaceBefore=6, spaceAfter=4)
             for n, sz in ((0, 20), (1, 16), (2, 13.5), (3, 11.5))}  # fmt: skip
     story: list = []
@@ -133,6 +141,8 @@ def _pdf(plan: GenPlan, els: list[El], path: Path) -> None:
             story.append(Paragraph(esc(el[2]), head[el[1]]))
         elif kind in ("p", "li"):
             story.append(Paragraph(esc(("・" if kind == "li" else "") + el[1]), body))
+        elif kind == "field":  # a definition list: the term, then its value indented
+            story += [Paragraph(esc(el[2]), body), Paragraph(esc(el[3]), dd)]
         elif kind == "break":
             story.append(PageBreak())
         elif kind == "table":
@@ -270,6 +280,9 @@ def _pptx(plan: GenPlan, els: list[El], path: Path) -> None:
         elif kind == "h":
             box = None
             text(el[2], bold=True)
+        elif kind == "field":  # a definition list: the term, then its value one level in
+            text(el[2])
+            text(el[3], level=1)
         elif kind in ("p", "li"):
             if slide is None:
                 cover.placeholders[1].text_frame.add_paragraph().text = el[1]

@@ -90,6 +90,7 @@ def _variants(plan: grammar.GenPlan) -> dict[str, grammar.GenPlan]:
         "numbering": grammar.restyle(plan, measure_num=_other(
             [m for m in grammar.MEASURE_NUM if m[0] != s.policy_num[0]], s.measure_num)),
         "format": grammar.restyle(plan, fmt=_other(formats, s.fmt)),
+        "fields": grammar.restyle(plan, field_form=_other(sorted(grammar.FIELD_FORM_FORMATS), s.field_form)),
     }  # fmt: skip
 
 
@@ -111,7 +112,7 @@ KNOWN_GAPS: dict[tuple[int, str], str] = {}
             else [],
         )
         for seed in METAMORPHIC_SEEDS
-        for kind in ("synonyms", "numbering", "format")
+        for kind in ("synonyms", "numbering", "format", "fields")
     ],
 )
 def test_same_plan_written_another_way(seed: int, kind: str, tmp_path: Path) -> None:
@@ -121,6 +122,30 @@ def test_same_plan_written_another_way(seed: int, kind: str, tmp_path: Path) -> 
     b = projection(run(other, tmp_path, "b"))
     assert a, f"seed {seed} ({plan.style.layout}/{plan.style.fmt}) gave no measures"
     assert a == b, f"seed {seed} {plan.style.layout}/{plan.style.fmt} → {kind}: {other.style.fmt}"
+
+
+# ---- fields as a definition list or a bold label, in every format that has the form -----------
+
+
+@pytest.mark.parametrize(
+    ("form", "fmt_"),
+    [(f, x) for f, xs in sorted(grammar.FIELD_FORM_FORMATS.items()) if f != "label" for x in sorted(xs)],
+)
+def test_fields_written_as_definition_lists_or_bold_labels(form: str, fmt_: str, tmp_path: Path) -> None:
+    """Every field of a labels plan (department, KPI lines, schedule chain, pillar) written as a <dl> /
+    term and indented value, or as a bold label before its value, reads as the label lines do."""
+    plan = grammar.restyle(
+        grammar.generate(7, layout="labels", fmt=fmt_),
+        field_form=form, kpi_style="lines", sched_style="chain", dept_style="label", pillar_style="name",
+    )  # fmt: skip
+    assert grammar.field_form(plan.style) == form
+    want = expected_plan(plan)
+    got = run(plan, tmp_path)
+    r = score(want, got).totals()
+    short = {
+        c: r[c] for c in ("measure_f1", "pillars", "kpi_f1", "kpi_target", "dept_f1", "schedule") if r[c] != 1
+    }
+    assert not short, (short, diff(want, got)[:4])  # fmt: skip
 
 
 # ---- the generator --------------------------------------------------------------------------
