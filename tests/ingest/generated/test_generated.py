@@ -164,6 +164,21 @@ def test_expected_plans_are_well_formed() -> None:
     assert formats == {"txt", "md", "html", "docx", "pdf", "xlsx", "pptx"}
 
 
+def test_label_words_come_from_the_one_vocabulary() -> None:
+    """Every word the generator labels a field with (label lines, <dl> terms, bold labels, table headers)
+    is a word of that field's kind in keikaku/ingest/extract/vocabulary.py."""
+    from keikaku.ingest.extract.vocabulary import kind_of
+
+    kinds = {"dept": {"department"}, "kpi": {"kpi"}, "baseline": {"baseline"}, "target": {"target"},
+             "schedule": {"schedule"}, "desc": {"description", "background"}, "pillar_article": {"pillar"},
+             "pillar_name": {"pillar"}, "title": {"title"}}  # fmt: skip
+    assert set(kinds) == set(grammar.SYNONYMS)
+    wrong = [
+        (k, w, kind_of(w)) for k, ws in grammar.SYNONYMS.items() for w in ws if kind_of(w) not in kinds[k]
+    ]
+    assert not wrong
+
+
 def test_every_format_is_reached_by_several_layouts() -> None:
     by_format: dict[str, set[str]] = {}
     for layout, fmts in grammar.LAYOUT_FORMATS.items():
