@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from keikaku.core.chapters import CHAPTER_WORDS, chapter_kinds
 from keikaku.core.pillars import PILLARS
 from keikaku.core.plan import Catalogue, Measure, Plan, PlanKind, Section, iter_policies
 from keikaku.core.text import squash
@@ -43,7 +44,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Chapter:
-    """One of the template's seven chapters (雛型の章): its kind, number, name and the words that mean it."""
+    """One of the template's seven chapters (雛型の章): its kind, number, name and the words that mean it
+    (``core/chapters.py``, read by the import's section reader too)."""
 
     kind: str
     number: int
@@ -52,64 +54,21 @@ class Chapter:
     words: tuple[str, ...]
 
 
-CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(
-        "situation",
-        1,
-        "現状及び課題",
-        "current situation and issues",
-        ("現状", "課題", "背景", "動向", "取り巻く", "環境の変化"),
-    ),
-    Chapter("purpose", 2, "計画の目的", "purpose", ("目的", "趣旨", "ねらい", "目指す姿", "めざす姿")),
-    Chapter(
-        "position",
-        3,
-        "計画の位置付け",
-        "position among other plans",
-        ("位置付け", "位置づけ", "位置付", "計画の性格", "他の計画との関係", "関連計画", "関連する計画"),
-    ),
-    Chapter(
-        "structure",
-        4,
-        "推進体制",
-        "promotion structure",
-        ("推進体制", "体制", "推進管理", "進行管理", "進捗管理", "推進本部", "PDCA"),
-    ),
-    Chapter(
-        "policy",
-        5,
-        "施策の基本的な方針",
-        "basic policies",
-        ("基本的な方針", "基本方針", "基本目標", "基本理念", "施策の体系", "施策体系", "方針"),
-    ),
-    Chapter(
-        "measures",
-        6,
-        "個別施策",
-        "individual measures",
-        (
-            "個別施策",
-            "個別の施策",
-            "具体的な施策",
-            "具体的な取組",
-            "主な取組",
-            "主要施策",
-            "施策の展開",
-            "取組内容",
-            "推進項目",
-            "アクションプラン",
-            "実施計画",
-        ),
-    ),
-    Chapter(
-        "security",
-        7,
-        "セキュリティ及び個人情報の適正な取扱い",
-        "security and personal information",
-        ("セキュリティ", "個人情報", "情報保護", "プライバシー", "安全管理"),
-    ),
+# the template's seven chapters; the words that mean each are the one list in core/chapters.py
+CHAPTERS: tuple[Chapter, ...] = tuple(
+    Chapter(kind, number, ja, en, CHAPTER_WORDS[kind])
+    for kind, number, ja, en in (
+        ("situation", 1, "現状及び課題", "current situation and issues"),
+        ("purpose", 2, "計画の目的", "purpose"),
+        ("position", 3, "計画の位置付け", "position among other plans"),
+        ("structure", 4, "推進体制", "promotion structure"),
+        ("policy", 5, "施策の基本的な方針", "basic policies"),
+        ("measures", 6, "個別施策", "individual measures"),
+        ("security", 7, "セキュリティ及び個人情報の適正な取扱い", "security and personal information"),
+    )
 )
 CHAPTER_BY_KIND: dict[str, Chapter] = {c.kind: c for c in CHAPTERS}
+_TEMPLATE_KINDS = tuple(CHAPTER_BY_KIND)
 
 RULES: dict[str, Rule] = {
     r.id: r
@@ -216,10 +175,7 @@ def section_kinds(section: Section) -> set[str]:
     kinds = {section.kind} if section.kind in CHAPTER_BY_KIND else set()
     titles = [section.title, *(_HEADING_LINE.findall(section.text or ""))]
     for title in titles:
-        t = _norm(title)
-        for c in CHAPTERS:
-            if any(_norm(w) in t for w in c.words):
-                kinds.add(c.kind)
+        kinds |= chapter_kinds(title, _TEMPLATE_KINDS)
     return kinds
 
 

@@ -26,6 +26,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from keikaku.core.chapters import chapter_kind
 from keikaku.core.fiscal import parse_year_month
 from keikaku.core.pillars import PILLARS, PRIORITY_AREA_NAMES, PRIORITY_AREAS
 from keikaku.core.plan import (
@@ -169,27 +170,11 @@ _AREA_SPLIT = re.compile(
 _AREA_SUFFIX = re.compile(rf"^(?P<before>.+?)(?P<area>{_AREA_ALT})$")
 _INCOMPLETE_END = ("の", "・", "、", "に", "を", "と", "や", "及び", "並びに", "及", "における", "による")
 
-_SECTION_KINDS: tuple[tuple[str, str], ...] = (
-    ("セキュリティ", "security"),
-    ("個人情報", "security"),
-    ("個別施策", "measures"),
-    ("基本的な方針", "policy"),
-    ("基本方針", "policy"),
-    ("推進体制", "structure"),
-    ("体制", "structure"),
-    ("位置付け", "position"),
-    ("位置づけ", "position"),
-    ("目的", "purpose"),
-    ("現状", "situation"),
-    ("課題", "situation"),
-)
-
 
 def _section_kind(title: str) -> str | None:
-    for word, kind in _SECTION_KINDS:
-        if word in title:
-            return kind
-    return None
+    """The template chapter a guide's chapter title names (core/chapters.py; only the chapters' own words:
+    the guide's headings name their chapters in full)."""
+    return chapter_kind(title, broad=False)
 
 
 def pillar_code(title: str) -> str | None:

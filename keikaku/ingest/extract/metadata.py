@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from keikaku.core.chapters import chapter_kind
 from keikaku.core.fiscal import find_fiscal_ranges, find_years, parse_year_month
 from keikaku.core.plan import Organisation, OrganisationKind, Period, PlanKind, Section
 from keikaku.core.prefectures import PREFECTURES
@@ -48,17 +49,6 @@ _KIND_BY_SUFFIX = {
     "区": OrganisationKind.SPECIAL_WARD,
 }
 _TOC = re.compile(r"^目\s*次$|^contents$", re.IGNORECASE)
-_SECTION_KINDS = [
-    ("glossary", r"用語"),
-    ("security", r"セキュリティ|個人情報"),
-    ("period", r"期間"),
-    ("structure", r"推進体制|推進管理|進行管理|体制"),
-    ("position", r"位置付け|位置づけ"),
-    ("purpose", r"目的|趣旨"),
-    ("situation", r"現状|課題|背景|動向"),
-    ("policy", r"基本方針|基本目標|基本理念|方針"),
-    ("measures", r"施策|取組|推進項目"),
-]
 
 
 def cover_blocks(blocks: list[Block], limit: int = 15) -> list[Block]:
@@ -496,7 +486,6 @@ def _section_text(blocks: list[Block], start: int, end: int) -> str:
 
 
 def _section_kind(title: str) -> str | None:
-    for name, pat in _SECTION_KINDS:
-        if re.search(pat, title):
-            return name
-    return None
+    """The chapter a section title names (the one word list of core/chapters.py, broad words included:
+    「4 取組」 is the measures chapter)."""
+    return chapter_kind(title)

@@ -33,6 +33,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from keikaku.core.chapters import NARRATIVE_KINDS
+from keikaku.core.chapters import words as chapter_words
 from keikaku.core.text import nfkc, squash
 
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
@@ -178,12 +180,15 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "分類",
     ),
     "area": ("重点分野",),
-    "background": ("現状と課題", "現状・課題", "現状及び課題", "課題", "背景"),
+    # the 現状と課題 of a card: the situation chapter's words that name no other field (現状 is a baseline)
+    "background": (),
     # a column of dates makes a chronology (沿革), not a list of measures
     "date": ("年月", "年月日", "日付", "月日", "年", "沿革"),
     # a column of terms makes a glossary (用語集), not a list of measures
     "term": ("用語", "語句", "用語名", "単語", "略語"),
 }
+_OTHER_FIELDS = {squash(w) for k, ws in FIELD_WORDS.items() for w in ws}
+FIELD_WORDS["background"] = tuple(w for w in chapter_words("situation") if squash(w) not in _OTHER_FIELDS)
 # column kinds that make a table something other than measures
 NOT_MEASURE_COLUMNS = ("date", "term")
 
@@ -203,34 +208,10 @@ REVIEW_WORDS: dict[str, tuple[str, ...]] = {
     "item": ("項目", "取組内容", "施策内容", "事業名", "取組", "施策", "事業", "内容"),
 }
 
-# a heading that names a list of measures (施策の一覧 / 重点取組 / アクションプラン …)
-MEASURE_HEADING_WORDS: tuple[str, ...] = (
-    "施策",
-    "取組",
-    "取り組み",
-    "事業",
-    "アクション",
-    "推進項目",
-    "具体",
-    "実施項目",
-    "プロジェクト",
-)
-# a heading of a narrative chapter (計画の概要 / 計画の期間 / 推進体制 …)
-NARRATIVE_HEADING_WORDS: tuple[str, ...] = (
-    "概要",
-    "目的",
-    "趣旨",
-    "背景",
-    "位置付け",
-    "位置づけ",
-    "期間",
-    "体制",
-    "現状",
-    "課題",
-    "用語",
-    "はじめに",
-    "策定",
-)
+# a heading that names a list of measures (施策の一覧 / 重点取組 / アクションプラン …) and a heading of a
+# narrative chapter (計画の概要 / 計画の期間 / 推進体制 …): the chapter words of core/chapters.py
+MEASURE_HEADING_WORDS: tuple[str, ...] = chapter_words("measures", broad=True)
+NARRATIVE_HEADING_WORDS: tuple[str, ...] = chapter_words(*NARRATIVE_KINDS)
 # flags written in brackets after or before a title
 PRIORITY_WORDS: tuple[str, ...] = ("重点取組", "重点取り組み", "重点施策", "重点事業", "重点項目", "重点")
 PRIORITY_MARKS = "★◎"
