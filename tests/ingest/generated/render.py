@@ -4,7 +4,9 @@ A layout turns the plan into a small element list (title, headings with their nu
 paragraphs, list items, tables with spans, page breaks); a format writer turns the elements into
 txt (tab tables, running page footers), md (pipe or embedded HTML tables), html, docx (python-docx),
 pdf (reportlab, ruled tables, a Japanese font), xlsx (openpyxl, one アクションプラン sheet) or pptx
-(python-pptx: a slide per chapter and policy, text boxes and table shapes).
+(python-pptx: a slide per chapter and policy, text boxes and table shapes). A field with its value is a label
+line, or — as the style's ``field_form`` says — a definition list or a bold label, each format drawing it its
+own way (``("field", form, label, value)`` elements).
 
     path = write(plan, directory)            # → directory / f"gen_{seed:05d}.{fmt}"
 """
