@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 from keikaku.core.plan import Evaluation, Measure, Organisation, PillarSource, Plan
 from keikaku.ingest.blocks import ReadResult
-from keikaku.ingest.extract import recognise, units
+from keikaku.ingest.extract import recognise, trees, units
 from keikaku.ingest.extract.candidate import Candidate, Context
-from keikaku.ingest.extract.common import clean_text, trailing_departments
+from keikaku.ingest.extract.common import clean_text, departments_in_prose, trailing_departments
 from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.labelled import chain_schedule
 from keikaku.ingest.extract.merge import Merger
@@ -83,6 +83,8 @@ class _Extraction:
             if trail is not None:  # 'オープンデータの公開（企画課）': the department closes the title
                 d.title = trail[0]
                 d.add_departments(trail[1])
+            if not d.departments and d.description:  # 所管は総務課とする / 担当：企画課
+                d.add_departments(departments_in_prose(d.description))
             if not d.kpis and d.description:
                 d.add_kpis(prose_kpis(d.description, fallback=d.title))
             if not d.schedule and d.description:
@@ -179,6 +181,12 @@ def _evaluations(result: ReadResult) -> list[Evaluation]:
 RECOGNISERS: tuple[tuple[str, Callable[[Context], list[Candidate]], str], ...] = (
     ("grids", recognise.grids, "phase grids and year rows: the schedule of the measure before them"),
     ("records", recognise.records, "cards and property tables (項目 | 内容), boxes under a measure heading"),
+    (
+        "sections",
+        trees.sections,
+        "a section per measure whose sub-headings are field labels (めざす姿 / 指標 …)",
+    ),
+    ("bullets", trees.bullets, "nested bullet trees: an item with label items (担当：…) under it"),
     ("labelled", recognise.labelled, "numbered items with label lines (担当：, 【KPI】, ＜スケジュール＞)"),
     ("templates", recognise.templates, "template measures: title, prose, <KPI> and <スケジュール> boxes"),
     ("tables", recognise.tables, "row tables, schedule and target tables naming measures, pillar mappings"),

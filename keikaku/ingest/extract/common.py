@@ -255,6 +255,31 @@ def split_departments(text: str) -> list[str]:
     return out
 
 
+_DEPT_WORDS = "|".join(sorted(map(re.escape, FIELD_WORDS["department"]), key=len, reverse=True))
+_DEPT_SENTENCE = re.compile(
+    rf"(?:{_DEPT_WORDS})\s*(?:は|が|[:：])\s*(?P<names>[^。\n]{{2,60}}?)(?:である|とする|です)?(?:[。\n]|$)"
+)
+
+
+def department_line(line: str) -> list[str] | None:
+    """The department names a line consists of ('総務課、財政課'), else None."""
+    names = split_departments(line)
+    if names and all(DEPT_END.search(n) and len(n) <= 20 and not is_sentence(n) for n in names):
+        return names
+    return None
+
+
+def departments_in_prose(text: str) -> list[str]:
+    """Departments a sentence names with a department word: 所管は総務課 / 担当：企画課、財政課 /
+    実施主体が福祉課とする."""
+    out: list[str] = []
+    for m in _DEPT_SENTENCE.finditer(text):
+        for name in department_line(m.group("names")) or []:
+            if name not in out:
+                out.append(name)
+    return out
+
+
 _TRAILING_BRACKET = re.compile(r"^(?P<title>.+?)\s*[（(](?P<inner>[^（）()]{2,40})[）)]\s*$")
 
 

@@ -43,6 +43,7 @@ from keikaku.ingest.extract.candidate import Candidate, Join
 from keikaku.ingest.extract.common import contains, title_match
 from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.outline import Outline
+from keikaku.ingest.extract.vocabulary import kind_of
 from keikaku.ingest.markers import normalise_key
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
@@ -194,10 +195,14 @@ class Merger:
 
     def _owner_before(self, i: int) -> Draft | None:
         """The measure a small table inside its text belongs to: the nearest measure before block i with
-        no heading between (a 指標 | 現状値 | 目標値 table under the measure's 〔指標〕 label)."""
+        no heading between but a field's label (a 指標 | 現状値 | 目標値 table under the measure's 〔指標〕
+        label or its 指標 sub-heading)."""
         before = [d for d in self.drafts if d.order < i]
         d = max(before, key=lambda x: x.order, default=None)
-        if d is None or any(self.blocks[k].kind == BlockKind.HEADING for k in range(d.order + 1, i)):
+        if d is None or any(
+            self.blocks[k].kind == BlockKind.HEADING and not kind_of(self.blocks[k].text)
+            for k in range(d.order + 1, i)
+        ):
             return None
         return d
 

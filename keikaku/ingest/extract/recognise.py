@@ -26,7 +26,12 @@ from keikaku.ingest.extract.common import LABEL_YEAR, clean_title, split_departm
 from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.gantt import phase_grid, year_row_grid
 from keikaku.ingest.extract.kpi import parse_deadline, parse_kpi_text
-from keikaku.ingest.extract.labelled import chain_schedule, find_labelled_measures, schedule_entries
+from keikaku.ingest.extract.labelled import (
+    LabelledMeasure,
+    chain_schedule,
+    find_labelled_measures,
+    schedule_entries,
+)
 from keikaku.ingest.extract.outline import pillars_stated
 from keikaku.ingest.extract.prose import prose_schedule
 from keikaku.ingest.extract.records import (
@@ -180,29 +185,37 @@ def labelled(ctx: Context) -> list[Candidate]:
     """Numbered items with label lines. Without a schedule label, a schedule written as prose in the
     description is read (``ctx.end_fy``, the plan's last year, closes "令和7年度から運用")."""
     out: list[Candidate] = []
-    blocks, outline = ctx.blocks, ctx.outline
-    for lm in find_labelled_measures(blocks, ctx.claimed, outline):
-        head = blocks[lm.title_index]
-        nid = outline.context[lm.title_index]
-        node = nid
-        if head.kind == BlockKind.HEADING and nid is not None and outline.nodes[nid].index == lm.title_index:
-            node = outline.nodes[nid].parent
-        d = Draft(lm.title, lm.key, node=node, origin="labelled", loc=lm.loc, order=lm.title_index)
-        d.excerpt = head.text
-        d.priority, d.reposted = lm.priority, lm.reposted
-        d.description = lm.description
-        d.add_departments(split_departments(lm.departments_text))
-        d.add_kpis(lm.kpis())
-        d.schedule, d.deadline_fy = lm.schedule()
-        for text in lm.texts("pillar"):
-            codes = pillars_stated(text)
-            if codes is not None:
-                d.set_pillars(codes)
-        if not d.schedule and "schedule" not in lm.kinds:
-            d.schedule = prose_schedule(lm.description, ctx.end_fy)
-        claims = _text_blocks(blocks, lm.title_index, lm.end)
-        out.append(Candidate("labelled", Join.NEW, d, lm.title_index, claims, CONFIDENCE["labelled"]))
+    for lm in find_labelled_measures(ctx.blocks, ctx.claimed, ctx.outline):
+        claims = text_blocks(ctx.blocks, lm.title_index, lm.end)
+        out.append(labelled_candidate(ctx, lm, "labelled", claims))
     return out
+
+
+def labelled_candidate(
+    ctx: Context, lm: LabelledMeasure, recogniser: str, claims: frozenset[int]
+) -> Candidate:
+    """The candidate of a measure read as a title and its labelled fields (label lines, label headings,
+    a bullet's label items): one field reader for every layout that writes fields under labels."""
+    blocks, outline = ctx.blocks, ctx.outline
+    head = blocks[lm.title_index]
+    nid = outline.context[lm.title_index]
+    node = nid
+    if head.kind == BlockKind.HEADING and nid is not None and outline.nodes[nid].index == lm.title_index:
+        node = outline.nodes[nid].parent
+    d = Draft(lm.title, lm.key, node=node, origin="labelled", loc=lm.loc, order=lm.title_index)
+    d.excerpt = head.text
+    d.priority, d.reposted = lm.priority, lm.reposted
+    d.description = lm.description
+    d.add_departments(split_departments(lm.departments_text))
+    d.add_kpis(lm.kpis())
+    d.schedule, d.deadline_fy = lm.schedule()
+    for text in lm.texts("pillar"):
+        codes = pillars_stated(text)
+        if codes is not None:
+            d.set_pillars(codes)
+    if not d.schedule and "schedule" not in lm.kinds:
+        d.schedule = prose_schedule(lm.description, ctx.end_fy)
+    return Candidate(recogniser, Join.NEW, d, lm.title_index, claims, CONFIDENCE["labelled"])
 
 
 def templates(ctx: Context) -> list[Candidate]:
@@ -221,7 +234,7 @@ def templates(ctx: Context) -> list[Candidate]:
         d.deadline_fy = tm.deadline_fy
         if tm.departments_text:
             d.add_departments(split_departments(tm.departments_text))
-        claims = _text_blocks(ctx.blocks, tm.title_index, tm.end)
+        claims = text_blocks(ctx.blocks, tm.title_index, tm.end)
         out.append(Candidate("templates", Join.HEADING, d, tm.title_index, claims, CONFIDENCE["template"]))
     return out
 
@@ -297,7 +310,7 @@ def _rows(ctx: Context, i: int, b: Block, cols: Columns, claims: frozenset[int])
     return out
 
 
-def _text_blocks(blocks: list[Block], start: int, end: int) -> frozenset[int]:
+def text_blocks(blocks: list[Block], start: int, end: int) -> frozenset[int]:
     """The blocks of a measure written as text: a table among them is left to the table recogniser (a
     measure's KPI table, a list continued from a page before)."""
     return frozenset(k for k in range(start, end) if blocks[k].kind != BlockKind.TABLE)

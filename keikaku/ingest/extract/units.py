@@ -31,31 +31,24 @@ from collections import defaultdict
 
 from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.extract.candidate import CONFIDENCE, Candidate, Context, Join
-from keikaku.ingest.extract.common import DEPT_END, clean_text, clean_title, is_sentence, split_departments
+from keikaku.ingest.extract.common import (
+    clean_text,
+    clean_title,
+    department_line,
+    departments_in_prose,
+    is_sentence,
+)
 from keikaku.ingest.extract.draft import Draft
 from keikaku.ingest.extract.labelled import chapter_context
 from keikaku.ingest.extract.prose import prose_schedule
 from keikaku.ingest.extract.prose_kpi import prose_kpis
-from keikaku.ingest.extract.vocabulary import FIELD_WORDS, NARRATIVE_HEADING_WORDS, kind_of
+from keikaku.ingest.extract.vocabulary import NARRATIVE_HEADING_WORDS, kind_of
 from keikaku.ingest.markers import TOC_LEADER
 
 __all__ = ["units"]
 
-_DEPT_WORDS = "|".join(sorted(map(re.escape, FIELD_WORDS["department"]), key=len, reverse=True))
-# 所管は総務課 / 担当：企画課、財政課 / 実施主体が福祉課 inside a sentence
-_DEPT_SENTENCE = re.compile(
-    rf"(?:{_DEPT_WORDS})\s*(?:は|が|[:：])\s*(?P<names>[^。\n]{{2,60}}?)(?:である|とする|です)?(?:[。\n]|$)"
-)
 _NARRATIVE = re.compile("|".join(map(re.escape, NARRATIVE_HEADING_WORDS)))
 _BODY_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
-
-
-def _departments(line: str) -> list[str] | None:
-    """The department names a line consists of ('総務課、財政課'), else None."""
-    names = split_departments(line)
-    if names and all(DEPT_END.search(n) and len(n) <= 20 and not is_sentence(n) for n in names):
-        return names
-    return None
 
 
 def _unit(ctx: Context, nid: int, end: int) -> tuple[Draft, frozenset[int], bool] | None:
@@ -75,12 +68,11 @@ def _unit(ctx: Context, nid: int, end: int) -> tuple[Draft, frozenset[int], bool
         if b.kind not in _BODY_KINDS:
             continue
         text = clean_text(b.text)
-        names = _departments(text) if len(text) <= 40 else None
+        names = department_line(text) if len(text) <= 40 else None
         if names:  # a bare line of department names under the title
             d.add_departments(names)
             continue
-        for m in _DEPT_SENTENCE.finditer(text):
-            d.add_departments(_departments(m.group("names")) or [])
+        d.add_departments(departments_in_prose(text))
         lines.append(text)
     d.description = "\n".join(x for x in lines if x)
     d.add_kpis(prose_kpis(d.description, fallback=title))

@@ -525,6 +525,11 @@ class _Reader:
         except ValueError:
             n = 1
         kind = (node.attributes.get("type") or "1").strip()
+        level = 1  # nesting depth, as Markdown list items carry it: a bullet tree keeps its shape
+        up = node.parent
+        while up is not None:
+            level += up.tag in ("ul", "ol", "menu")
+            up = up.parent
         for li in self._children(node, {"li"}):
             own: list[str] = []
             nested: list[LexborNode] = []
@@ -547,7 +552,7 @@ class _Reader:
                 marker = _ol_marker(n, kind)
                 rest = text
             if rest:
-                self.emit(BlockKind.LIST_ITEM, tidy_spaces(rest), marker=marker, style="li")
+                self.emit(BlockKind.LIST_ITEM, tidy_spaces(rest), marker=marker, style="li", level=level)
             n += 1
             yield from nested
 
