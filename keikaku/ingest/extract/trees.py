@@ -62,6 +62,8 @@ def sections(ctx: Context) -> list[Candidate]:
             continue
         kids = [(nodes[c], kind_of(nodes[c].title)) for c in node.children]
         labels = [(c, k) for c, k in kids if k in LABEL_KINDS and not c.children]
+        if any(c.marker is not None and c.marker.kind == "chapter" for c, _ in labels):
+            continue  # 第4章 工程表 / 第5章 成果目標 under the plan's title: chapters, not a measure's fields
         if len(labels) < 2 and not any(k in _DEFINING and _unnumbered(ctx, c.index) for c, k in labels):
             continue  # one numbered heading named like a field (5 工程表) is a chapter the outline nested
         if len(labels) < len(kids) / 2:
