@@ -58,7 +58,7 @@ _LABEL = re.compile(
     rf"^(?:[【〔＜<〈《\[［(（]\s*(?P<a>{_ALT})\s*[】〕＞>〉》\]］)）]"
     rf"|[【〔＜<〈《\[［(（]\s*(?P<d>{_ALT})\s*[:：]\s*(?P<inner>[^】〕＞>〉》\]］)）]*)[】〕＞>〉》\]］)）]\s*$"
     rf"|[■□◆◇●○◎▼▽▶►★☆・]\s*(?P<b>{_ALT})(?=[\s　:：0-9０-９]|$)"
-    rf"|(?P<c>{_ALT})\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
+    rf"|(?:[^\s:：_＿]{{0,8}}[0-9０-９]{{1,2}}[_＿])?(?P<c>{_ALT})\s*[0-9０-９]{{0,2}}\s*[:：])\s*[:：]?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
 # a bracket label inside a paragraph (a reader joined a label line to the line before it), or a label

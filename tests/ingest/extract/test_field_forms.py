@@ -193,3 +193,30 @@ def test_markdown_definition_needs_a_short_term() -> None:
     blocks = read_text(text.encode(), "a.md").blocks
     assert all(b.style != "dl" for b in blocks)
     assert read_text("担当課\n: 企画課\n".encode(), "b.md").blocks[0].text == "担当課：企画課"
+
+
+def test_numbered_label_lines_of_a_kpi_progress_page(tmp_path: Path) -> None:
+    """A progress page numbers its KPI labels (目標1_指標：…, 目標1_現状値：…, 指標2：…): the number and
+    its group word are no part of the label."""
+    text = (
+        "しらかば町 DX推進計画 進捗状況\n\n"
+        "取組項目1：マイナンバーカードの普及促進\n目標1_指標：マイナンバーカード交付率\n"
+        "目標1_現状値：62％（令和5年度）\n目標1_目標値：90％（令和8年度）\n担当課：住民課\n\n"
+        "取組項目2：公共施設予約のオンライン化\n指標2：オンライン予約件数\n"
+        "現状値2：0件（令和5年度）\n目標値2：1,200件（令和8年度）\n担当課：生涯学習課\n"
+    )
+    path = tmp_path / "progress.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = import_document(path)
+    got = [
+        (
+            m.title,
+            m.departments,
+            [(k.indicator, k.baseline.value if k.baseline else None, k.targets[-1].value) for k in m.kpis],
+        )
+        for m in plan.measures
+    ]
+    assert got == [
+        ("マイナンバーカードの普及促進", ["住民課"], [("マイナンバーカード交付率", "62%", "90%")]),
+        ("公共施設予約のオンライン化", ["生涯学習課"], [("オンライン予約件数", "0件", "1,200件")]),
+    ]
