@@ -55,6 +55,7 @@ W_VAL = w("val")
 _HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*([1-9])$", re.IGNORECASE)
 _TITLE_STYLES = {"title", "表題", "タイトル"}
 _LIST_STYLE = re.compile(r"^(?:list|箇条書き|段落番号)", re.IGNORECASE)
+_STYLE_DEPTH = re.compile(r"([2-9])\s*$")  # List Bullet 2, 箇条書き 3
 
 # an XML part (document.xml, styles.xml …) larger than this unpacked is refused before lxml parses it
 # (a tree costs ~125 bytes per element: 32 MB of <w:p/> is 600 MB of memory)
@@ -397,7 +398,8 @@ class _Reader:
                 if content is not None:
                     self.body(content)
 
-    def _numbering_of(self, p: Any, style_id: str) -> tuple[str | None, bool]:
+    def _num_props(self, p: Any, style_id: str) -> tuple[str | None, int]:
+        """The paragraph's numbering (numId, ilvl): its own, else its style's."""
         ppr = p.find(w("pPr"))
         np_ = ppr.find(w("numPr")) if ppr is not None else None
         num_id, ilvl = None, 0
@@ -410,9 +412,23 @@ class _Reader:
             inherited = self.styles.inherited(style_id, self.styles.num)
             if inherited:
                 num_id, ilvl = inherited
+        return num_id, ilvl
+
+    def _numbering_of(self, p: Any, style_id: str) -> tuple[str | None, bool]:
+        num_id, ilvl = self._num_props(p, style_id)
         if not num_id or num_id == "0":
             return None, False
         return self.numbering.next_marker(num_id, ilvl)
+
+    def _list_level(self, p: Any, style_id: str, style_name: str) -> int:
+        """A list paragraph's nesting depth (1 = outermost), as Markdown and HTML list items carry it:
+        the number a list style ends with (List Bullet 2 → 2: Word's built-in deeper list styles each
+        have a numbering of their own at level 0), else Word's numbering level."""
+        m = _STYLE_DEPTH.search(style_name)
+        if m:
+            return int(m.group(1))
+        num_id, ilvl = self._num_props(p, style_id)
+        return ilvl + 1 if num_id and num_id != "0" else 1
 
     def _heading_level(self, p: Any, style_id: str, style_name: str) -> int | None:
         m = _HEADING_STYLE.match(style_name.strip())
@@ -464,7 +480,8 @@ class _Reader:
             else:
                 listish = is_bullet or bool(_LIST_STYLE.match(style_name))
                 style = with_bold(style_name, bold) or style_name
-                self._lines(lines, num_marker, listish, style, bold[0] if bold else None)
+                depth = self._list_level(p, style_id, style_name) if listish else None
+                self._lines(lines, num_marker, listish, style, bold[0] if bold else None, depth)
         self._text_boxes(p)
 
     def _lines(
@@ -474,6 +491,7 @@ class _Reader:
         listish: bool,
         style: str,
         lead_bold: str | None = None,
+        depth: int | None = None,
     ) -> None:
         """One paragraph's lines (soft breaks): a marked line starts a block, the rest continue it.
 
@@ -490,7 +508,8 @@ class _Reader:
                     text, marker = f"{num_marker} {text}", None
             elif i == 0 and listish and kind == BlockKind.PARAGRAPH:
                 kind = BlockKind.LIST_ITEM
-            self.emit(kind, text, marker=marker, style=style)
+            level = depth if kind == BlockKind.LIST_ITEM else None
+            self.emit(kind, text, marker=marker, style=style, level=level)
 
     def _text_boxes(self, p: Any) -> None:
         for box in p.iter(w("txbxContent")):

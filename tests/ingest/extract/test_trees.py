@@ -165,3 +165,25 @@ def test_a_numbered_heading_named_like_a_field_is_not_a_measures_section(tmp_pat
         ("窓口手続のワンストップ化", ["村民課"]),
         ("行政手続のオンライン化の推進", ["デジタル推進課", "村民課"]),
     ]
+
+
+def test_a_bullet_tree_in_word_list_styles(tmp_path: Path) -> None:
+    """Word's deeper list styles (List Bullet 2, 3) give the items their depth, as Markdown does."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = docx.Document()
+    d.styles.add_style("List Bullet 4", WD_STYLE_TYPE.PARAGRAPH).base_style = d.styles["List Bullet 3"]
+    d.add_heading("あさひ町デジタル推進計画", 1)
+    d.add_heading("施策の体系", 2)
+    depth = 0
+    for line in BULLETS_MD.split("## 施策の体系", 1)[1].strip().splitlines():
+        depth = (len(line) - len(line.lstrip(" "))) // 2 + 1
+        d.add_paragraph(
+            line.strip().removeprefix("- "), style="List Bullet" if depth == 1 else f"List Bullet {depth}"
+        )
+    path = tmp_path / "plan.docx"
+    d.save(str(path))
+    assert _summary(import_document(path)) == _summary(
+        import_document(_write(tmp_path, "plan.md", BULLETS_MD))
+    )
