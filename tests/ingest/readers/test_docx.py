@@ -34,8 +34,8 @@ def test_plan_docx(docs: Path) -> None:
             "子育てや介護の手続を中心に、オンラインで申請できる手続を令和8年度までに100件へ増やします。",
         ),
         ("heading", None, "②", "マイナンバーカードの活用"),
-        ("list_item", None, None, "証明書のコンビニ交付を拡大する"),
-        ("list_item", None, None, "窓口での本人確認を簡素化する"),
+        ("list_item", 1, None, "証明書のコンビニ交付を拡大する"),
+        ("list_item", 1, None, "窓口での本人確認を簡素化する"),
         ("heading", 2, "II.", "スケジュール"),
         ("footnote", None, "※1", "マイナンバーカードを利用した本人確認をいう。"),
     ]
