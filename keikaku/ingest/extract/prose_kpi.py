@@ -36,7 +36,7 @@ _DEADLINE = re.compile(r"^\s*(?:末)?\s*(?:まで(?:に)?|を目途に|を目標
 _QTY = re.compile(
     r"(?P<rate>年間|累計|延べ|毎年度?)?\s*(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)\s*"
     r"(?P<unit>%|か所|箇所|カ所|ヶ所|ケ所|[ァ-ヶー]{1,6}|[一-龥]{1,3})"
-    r"(?=\s*(?:を|に|へ|まで|と|の|以上|以下|程度|[、。）)]|$))"
+    r"(?=\s*(?:を|に|へ|まで|と|の|で|以上|以下|程度|[、。）)]|$))"
 )
 # a qualitative target: '…移行状況を令和5年度までに移行完了にすることを目標とします'
 _STATE = re.compile(r"^(?P<val>[^、。をにが0-9]{2,12}?)(?:に|と)(?:する|します|なる|なること|すること)")
@@ -120,9 +120,10 @@ def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
             indicator = between  # '2027年度までに端末を活用している学級の割合100%を目指します'
         else:
             indicator = _indicator_before(s[: y.start])
-        if len(indicator) < TOL.prose_indicator_min_chars:
-            # '2027年度までに50件の公開を目指します': what the quantity counts, else the measure
-            tail = re.match(r"の([^、。を]{2,30})を", rest[q.end() :])
+        tail = re.match(r"[のでに]([^、。をにで]{2,30})を", rest[q.end() :])
+        if len(indicator) < TOL.prose_indicator_min_chars or (tail and indicator.endswith("に")):
+            # '2027年度までに50件の公開を目指します' / '…の支払いに、2027年度までに20か所でキャッシュレス
+            # 決済を導入': what the quantity counts (not where it happens), else the measure
             indicator = tail.group(1) if tail else (fallback or "")
         indicator = clean_indicator(indicator)
         if not indicator:

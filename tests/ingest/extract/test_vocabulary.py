@@ -150,6 +150,12 @@ def test_a_heading_that_is_a_label_word_is_no_measure(tmp_path: Path) -> None:
             "成果指標は「スマホ教室の参加者数」とし、令和10年度までに累計300人を目標とします。",
             ("スマホ教室の参加者数", None, ("累計300人", 2028)),
         ),
+        (
+            # the place before the year (…の支払いに) is not what is counted: what follows the quantity is
+            "窓口での手数料の支払いに、2027年度までに20か所でキャッシュレス決済を導入することを目指します"
+            "（2024年度実績：6か所）。",
+            ("キャッシュレス決済", ("6か所", 2024), ("20か所", 2027)),
+        ),
     ],
 )
 def test_kpi_sentences(sentence: str, expected: tuple) -> None:
