@@ -163,6 +163,9 @@ class Tolerances:
     """Longest plan name."""
     published_line_max_chars: int = 40
     """Longest cover line read for the publication date."""
+    kind_statement_chars: int = 200
+    """Longest stretch between 本計画 and the plan kind, and between the kind and 位置付け, in the
+    sentence that positions the plan as that kind (bounded, so a paragraph without 。 is read linearly)."""
     plan_name_min_chars: int = 4
     """Shortest plan name compared with another plan named in the text."""
     period_label_max_chars: int = 60

@@ -112,6 +112,7 @@ class Merger:
         self._at_heading: dict[int, Draft] = {}  # heading block → the measure a HEADING candidate made
         self._last_ref: dict[int, int] = defaultdict(lambda: -1)  # table → order of the last REF joined
         self._rows: dict[int, int] = defaultdict(int)  # table → its rows made into measures so far
+        self._others: dict[int, list[Draft]] = {}  # table → the measures its rows may join
 
     def merge(self, candidates: list[Candidate]) -> None:
         """Every candidate but the pillar mapping rows; schedule grids last."""
@@ -158,9 +159,13 @@ class Merger:
         f = c.fields
         # rows of one table, or of tables with the same header (one list split by policy or page), are
         # different measures: a row joins only measures other sources (or other lists) state
-        others = [
-            d for d in self.drafts if not (d.origin == "row" and (d.order == c.at or d.table_head == c.head))
-        ]
+        others = self._others.get(c.at)
+        if others is None:  # once per table: the drafts its rows never make come after it
+            others = self._others[c.at] = [
+                d
+                for d in self.drafts
+                if not (d.origin == "row" and (d.order == c.at or d.table_head == c.head))
+            ]
         d: Draft | None
         if c.join is Join.REF:
             pool = self._under_policy(others, c.group) if c.group else others

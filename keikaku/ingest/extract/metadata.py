@@ -225,9 +225,12 @@ def find_kinds(title: str, blocks: list[Block]) -> list[PlanKind]:
             kinds.append(kind)
             continue
         # the narrative positions the plan as that kind: 本計画を「…官民データ活用推進計画」として位置付け
+        # (within one sentence of bounded length: a paragraph of 本計画… without 。 stays linear)
         for s in body:
             if re.search(
-                rf"(?:本計画|この計画|当計画)[^。]*{pat}[^。]*(?:位置付|位置づ|性格|兼ね|併せ持)", s
+                rf"(?:本計画|この計画|当計画)[^。]{{0,{TOL.kind_statement_chars}}}?{pat}"
+                rf"[^。]{{0,{TOL.kind_statement_chars}}}?(?:位置付|位置づ|性格|兼ね|併せ持)",
+                s,
             ):
                 kinds.append(kind)
                 break

@@ -35,6 +35,7 @@ from keikaku.ingest.markers import parse_marker
 __all__ = ["bullets", "sections"]
 
 _DEFINING = ("department", "kpi", "baseline", "target", "schedule")
+_MAX_DEPTH = 8  # a measure sits at most this deep in a bullet tree (deeper items are its fields' values)
 
 
 def _body(ctx: Context, start: int, end: int) -> list[str]:
@@ -99,7 +100,13 @@ def bullets(ctx: Context) -> list[Candidate]:
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        if b.kind != BlockKind.LIST_ITEM or b.level is None or i in ctx.claimed or label_of(b):
+        if (
+            b.kind != BlockKind.LIST_ITEM
+            or b.level is None
+            or b.level > _MAX_DEPTH
+            or i in ctx.claimed
+            or label_of(b)
+        ):
             i += 1
             continue
         end = i + 1

@@ -678,3 +678,21 @@ def test_find_sections_is_linear() -> None:
     assert time.process_time() - started < 3
     assert len(sections) == 12_500
     assert sections[-1].text == "本文です。"
+
+
+def test_find_kinds_is_linear_on_a_paragraph_without_full_stops() -> None:
+    """Fuzzing found a 1 MB text whose one paragraph repeated 本計画の… with no 。: the sentence that
+    positions the plan as a kind was searched from every 本計画 to the end (38 s)."""
+    from keikaku.core.plan import PlanKind
+    from keikaku.ingest.blocks import Block, BlockKind
+    from keikaku.ingest.extract.metadata import find_kinds
+
+    para = "本計画の期間は、令和6年度から" * 20_000  # 300,000 characters, no 。
+    blocks = [Block(BlockKind.HEADING, "計画期間"), Block(BlockKind.PARAGRAPH, para)]
+    started = time.process_time()
+    assert find_kinds("ひなた市デジタル推進計画", blocks) == []
+    assert time.process_time() - started < 3
+    positioned = "本計画は、官民データ活用推進基本法に基づく官民データ活用推進計画として位置付けます。"
+    assert find_kinds("ひなた市デジタル推進計画", [Block(BlockKind.PARAGRAPH, positioned)]) == [
+        PlanKind.KANMIN_DATA
+    ]
