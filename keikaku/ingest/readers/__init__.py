@@ -174,12 +174,44 @@ def detect_format(head: bytes, suffix: str, path: Path | None = None) -> str:
 
 
 def read_document(path: Path, *, max_bytes: int | None = None) -> ReadResult:
-    """Read any supported document into blocks.
+    """Read any supported document into blocks, their text well-formed Unicode (:func:`well_formed`).
 
     Raises ReaderError with code ``not_found``, ``empty``, ``too_large``, ``unsupported``,
     ``corrupt``, ``encrypted`` or ``needs_ocr``.
     """
-    path = Path(path)
+    return well_formed(_read(Path(path), max_bytes))
+
+
+# a PDF's text layer (UTF-16 in the file) or a damaged file can hold surrogate code points
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole(text: str) -> str:
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def well_formed(result: ReadResult) -> ReadResult:
+    """Surrogate code points in the blocks' text and cells made whole: a high and low pair become the
+    character they encode, a lone one U+FFFD — text that cannot be stored or sent as UTF-8 never leaves
+    a reader."""
+    for b in result.blocks:
+        b.text = _whole(b.text)
+        if b.marker:
+            b.marker = _whole(b.marker)
+        if b.table is not None:
+            if b.table.caption:
+                b.table.caption = _whole(b.table.caption)
+            for row in b.table.rows:
+                for cell in row:
+                    cell.text = _whole(cell.text)
+    result.warnings = [_whole(w) for w in result.warnings]
+    return result
+
+
+def _read(path: Path, max_bytes: int | None) -> ReadResult:
+    """The reader of the document's format (detected from its bytes, not its name)."""
     limit = max_bytes if max_bytes is not None else _max_bytes_from_env()
     try:
         size = path.stat().st_size

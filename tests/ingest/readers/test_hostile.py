@@ -696,3 +696,34 @@ def test_find_kinds_is_linear_on_a_paragraph_without_full_stops() -> None:
     assert find_kinds("ひなた市デジタル推進計画", [Block(BlockKind.PARAGRAPH, positioned)]) == [
         PlanKind.KANMIN_DATA
     ]
+
+
+def test_surrogate_code_points_never_leave_a_reader(tmp_path: Path) -> None:
+    """Fuzzing found a PDF whose text layer decoded to a lone surrogate (U+D800) in a heading: the
+    measure could not be validated (nor stored as UTF-8). Readers' text is made whole: a surrogate pair
+    becomes its character, a lone one U+FFFD."""
+    from keikaku.ingest.blocks import Block, BlockKind, Cell, ReadResult, Table
+    from keikaku.ingest.extract import extract_plan
+    from keikaku.ingest.readers import well_formed
+
+    pair = "\ud842\udfb7"  # 𠮷 written as two UTF-16 halves
+    result = well_formed(
+        ReadResult(
+            [
+                Block(BlockKind.HEADING, "第1章 施策"),
+                Block(BlockKind.HEADING, "電子申請の拡充\ud800", marker="(1)"),
+                Block(BlockKind.PARAGRAPH, "担当：総務課"),
+                Block(
+                    BlockKind.TABLE,
+                    "",
+                    table=Table([[Cell("施策"), Cell("担当課")], [Cell(f"{pair}野の窓口"), Cell("市民課")]]),
+                ),
+            ],
+            "pdf",
+        )
+    )
+    assert result.blocks[1].text == "電子申請の拡充\ufffd"
+    assert result.blocks[3].table is not None and result.blocks[3].table.rows[1][0].text == "𠮷野の窓口"
+    plan = extract_plan(result, "plan.pdf")
+    assert all(m.title.encode("utf-8") for m in plan.measures)
+    assert "電子申請の拡充\ufffd" in [m.title for m in plan.measures]
