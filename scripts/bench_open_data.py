@@ -24,8 +24,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
+
+if TYPE_CHECKING:
+    from keikaku.export.dcat import Catalogue
+
+
+def _serialised(cat: Catalogue) -> str:
+    """Time and size of the catalogue as Turtle and as JSON-LD."""
+    from keikaku.export import dcat
+
+    t0 = time.perf_counter()
+    ttl = dcat.catalogue_turtle(cat)
+    t1 = time.perf_counter()
+    js = dcat.catalogue_jsonld(cat)
+    t2 = time.perf_counter()
+    return f"Turtle {t1 - t0:.2f} s ({len(ttl.encode('utf-8')):,} B), JSON-LD {t2 - t1:.2f} s ({len(js.encode('utf-8')):,} B)"
 
 
 def catalogue() -> None:
@@ -34,7 +50,6 @@ def catalogue() -> None:
 
     django.setup()
     from keikaku.db.plans.models import Plan
-    from keikaku.export import dcat
     from keikaku.services.open_data import catalogue_read
     from keikaku.web.portal.catalogue_views import downloads
 
@@ -47,15 +62,7 @@ def catalogue() -> None:
             licence=None,
             sized_per_request=budget,
         )
-        t1 = time.perf_counter()
-        ttl = dcat.catalogue_turtle(cat)
-        t2 = time.perf_counter()
-        js = dcat.catalogue_jsonld(cat)
-        t3 = time.perf_counter()
-        print(
-            f"sizes for {budget} plans: read {t1 - t0:.1f} s, Turtle {t2 - t1:.1f} s ({len(ttl) / 1e6:.1f} MB),"
-            f" JSON-LD {t3 - t2:.1f} s ({len(js) / 1e6:.1f} MB)"
-        )
+        print(f"sizes for {budget} plans: read {time.perf_counter() - t0:.1f} s, {_serialised(cat)}")
 
 
 def pages(size: int) -> None:
@@ -64,7 +71,6 @@ def pages(size: int) -> None:
 
     django.setup()
     from keikaku.db.plans.models import Plan
-    from keikaku.export import dcat
     from keikaku.services.open_data import Pages, catalogue_read, page_count
     from keikaku.web.portal.catalogue_views import downloads
 
@@ -78,15 +84,8 @@ def pages(size: int) -> None:
         cat = catalogue_read(
             base_url=base, downloads=downloads(), licence=None, sized_per_request=0, page=page, pages=paged
         )
-        t1 = time.perf_counter()
-        ttl = dcat.catalogue_turtle(cat)
-        t2 = time.perf_counter()
-        js = dcat.catalogue_jsonld(cat)
-        t3 = time.perf_counter()
         print(
-            f"{label}: {len(cat.datasets)} plans, read {t1 - t0:.2f} s,"
-            f" Turtle {t2 - t1:.2f} s ({len(ttl.encode('utf-8')):,} B),"
-            f" JSON-LD {t3 - t2:.2f} s ({len(js.encode('utf-8')):,} B)"
+            f"{label}: {len(cat.datasets)} plans, read {time.perf_counter() - t0:.2f} s, {_serialised(cat)}"
         )
     # through the site: GET /catalog.ttl twice (the first computes byte sizes for up to 50 plans, the
     # second may be a hit of the anonymous page cache, which keeps responses up to 4 MB; the cache is

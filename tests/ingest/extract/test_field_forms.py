@@ -17,6 +17,7 @@ from keikaku.ingest.blocks import BlockKind
 from keikaku.ingest.extract.labelled import label_of
 from keikaku.ingest.readers.html import read_html
 from keikaku.ingest.readers.text import read_text
+from tests.ingest.extract.summary import summary
 
 # (key, title, description, [(label, value)]) — the fields of the fictional plan
 FIELDS = [
@@ -72,19 +73,7 @@ def _import(path: Path, text: str) -> Plan:
 
 
 def _summary(plan: Plan) -> list[tuple]:
-    out = []
-    for m in plan.measures:
-        kpis = [
-            (
-                k.indicator,
-                k.baseline.value if k.baseline else None,
-                k.targets[-1].value if k.targets else None,
-                k.targets[-1].fiscal_year if k.targets else None,
-            )
-            for k in m.kpis
-        ]
-        out.append((m.key, m.title, m.departments, kpis, {e.fiscal_year: e.written for e in m.schedule}))
-    return out
+    return summary(plan)
 
 
 def _md(field: str) -> str:

@@ -12,6 +12,7 @@ from keikaku.ingest import import_document
 from keikaku.ingest.extract import extract_plan
 from keikaku.ingest.extract.kpi import parse_target, qualitative_target
 from keikaku.ingest.readers.text import read_text
+from tests.ingest.extract.summary import summary
 from tests.ingest.extract.text_fixtures import LIBRARY_TEXT, MIDORI, PLANS, SAKURA, write_docx, write_pdf
 
 
@@ -20,20 +21,7 @@ def _plan(text: str, name: str = "plan.txt") -> Plan:
 
 
 def _summary(plan: Plan) -> list[tuple]:
-    out = []
-    for m in plan.measures:
-        kpis = [
-            (
-                k.indicator,
-                k.baseline.value if k.baseline else None,
-                k.targets[-1].value if k.targets else None,
-                k.targets[-1].fiscal_year if k.targets else None,
-            )
-            for k in m.kpis
-        ]
-        sched = {e.fiscal_year: e.written for e in m.schedule}
-        out.append((m.key, m.title, m.departments, kpis, sched, m.deadline_fy))
-    return out
+    return summary(plan, deadline=True)
 
 
 @pytest.mark.parametrize("name", sorted(PLANS))
