@@ -57,7 +57,7 @@ def test_a_debug_import_says_which_recogniser_claimed_what(
     size = len(PLAN_TEXT.encode("utf-8"))
     assert ("keikaku.ingest.readers", "DEBUG", f"plan.txt: {size} bytes, read as text") in lines
     assert any(
-        n == "keikaku.ingest.extract" and "recogniser labelled: 2 new measures" in m for n, _, m in lines
+        n == "keikaku.ingest.extract" and "recogniser labelled: 2 candidates (new 2)" in m for n, _, m in lines
     )
     assert (
         "keikaku.ingest.extract",
@@ -108,4 +108,4 @@ def test_the_command_line_honours_the_level(tmp_path: Path) -> None:
         err[level] = out.stderr
     assert "keikaku" not in err["WARNING"]
     assert "INFO keikaku.ingest: plan.txt: 2 measures" in err["INFO"] and "DEBUG" not in err["INFO"]
-    assert "DEBUG keikaku.ingest.extract: plan.txt: recogniser labelled: 2 new measures" in err["DEBUG"]
+    assert "DEBUG keikaku.ingest.extract: plan.txt: recogniser labelled: 2 candidates (new 2)" in err["DEBUG"]
