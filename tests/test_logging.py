@@ -57,7 +57,8 @@ def test_a_debug_import_says_which_recogniser_claimed_what(
     size = len(PLAN_TEXT.encode("utf-8"))
     assert ("keikaku.ingest.readers", "DEBUG", f"plan.txt: {size} bytes, read as text") in lines
     assert any(
-        n == "keikaku.ingest.extract" and "recogniser labelled: 2 candidates (new 2)" in m for n, _, m in lines
+        n == "keikaku.ingest.extract" and "recogniser labelled: 2 candidates (new 2)" in m
+        for n, _, m in lines
     )
     assert (
         "keikaku.ingest.extract",

@@ -95,6 +95,9 @@ def units(ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
     nothing_else = not ctx.claimed
     for members in groups.values():
+        in_measures, narrative = chapter_context(ctx.outline, nodes[members[0]].index)
+        if narrative:
+            continue
         read = []
         found_elsewhere = 0  # siblings another recogniser read as measures: evidence for the level
         for nid in members:
@@ -108,9 +111,6 @@ def units(ctx: Context) -> list[Candidate]:
             if unit is not None:
                 read.append(unit)
         if not read:
-            continue
-        in_measures, narrative = chapter_context(ctx.outline, nodes[members[0]].index)
-        if narrative:
             continue
         if 2 * sum(1 for d, _, _ in read if _NARRATIVE.search(d.title)) >= len(read):
             continue  # 計画策定の趣旨 / 計画の位置付け: sections of a narrative chapter
