@@ -7,6 +7,7 @@ brackets and the reverse, 年度末, and bare two-digit column headers read agai
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -243,13 +244,16 @@ def find_fiscal_ranges(text: str) -> list[FiscalRange]:
     """
     s = normalise_digits(text)
     out: list[FiscalRange] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken so far, sorted and never overlapping: a look-up is a bisect
+    ends: list[int] = []
 
     def add(a: int, b: int, start: int, end: int) -> None:
-        if any(x < end and start < y for x, y in taken):
+        k = bisect.bisect_left(starts, end)  # spans starting before this one ends …
+        if k and ends[k - 1] > start:  # … the last of which ends after it starts: they overlap
             return
         out.append(FiscalRange(a, b, start, end))
-        taken.append((start, end))
+        starts.insert(k, start)
+        ends.insert(k, end)
 
     for m in _SHORT_RANGE.finditer(s):
         try:

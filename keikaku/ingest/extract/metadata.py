@@ -406,9 +406,10 @@ def find_period(blocks: list[Block], outline: Outline, title: str | None = None)
     return best[2] if best else Period()
 
 
-_SPAN_OF_PLAN = re.compile(
-    r"^\s*(?:まで)?(?:の)?\s*[0-9]{1,2}\s*(?:か|ヵ|ヶ|カ|箇)?\s*年|^\s*(?:まで)?を(?:計画|対象)"
+_SPAN_OF_PLAN = re.compile(  # matched at the end of the span (pattern.match(sent, end): no copy of sent)
+    r"\s*(?:まで)?(?:の)?\s*[0-9]{1,2}\s*(?:か|ヵ|ヶ|カ|箇)?\s*年|\s*(?:まで)?を(?:計画|対象)"
 )
+_ONLY_MARKS = re.compile(r"[\s（）()【】〔〕:：]*")
 
 
 def _period_score(
@@ -422,11 +423,13 @@ def _period_score(
         score += 50
     if label:
         score += 30
-    if owner == "own" and ("期間" in sent or "対象" in sent or _SPAN_OF_PLAN.match(sent[end:])):
+    if owner == "own" and ("期間" in sent or "対象" in sent or _SPAN_OF_PLAN.match(sent, end)):
         score += 30
-    if on_cover and len(re.sub(r"[\s（）()【】〔〕:：]", "", sent[:at] + sent[end:])) == 0:
+    # (pos/endpos, not slices: a paragraph of 10,000 spans is read once per span, never copied)
+    if on_cover and _ONLY_MARKS.fullmatch(sent, 0, at) and _ONLY_MARKS.fullmatch(sent, end):
         score += 10
-    if score and "期間" in sent[: at + 2]:
+    first = sent.find("期間")
+    if score and first != -1 and first <= at:
         score += 5
     return score
 

@@ -727,3 +727,21 @@ def test_surrogate_code_points_never_leave_a_reader(tmp_path: Path) -> None:
     plan = extract_plan(result, "plan.pdf")
     assert all(m.title.encode("utf-8") for m in plan.measures)
     assert "電子申請の拡充\ufffd" in [m.title for m in plan.measures]
+
+
+def test_a_paragraph_of_ten_thousand_periods_is_read_linearly() -> None:
+    """Fuzzing found a 276 KB text whose one paragraph repeated 「令和6年度から令和10年度までの5年間」: every
+    span was checked against every span taken before it, and each statement copied the whole paragraph
+    (31 s). Spans taken are a sorted list (bisect); statements are matched in place."""
+    from keikaku.core.fiscal import find_fiscal_ranges
+    from keikaku.ingest.blocks import Block, BlockKind
+    from keikaku.ingest.extract.metadata import find_period
+    from keikaku.ingest.extract.outline import build_outline
+
+    para = "本計画の期間は、令和6年度から令和10年度までの5年間は、" * 10_000
+    started = time.process_time()
+    assert len(find_fiscal_ranges(para)) == 10_000
+    blocks = [Block(BlockKind.HEADING, "計画期間"), Block(BlockKind.PARAGRAPH, para)]
+    period = find_period(blocks, build_outline(blocks))
+    assert time.process_time() - started < 5
+    assert period is not None and (period.start_fy, period.end_fy) == (2024, 2028)
