@@ -113,6 +113,10 @@ class Merger:
         self._last_ref: dict[int, int] = defaultdict(lambda: -1)  # table → order of the last REF joined
         self._rows: dict[int, int] = defaultdict(int)  # table → its rows made into measures so far
         self._others: dict[int, list[Draft]] = {}  # table → the measures its rows may join
+        # the measures by where they came from, kept as they are added: a table's joinable measures are
+        # gathered from the groups, not by a scan of every measure (10,000 small tables stay linear)
+        self._not_rows: list[Draft] = []
+        self._rows_by_head: dict[tuple[int, tuple[str, ...]] | None, list[Draft]] = defaultdict(list)
 
     def merge(self, candidates: list[Candidate]) -> None:
         """Every candidate but the pillar mapping rows; schedule grids last."""
@@ -126,6 +130,10 @@ class Merger:
     def _add(self, c: Candidate) -> Draft:
         d = c.fields.stamp(c.confidence)
         self.drafts.append(d)
+        if d.origin == "row":
+            self._rows_by_head[d.table_head].append(d)
+        else:
+            self._not_rows.append(d)
         return d
 
     def _one(self, c: Candidate) -> None:
@@ -161,11 +169,15 @@ class Merger:
         # different measures: a row joins only measures other sources (or other lists) state
         others = self._others.get(c.at)
         if others is None:  # once per table: the drafts its rows never make come after it
-            others = self._others[c.at] = [
-                d
-                for d in self.drafts
-                if not (d.origin == "row" and (d.order == c.at or d.table_head == c.head))
+            rows = [
+                d for head, ds in self._rows_by_head.items() if head != c.head for d in ds if d.order != c.at
             ]
+            if rows:  # in the order they were found (among equals the merge takes the latest)
+                pos = {id(d): k for k, d in enumerate(self.drafts)}
+                others = sorted([*self._not_rows, *rows], key=lambda d: pos[id(d)])
+            else:
+                others = list(self._not_rows)
+            self._others[c.at] = others
         d: Draft | None
         if c.join is Join.REF:
             pool = self._under_policy(others, c.group) if c.group else others
