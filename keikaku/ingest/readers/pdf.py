@@ -331,6 +331,8 @@ def _grid_tables(record: _Page, textpage: Any) -> None:
 
 
 def _band(line: _Line, page: _Page) -> str | None:
+    if not (math.isfinite(line.top) and math.isfinite(line.bottom)):
+        return None  # a position the file gives as infinite (a damaged number) is in no margin band
     if line.bottom <= page.height * TOL.pdf_margin_band:
         return "top"
     if line.top >= page.height * (1 - TOL.pdf_margin_band):

@@ -761,3 +761,14 @@ def test_ten_thousand_small_tables_with_one_header_merge_linearly() -> None:
     plan = extract_plan(result, "plan.md")
     assert time.process_time() - started < 20
     assert len(plan.measures) == 20_000  # rows of one list are different measures, as before
+
+
+def test_a_pdf_line_at_an_infinite_position_is_a_domain_error_not_a_crash() -> None:
+    """Fuzz run 6: a mutated fictional PDF (tests/ingest/readers/fuzz_inputs/infinite-position.pdf, made by
+    scripts/fuzz_import.py from the generator's plan) places text at y = infinity; the running-header check
+    rounded it (OverflowError). A line at an infinite position is in no margin band."""
+    from keikaku.ingest import NoMeasuresFound, import_document
+
+    path = Path(__file__).parent / "fuzz_inputs" / "infinite-position.pdf"
+    with pytest.raises(NoMeasuresFound):
+        import_document(path)
