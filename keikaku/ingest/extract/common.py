@@ -232,7 +232,7 @@ def split_departments(text: str) -> list[str]:
     if not s or re.fullmatch(r"[-‐―—−ー\s]*", s):
         return []
     parts: list[str] = []
-    for p in re.split(r"[\s、,，/／;；]+(?![^()（）]*[)）])", s):
+    for p in re.split(r"[\s、,，/／;；]+(?![^()（）]{0,60}[)）])", s):  # bounded: a long cell stays linear
         if not p:
             continue
         pieces = p.split("・")
@@ -244,7 +244,7 @@ def split_departments(text: str) -> list[str]:
     buf = ""
     for p in parts:
         buf += p
-        if DEPT_END.search(buf):
+        if DEPT_END.search(buf[-8:]):  # the suffix alone (≤ 5 characters): a long run stays linear
             out.append(buf)
             buf = ""
     if buf:

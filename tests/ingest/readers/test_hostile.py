@@ -772,3 +772,24 @@ def test_a_pdf_line_at_an_infinite_position_is_a_domain_error_not_a_crash() -> N
     path = Path(__file__).parent / "fuzz_inputs" / "infinite-position.pdf"
     with pytest.raises(NoMeasuresFound):
         import_document(path)
+
+
+def test_a_long_department_cell_is_split_linearly() -> None:
+    """Fuzz run 6: a table cell of 100,000 characters with many separators and no department suffix (an HTML
+    file over 60 s, a text file at 29 s): each separator looked ahead to the end of the cell for a closing
+    bracket, and the growing name was searched for a suffix from its start. Both are bounded now."""
+    from keikaku.ingest.extract.common import split_departments
+
+    cell = "あいう えお、" * 15_000
+    started = time.process_time()
+    names = split_departments(cell)
+    assert time.process_time() - started < 3
+    assert names and names[0].startswith("あいう")
+    assert split_departments("総務課（情報 政策係、庶務係）、企画課") == [
+        "総務課（情報 政策係、庶務係）企画課"
+    ]
+    assert split_departments("みどりの魅力推進課 防災安全課 関連各課室") == [
+        "みどりの魅力推進課",
+        "防災安全課",
+        "関連各課室",
+    ]
