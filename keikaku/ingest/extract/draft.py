@@ -9,6 +9,7 @@ from keikaku.core.plan import Kpi, Measure, PillarRef, PillarSource, Provenance,
 from keikaku.ingest.blocks import Block, Location
 from keikaku.ingest.extract.common import squash
 
+_SCALAR_FIELDS = ("description", "schedule", "deadline", "pillars")  # one value: the surer candidate's
 _NO_VALUE = re.compile(r"^(?:[-‐―—−ー－~〜・]+|該当なし|なし|未定)$")
 
 
@@ -67,13 +68,13 @@ class Draft:
         self.reposted = self.reposted or other.reposted
         if append and self.description and other.description:
             self.description = f"{self.description}\n{other.description}"
-        elif self._replaces("description", bool(other.description), confidence):
+        elif self._replaces("description", other._filled("description"), confidence):
             self.description = other.description
-        if self._replaces("schedule", bool(other.schedule), confidence):
+        if self._replaces("schedule", other._filled("schedule"), confidence):
             self.schedule = list(other.schedule)
-        if self._replaces("deadline", other.deadline_fy is not None, confidence):
+        if self._replaces("deadline", other._filled("deadline"), confidence):
             self.deadline_fy = other.deadline_fy
-        if other.pillars and self._replaces("pillars", True, confidence, ties=True):
+        if self._replaces("pillars", other._filled("pillars"), confidence, ties=True):
             self.pillars = list(other.pillars)
         self.stated = self.stated or other.stated
         self.add_departments(other.departments)
@@ -83,27 +84,25 @@ class Draft:
     def stamp(self, confidence: float) -> Draft:
         """This candidate's fields become a measure of their own, read with this confidence."""
         self.confidence = confidence
-        for name, has in (
-            ("description", bool(self.description)),
-            ("schedule", bool(self.schedule)),
-            ("deadline", self.deadline_fy is not None),
-            ("pillars", bool(self.pillars)),
-        ):
-            if has:
+        for name in _SCALAR_FIELDS:
+            if self._filled(name):
                 self.field_confidence[name] = confidence
         return self
+
+    def _filled(self, name: str) -> bool:
+        """Whether a field the surer candidate wins (description, schedule, deadline, pillars) has a value."""
+        return {
+            "description": bool(self.description),
+            "schedule": bool(self.schedule),
+            "deadline": self.deadline_fy is not None,
+            "pillars": bool(self.pillars),
+        }[name]
 
     def _replaces(self, name: str, has: bool, confidence: float, *, ties: bool = False) -> bool:
         if not has:
             return False
         have = self.field_confidence.get(name)
-        empty = {
-            "description": not self.description,
-            "schedule": not self.schedule,
-            "deadline": self.deadline_fy is None,
-            "pillars": not self.pillars,
-        }[name]
-        if empty or have is None or confidence > have or (ties and confidence == have):
+        if not self._filled(name) or have is None or confidence > have or (ties and confidence == have):
             self.field_confidence[name] = confidence
             return True
         return False

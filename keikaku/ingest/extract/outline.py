@@ -103,6 +103,12 @@ class Outline:
     nodes: list[Node]
     context: list[int | None]  # per block: id of the innermost open node
 
+    def body_ends(self) -> dict[int, int]:
+        """Heading block index → the block index where its own text ends (the next heading of any level,
+        else the end of the document)."""
+        starts = sorted(n.index for n in self.nodes) + [len(self.context)]
+        return {s: starts[k + 1] for k, s in enumerate(starts[:-1])}
+
     def chain(self, node_id: int | None) -> list[int]:
         """Node ids from the root down to node_id."""
         out: list[int] = []

@@ -55,8 +55,7 @@ def sections(ctx: Context) -> list[Candidate]:
     """A heading whose sub-headings name fields (two or more, or one unnumbered naming a department, KPI
     or schedule) is a measure; each label heading's text is that field."""
     nodes = ctx.outline.nodes
-    starts = sorted(n.index for n in nodes) + [len(ctx.blocks)]
-    end_of = {s: starts[k + 1] for k, s in enumerate(starts[:-1])}
+    end_of = ctx.outline.body_ends()
     out: list[Candidate] = []
     for node in nodes:
         if node.index in ctx.claimed or kind_of(node.title) or not node.children:

@@ -84,8 +84,7 @@ def _unit(ctx: Context, nid: int, end: int) -> tuple[Draft, frozenset[int], bool
 def units(ctx: Context) -> list[Candidate]:
     """Leaf units of the outline that no other recogniser claimed, chosen as measures by evidence."""
     nodes = ctx.outline.nodes
-    starts = sorted(n.index for n in nodes) + [len(ctx.blocks)]
-    end_of = {s: starts[k + 1] for k, s in enumerate(starts[:-1])}
+    end_of = ctx.outline.body_ends()
     groups: dict[tuple[int | None, str], list[int]] = defaultdict(list)
     for nid, node in enumerate(nodes):
         if node.children:
