@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from keikaku.core.text import nfkc
 
@@ -117,6 +118,12 @@ _WESTERN_RE = re.compile(
 
 def find_years(text: str) -> list[YearMention]:
     """Every year mention in text, in order. Text is NFKC-normalised first (positions refer to it)."""
+    return list(year_mentions(text))
+
+
+@lru_cache(maxsize=16384)
+def year_mentions(text: str) -> tuple[YearMention, ...]:
+    """find_years, memoised (a plan names the same years in many cells and sentences)."""
     s = normalise_digits(text)
     found: list[YearMention] = []
     taken: list[tuple[int, int]] = []
@@ -159,7 +166,7 @@ def find_years(text: str) -> list[YearMention]:
         is_fiscal = suf in ("年度", "年度末") or not suf
         found.append(YearMention(year, is_fiscal, month, suf == "年度末", m.start(), m.end()))
     found.sort(key=lambda y: y.start)
-    return found
+    return tuple(found)
 
 
 def parse_fiscal_year(text: str, default_era: str | None = None) -> int | None:

@@ -44,13 +44,21 @@ class Table:
 
     rows: list[list[Cell]] = field(default_factory=list)
     caption: str | None = None
+    # the grid, built once: every recogniser reads it (a table is not changed once a reader made it)
+    _grid: list[list[Cell]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def grid(self) -> list[list[Cell]]:
         """Rectangular grid with merged cells repeated into every position they cover.
 
         Repeated positions are copies with ``is_span_copy=True`` so a reader of the grid can tell
         "the schedule cell spans 2021–2024" from "four cells that happen to say the same".
+        Each call returns new row lists over the same cells, built once per table.
         """
+        if self._grid is None:
+            self._grid = self._build_grid()
+        return [list(row) for row in self._grid]
+
+    def _build_grid(self) -> list[list[Cell]]:
         out: list[list[Cell | None]] = []
         for r, row in enumerate(self.rows):
             while len(out) <= r:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from keikaku.core.text import nfkc, squash
 from keikaku.ingest.blocks import Cell, ReaderError
@@ -182,6 +183,7 @@ class Marker:
         return self.kind
 
 
+@lru_cache(maxsize=16384)  # a reader and then the recognisers ask about the same lines
 def parse_marker(text: str, *, alone: bool = False) -> tuple[Marker | None, str]:
     """The one reader of number markers: "(1) 背景" → (Marker("(1)", "paren_arabic"), "背景"); no marker
     → (None, text). ``Marker.written`` is the marker as written, ``Marker.key`` without its punctuation.

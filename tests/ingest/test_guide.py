@@ -562,3 +562,21 @@ def test_corpus_guide_scores_against_gold() -> None:
         )
         guides.append(doc.name)
     assert guides, "no guide in the corpus gold"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["記&#36617;例", "記<b>載</b>例", "記載\uf9b5", "施策例"],
+    ids=["entity", "bold-inside", "compatibility-ideograph", "other-word"],
+)
+def test_the_guide_is_recognised_however_its_markers_are_spelled(spelling: str) -> None:
+    """A plan is told from the guide by counting the marker words before the text is cut into units:
+    the count must see every spelling the units see (markup, entities, NFKC folding)."""
+    cat = extract_catalogue(_blocks_from_markdown(MINI_GUIDE.replace("記載例", spelling)), "mini")
+    assert cat is not None
+    assert [m.title for m in cat.measures][:2] == ["公民館予約のオンライン化", "窓口キャッシュレス決済の導入"]
+
+
+def test_a_plan_with_too_few_marker_words_is_not_the_guide() -> None:
+    plan = "# 〇〇町計画\n\n## 施策\n\n【記載例】公民館予約のオンライン化\n\n本文。\n"
+    assert extract_catalogue(_blocks_from_markdown(plan), "plan") is None

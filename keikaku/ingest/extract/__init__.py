@@ -54,11 +54,12 @@ class _Extraction:
         self.merger = Merger(self.blocks, self.outline)
         self.drafts = self.merger.drafts
         self.candidates: list[Candidate] = []
+        self.period = find_period(self.blocks, self.outline)  # the recognisers' year grids need its end
 
     def recognise(self) -> None:
         """Every recogniser of RECOGNISERS in order, each skipping the blocks earlier ones claimed; then
         the merge policy joins their candidates."""
-        period = find_period(self.blocks, self.outline)
+        period = self.period
         ctx = Context(self.blocks, self.outline, self.source, end_fy=period.end_fy if period else None)
         for name, recogniser, _ in RECOGNISERS:
             found = recogniser(ctx)
@@ -226,7 +227,7 @@ def extract_plan(result: ReadResult, source_name: str) -> Plan:
         organisation=org,
         kinds=find_kinds(title, blocks),
         published=find_published(blocks),
-        period=find_period(blocks, ex.outline),
+        period=ex.period,
         sections=find_sections(blocks, ex.outline, tree.used),
         policies=tree.policies(policy_pillars),
         measures=[_located(d.to_measure(source_name)) for d in ex.drafts],

@@ -6,10 +6,12 @@ import difflib
 import re
 from functools import lru_cache
 
+from keikaku.core.fiscal import year_mentions
 from keikaku.core.text import is_sentence as text_is_sentence
 from keikaku.core.text import nfkc, squash
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.vocabulary import FIELD_WORDS
+from keikaku.ingest.markers import parse_marker
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # footnote references left in running text by PDF/Word conversion: ^{*29}, ^{※6}, ※10, ¹², *28, <sup>…
@@ -59,6 +61,16 @@ _DIGITS = re.compile(r"[0-9]+")
 _SUPERSCRIPTS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+_MEMOISED: list = []  # lru_cache'd functions of this and other modules (see memo), cleared with clear_caches()
+
+
+def memo(fn):  # noqa: ANN001, ANN201 - a decorator keeping fn's signature
+    """lru_cache for a pure function of strings, registered so that clear_caches() forgets it too."""
+    cached = lru_cache(maxsize=8192)(fn)
+    _MEMOISED.append(cached)
+    return cached
+
+
 def strip_footnote_refs(text: str) -> str:
     s = text or ""
     # each pattern needs one of these characters: skip the regexes for the (usual) text without any
@@ -82,6 +94,7 @@ def clean_text(text: str) -> str:
     return s.strip()
 
 
+@memo
 def clean_title(text: str) -> tuple[str, bool, bool]:
     """A measure title as shown: (title, 重点取組 flag, 再掲 flag). Flags and footnote marks removed."""
     s = clean_text(text).replace("\n", " ")
@@ -203,6 +216,7 @@ LABEL_YEAR = re.compile(r"[（(][^（）()]*(?:年|r\s*[0-9]|h\s*[0-9]|[0-9]{4})
 _LABEL_LOOKUP = {squash(v).lower(): k for k, vs in LABELS.items() for v in vs}
 
 
+@memo
 def label_kind(text: str) -> str | None:
     """What a table label cell names: title, description, kpi, department … or None."""
     s = squash(clean_text(text)).rstrip(":：").lower()
@@ -339,6 +353,7 @@ def pillar_letters(text: str) -> list[str] | None:
     return sorted(set(re.findall(r"[A-E]", s)))
 
 
+@memo
 def pillar_from_name(text: str) -> str | None:
     """The pillar a heading or mapping-table cell names in the law's words, or None."""
     s = squash(clean_text(text))
@@ -356,17 +371,7 @@ def pillar_from_name(text: str) -> str | None:
     return None
 
 
-_MEMOISED: list = []  # lru_cache'd functions of other modules (see memo), cleared with clear_caches()
-
-
-def memo(fn):  # noqa: ANN001, ANN201 - a decorator keeping fn's signature
-    """lru_cache for a pure function of strings, registered so that clear_caches() forgets it too."""
-    cached = lru_cache(maxsize=8192)(fn)
-    _MEMOISED.append(cached)
-    return cached
-
-
 def clear_caches() -> None:
     """Forget memoised texts (benchmarks call it so that a repeated run costs what a first one does)."""
-    for fn in (squash, _numbers, _counts, _ratio, clean_text, *_MEMOISED):
+    for fn in (squash, year_mentions, parse_marker, _numbers, _counts, _ratio, clean_text, *_MEMOISED):
         fn.cache_clear()

@@ -461,8 +461,36 @@ def _front_matter(units: list[_Unit]) -> tuple[str | None, str | None, str | Non
     return title, (" / ".join(publisher) or None), published
 
 
+def _marker_words(blocks: list[Block]) -> int:
+    """How often the words of an example-measure marker (記載例 / 施策例) occur in the text the units are
+    cut from — at least as often as there are markers, so a plan with fewer than the guide's minimum is
+    told apart without cutting it into units. Only a piece holding 例 (or U+F9B5, its compatibility
+    form, or an entity that may spell it) can hold either word; markup is removed as ``_clean_lines``
+    removes it, and the pieces are normalised (NFKC) one by one."""
+    pieces: list[str] = []
+    for block in blocks:
+        if block.kind == BlockKind.FOOTNOTE:
+            continue
+        if block.kind == BlockKind.TABLE and block.table is not None:
+            pieces.extend(c.text for row in block.table.rows for c in row)
+        else:
+            pieces.append(_block_text(block))
+    found = 0
+    for piece in pieces:
+        if "例" not in piece and "\uf9b5" not in piece and "&" not in piece:
+            continue
+        if "<" in piece or "&" in piece or "^" in piece or "*" in piece:
+            piece = html.unescape(_INLINE_TAGS.sub("", _BREAK_TAGS.sub("\n", _SUP.sub("", piece))))
+            piece = piece.replace("*", "")
+        text = nfkc(piece)
+        found += text.count("記載例") + text.count("施策例")
+    return found
+
+
 def extract_catalogue(result: ReadResult, source_name: str) -> Catalogue | None:
     """Read a guide's template sections and example measures; ``None`` when it is not a guide."""
+    if _marker_words(result.blocks) < TOL.guide_min_markers:
+        return None
     units = _units(result.blocks)
     if not units:
         return None

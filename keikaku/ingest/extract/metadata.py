@@ -324,22 +324,27 @@ def _period_statements(
     a table gives its 計画期間 rows, and in the chapter on the period the rows about this plan (本計画 | …)."""
     cover = {id(b) for b in cover_blocks(blocks, 20)}
     out: list[tuple[str, int, bool, bool]] = []
+    in_period_of: dict[int | None, bool] = {}
     for i, b in enumerate(blocks):
         nid = outline.context[i] if i < len(outline.context) else None
-        chain = [outline.nodes[n].title for n in outline.chain(nid)]
-        # the chapter on the period, but not a part of it about the previous plan
-        in_period = any("期間" in t for t in chain) and not any(_PAST_SECTION.search(t) for t in chain)
+        if nid not in in_period_of:
+            chain = [outline.nodes[n].title for n in outline.chain(nid)]
+            # the chapter on the period, but not a part of it about the previous plan
+            in_period_of[nid] = any("期間" in t for t in chain) and not any(
+                _PAST_SECTION.search(t) for t in chain
+            )
+        in_period = in_period_of[nid]
         if b.kind == BlockKind.TABLE and b.table is not None:
             for row in b.table.texts():
-                cells = [clean_text(c) for c in row if c.strip()]
-                head = squash(cells[0]) if cells else ""
-                if len(cells) >= 2 and (
-                    re.search(r"(?:計画)?期間$", head)
-                    or in_period
-                    and _PLAN_WORD.search(head)
-                    and _plan_owner(head, title) == "own"
+                written = [c for c in row if c.strip()]
+                if len(written) < 2:
+                    continue
+                head = squash(clean_text(written[0]))
+                if re.search(r"(?:計画)?期間$", head) or (
+                    in_period and _PLAN_WORD.search(head) and _plan_owner(head, title) == "own"
                 ):
-                    out.append((f"{squash(cells[0])}：{'　'.join(cells[1:])}", i, id(b) in cover, in_period))
+                    cells = [clean_text(c) for c in written]
+                    out.append((f"{head}：{'　'.join(cells[1:])}", i, id(b) in cover, in_period))
             continue
         if b.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM):
             continue

@@ -118,6 +118,10 @@ def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment; <li>, <p>, <br> become line breaks."""
     if "<" not in fragment:
         return fragment.strip()
+    if "&" not in fragment and "\r" not in fragment and "\x00" not in fragment:
+        lines = _BR.sub("\n", fragment)  # the usual cell: lines joined by <br>, nothing else to parse
+        if "<" not in lines:
+            return _tidy_lines(lines).strip()
     tree = _parse_html(f"<div>{fragment}</div>")
     root = tree.body or tree.root
     if root is None:
@@ -125,6 +129,7 @@ def html_to_text(fragment: str) -> str:
     return _node_text(root).strip()
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
 _INLINE_BLANKS = re.compile(r"[ \t\u00a0]+")
 
 

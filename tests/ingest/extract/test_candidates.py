@@ -200,3 +200,18 @@ def test_boxes_under_one_heading_are_one_measure_in_order() -> None:
     ]
     m.merge(parts)
     assert len(m.drafts) == 1 and m.drafts[0].description == "目的を書く。\n取組を書く。"
+
+
+def test_a_table_grid_is_built_once_and_handed_out_as_new_rows() -> None:
+    """Every recogniser reads Table.grid(): it is built once, and a caller changing the rows it got does
+    not change what the next caller gets."""
+    from keikaku.ingest.blocks import Cell, Table
+
+    table = Table([[Cell("施策", colspan=2), Cell("担当")], [Cell("a"), Cell("b"), Cell("c")]])
+    first = table.grid()
+    assert [[c.text for c in r] for r in first] == [["施策", "施策", "担当"], ["a", "b", "c"]]
+    assert [c.is_span_copy for c in first[0]] == [False, True, False]
+    first[0].pop()
+    first.pop()
+    assert table.texts() == [["施策", "施策", "担当"], ["a", "b", "c"]]
+    assert table.grid()[0][1] is first[0][1]  # the same cells, not a second build

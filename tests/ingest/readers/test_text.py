@@ -156,3 +156,34 @@ def test_long_numbered_sentence_is_a_paragraph() -> None:
     doc = "1 本町では、これまでに多くの取組を進めてきたが、なお課題が残っているため、引き続き検討する。\n"
     r = read_text(doc.encode(), "x.txt")
     assert r.blocks[0].kind == BlockKind.PARAGRAPH
+
+
+def _parsed_text(fragment: str) -> str:
+    """html_to_text the long way: through the HTML parser, whatever the fragment holds."""
+    from keikaku.ingest.readers.text import _node_text, _parse_html
+
+    tree = _parse_html(f"<div>{fragment}</div>")
+    root = tree.body or tree.root
+    assert root is not None
+    return _node_text(root).strip()
+
+
+def test_cells_joined_by_br_read_as_the_parser_reads_them() -> None:
+    """A cell whose only markup is <br> skips the HTML parser: for every mix of blanks, line breaks and
+    <br> spellings the text is what the parser gives."""
+    import random
+
+    from keikaku.ingest.readers.text import html_to_text
+
+    pieces = ["a", "計画", " ", "\t", "\u3000", "\u00a0", "\n", "<br>", "<BR/>", "<br />", "<br  >", "<br/ >"]
+    pieces += ["\u2028", "\x0b", "\x0c", "１", ">", "-", " \n "]
+    rnd = random.Random(7)
+    checked = 0
+    for _ in range(3000):
+        fragment = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 10)))
+        if "<" not in fragment:
+            continue
+        assert html_to_text(fragment) == _parsed_text(fragment), repr(fragment)
+        checked += 1
+    assert checked > 1000
+    assert html_to_text("目標<br>１００件<br/>（R8）") == "目標\n１００件\n（R8）"
