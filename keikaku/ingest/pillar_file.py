@@ -23,10 +23,16 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from scipy.special import expit
 
 MODEL_FILE = Path(__file__).parent / "data" / "pillar_model.npz"
 _WHITE = re.compile(r"\s\s+")
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x), as scipy.special.expit computes it (equal to the last bit; scipy.special alone
+    takes a quarter of a second to import, on every cold start of an import)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
 def training_digest(path: Path) -> str:
@@ -83,7 +89,7 @@ class StoredPillarModel:
             if code in self.constants:
                 cols.append(np.full(x.shape[0], self.constants[code]))
             else:
-                cols.append(expit(scores[:, k]))
+                cols.append(logistic(scores[:, k]))
                 k += 1
         return np.column_stack(cols)
 

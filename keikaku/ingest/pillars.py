@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import expit
 
 from keikaku.core.pillars import PILLAR_CODES, PILLARS
 from keikaku.core.plan import PillarRef, PillarSource
@@ -133,7 +132,7 @@ class PillarModel:
                 cols.append(np.full(x.shape[0], m))
             else:
                 assert scores is not None  # a fitted model exists, so scores were computed
-                cols.append(expit(np.asarray(scores[:, k]).ravel()))
+                cols.append(pillar_file.logistic(np.asarray(scores[:, k]).ravel()))
                 k += 1
         return np.column_stack(cols)
 

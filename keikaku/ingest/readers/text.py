@@ -57,6 +57,7 @@ from keikaku.ingest.markers import (
     strip_bullet,
 )
 from keikaku.ingest.readers.emphasis import with_bold
+from keikaku.ingest.readers.fragment import simple_fragment_text, tidy_lines
 from keikaku.ingest.readers.text_boxes import (
     VERTICALS,
     box_cells,
@@ -118,24 +119,14 @@ def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment; <li>, <p>, <br> become line breaks."""
     if "<" not in fragment:
         return fragment.strip()
-    if "&" not in fragment and "\r" not in fragment and "\x00" not in fragment:
-        lines = _BR.sub("\n", fragment)  # the usual cell: lines joined by <br>, nothing else to parse
-        if "<" not in lines:
-            return _tidy_lines(lines).strip()
+    simple = simple_fragment_text(fragment)  # the usual cell: <p>, <br>, a list — no parser needed
+    if simple is not None:
+        return simple
     tree = _parse_html(f"<div>{fragment}</div>")
     root = tree.body or tree.root
     if root is None:
         return re.sub(r"<[^>]+>", "", fragment).strip()
     return _node_text(root).strip()
-
-
-_BR = re.compile(r"<br\s*/?>", re.I)
-_INLINE_BLANKS = re.compile(r"[ \t\u00a0]+")
-
-
-def _tidy_lines(text: str) -> str:
-    lines = [_INLINE_BLANKS.sub(" ", ln).strip() for ln in text.split("\n")]
-    return "\n".join(ln for ln in lines if ln)
 
 
 def _node_text(node: Node) -> str:
@@ -150,7 +141,7 @@ def _node_text(node: Node) -> str:
         child = next(children, None)  # type: ignore[call-overload]
         if child is None:
             _, done, wrap = stack.pop()
-            text = _tidy_lines("".join(done))
+            text = tidy_lines("".join(done))
             if not stack:
                 return text
             stack[-1][1].append(wrap + text + wrap)
@@ -699,8 +690,12 @@ class _CellBudget:
 
 
 # -- tables drawn with box-drawing characters (U+2500–U+257F) or ASCII -------------------------
+_MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+
+
 def _unescape(s: str) -> str:
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", s)
+    """Markdown's backslash escapes undone: \\* → *."""
+    return _MD_ESCAPED.sub(r"\1", s) if "\\" in s else s
 
 
 def _table_text(rows: list[list[Cell]]) -> str:
