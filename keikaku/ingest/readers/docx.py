@@ -39,7 +39,7 @@ from keikaku.ingest.readers.common import (
     table_text,
     tidy_spaces,
 )
-from keikaku.ingest.readers.emphasis import with_bold
+from keikaku.ingest.readers.emphasis import bold_heading, with_bold
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -328,19 +328,6 @@ def bold_texts(p: Any) -> list[str]:
     if buf:
         out.append("".join(buf))
     return [t.strip() for t in out if t.strip()]
-
-
-def bold_heading(text: str, bold: list[str]) -> bool:
-    """A whole-paragraph bold short line without 。 or a label colon: a heading told apart only by bold
-    (documents that set headings by direct formatting instead of heading styles)."""
-    flat = re.sub(r"\s+", "", text)
-    return (
-        bool(flat)
-        and len(flat) <= 40
-        and "\n" not in text.strip()
-        and not re.search(r"[。：:]", flat)
-        and re.sub(r"\s+", "", "".join(bold)) == flat
-    )
 
 
 def _size(p: Any) -> float | None:

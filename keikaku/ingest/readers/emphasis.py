@@ -8,6 +8,8 @@ The block's text is unchanged, so nothing else sees a difference.
 
 from __future__ import annotations
 
+import re
+
 SEP = "\x1f"
 _TAG = f"{SEP}b{SEP}"
 
@@ -28,3 +30,16 @@ def bold_runs(style: str | None) -> list[str]:
 
 def base_style(style: str | None) -> str | None:
     return style.split(_TAG, 1)[0] if style and _TAG in style else style
+
+
+def bold_heading(text: str, bold: list[str]) -> bool:
+    """A whole-paragraph bold short line without 。 or a label colon: a heading told apart only by bold
+    (documents that set headings by direct formatting instead of heading styles)."""
+    flat = re.sub(r"\s+", "", text)
+    return (
+        bool(flat)
+        and len(flat) <= 40
+        and "\n" not in text.strip()
+        and not re.search(r"[。：:]", flat)
+        and re.sub(r"\s+", "", "".join(bold)) == flat
+    )

@@ -38,8 +38,7 @@ from keikaku.ingest.readers.common import (
     table_text,
     tidy_spaces,
 )
-from keikaku.ingest.readers.docx import bold_heading
-from keikaku.ingest.readers.emphasis import with_bold
+from keikaku.ingest.readers.emphasis import bold_heading, with_bold
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 DROP_TAGS = {

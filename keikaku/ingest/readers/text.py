@@ -56,7 +56,7 @@ from keikaku.ingest.markers import (
     parse_marker,
     strip_bullet,
 )
-from keikaku.ingest.readers.emphasis import with_bold
+from keikaku.ingest.readers.emphasis import bold_heading, with_bold
 from keikaku.ingest.readers.fragment import simple_fragment_text, tidy_lines
 from keikaku.ingest.readers.text_boxes import (
     VERTICALS,
@@ -86,6 +86,7 @@ _PAGE_BARE = re.compile(r"^[0-9０-９]{1,3}$")
 # a line opening with a bracket label or a label bullet starts a new block: 【担当】 ＜目標＞ 〈KPI〉 ■内容
 _LABEL_START = re.compile(r"^(?:[【〔＜<〈《\[［][^】〕＞>〉》\]］]{1,16}[】〕＞>〉》\]］]|[■□◆◇●○◎▼▽▶►★☆])")
 _WORD_LABEL = re.compile(r"^[^\s:：。、]{1,8}\s*[:：]")
+_MD_WHOLE_BOLD = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1$")
 _MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _DEFINITION = re.compile(r"^ {0,3}:[ \t]+(\S.*)$")  # ": description" under a term line
 _TERM_MAX_CHARS = 20  # as the HTML reader: a longer "term" is a paragraph of its own
@@ -487,6 +488,12 @@ class _TextReader:
             if self.definition(line, lineno):
                 i += 1
                 continue
+            heading = self._bold_heading(stripped, lineno)
+            if heading is not None:
+                self.flush(lineno - 1)
+                self.add(heading)
+                i += 1
+                continue
             if self.para and not self._continues(self.para[-1], stripped):
                 self.flush(lineno - 1)
             if not self.para and self._is_heading_line(i, stripped):
@@ -507,6 +514,28 @@ class _TextReader:
             i += 1
         self.flush(n)
         return _attach_footnote_definitions(self.blocks)
+
+    def _bold_heading(self, stripped: str, lineno: int) -> Block | None:
+        """A line set wholly in bold (``**(1) 電子申請の拡充**``) read as the DOCX and HTML readers read a
+        wholly bold paragraph: a short numbered line is a heading with its marker, a short unnumbered one
+        without 。 or a label colon a heading by emphasis alone; anything else stays text."""
+        m = _MD_WHOLE_BOLD.match(stripped)
+        if m is None or "**" in m.group(2) or "__" in m.group(2):
+            return None
+        inner = _unescape(m.group(2)).strip()
+        marker, rest = parse_marker(inner)
+        if marker is not None:
+            if not rest or len(rest) > TOL.max_heading_chars or "。" in rest:
+                return None
+        elif not bold_heading(inner, [inner]):
+            return None
+        return Block(
+            BlockKind.HEADING,
+            rest.strip() if marker else inner,
+            Location(lineno, lineno),
+            marker=marker.written if marker else None,
+            style=with_bold(None, [inner]),
+        )
 
     def _runs_full(self, line: str) -> bool:
         s = line.strip(" \t　\u00a0")

@@ -218,3 +218,32 @@ def test_a_sibling_of_labelled_measures_with_only_a_schedule_sentence_is_a_measu
     plan = _text(text)
     assert _titles(plan) == ["電子申請の拡充", "窓口のキャッシュレス化", "村ホームページの改善"]
     assert plan.measures[1].schedule[0].written == "検討"
+
+
+@pytest.mark.parametrize(
+    "as_bold",
+    [lambda t: f"**{t}**", lambda t: f"__{t}__"],
+    ids=["asterisks", "underscores"],
+)
+def test_measure_headings_set_in_bold_give_the_same_plan(tmp_path: Path, as_bold) -> None:  # noqa: ANN001
+    """Markdown written by a converter or a clerk often sets a measure's title as a bold line, not a
+    heading: the plan read is the same as with #### headings, numbered or not."""
+    import re
+
+    numbered = re.sub(
+        r"^#### (.*)$",
+        lambda m: f"#### ({['電', '窓', 'ス'].index(m.group(1)[0]) % 2 + 1}) {m.group(1)}",
+        HEADINGS_MD,
+        flags=re.M,
+    )
+    for source in (HEADINGS_MD, numbered):
+        bold = re.sub(r"^#### (.*)$", lambda m: as_bold(m.group(1)), source, flags=re.M)
+        assert "####" not in bold
+        (tmp_path / "h.md").write_text(source, encoding="utf-8")
+        (tmp_path / "b.md").write_text(bold, encoding="utf-8")
+        want, got = import_document(tmp_path / "h.md"), import_document(tmp_path / "b.md")
+        assert isinstance(want, Plan) and isinstance(got, Plan)
+        assert _titles(got) == _titles(want) == ["電子申請の拡充", "窓口のキャッシュレス化", "スマートフォン教室"]
+        assert [m.departments for m in got.measures] == [m.departments for m in want.measures]
+        assert [m.key for m in got.measures] == [m.key for m in want.measures]
+        assert [p.title for p in got.policies] == [p.title for p in want.policies]

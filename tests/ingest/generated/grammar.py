@@ -276,7 +276,7 @@ class Style:
     pillar_style: str  # policy, article, name, matrix, none
     dept_sep: str
     field_order: list[str]
-    heading_markup: str  # md: hash / plain; docx: styles / bold; html: h / boldp
+    heading_markup: str  # md: hash / plain (bold lines on even seeds); docx: styles / bold; html: h / boldp
     chain_arrow: str
     toc: bool
     toc_measures: bool

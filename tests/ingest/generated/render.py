@@ -525,12 +525,13 @@ def _md_table(rows: list[list[Cell]], header_rows: int, as_html: bool) -> list[s
 def _md(plan: GenPlan, els: list[El]) -> str:
     lines: list[str] = []
     hashes = plan.style.heading_markup == "hash"
+    bold = not hashes and plan.seed % 2 == 0  # headings set in bold only, as converters and clerks write them
     for el in els:
         kind = el[0]
         if kind == "title":
             lines += [f"# {el[1]}", ""]
         elif kind == "h":
-            lines += [f"{'#' * (el[1] + 1)} {el[2]}" if hashes else el[2], ""]
+            lines += [f"{'#' * (el[1] + 1)} {el[2]}" if hashes else f"**{el[2]}**" if bold else el[2], ""]
         elif kind == "p":
             lines += [el[1].replace("\n", "  \n"), ""]
         elif kind == "li":

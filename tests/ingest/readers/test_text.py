@@ -232,3 +232,33 @@ def test_cells_written_as_paragraphs_and_lines() -> None:
     cell = '<p>オンライン化</p><p style="text-align: right;">（<u>情報政策課</u>）</p>'
     assert simple_fragment_text(cell) == "オンライン化\n（情報政策課）"
     assert simple_fragment_text("<p>a<ul><li>b</li></ul>c</p>") is None  # the list closes the paragraph
+
+
+def test_lines_set_wholly_in_bold_are_headings_as_in_word_and_html() -> None:
+    """``**(1) 図書館の電子予約**`` is what a Word or HTML plan writes as a bold paragraph: a heading with
+    its marker, as the DOCX and HTML readers read it; a bold label, a bold sentence and a line with bold
+    inside it stay text."""
+    text = "\n\n".join(
+        [
+            "**(1) 図書館の電子予約**",
+            "図書の予約をインターネットで受け付けます。",
+            "__② 窓口のキャッシュレス化__",
+            "**暮らしの手続**",
+            "**担当：教育課**",
+            "**予約は村のホームページから行います。**",
+            "**担当課** 教育課",
+            "**(2) 太字** と普通の文字",
+        ]
+    )
+    blocks = read_text(text.encode("utf-8"), "a.md").blocks
+    got = [(b.kind, b.marker, b.text) for b in blocks]
+    assert got == [
+        (BlockKind.HEADING, "(1)", "図書館の電子予約"),
+        (BlockKind.PARAGRAPH, None, "図書の予約をインターネットで受け付けます。"),
+        (BlockKind.HEADING, "②", "窓口のキャッシュレス化"),
+        (BlockKind.HEADING, None, "暮らしの手続"),
+        (BlockKind.PARAGRAPH, None, "**担当：教育課**"),
+        (BlockKind.PARAGRAPH, None, "**予約は村のホームページから行います。**"),
+        (BlockKind.PARAGRAPH, None, "**担当課** 教育課"),
+        (BlockKind.PARAGRAPH, None, "**(2) 太字** と普通の文字"),
+    ]
