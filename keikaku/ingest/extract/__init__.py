@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
 from keikaku.core.plan import Evaluation, Measure, Organisation, PillarSource, Plan
 from keikaku.ingest.blocks import ReadResult
@@ -23,6 +24,7 @@ from keikaku.ingest.extract import recognise, trees, units
 from keikaku.ingest.extract.candidate import Candidate, Context
 from keikaku.ingest.extract.common import clean_text, departments_in_prose, trailing_departments
 from keikaku.ingest.extract.draft import Draft
+from keikaku.ingest.extract.items import split_titled_items
 from keikaku.ingest.extract.labelled import chain_schedule
 from keikaku.ingest.extract.merge import Merger
 from keikaku.ingest.extract.metadata import (
@@ -202,6 +204,7 @@ RECOGNISERS: tuple[tuple[str, Callable[[Context], list[Candidate]], str], ...] =
 def extract_plan(result: ReadResult, source_name: str) -> Plan:
     """Read a municipal plan from its blocks: the recognisers of RECOGNISERS in order, then pillars
     and keys."""
+    result = replace(result, blocks=split_titled_items(result.blocks))  # ①title：text → heading + text
     ex = _Extraction(result, source_name)
     log.debug("%s: %d blocks, outline of %d headings", source_name, len(result.blocks), len(ex.outline.nodes))
     ex.recognise()

@@ -271,7 +271,7 @@ def split_departments(text: str) -> list[str]:
 
 _DEPT_WORDS = "|".join(sorted(map(re.escape, FIELD_WORDS["department"]), key=len, reverse=True))
 _DEPT_SENTENCE = re.compile(
-    rf"(?:{_DEPT_WORDS})\s*(?:は|が|[:：])\s*(?P<names>[^。\n]{{2,60}}?)(?:である|とする|です)?(?:[。\n]|$)"
+    rf"(?:{_DEPT_WORDS})\s*(?:は|が|[:：])\s*(?P<names>[^。\n）)】〕]{{2,60}}?)(?:である|とする|です)?(?:[。\n）)】〕]|$)"
 )
 
 
@@ -284,7 +284,7 @@ def department_line(line: str) -> list[str] | None:
 
 
 def departments_in_prose(text: str) -> list[str]:
-    """Departments a sentence names with a department word: 所管は総務課 / 担当：企画課、財政課 /
+    """Departments a sentence names with a department word: 所管は総務課 / 担当：企画課、財政課 / （担当：福祉課） /
     実施主体が福祉課とする."""
     out: list[str] = []
     for m in _DEPT_SENTENCE.finditer(text):

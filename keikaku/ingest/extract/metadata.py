@@ -12,6 +12,7 @@ from keikaku.core.prefectures import PREFECTURES
 from keikaku.core.text import FULL_STOPS
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_text, nfkc, squash
+from keikaku.ingest.extract.items import ITEM_STYLE
 from keikaku.ingest.extract.outline import Outline
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
@@ -486,10 +487,17 @@ def _section_text(blocks: list[Block], start: int, end: int) -> str:
     """The section's paragraphs and list items, one a line, cut at TOL.section_text_chars."""
     texts: list[str] = []
     size = 0
+    head = ""  # a numbered 「title：text」 item split into a heading and its text (items.py): put back
     for b in blocks[start:end]:
-        if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+        style = b.style or ""
+        if b.kind == BlockKind.HEADING and style.startswith(ITEM_STYLE):
+            head = b.text + style[len(ITEM_STYLE) :]
             continue
-        texts.append(clean_text(b.text))
+        if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+            head = ""
+            continue
+        texts.append(clean_text(head + b.text))
+        head = ""
         size += len(texts[-1]) + 1
         if size > TOL.section_text_chars:
             break

@@ -36,8 +36,15 @@ _DEADLINE = re.compile(r"^\s*(?:末)?\s*(?:まで(?:に)?|を目途に|を目標
 _QTY = re.compile(
     r"(?P<rate>年間|累計|延べ|毎年度?)?\s*(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)\s*"
     r"(?P<unit>%|か所|箇所|カ所|ヶ所|ケ所|[ァ-ヶー]{1,6}|[一-龥]{1,3})"
-    r"(?=\s*(?:を|に|へ|まで|と|の|で|以上|以下|程度|[、。）)]|$))"
+    # what follows the unit: a particle, a bracket, the end — or a verb written with kanji (50件公開します)
+    r"(?=\s*(?:を|に|へ|まで|と|の|で|以上|以下|程度|[、。）)]|$)|[一-龥]{2}(?:し|す|さ|せ))"
 )
+# a bracket holding only a year and a quantity: （令和6年度：20手続） — the baseline when the year is
+# before the target's and the unit the same
+_YEAR_VALUE = re.compile(r"[（(](?P<inner>[^（）()]{3,30})[）)]")
+# a clause, not a name: ends as a verb joins the next clause (導入し、 / 進めて)
+_CLAUSE_END = re.compile(r"(?:し|して|り|って|て|け|せ|え)$")
+_OBJECT_VERB = re.compile(r"^\s*を\s*(?P<verb>[^、。をにがで（）()]{1,15}?)(?:します|する|し|を図|を進め)")
 # a qualitative target: '…移行状況を令和5年度までに移行完了にすることを目標とします'
 _STATE = re.compile(r"^(?P<val>[^、。をにが0-9]{2,12}?)(?:に|と)(?:する|します|なる|なること|すること)")
 _LEAD = re.compile(r"^.*?(?:、|。|は|では|として|について)(?=[^、。]*$)")
@@ -66,6 +73,24 @@ def _baseline(sentence: str) -> tuple[str, Value | None]:
         return sentence[: m.start()] + sentence[m.end() :], Value(value=rest, fiscal_year=fy)
     value = Value(value=_value(q), fiscal_year=fy)
     return sentence[: m.start()] + sentence[m.end() :], value
+
+
+def _year_value(sentence: str, target_fy: int, unit: str) -> Value | None:
+    """The baseline a bracket states with a year and a quantity alone, before the target's year."""
+    for m in _YEAR_VALUE.finditer(sentence):
+        inner = m.group("inner")
+        years = find_years(inner)
+        q = _quantity(inner)
+        if len(years) != 1 or q is None or q.group("unit") != unit or years[0].fiscal_year >= target_fy:
+            continue
+        if inner[: years[0].start].strip() or not re.fullmatch(
+            r"[\s:：、]*", inner[years[0].end : q.start()]
+        ):
+            continue  # more than 'year：quantity'
+        if inner[q.end() :].strip(" 。"):
+            continue
+        return Value(value=_value(q), fiscal_year=years[0].fiscal_year)
+    return None
 
 
 def _quantity(text: str) -> re.Match[str] | None:
@@ -125,10 +150,17 @@ def kpi_sentence(sentence: str, fallback: str | None = None) -> Kpi | None:
             # '2027年度までに50件の公開を目指します' / '…の支払いに、2027年度までに20か所でキャッシュレス
             # 決済を導入': what the quantity counts (not where it happens), else the measure
             indicator = tail.group(1) if tail else (fallback or "")
+        if _CLAUSE_END.search(indicator):
+            # '…電子申請を導入し、令和12年度までに100手続をオンライン化します': what is counted is named
+            # by the verb after the quantity
+            verb = _OBJECT_VERB.match(rest[q.end() :])
+            indicator = f"{verb.group('verb')}した{q.group('unit')}数" if verb else (fallback or "")
         indicator = clean_indicator(indicator)
         if not indicator:
             return None
         target = Value(value=_value(q), fiscal_year=y.fiscal_year)
+        if baseline is None:
+            baseline = _year_value(s, y.fiscal_year, q.group("unit"))
         return Kpi(
             indicator=indicator,
             unit=q.group("unit"),

@@ -524,6 +524,8 @@ class _TextReader:
             return None
         inner = _unescape(m.group(2)).strip()
         marker, rest = parse_marker(inner)
+        if marker is None and inner.startswith(("【", "[", "［")):
+            return None  # 【1-3】 title: a measure's key and its title, a paragraph as in plain type
         if marker is not None:
             if not rest or len(rest) > TOL.max_heading_chars or "。" in rest:
                 return None
@@ -534,7 +536,6 @@ class _TextReader:
             rest.strip() if marker else inner,
             Location(lineno, lineno),
             marker=marker.written if marker else None,
-            style=with_bold(None, [inner]),
         )
 
     def _runs_full(self, line: str) -> bool:

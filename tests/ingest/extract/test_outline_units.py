@@ -243,7 +243,69 @@ def test_measure_headings_set_in_bold_give_the_same_plan(tmp_path: Path, as_bold
         (tmp_path / "b.md").write_text(bold, encoding="utf-8")
         want, got = import_document(tmp_path / "h.md"), import_document(tmp_path / "b.md")
         assert isinstance(want, Plan) and isinstance(got, Plan)
-        assert _titles(got) == _titles(want) == ["電子申請の拡充", "窓口のキャッシュレス化", "スマートフォン教室"]
+        assert (
+            _titles(got)
+            == _titles(want)
+            == ["電子申請の拡充", "窓口のキャッシュレス化", "スマートフォン教室"]
+        )
         assert [m.departments for m in got.measures] == [m.departments for m in want.measures]
         assert [m.key for m in got.measures] == [m.key for m in want.measures]
         assert [p.title for p in got.policies] == [p.title for p in want.policies]
+
+
+TITLED_ITEMS = """\
+はやせ町官民データ活用推進計画
+
+第1章　計画の概要
+　本計画の期間は、令和8年度から令和12年度までとする。
+①策定の趣旨：国の基本計画を踏まえ、町のデジタル化の方向を示す。
+
+第2章　施策
+（１）行政手続のオンライン化
+①電子申請の推進：利用の多い手続から電子申請を導入し、令和12年度までに80手続をオンライン化します（令和6年度：12手続）。（担当：総務課）
+②窓口の予約制：窓口の混雑を避けるため、来庁予約をインターネットで受け付けます。（担当：町民課）
+（２）地域のデジタル化
+①見守りセンサーの設置：高齢者世帯の見守りにセンサーを活用します。（担当：保健福祉課）
+"""
+
+
+def test_numbered_items_with_title_colon_text_are_measures(tmp_path: Path) -> None:
+    """①title：text（担当：…） — a measure per numbered paragraph, its title before the colon; an item of a
+    narrative chapter stays text of its section, as written."""
+    plan = _text(TITLED_ITEMS)
+    assert _titles(plan) == ["電子申請の推進", "窓口の予約制", "見守りセンサーの設置"]
+    assert [m.departments for m in plan.measures] == [["総務課"], ["町民課"], ["保健福祉課"]]
+    (kpi,) = plan.measures[0].kpis
+    assert kpi.indicator == "オンライン化した手続数"
+    assert (kpi.baseline.value if kpi.baseline else None, kpi.targets[-1].value) == ("12手続", "80手続")
+    assert [p.title for p in plan.policies] == ["行政手続のオンライン化", "地域のデジタル化"]
+    overview = next(s for s in plan.sections if s.title == "計画の概要")
+    assert "策定の趣旨：国の基本計画を踏まえ" in overview.text
+    docx_plan = import_document(write_docx(TITLED_ITEMS, tmp_path / "plan.docx"))  # type: ignore[arg-type]
+    assert _titles(docx_plan) == _titles(plan)
+    assert [m.departments for m in docx_plan.measures] == [m.departments for m in plan.measures]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "②担当：総務課が中心となり、関係課と連携して進める。",  # a label line
+        "③令和9年度：システムを構築し、運用を始める。",  # a year and what happens in it
+        "④総務課：全体の進行を管理する。",  # who does what
+        "⑤窓口の予約制：来庁予約を受け付ける",  # no sentence after the colon
+        "窓口の予約制：来庁予約を受け付けます。",  # no number
+    ],
+)
+def test_lines_that_are_not_a_titled_item_stay_as_read(line: str) -> None:
+    from keikaku.ingest.blocks import Block, BlockKind
+    from keikaku.ingest.extract.items import split_titled_items
+
+    block = Block(BlockKind.PARAGRAPH, line)
+    assert split_titled_items([block]) == [block]
+    (head, body) = split_titled_items([Block(BlockKind.PARAGRAPH, "①窓口の予約制：来庁予約を受け付けます。")])
+    assert (head.kind, head.marker, head.text, body.text) == (
+        BlockKind.HEADING,
+        "①",
+        "窓口の予約制",
+        "来庁予約を受け付けます。",
+    )

@@ -156,6 +156,16 @@ def test_a_heading_that_is_a_label_word_is_no_measure(tmp_path: Path) -> None:
             "（2024年度実績：6か所）。",
             ("キャッシュレス決済", ("6か所", 2024), ("20か所", 2027)),
         ),
+        (
+            # a quantity followed by a verb in kanji; a bracket of a year and a quantity alone is the baseline
+            "公開するデータを令和12年度までに50件公開します（令和6年度：5件）。",
+            ("公開するデータ", ("5件", 2024), ("50件", 2030)),
+        ),
+        (
+            # a clause before the year (…導入し、) names nothing: the verb after the quantity says what is counted
+            "利用の多い手続から電子申請を導入し、令和12年度までに100手続をオンライン化します（令和6年度：20手続）。",
+            ("オンライン化した手続数", ("20手続", 2024), ("100手続", 2030)),
+        ),
     ],
 )
 def test_kpi_sentences(sentence: str, expected: tuple) -> None:
@@ -166,6 +176,13 @@ def test_kpi_sentences(sentence: str, expected: tuple) -> None:
 
 def test_prose_without_a_deadline_quantity_states_no_kpi() -> None:
     assert prose_kpis("令和7年度までに全ての手続をオンライン化します。令和6年度から検討します。") == []
+
+
+def test_a_year_bracket_after_the_target_year_or_of_another_unit_is_no_baseline() -> None:
+    (k,) = prose_kpis("公開データセット数は、令和9年度までに50件を目指します（令和11年度：80件）。")
+    assert k.baseline is None
+    (k,) = prose_kpis("公開データセット数は、令和9年度までに50件を目指します（令和6年度：3分野）。")
+    assert k.baseline is None
 
 
 def test_plain_layout_with_kpi_sentence_and_bracket_department(tmp_path: Path) -> None:
