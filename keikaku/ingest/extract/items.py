@@ -21,13 +21,19 @@ import re
 
 from keikaku.core.fiscal import find_years
 from keikaku.ingest.blocks import Block, BlockKind
-from keikaku.ingest.extract.common import label_kind
+from keikaku.ingest.extract.common import BRACKET_KEY, label_kind
 from keikaku.ingest.markers import parse_marker
 from keikaku.ingest.tolerances import TOLERANCES as TOL
 
 # a head naming a department (①総務課：…, a list of who does what); not 会 or センター, which end titles too
 _DEPARTMENT = re.compile(r"(?:課|室|局|部|係|班|事務局|委員会)$")
-_HEAD = re.compile(r"^(?P<head>[^：:。、「」『』（）()]{2,40}?)(?P<sep>\s*[：:]\s*)(?P<body>\S.*)$", re.S)
+# the head: up to 40 characters without a colon or a sentence's punctuation; brackets and quotes only whole
+# (業務改革（BPR）の推進, 「書かない窓口」の導入)
+_HEAD = re.compile(
+    r"^(?P<head>(?:[^：:。、「」『』（）()]|[（(][^（）()：:。]{1,20}[）)]|[「『][^「」『』：:。]{1,20}[」』]){2,40}?)"
+    r"(?P<sep>\s*[：:]\s*)(?P<body>\S.*)$",
+    re.S,
+)
 # the style of a heading split off here, with the separator it was written with: a narrative section
 # (metadata._section_text) puts the item back together as it was written
 ITEM_STYLE = "item"
@@ -45,12 +51,16 @@ def split_titled_items(blocks: list[Block]) -> list[Block]:
 def _split(b: Block) -> tuple[Block, Block] | None:
     if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or "：" not in b.text and ":" not in b.text:
         return None
+    key = ""  # 【1-1】 opening the line: a key the titles keep (clean_title reads it), not a marker
     if b.marker:
         marker, _ = parse_marker(b.marker, alone=True)
         text = b.text
     else:
         marker, text = parse_marker(b.text)
-    if marker is None:
+        bracket = BRACKET_KEY.match(text) if marker is None else None
+        if bracket is not None:
+            key, text = bracket.group(0).strip(), text[bracket.end() :]
+    if marker is None and not key:
         return None
     m = _HEAD.match(text.strip())
     if m is None:
@@ -65,6 +75,12 @@ def _split(b: Block) -> tuple[Block, Block] | None:
     ):
         return None
     return (
-        Block(BlockKind.HEADING, head, b.loc, marker=marker.written, style=f"{ITEM_STYLE}{m.group('sep')}"),
+        Block(
+            BlockKind.HEADING,
+            key + head,
+            b.loc,
+            marker=marker.written if marker else None,
+            style=f"{ITEM_STYLE}{m.group('sep')}",
+        ),
         Block(BlockKind.PARAGRAPH, body, b.loc, style=b.style),
     )

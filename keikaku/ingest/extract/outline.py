@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from keikaku.core.plan import Policy
 from keikaku.ingest.blocks import Block, BlockKind
 from keikaku.ingest.extract.common import clean_title, nfkc, pillar_from_name, pillar_letters, squash
+from keikaku.ingest.extract.items import ITEM_STYLE
 from keikaku.ingest.markers import Marker, parse_marker
 
 # the pillars' everyday names (core/pillars.py short names); a heading is a pillar heading when, without
@@ -146,7 +147,17 @@ def build_outline(blocks: list[Block]) -> Outline:
         if _opens_level(blocks, i):
             marker, text = heading_marker(b)
             style = _style(marker) if marker else (f"h{b.level}" if b.level else "plain")
+            if not marker and (b.style or "").startswith(ITEM_STYLE):
+                style = ITEM_STYLE  # 【1-1】title：text split into a heading: a level of its own
             styles = [nodes[s].style for s in stack]
+            if marker and b.level is None and style in styles:
+                k = styles.index(style)
+                if blocks[nodes[stack[k]].index].level is not None and all(
+                    nodes[n].marker is None for n in stack[:k]
+                ):
+                    # numbered like the chapters, which the format sets as headings (Word's 見出し 1 「1」),
+                    # but set as a plain line or paragraph (「１．」): a level of its own below them
+                    style += ":plain"
             if style in styles:
                 del stack[styles.index(style) :]
             elif marker is None and b.level:
@@ -167,9 +178,12 @@ def build_outline(blocks: list[Block]) -> Outline:
 
 def _style(marker: Marker) -> str:
     """A marker's level style; full-width brackets （１） and half-width (1) are two styles, as plans that use
-    both write them at two levels."""
+    both write them at two levels; so are a bare number (1 計画の概要) and a number with a stop (１．施策名)."""
     fw = marker.written.lstrip()[:1] in "（［【〔"
-    return marker.style + (":fw" if fw and marker.kind.startswith("paren") else "")
+    style = marker.style + (":fw" if fw and marker.kind.startswith("paren") else "")
+    if marker.kind == "arabic":
+        style += ":stop" if marker.written.rstrip()[-1:] in ".．、" else ""
+    return style
 
 
 def _lvl(style: str) -> int:

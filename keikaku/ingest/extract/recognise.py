@@ -196,13 +196,19 @@ def labelled_candidate(
 ) -> Candidate:
     """The candidate of a measure read as a title and its labelled fields (label lines, label headings,
     a bullet's label items): one field reader for every layout that writes fields under labels."""
+    d = labelled_draft(ctx, lm, "labelled")
+    return Candidate(recogniser, Join.NEW, d, lm.title_index, claims, CONFIDENCE["labelled"])
+
+
+def labelled_draft(ctx: Context, lm: LabelledMeasure, origin: str) -> Draft:
+    """The fields of a title and its labels and prose, read as every labelled layout reads them."""
     blocks, outline = ctx.blocks, ctx.outline
     head = blocks[lm.title_index]
     nid = outline.context[lm.title_index]
     node = nid
     if head.kind == BlockKind.HEADING and nid is not None and outline.nodes[nid].index == lm.title_index:
         node = outline.nodes[nid].parent
-    d = Draft(lm.title, lm.key, node=node, origin="labelled", loc=lm.loc, order=lm.title_index)
+    d = Draft(lm.title, lm.key, node=node, origin=origin, loc=lm.loc, order=lm.title_index)
     d.excerpt = head.text
     d.priority, d.reposted = lm.priority, lm.reposted
     d.description = lm.description
@@ -215,7 +221,7 @@ def labelled_candidate(
             d.set_pillars(codes)
     if not d.schedule and "schedule" not in lm.kinds:
         d.schedule = prose_schedule(lm.description, ctx.end_fy)
-    return Candidate(recogniser, Join.NEW, d, lm.title_index, claims, CONFIDENCE["labelled"])
+    return d
 
 
 def templates(ctx: Context) -> list[Candidate]:

@@ -39,9 +39,8 @@ from keikaku.ingest.extract.common import (
     is_sentence,
 )
 from keikaku.ingest.extract.draft import Draft
-from keikaku.ingest.extract.labelled import chapter_context
-from keikaku.ingest.extract.prose import prose_schedule
-from keikaku.ingest.extract.prose_kpi import prose_kpis
+from keikaku.ingest.extract.labelled import LABEL_KINDS, LabelledMeasure, chapter_context, label_of
+from keikaku.ingest.extract.recognise import labelled_draft
 from keikaku.ingest.extract.vocabulary import NARRATIVE_HEADING_WORDS, kind_of
 from keikaku.ingest.markers import TOC_LEADER
 
@@ -60,24 +59,30 @@ def _unit(ctx: Context, nid: int, end: int) -> tuple[Draft, frozenset[int], bool
         return None
     if kind_of(title):  # a heading that is a field's label (スケジュール, 指標) names no measure
         return None
-    d = Draft(title, node.key, node=node.parent, origin="outline", loc=head.loc, order=node.index)
-    d.excerpt, d.priority, d.reposted = head.text, priority, reposted
-    lines: list[str] = []
+    # the body as a labelled measure's: prose lines, and label lines (■基本法の柱：…, 担当：…) read by the
+    # one field reader of every labelled layout
+    lm = LabelledMeasure(node.index, end, title, node.key, priority, reposted, loc=head.loc)
+    names: list[str] = []
     for k in range(node.index + 1, end):
         b = ctx.blocks[k]
         if b.kind not in _BODY_KINDS:
             continue
         text = clean_text(b.text)
-        names = department_line(text) if len(text) <= 40 else None
-        if names:  # a bare line of department names under the title
-            d.add_departments(names)
+        bare = department_line(text) if len(text) <= 40 else None
+        if bare:  # a bare line of department names under the title
+            names += bare
             continue
-        d.add_departments(departments_in_prose(text))
-        lines.append(text)
-    d.description = "\n".join(x for x in lines if x)
-    d.add_kpis(prose_kpis(d.description, fallback=title))
-    d.schedule = prose_schedule(d.description, ctx.end_fy)
-    fields = bool(d.departments or d.kpis or d.schedule)
+        label = label_of(b)
+        if label is not None and label[1] and label[0] in LABEL_KINDS:
+            lm.labels.append((label[0], [label[1]]))
+            continue
+        names += departments_in_prose(text)
+        lm.prose.append(text)
+    d = labelled_draft(ctx, lm, "outline")
+    d.excerpt = head.text
+    d.node = node.parent
+    d.add_departments(names)
+    fields = bool(d.departments or d.kpis or d.schedule or d.pillars)
     return d, frozenset(range(node.index, end)), fields
 
 
@@ -86,11 +91,13 @@ def units(ctx: Context) -> list[Candidate]:
     nodes = ctx.outline.nodes
     end_of = ctx.outline.body_ends()
     groups: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    # the chapter a leaf is in: its top heading — below the document's title when one heading holds all
+    top = 1 if sum(1 for n in nodes if n.parent is None) == 1 else 0
     for nid, node in enumerate(nodes):
         if node.children:
             continue
         chain = ctx.outline.chain(nid)
-        groups[(chain[0] if len(chain) > 1 else None, node.style)].append(nid)
+        groups[(chain[top] if len(chain) > top + 1 else None, node.style)].append(nid)
     out: list[Candidate] = []
     nothing_else = not ctx.claimed
     for members in groups.values():

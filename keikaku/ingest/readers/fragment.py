@@ -24,6 +24,7 @@ _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#[0-9]{1,7}|#[xX][0-9a-fA-F]
 _BLOCKS = frozenset({"p", "div", "li", "ul", "ol"})
 _INLINE = frozenset({"b", "i", "u", "s", "em", "strong", "span", "small", "sup", "sub", "font"})
 _LISTS = ("ul", "ol")
+_MAX_DEPTH = 64  # a cell nested deeper than this is no cell a converter wrote
 
 
 def tidy_lines(text: str) -> str:
@@ -40,6 +41,10 @@ def simple_fragment_text(fragment: str) -> str | None:
         return None
     # per open element: its name, its text so far, what wraps it in its parent ("\n" for a block)
     stack: list[tuple[str, list[str], str]] = [("", [], "")]
+    # per open element: whether a list item is open in its scope (an <li> here would close it); and how
+    # many <p> are open — both kept as the stack changes, so each tag costs the same at any depth
+    in_item: list[bool] = [False]
+    paragraphs = 0
     pos = 0
     for m in _TAG.finditer(fragment):
         text = fragment[pos : m.start()]
@@ -61,17 +66,22 @@ def simple_fragment_text(fragment: str) -> str | None:
         block = name in _BLOCKS
         if not block and name not in _INLINE:
             return None
-        open_names = [e[0] for e in stack]
         if closing:
-            if open_names[-1] != name:
+            if stack[-1][0] != name:
                 return None  # an end tag the parser would ignore or that closes more than one
             _close(stack)
+            in_item.pop()
+            paragraphs -= name == "p"
             continue
-        if block and "p" in open_names:
+        if block and paragraphs:
             return None  # a block start closes the open paragraph
-        if name == "li" and _in_list_item(open_names):
+        if name == "li" and in_item[-1]:
             return None  # a list item closes the open one
+        if len(stack) > _MAX_DEPTH:
+            return None  # deep markup: the parser's path checks it against the nesting limit
         stack.append((name, [], "\n" if block else ""))
+        in_item.append(name == "li" or (in_item[-1] and name not in _LISTS))
+        paragraphs += name == "p"
     rest = fragment[pos:]
     if "<" in rest:
         return None
@@ -85,12 +95,3 @@ def simple_fragment_text(fragment: str) -> str | None:
 def _close(stack: list[tuple[str, list[str], str]]) -> None:
     _, parts, wrap = stack.pop()
     stack[-1][1].append(wrap + tidy_lines("".join(parts)) + wrap)
-
-
-def _in_list_item(open_names: list[str]) -> bool:
-    for name in reversed(open_names):
-        if name == "li":
-            return True
-        if name in _LISTS:
-            return False
-    return False

@@ -309,3 +309,15 @@ def test_lines_that_are_not_a_titled_item_stay_as_read(line: str) -> None:
         "窓口の予約制",
         "来庁予約を受け付けます。",
     )
+
+
+def test_numbers_with_a_stop_are_a_level_below_bare_numbers() -> None:
+    """「1 計画の概要」 chapters and 「１．施策名」 measures are two levels though both count 1, 2, 3."""
+    text = TITLED_ITEMS.replace("第1章　", "1 ").replace("第2章　", "2 ")
+    text = (
+        text.replace("（１）", "（ア）").replace("（２）", "（イ）").replace("①", "１．").replace("②", "２．")
+    )
+    plan = _text(text)
+    assert _titles(plan) == ["電子申請の推進", "窓口の予約制", "見守りセンサーの設置"]
+    assert [m.departments for m in plan.measures] == [["総務課"], ["町民課"], ["保健福祉課"]]
+    assert [p.title for p in plan.policies] == ["行政手続のオンライン化", "地域のデジタル化"]

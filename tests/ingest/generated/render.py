@@ -347,10 +347,18 @@ def _pillar_value(s: g.Style, m: GenMeasure, idx: int) -> str:
 
 
 def _measure_prose(plan: GenPlan, m: GenMeasure, idx: int) -> list[El]:
-    out: list[El] = [("h", 3, heading_text(plan, m)), ("p", m.description + ("" if not m.kpis else ""))]
-    out += _kpi_elements(plan, m)
-    out += _sched_elements(plan, m)
-    out += _dept_elements(plan, m)
+    s = plan.style
+    if plan.seed % 4 == 1 and s.dept_style == "sentence":
+        # one numbered paragraph: 「①title：description（担当：…）」, its KPI and schedule sentences after it
+        dept = f"（{s.syn['dept']}：{g.depts(s, m.departments)}）"
+        out: list[El] = [("p", f"{heading_text(plan, m)}：{m.description}{dept}")]
+        out += _kpi_elements(plan, m)
+        out += _sched_elements(plan, m)
+    else:
+        out = [("h", 3, heading_text(plan, m)), ("p", m.description)]
+        out += _kpi_elements(plan, m)
+        out += _sched_elements(plan, m)
+        out += _dept_elements(plan, m)
     if f := g.pillar_field(plan.style, m, idx):
         out.append(_field(plan, *f))
     return out

@@ -793,3 +793,22 @@ def test_a_long_department_cell_is_split_linearly() -> None:
         "防災安全課",
         "関連各課室",
     ]
+
+
+def test_a_cell_of_deeply_nested_lists_is_refused_quickly() -> None:
+    """Fuzz run 7: a Markdown table cell of 160 KB of nested <ul><li> (30 s): the shortcut for cells with
+    simple markup looked through every open element at each tag. It keeps what it needs as counts now, and
+    leaves a cell nested deeper than a converter writes to the parser's path, which refuses it."""
+    from keikaku.ingest.blocks import ReaderError
+    from keikaku.ingest.readers.fragment import simple_fragment_text
+    from keikaku.ingest.readers.text import read_text
+
+    nested = "<ul><li>" * 20_000
+    row = f"| 1 | 電子申請の拡充 | 情報政{nested} | 件数 |"
+    text = f"# ひなた市DX推進計画\n\n| 番号 | 施策 | 担当課 | KPI |\n|---|---|---|---|\n{row}\n"
+    started = time.process_time()
+    assert simple_fragment_text(nested) is None
+    with pytest.raises(ReaderError, match="入れ子が深すぎます"):
+        read_text(text.encode("utf-8"), "plan.md")
+    assert time.process_time() - started < 5
+    assert simple_fragment_text("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>") == "a\nb\nc"
