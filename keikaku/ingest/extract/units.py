@@ -79,8 +79,7 @@ def _unit(ctx: Context, nid: int, end: int) -> tuple[Draft, frozenset[int], bool
         names += departments_in_prose(text)
         lm.prose.append(text)
     d = labelled_draft(ctx, lm, "outline")
-    d.excerpt = head.text
-    d.node = node.parent
+    d.node = node.parent  # the unit's own node even when it opened at a list item, not a heading
     d.add_departments(names)
     fields = bool(d.departments or d.kpis or d.schedule or d.pillars)
     return d, frozenset(range(node.index, end)), fields
